@@ -1,0 +1,42 @@
+//! fixpath: troubleshooting articles as decision graphs.
+//!
+//! # Brief overview
+//!
+//! A KB is a directory of YAML articles. Each [`model::Article`] holds symptoms, questions,
+//! causes, solutions and workarounds, and the edges between them. The modules read as the
+//! pipeline:
+//!
+//! - [`model`]: the plain serde data of the format;
+//! - [`load`]: YAML files (or the embedded `kb/`) into a [`load::Kb`], with a
+//!   [`Diagnostic`] for every problem, each with file, line and column;
+//! - [`graph`]: one article as a petgraph [`graph::DecisionGraph`]; cycles and reachability.
+//!
+//! ```
+//! let loaded = fixpath::load::load_embedded();
+//! let diagnostics = fixpath::check(&loaded);
+//! assert!(diagnostics.iter().all(|d| !d.is_error()));
+//! let sspr = loaded.kb.get("sspr-0029").unwrap();
+//! assert_eq!(sspr.article.causes.len(), 3);
+//! ```
+
+pub mod diagnostic;
+pub mod error;
+pub mod graph;
+pub mod load;
+pub mod model;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use error::{Error, Result};
+
+/// Every problem in a loaded KB: the loader's diagnostics plus the graph checks.
+///
+/// Errors come before warnings; within each, the order is file, then position.
+pub fn check(loaded: &load::Loaded) -> Vec<Diagnostic> {
+    let mut diagnostics = loaded.diagnostics.clone();
+    graph::check(&loaded.kb, &mut diagnostics);
+    diagnostics.sort_by(|a, b| {
+        let position = |d: &Diagnostic| d.span.map_or(0, |s| s.offset);
+        (a.severity, &a.file, position(a)).cmp(&(b.severity, &b.file, position(b)))
+    });
+    diagnostics
+}

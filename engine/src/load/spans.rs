@@ -1,0 +1,157 @@
+//! Source positions of every key and value in a YAML file, by path.
+//!
+//! serde gives values without positions, so `load` parses the text a second time with a
+//! marked event parser and records where each path (`questions[2].answers[1].goto`) starts.
+//! Diagnostics then point at the exact line and column of the value they talk about.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use crate::diagnostic::Span;
+
+/// Where the keys and values of one YAML document are, by path.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct SpanMap {
+    values: HashMap<String, Span>,
+    keys: HashMap<String, Span>,
+}
+
+impl SpanMap {
+    /// Records the positions in `text`; a text the event parser rejects gives an empty map.
+    pub(crate) fn build(text: &str) -> SpanMap {
+        // Markers count characters; for non-ASCII text keep each character's byte offset.
+        let char_offsets =
+            (!text.is_ascii()).then(|| text.char_indices().map(|(byte, _)| byte).collect());
+        let mut recorder = Recorder {
+            text_len: text.len(),
+            char_offsets,
+            map: SpanMap::default(),
+            stack: Vec::new(),
+        };
+        let mut parser = Parser::new_from_str(text);
+        if parser.load(&mut recorder, false).is_err() {
+            return SpanMap::default();
+        }
+        recorder.map
+    }
+
+    /// The span of the value at `path`, or of the nearest enclosing value that has one.
+    pub(crate) fn value(&self, path: &str) -> Option<Span> {
+        let mut path = path;
+        loop {
+            if let Some(span) = self.values.get(path) {
+                return Some(*span);
+            }
+            path = parent_path(path)?;
+        }
+    }
+
+    /// The span of the key at `path` (for example an unknown field's name).
+    pub(crate) fn key(&self, path: &str) -> Option<Span> {
+        self.keys.get(path).copied()
+    }
+}
+
+/// Joins a mapping key onto a path.
+pub(crate) fn key_path(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// Joins a sequence index onto a path.
+pub(crate) fn index_path(parent: &str, index: usize) -> String {
+    format!("{parent}[{index}]")
+}
+
+fn parent_path(path: &str) -> Option<&str> {
+    if path.is_empty() {
+        return None;
+    }
+    let cut = path.rfind(['.', '[']).unwrap_or(0);
+    Some(&path[..cut])
+}
+
+enum Frame {
+    Map { path: String, key: Option<String> },
+    Seq { path: String, index: usize },
+}
+
+struct Recorder {
+    text_len: usize,
+    char_offsets: Option<Vec<usize>>,
+    map: SpanMap,
+    stack: Vec<Frame>,
+}
+
+impl Recorder {
+    fn span(&self, mark: Marker, len: usize) -> Span {
+        let offset = match &self.char_offsets {
+            None => mark.index().min(self.text_len),
+            Some(offsets) => offsets.get(mark.index()).copied().unwrap_or(self.text_len),
+        };
+        Span {
+            offset,
+            len: len.max(1),
+            line: mark.line(),
+            column: mark.col() + 1,
+        }
+    }
+
+    /// The path of the next value in the innermost container, or `None` when it is a key.
+    fn next_value_path(&mut self) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Map { path, key }) => key.take().map(|key| key_path(path, &key)),
+            Some(Frame::Seq { path, index }) => {
+                let child = index_path(path, *index);
+                *index += 1;
+                Some(child)
+            }
+        }
+    }
+}
+
+impl MarkedEventReceiver for Recorder {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        match event {
+            Event::Scalar(value, ..) => match self.next_value_path() {
+                Some(path) => {
+                    let span = self.span(mark, value.len());
+                    self.map.values.insert(path, span);
+                }
+                None => {
+                    let span = self.span(mark, value.len());
+                    if let Some(Frame::Map { path, key }) = self.stack.last_mut() {
+                        self.map.keys.insert(key_path(path, &value), span);
+                        *key = Some(value);
+                    }
+                }
+            },
+            Event::Alias(_) => {
+                if let Some(path) = self.next_value_path() {
+                    let span = self.span(mark, 1);
+                    self.map.values.insert(path, span);
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                // A complex (non-scalar) key gets a placeholder path: nothing refers to it.
+                let path = self.next_value_path().unwrap_or_else(|| "?".to_owned());
+                let span = self.span(mark, 1);
+                self.map.values.insert(path.clone(), span);
+                self.stack.push(match event {
+                    Event::MappingStart(..) => Frame::Map { path, key: None },
+                    _ => Frame::Seq { path, index: 0 },
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! Checks that need the whole article or the whole KB: ids, references and answer branches.
+//!
+//! Structural checks that need the graph (cycles, reachability) live in `graph`.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{Kb, SourceFile, index_path, key_path};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Article, NodeId, NodeKind, QuestionKind};
+
+/// Appends every id and reference problem in `kb` to `diagnostics`.
+pub(super) fn validate(kb: &Kb, diagnostics: &mut Vec<Diagnostic>) {
+    let mut first_file: HashMap<&str, &str> = HashMap::new();
+    let known: HashSet<&str> = kb.ids().map(|id| id.as_str()).collect();
+    for entry in &kb.articles {
+        let article = &entry.article;
+        let file = &*entry.file;
+        match first_file.get(article.id.as_str()) {
+            Some(other) => diagnostics.push(error(
+                file,
+                Code::DuplicateId,
+                "id",
+                format!("article id `{}` is already used by {other}", article.id),
+            )),
+            None => {
+                first_file.insert(article.id.as_str(), &file.name);
+            }
+        }
+        Checker {
+            article,
+            file,
+            diagnostics,
+        }
+        .check(&known);
+    }
+}
+
+fn error(file: &SourceFile, code: Code, path: &str, message: String) -> Diagnostic {
+    Diagnostic::error(code, &file.name, file.span_of(path), message)
+}
+
+/// True for ids made of lowercase letters, digits, `-`, `_` and `.`, starting with a letter or digit.
+pub(crate) fn is_valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+}
+
+struct Checker<'a> {
+    article: &'a Article,
+    file: &'a SourceFile,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, code: Code, path: &str, message: String) {
+        self.diagnostics.push(error(self.file, code, path, message));
+    }
+
+    fn check(mut self, known_articles: &HashSet<&str>) {
+        let article = self.article;
+        if !is_valid_id(article.id.as_str()) {
+            self.error(
+                Code::Schema,
+                "id",
+                format!(
+                    "article id `{}` may hold only lowercase letters, digits, `-`, `_` and `.`",
+                    article.id
+                ),
+            );
+        }
+        if article.title.trim().is_empty() {
+            self.error(
+                Code::Schema,
+                "title",
+                "the article has an empty title".to_owned(),
+            );
+        }
+        self.check_node_ids();
+        match article.kind_of(&article.entry) {
+            Some(NodeKind::Question | NodeKind::Cause) => {}
+            Some(kind) => self.error(
+                Code::DanglingReference,
+                "entry",
+                format!(
+                    "entry `{}` is a {kind}; it must be a question or a cause",
+                    article.entry
+                ),
+            ),
+            None => self.error(
+                Code::DanglingReference,
+                "entry",
+                format!("entry `{}` is not a node of this article", article.entry),
+            ),
+        }
+        self.check_questions();
+        self.check_causes();
+        self.check_references(known_articles);
+    }
+
+    fn check_node_ids(&mut self) {
+        let article = self.article;
+        let mut seen: HashMap<&NodeId, NodeKind> = HashMap::new();
+        let sections = [
+            (
+                "symptoms",
+                NodeKind::Symptom,
+                article.symptoms.iter().map(|n| &n.id).collect::<Vec<_>>(),
+            ),
+            (
+                "questions",
+                NodeKind::Question,
+                article.questions.iter().map(|n| &n.id).collect(),
+            ),
+            (
+                "causes",
+                NodeKind::Cause,
+                article.causes.iter().map(|n| &n.id).collect(),
+            ),
+            (
+                "solutions",
+                NodeKind::Solution,
+                article.solutions.iter().map(|n| &n.id).collect(),
+            ),
+            (
+                "workarounds",
+                NodeKind::Workaround,
+                article.workarounds.iter().map(|n| &n.id).collect(),
+            ),
+        ];
+        for (section, kind, ids) in sections {
+            for (index, id) in ids.into_iter().enumerate() {
+                let path = key_path(&index_path(section, index), "id");
+                if !is_valid_id(id.as_str()) {
+                    self.error(
+                        Code::Schema,
+                        &path,
+                        format!("node id `{id}` may hold only lowercase letters, digits, `-`, `_` and `.`"),
+                    );
+                }
+                if let Some(previous) = seen.insert(id, kind) {
+                    self.error(
+                        Code::DuplicateId,
+                        &path,
+                        format!("node id `{id}` is already used by a {previous} of this article"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_questions(&mut self) {
+        let article = self.article;
+        for (index, question) in article.questions.iter().enumerate() {
+            let base = index_path("questions", index);
+            let mut values = HashSet::new();
+            for (answer_index, answer) in question.answers.iter().enumerate() {
+                let answer_path = index_path(&key_path(&base, "answers"), answer_index);
+                if !values.insert(answer.value.as_str()) {
+                    self.error(
+                        Code::DuplicateId,
+                        &key_path(&answer_path, "value"),
+                        format!(
+                            "question `{}` has the answer `{}` twice",
+                            question.id, answer.value
+                        ),
+                    );
+                }
+                match &answer.goto {
+                    None => self.error(
+                        Code::MissingBranch,
+                        &answer_path,
+                        format!(
+                            "answer `{}` of question `{}` has no `goto`: say which node it leads to",
+                            answer.value, question.id
+                        ),
+                    ),
+                    Some(target) => match article.kind_of(target) {
+                        None => self.error(
+                            Code::DanglingReference,
+                            &key_path(&answer_path, "goto"),
+                            format!(
+                                "answer `{}` of question `{}` leads to `{target}`, which is not a node of this article",
+                                answer.value, question.id
+                            ),
+                        ),
+                        Some(NodeKind::Symptom) => self.error(
+                            Code::DanglingReference,
+                            &key_path(&answer_path, "goto"),
+                            format!(
+                                "answer `{}` of question `{}` leads to the symptom `{target}`; answers lead to questions, causes, solutions or workarounds",
+                                answer.value, question.id
+                            ),
+                        ),
+                        Some(_) => {}
+                    },
+                }
+            }
+            self.check_answer_set(&base, question.kind, &question.id, &values);
+        }
+    }
+
+    fn check_answer_set(
+        &mut self,
+        base: &str,
+        kind: QuestionKind,
+        id: &NodeId,
+        values: &HashSet<&str>,
+    ) {
+        let answers_path = key_path(base, "answers");
+        match kind {
+            QuestionKind::YesNo => {
+                for needed in ["yes", "no"] {
+                    if !values.contains(needed) {
+                        self.error(
+                            Code::MissingBranch,
+                            &answers_path,
+                            format!("yes/no question `{id}` has no `{needed}` answer"),
+                        );
+                    }
+                }
+                let mut extra: Vec<&str> = values
+                    .iter()
+                    .copied()
+                    .filter(|v| !matches!(*v, "yes" | "no"))
+                    .collect();
+                extra.sort_unstable();
+                if !extra.is_empty() {
+                    self.error(
+                        Code::Schema,
+                        &answers_path,
+                        format!(
+                            "yes/no question `{id}` has other answers ({}); use `kind: choice` for those",
+                            extra.join(", ")
+                        ),
+                    );
+                }
+            }
+            QuestionKind::Choice if values.len() < 2 => self.error(
+                Code::MissingBranch,
+                &answers_path,
+                format!("choice question `{id}` needs at least two answers"),
+            ),
+            QuestionKind::Choice => {}
+        }
+    }
+
+    fn check_causes(&mut self) {
+        let article = self.article;
+        for (index, cause) in article.causes.iter().enumerate() {
+            let base = index_path("causes", index);
+            if cause.solutions.is_empty() && cause.workarounds.is_empty() {
+                self.error(
+                    Code::NoRemedy,
+                    &key_path(&base, "id"),
+                    format!(
+                        "cause `{}` has no solution or workaround; add one (a `by_design: true` solution when there is no fix)",
+                        cause.id
+                    ),
+                );
+            }
+            let lists = [
+                ("solutions", NodeKind::Solution, &cause.solutions),
+                ("workarounds", NodeKind::Workaround, &cause.workarounds),
+            ];
+            for (field, wanted, ids) in lists {
+                for (item, id) in ids.iter().enumerate() {
+                    let path = index_path(&key_path(&base, field), item);
+                    match article.kind_of(id) {
+                        Some(kind) if kind == wanted => {}
+                        Some(kind) => self.error(
+                            Code::DanglingReference,
+                            &path,
+                            format!("cause `{}` lists `{id}` under {field}, but it is a {kind}", cause.id),
+                        ),
+                        None => self.error(
+                            Code::DanglingReference,
+                            &path,
+                            format!("cause `{}` lists the {wanted} `{id}`, which is not a node of this article", cause.id),
+                        ),
+                    }
+                }
+            }
+            if let Some(then) = &cause.then
+                && article.kind_of(then) != Some(NodeKind::Question)
+            {
+                self.error(
+                    Code::DanglingReference,
+                    &key_path(&base, "then"),
+                    format!(
+                        "cause `{}` asks `{then}` next, which is not a question of this article",
+                        cause.id
+                    ),
+                );
+            }
+        }
+    }
+
+    fn check_references(&mut self, known_articles: &HashSet<&str>) {
+        let article = self.article;
+        let mut seen = HashSet::new();
+        for (index, reference) in article.references.iter().enumerate() {
+            let base = index_path("references", index);
+            if !seen.insert(reference.id.as_str()) {
+                self.error(
+                    Code::DuplicateId,
+                    &key_path(&base, "id"),
+                    format!("reference `{}` is defined twice", reference.id),
+                );
+            }
+            if reference.url.is_none() && reference.article.is_none() {
+                self.error(
+                    Code::Schema,
+                    &base,
+                    format!("reference `{}` needs a `url` or an `article`", reference.id),
+                );
+            }
+            if let Some(target) = &reference.article
+                && !known_articles.contains(target.as_str())
+            {
+                self.diagnostics.push(Diagnostic::warning(
+                    Code::DanglingReference,
+                    &self.file.name,
+                    self.file.span_of(&key_path(&base, "article")),
+                    format!("reference `{}` points to the article `{target}`, which this KB does not have", reference.id),
+                ));
+            }
+        }
+    }
+}

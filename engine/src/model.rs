@@ -1,0 +1,393 @@
+//! The knowledge-base format: plain serde data for one troubleshooting article.
+//!
+//! An [`Article`] is a decision graph written as YAML: symptoms lead to an entry question,
+//! answers lead to further questions, causes or fixes, and causes list their solutions and
+//! workarounds. This module does no I/O and knows nothing of petgraph or tantivy; `load`
+//! fills it and `graph` turns it into edges.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The stable id of an article, unique across a KB (for example `sspr-0029`).
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(transparent)]
+pub struct ArticleId(pub String);
+
+/// The id of a node (symptom, question, cause, solution or workaround), unique within its article.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(transparent)]
+pub struct NodeId(pub String);
+
+impl fmt::Display for ArticleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl ArticleId {
+    /// The id as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl NodeId {
+    /// The id as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Whether an article was reviewed by a writer or is a machine-made draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Written or checked by a person.
+    Reviewed,
+    /// Imported or otherwise not yet reviewed.
+    #[default]
+    Draft,
+}
+
+/// One troubleshooting article: its metadata and its decision graph.
+///
+/// Markdown fields (`summary`, `text`, `steps`, `after`, `help`) hold CommonMark with
+/// Microsoft-style alerts (`> [!NOTE]`); reference-style links resolve against `references`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Article {
+    /// Stable id, unique across the KB; never reused.
+    pub id: ArticleId,
+    /// The article's title as a customer sees it.
+    pub title: String,
+    /// One or two paragraphs (Markdown) that say what the article is about.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub summary: String,
+    /// `reviewed` for hand-checked graphs, `draft` for imported ones.
+    #[serde(default)]
+    pub status: Status,
+    /// The product, for example `Microsoft Entra ID`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// The area within the product, for example `Password writeback`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    /// Error codes, event ids and error names a user may paste (`SSPR_0029`, `Event ID 6329`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub error_codes: Vec<String>,
+    /// Extra search words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+    /// Where the article came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    /// What the user sees; every symptom leads to `entry`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub symptoms: Vec<Symptom>,
+    /// The first question (or, for a single-cause article, the cause) after the symptoms.
+    pub entry: NodeId,
+    /// Questions a helpdesk agent asks, in the order they are written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<Question>,
+    /// Causes, in the order of the source article.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub causes: Vec<Cause>,
+    /// Solutions, in the order of the source article.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub solutions: Vec<Remedy>,
+    /// Workarounds, in the order of the source article.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workarounds: Vec<Remedy>,
+    /// Article-level notes (Markdown): "More information", status notes, includes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Links used by reference (`[text][id]`) in the Markdown fields, and cross-article links.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<Reference>,
+}
+
+/// Where an article came from, kept for attribution and re-import.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    /// The public URL of the original article.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The path of the Markdown file it was written or imported from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The date of the source (`ms.date`), as written there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The licence of the source text, for example `CC BY 4.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+}
+
+/// What a user sees: a description, the steps that reproduce it and the exact message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Symptom {
+    /// Node id, unique within the article.
+    pub id: NodeId,
+    /// A short name for the symptom, if the source gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Markdown before the steps.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+    /// Ordered steps; each is Markdown and may hold code blocks and notes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<String>,
+    /// Markdown after the steps (notes, follow-up checks).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub after: String,
+    /// The exact error message, as the user sees it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// A question a helpdesk agent asks, with the answers it accepts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    /// Node id, unique within the article; facts name questions by it.
+    pub id: NodeId,
+    /// The question as the agent asks it.
+    pub text: String,
+    /// How to find the answer (Markdown: where to look, which command to run).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub help: String,
+    /// `yes_no` questions must answer both `yes` and `no`; `choice` questions need two or more answers.
+    #[serde(default)]
+    pub kind: QuestionKind,
+    /// The answers, each with the node it leads to.
+    pub answers: Vec<Answer>,
+}
+
+/// The shape of a question's answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    /// Exactly the answers `yes` and `no`.
+    #[default]
+    YesNo,
+    /// Two or more named answers.
+    Choice,
+}
+
+/// One answer to a question and the edge it follows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Answer {
+    /// The answer's value, used in facts (`--fact question=value`).
+    pub value: String,
+    /// The answer as shown to the agent; defaults to the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The node this answer leads to: a question, a cause, a solution or a workaround.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goto: Option<NodeId>,
+}
+
+impl Answer {
+    /// The label shown to the agent.
+    pub fn label(&self) -> &str {
+        match &self.label {
+            Some(label) => label,
+            None => match self.value.as_str() {
+                "yes" => "Yes",
+                "no" => "No",
+                other => other,
+            },
+        }
+    }
+}
+
+/// A cause of the problem, linked to the solutions and workarounds that apply to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cause {
+    /// Node id, unique within the article.
+    pub id: NodeId,
+    /// The cause as the source article states it.
+    pub title: String,
+    /// Markdown before the steps.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+    /// Ordered steps; each is Markdown and may hold code blocks and notes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<String>,
+    /// Markdown after the steps (notes, follow-up checks).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub after: String,
+    /// Ids of the solutions for this cause, best first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub solutions: Vec<NodeId>,
+    /// Ids of the workarounds for this cause, best first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workarounds: Vec<NodeId>,
+    /// A question asked once this cause is found, to choose between its solutions and workarounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then: Option<NodeId>,
+}
+
+/// A solution or a workaround: ordered Markdown steps that fix or avoid the problem.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Remedy {
+    /// Node id, unique within the article.
+    pub id: NodeId,
+    /// The heading, for example `Add the AD DS Connector account to the list of allowed users`.
+    pub title: String,
+    /// True when the source says there is no fix because the behaviour is by design.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_design: bool,
+    /// Markdown before the steps.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+    /// Ordered steps; each is Markdown and may hold code blocks and notes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<String>,
+    /// Markdown after the steps (notes, follow-up checks).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub after: String,
+}
+
+/// A link target used by reference in Markdown, or a link to another article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// The label used in Markdown (`[text][label]`).
+    pub id: String,
+    /// The link target as written in the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The id of the KB article this link points to, when the KB has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<ArticleId>,
+    /// A title for the link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+/// The kind of a node in the decision graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NodeKind {
+    /// What the user sees.
+    Symptom,
+    /// A question the agent asks.
+    Question,
+    /// A cause of the problem.
+    Cause,
+    /// A fix for a cause.
+    Solution,
+    /// A way around a cause when it cannot be fixed.
+    Workaround,
+}
+
+impl NodeKind {
+    /// The kind as a lowercase word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Symptom => "symptom",
+            NodeKind::Question => "question",
+            NodeKind::Cause => "cause",
+            NodeKind::Solution => "solution",
+            NodeKind::Workaround => "workaround",
+        }
+    }
+}
+
+impl fmt::Display for NodeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Article {
+    /// Every node id of the article with its kind, in document order.
+    pub fn nodes(&self) -> impl Iterator<Item = (&NodeId, NodeKind)> {
+        let symptoms = self.symptoms.iter().map(|n| (&n.id, NodeKind::Symptom));
+        let questions = self.questions.iter().map(|n| (&n.id, NodeKind::Question));
+        let causes = self.causes.iter().map(|n| (&n.id, NodeKind::Cause));
+        let solutions = self.solutions.iter().map(|n| (&n.id, NodeKind::Solution));
+        let workarounds = self
+            .workarounds
+            .iter()
+            .map(|n| (&n.id, NodeKind::Workaround));
+        symptoms
+            .chain(questions)
+            .chain(causes)
+            .chain(solutions)
+            .chain(workarounds)
+    }
+
+    /// The kind of the node with this id, if the article has one.
+    pub fn kind_of(&self, id: &NodeId) -> Option<NodeKind> {
+        self.nodes()
+            .find(|(node, _)| *node == id)
+            .map(|(_, kind)| kind)
+    }
+
+    /// The question with this id.
+    pub fn question(&self, id: &NodeId) -> Option<&Question> {
+        self.questions.iter().find(|q| &q.id == id)
+    }
+
+    /// The cause with this id.
+    pub fn cause(&self, id: &NodeId) -> Option<&Cause> {
+        self.causes.iter().find(|c| &c.id == id)
+    }
+
+    /// The solution or workaround with this id.
+    pub fn remedy(&self, id: &NodeId) -> Option<&Remedy> {
+        self.solutions
+            .iter()
+            .chain(&self.workarounds)
+            .find(|r| &r.id == id)
+    }
+
+    /// The causes that list this solution or workaround, in document order.
+    pub fn owners_of(&self, remedy: &NodeId) -> impl Iterator<Item = &Cause> {
+        self.causes
+            .iter()
+            .filter(move |c| c.solutions.contains(remedy) || c.workarounds.contains(remedy))
+    }
+}
+
+/// The Markdown of a symptom, cause or remedy, borrowed: text, steps, and text after.
+#[derive(Debug, Clone, Copy)]
+pub struct Body<'a> {
+    /// Markdown before the steps.
+    pub text: &'a str,
+    /// Ordered steps.
+    pub steps: &'a [String],
+    /// Markdown after the steps.
+    pub after: &'a str,
+}
+
+macro_rules! impl_body {
+    ($($node:ty),*) => {$(
+        impl $node {
+            /// The node's Markdown content.
+            pub fn body(&self) -> Body<'_> {
+                Body { text: &self.text, steps: &self.steps, after: &self.after }
+            }
+        }
+    )*};
+}
+impl_body!(Symptom, Cause, Remedy);

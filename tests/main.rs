@@ -1,0 +1,3 @@
+//! End-to-end tests: run the real `fixpath` binary and snapshot what it prints.
+
+mod util;
