@@ -1,3 +1,7 @@
 //! End-to-end tests: run the real `fixpath` binary and snapshot what it prints.
+//!
+//! One module per command; fixtures live in `tests/fixtures/<command>/<case>/`.
 
 mod util;
+
+mod check;

@@ -1,1 +1,104 @@
-//! Helpers shared by the end-to-end tests.
+//! Helpers shared by the end-to-end tests: run the real binary, describe what it did.
+
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A fixture directory or file under `tests/fixtures/`.
+pub fn fixture(relative: &str) -> PathBuf {
+    repo_root().join("tests/fixtures").join(relative)
+}
+
+/// The shared corpus of real support articles, beside the repository.
+pub fn corpus() -> PathBuf {
+    repo_root().join("../shared/corpus/dev")
+}
+
+/// What one run of the binary did.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl fmt::Display for Run {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "exit: {}", self.code)?;
+        writeln!(f, "--- stdout")?;
+        writeln!(f, "{}", self.stdout.trim_end())?;
+        writeln!(f, "--- stderr")?;
+        write!(f, "{}", self.stderr.trim_end())
+    }
+}
+
+/// Runs `fixpath` with these arguments and no stdin, colours off, the embedded KB.
+pub fn fixpath(args: &[&str]) -> Run {
+    fixpath_with_stdin(args, "")
+}
+
+/// Runs `fixpath` with these arguments, feeding `stdin` to it.
+pub fn fixpath_with_stdin(args: &[&str], stdin: &str) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fixpath"))
+        .args(args)
+        .current_dir(repo_root())
+        .env("NO_COLOR", "1")
+        .env_remove("FIXPATH_KB")
+        .env(
+            "FIXPATH_CACHE_DIR",
+            std::env::temp_dir().join("fixpath-e2e-cache"),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the fixpath binary runs");
+    let mut input = child.stdin.take().unwrap();
+    // A command that stops reading early closes the pipe; that is not a test failure.
+    let _ = input.write_all(stdin.as_bytes());
+    drop(input);
+    let output = child.wait_with_output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Snapshots a value with the repository path replaced by `[REPO]`.
+#[macro_export]
+macro_rules! assert_run_snapshot {
+    ($name:expr, $value:expr) => {{
+        let root = $crate::util::repo_root().display().to_string();
+        insta::with_settings!({ filters => vec![(root.as_str(), "[REPO]")], prepend_module_to_snapshot => true }, {
+            insta::assert_snapshot!($name, $value);
+        });
+    }};
+}
+
+/// A digest of every file below `dir` (names and contents), to prove nothing was written.
+pub fn tree_digest(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                files.push((path, bytes));
+            }
+        }
+    }
+    files.sort();
+    files
+}

@@ -268,6 +268,13 @@ pub fn check(kb: &Kb, diagnostics: &mut Vec<Diagnostic>) {
     for entry in &kb.articles {
         let article = &entry.article;
         let file = &entry.file;
+        // Without a unique id per node or a valid entry the graph means nothing, and `load`
+        // has already said why: walking it would only add noise.
+        let mut ids = HashSet::new();
+        let unique_ids = article.nodes().all(|(id, _)| ids.insert(id));
+        if !unique_ids || article.kind_of(&article.entry).is_none() {
+            continue;
+        }
         let graph = DecisionGraph::build(article);
         let span_of = |id: &NodeId| node_path(article, id).and_then(|path| file.span_of(&path));
         for cycle in graph.cycles() {
@@ -277,7 +284,10 @@ pub fn check(kb: &Kb, diagnostics: &mut Vec<Diagnostic>) {
                 Code::Cycle,
                 &file.name,
                 span_of(&cycle[0]),
-                format!("questions lead back to themselves: {}", walk.join(" → ")),
+                format!(
+                    "answers lead back to where they started: {}",
+                    walk.join(" → ")
+                ),
             ));
         }
         for node in graph.unreachable() {

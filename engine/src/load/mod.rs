@@ -377,14 +377,20 @@ fn parse_file(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Ar
     deserialize_article(value, file, diagnostics)
 }
 
-/// serde_yaml appends " at line L column C" to its messages; the span says that already.
+/// serde_yaml puts " at line L column C" after the problem; the span says that already,
+/// but any context after it ("while scanning a quoted scalar at line 2 column 8") is kept.
 fn syntax_message(error: &serde_yaml::Error) -> String {
     let message = error.to_string();
-    let message = match message.find(" at line ") {
-        Some(cut) => message[..cut].to_owned(),
-        None => message,
+    let Some(cut) = message.find(" at line ") else {
+        return format!("invalid YAML: {message}");
     };
-    format!("invalid YAML: {message}")
+    let rest = &message[cut + " at line ".len()..];
+    let after_position = rest
+        .find(" column ")
+        .map(|at| &rest[at + " column ".len()..])
+        .map(|tail| tail.trim_start_matches(|c: char| c.is_ascii_digit()))
+        .unwrap_or("");
+    format!("invalid YAML: {}{after_position}", &message[..cut])
 }
 
 /// Deserializes an article, reporting every schema problem rather than the first.

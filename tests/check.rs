@@ -1,0 +1,98 @@
+//! `fixpath check`: every defect class, reported with file:line:column, and a clean default KB.
+
+use crate::assert_run_snapshot;
+use crate::util::{fixpath, fixture, repo_root, tree_digest};
+
+/// Runs `check` on a fixture KB and snapshots the report; returns the exit code.
+fn check(case: &str) -> i32 {
+    let dir = fixture(&format!("check/{case}"));
+    let run = fixpath(&["check", dir.to_str().unwrap()]);
+    assert_run_snapshot!(case, run.to_string());
+    run.code
+}
+
+#[test]
+fn embedded_kb_is_clean() {
+    let run = fixpath(&["check"]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.contains("0 errors"), "{run}");
+}
+
+#[test]
+fn repository_kb_dir_is_clean_and_untouched() {
+    let kb = repo_root().join("kb");
+    let before = tree_digest(&kb);
+    let run = fixpath(&["check", kb.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(before, tree_digest(&kb), "check must never write to the KB");
+}
+
+#[test]
+fn broken_fixtures_fail_and_are_never_modified() {
+    let root = fixture("check");
+    let before = tree_digest(&root);
+    for case in [
+        "syntax",
+        "unknown-field",
+        "wrong-type",
+        "duplicate-ids",
+        "duplicate-keys",
+        "dangling",
+        "cycle",
+        "unreachable",
+        "missing-branch",
+        "no-remedy",
+        "encoding",
+        "empty-dir",
+    ] {
+        assert_eq!(check(case), 1, "check of {case} must exit 1");
+    }
+    assert_eq!(check("clean-crlf-bom"), 0);
+    assert_eq!(
+        before,
+        tree_digest(&root),
+        "check must never write to the KB"
+    );
+}
+
+#[test]
+fn json_report_is_structured() {
+    let dir = fixture("check/dangling");
+    let run = fixpath(&["check", dir.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"dangling-reference"), "{codes:?}");
+    let goto = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("no-such-cause"))
+        .unwrap();
+    assert_eq!(goto["span"]["line"], 9);
+    assert_eq!(goto["span"]["column"], 15);
+}
+
+#[test]
+fn missing_kb_directory_is_an_error_not_a_panic() {
+    let run = fixpath(&["check", "/no/such/kb"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("cannot load the KB at /no/such/kb"),
+        "{run}"
+    );
+}
+
+#[test]
+fn kb_flag_and_environment_select_the_kb() {
+    let dir = fixture("check/no-remedy");
+    let run = fixpath(&["--kb", dir.to_str().unwrap(), "check"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(run.stdout.contains("no-remedy"));
+}
