@@ -152,15 +152,22 @@ impl DecisionGraph {
 
     /// Nodes that no walk from the symptoms (or the entry) reaches, in document order.
     ///
-    /// A cause counts as reached when one of its solutions or workarounds is reached,
-    /// since an answer that leads straight to a fix implies the cause it fixes.
+    /// A cause counts as reached when an answer leads straight to one of its solutions or
+    /// workarounds, since that answer implies the cause it fixes.
     pub fn unreachable(&self) -> Vec<&Node> {
         let mut seen = self.reachable_from(&self.roots);
+        // Fixes that a reachable question's answer leads to directly.
+        let answered: HashSet<NodeIndex> = self
+            .graph
+            .edge_references()
+            .filter(|e| matches!(e.weight(), Edge::Answer { .. }) && seen.contains(&e.source()))
+            .map(|e| e.target())
+            .collect();
         let implied: Vec<NodeIndex> = self
             .graph
             .node_indices()
             .filter(|&n| self.graph[n].kind == NodeKind::Cause && !seen.contains(&n))
-            .filter(|&n| self.graph.neighbors(n).any(|m| seen.contains(&m)))
+            .filter(|&n| self.graph.neighbors(n).any(|m| answered.contains(&m)))
             .collect();
         seen.extend(implied);
         self.graph

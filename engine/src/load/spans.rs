@@ -39,8 +39,18 @@ impl SpanMap {
 
     /// The span of the value at `path`, or of the nearest enclosing value that has one.
     pub(crate) fn value(&self, path: &str) -> Option<Span> {
+        // The document itself starts at the start of the file, whatever comes first in it.
+        let start = Span {
+            offset: 0,
+            len: 1,
+            line: 1,
+            column: 1,
+        };
         let mut path = path;
         loop {
+            if path.is_empty() {
+                return Some(start);
+            }
             if let Some(span) = self.values.get(path) {
                 return Some(*span);
             }
