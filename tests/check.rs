@@ -96,3 +96,35 @@ fn kb_flag_and_environment_select_the_kb() {
     assert_eq!(run.code, 1, "{run}");
     assert!(run.stdout.contains("no-remedy"));
 }
+
+#[test]
+fn shipped_schema_matches_the_model_and_accepts_every_kb_article() {
+    let shipped = std::fs::read_to_string(repo_root().join("kb/article.schema.json")).unwrap();
+    let run = fixpath(&["schema"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        shipped, run.stdout,
+        "kb/article.schema.json is stale: run `cargo run -- schema > kb/article.schema.json`"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&shipped).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(repo_root().join("kb")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let value: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+            let errors: Vec<String> = validator
+                .iter_errors(&value)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "only {checked} articles checked");
+    // And the schema rejects what the loader rejects: an unknown field.
+    let bad: serde_json::Value =
+        serde_json::json!({"id": "x", "title": "t", "entry": "c", "colour": "red"});
+    assert!(!validator.is_valid(&bad));
+}

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The repository root.
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
@@ -14,20 +14,20 @@ pub fn repo_root() -> PathBuf {
 }
 
 /// A fixture directory or file under `tests/fixtures/`.
-pub fn fixture(relative: &str) -> PathBuf {
+pub(crate) fn fixture(relative: &str) -> PathBuf {
     repo_root().join("tests/fixtures").join(relative)
 }
 
 /// The shared corpus of real support articles, beside the repository.
-pub fn corpus() -> PathBuf {
+pub(crate) fn corpus() -> PathBuf {
     repo_root().join("../shared/corpus/dev")
 }
 
 /// What one run of the binary did.
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl fmt::Display for Run {
@@ -41,12 +41,12 @@ impl fmt::Display for Run {
 }
 
 /// Runs `fixpath` with these arguments and no stdin, colours off, the embedded KB.
-pub fn fixpath(args: &[&str]) -> Run {
+pub(crate) fn fixpath(args: &[&str]) -> Run {
     fixpath_with_stdin(args, "")
 }
 
 /// Runs `fixpath` with these arguments, feeding `stdin` to it.
-pub fn fixpath_with_stdin(args: &[&str], stdin: &str) -> Run {
+pub(crate) fn fixpath_with_stdin(args: &[&str], stdin: &str) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fixpath"))
         .args(args)
         .current_dir(repo_root())
@@ -85,7 +85,7 @@ macro_rules! assert_run_snapshot {
 }
 
 /// A digest of every file below `dir` (names and contents), to prove nothing was written.
-pub fn tree_digest(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+pub(crate) fn tree_digest(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {

@@ -318,6 +318,14 @@ impl fmt::Display for NodeKind {
     }
 }
 
+/// The JSON Schema of the article format, for editors' YAML extensions.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(Article);
+    let mut text = serde_json::to_string_pretty(&schema).expect("a schema always serializes");
+    text.push('\n');
+    text
+}
+
 impl Article {
     /// Every node id of the article with its kind, in document order.
     pub fn nodes(&self) -> impl Iterator<Item = (&NodeId, NodeKind)> {
@@ -334,6 +342,48 @@ impl Article {
             .chain(causes)
             .chain(solutions)
             .chain(workarounds)
+    }
+
+    /// Every piece of text the article holds (Markdown as written), in document order:
+    /// metadata, symptoms, questions, causes, solutions, workarounds and notes.
+    pub fn texts(&self) -> Vec<&str> {
+        let mut texts: Vec<&str> = vec![&self.title, &self.summary];
+        for symptom in &self.symptoms {
+            texts.extend(symptom.title.as_deref());
+            extend_body(&mut texts, symptom.body());
+            texts.extend(symptom.message.as_deref());
+        }
+        for question in &self.questions {
+            texts.push(&question.text);
+            texts.push(&question.help);
+            texts.extend(question.answers.iter().map(Answer::label));
+        }
+        for cause in &self.causes {
+            texts.push(&cause.title);
+            extend_body(&mut texts, cause.body());
+        }
+        for remedy in self.solutions.iter().chain(&self.workarounds) {
+            texts.push(&remedy.title);
+            extend_body(&mut texts, remedy.body());
+        }
+        texts.extend(self.notes.iter().map(String::as_str));
+        texts.retain(|text| !text.is_empty());
+        texts
+    }
+
+    /// The article's references as Markdown link definitions (`[id]: url`), to append to a
+    /// fragment so its reference-style links resolve. Empty when there are none.
+    pub fn link_definitions(&self) -> String {
+        let mut out = String::new();
+        for reference in &self.references {
+            let target = match (&reference.url, &reference.article) {
+                (Some(url), _) => url.clone(),
+                (None, Some(article)) => format!("{article}.md"),
+                (None, None) => continue,
+            };
+            out.push_str(&format!("\n[{}]: <{}>", reference.id, target));
+        }
+        out
     }
 
     /// The kind of the node with this id, if the article has one.
@@ -378,6 +428,12 @@ pub struct Body<'a> {
     pub steps: &'a [String],
     /// Markdown after the steps.
     pub after: &'a str,
+}
+
+fn extend_body<'a>(texts: &mut Vec<&'a str>, body: Body<'a>) {
+    texts.push(body.text);
+    texts.extend(body.steps.iter().map(String::as_str));
+    texts.push(body.after);
 }
 
 macro_rules! impl_body {

@@ -1,0 +1,101 @@
+//! Plain-text views of Markdown: for the search index, and for proving no text was lost.
+//!
+//! Markdown is parsed with pulldown-cmark; formatting, link targets and front matter are
+//! dropped and white space is folded, so the same words compare equal however they were
+//! marked up.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// The pulldown-cmark options fixpath reads Markdown with everywhere.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_GFM
+}
+
+/// Folds white space (including no-break spaces) to single spaces and trims.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split(|c: char| c.is_whitespace() || c == '\u{a0}') {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// The text of a Markdown fragment as one normalized string.
+pub fn plain_text(markdown: &str) -> String {
+    normalize(&blocks(markdown).join(" "))
+}
+
+/// The text blocks of a Markdown document, each normalized: every heading, paragraph,
+/// list item's own text, table cell row and code block (front matter left out).
+pub fn blocks(markdown: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current = String::new();
+    let mut in_metadata = false;
+    let flush = |current: &mut String, blocks: &mut Vec<String>| {
+        let block = normalize(current);
+        if !block.is_empty() {
+            blocks.push(block);
+        }
+        current.clear();
+    };
+    for event in Parser::new_ext(markdown, markdown_options()) {
+        match event {
+            Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
+            Event::End(TagEnd::MetadataBlock(_)) => in_metadata = false,
+            _ if in_metadata => {}
+            Event::Text(text)
+            | Event::Code(text)
+            | Event::InlineMath(text)
+            | Event::DisplayMath(text) => {
+                current.push_str(&text);
+            }
+            Event::Html(html) | Event::InlineHtml(html) => current.push_str(&html),
+            Event::SoftBreak | Event::HardBreak => current.push(' '),
+            Event::Start(Tag::Item | Tag::TableCell) => {
+                flush(&mut current, &mut blocks);
+            }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::CodeBlock
+                | TagEnd::Item
+                | TagEnd::TableRow
+                | TagEnd::TableHead
+                | TagEnd::HtmlBlock,
+            ) => flush(&mut current, &mut blocks),
+            Event::End(TagEnd::TableCell) => current.push(' '),
+            _ => {}
+        }
+    }
+    flush(&mut current, &mut blocks);
+    blocks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_drop_markup_and_front_matter() {
+        let markdown = "---\ntitle: x\n---\n# Head *one*\n\nSome `code` and [a link](http://x).\n\n1. Step\n\n    ```console\n    gpupdate /force\n    ```\n\n> [!NOTE]\n> A   note.\n";
+        assert_eq!(
+            blocks(markdown),
+            [
+                "Head one",
+                "Some code and a link.",
+                "Step",
+                "gpupdate /force",
+                "A note."
+            ]
+        );
+    }
+}
