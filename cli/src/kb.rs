@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
-use fixpath::load::{self, Loaded};
+use fixpath::load::{self, KbArticle, Loaded};
 
 /// Options shared by every subcommand.
 #[derive(Debug, clap::Args)]
@@ -22,4 +22,101 @@ impl KbArgs {
             None => Ok(load::load_embedded()),
         }
     }
+}
+
+/// Picks the one article a user's text names (id or error code), or says why not.
+///
+/// An article whose file has errors is refused with the first of them: walking a broken
+/// graph would give wrong answers.
+pub(crate) fn select_article<'a>(loaded: &'a Loaded, query: &str) -> anyhow::Result<&'a KbArticle> {
+    let found = loaded.kb.find(query);
+    let entry = match found.as_slice() {
+        [one] => *one,
+        [] => anyhow::bail!(
+            "no article matches `{query}`: give an article id or an error code (`fixpath search {query}` lists close matches)"
+        ),
+        many => {
+            let ids: Vec<String> = many
+                .iter()
+                .map(|e| format!("{} ({})", e.article.id, e.article.title))
+                .collect();
+            anyhow::bail!(
+                "`{query}` matches {} articles; name one by id:\n  {}",
+                many.len(),
+                ids.join("\n  ")
+            )
+        }
+    };
+    let broken = loaded
+        .diagnostics
+        .iter()
+        .chain(&fixpath::check(loaded))
+        .find(|d| d.is_error() && d.file == entry.file.name)
+        .cloned();
+    if let Some(diagnostic) = broken {
+        anyhow::bail!(
+            "article {} has errors; run `fixpath check`:\n  {diagnostic}",
+            entry.article.id
+        );
+    }
+    Ok(entry)
+}
+
+/// Writes command output to `-o FILE`, or to stdout.
+pub(crate) fn write_output(output: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    match output {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// Articles worth offering for free text, best first: error-code matches, then articles
+/// sharing the most words with the query in their title, keywords and codes.
+pub(crate) fn suggest<'a>(loaded: &'a Loaded, query: &str) -> Vec<&'a KbArticle> {
+    let found = loaded.kb.find(query);
+    if !found.is_empty() {
+        return found;
+    }
+    let words: Vec<String> = query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 2)
+        .map(str::to_lowercase)
+        .collect();
+    let mut scored: Vec<(usize, &KbArticle)> = loaded
+        .kb
+        .articles
+        .iter()
+        .map(|entry| {
+            let article = &entry.article;
+            let haystack = format!(
+                "{} {} {}",
+                article.title,
+                article.keywords.join(" "),
+                article.error_codes.join(" ")
+            )
+            .to_lowercase();
+            (
+                words
+                    .iter()
+                    .filter(|w| haystack.contains(w.as_str()))
+                    .count(),
+                entry,
+            )
+        })
+        .filter(|(score, _)| *score > 0)
+        .collect();
+    scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+    scored
+        .into_iter()
+        .take(10)
+        .map(|(_, entry)| entry)
+        .collect()
 }

@@ -7,6 +7,7 @@
 mod cmd;
 mod kb;
 mod output;
+mod prompt;
 
 use std::process::ExitCode;
 

@@ -24,6 +24,7 @@ pub mod error;
 pub mod graph;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod solve;
 pub mod text;
 

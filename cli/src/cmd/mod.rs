@@ -1,7 +1,10 @@
 //! One file per subcommand, each with its `Args` and a `run`.
 
+pub(crate) mod ask;
 pub(crate) mod check;
+pub(crate) mod render;
 pub(crate) mod schema;
+pub(crate) mod solve;
 
 use crate::Outcome;
 use crate::kb::KbArgs;
@@ -9,8 +12,14 @@ use crate::kb::KbArgs;
 /// The subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum Command {
+    /// Troubleshoot interactively: one question at a time, then the fix, then a transcript.
+    Ask(ask::Args),
     /// Validate a KB and report every problem with file:line:column.
     Check(check::Args),
+    /// Find the cause and fix from known answers (`--fact QUESTION=ANSWER`), for scripts.
+    Solve(solve::Args),
+    /// Render a whole article as Markdown or HTML, for customers and publishing.
+    Render(render::Args),
     /// Print the JSON Schema of the article format (as in kb/article.schema.json).
     Schema(schema::Args),
 }
@@ -18,7 +27,10 @@ pub(crate) enum Command {
 /// Runs one subcommand.
 pub(crate) fn run(command: Command, kb: &KbArgs) -> anyhow::Result<Outcome> {
     match command {
+        Command::Ask(args) => ask::run(args, kb),
         Command::Check(args) => check::run(args, kb),
+        Command::Render(args) => render::run(args, kb),
         Command::Schema(args) => schema::run(args),
+        Command::Solve(args) => solve::run(args, kb),
     }
 }

@@ -127,10 +127,58 @@ impl Kb {
             .find(|entry| entry.article.id.as_str() == id)
     }
 
+    /// The articles a user's text names: an exact article id, else every article with an
+    /// error code the text holds (`sspr 0029`, `Error: 0x80070005`), in load order.
+    ///
+    /// This is the fast, exact path; `search` ranks free text.
+    pub fn find(&self, query: &str) -> Vec<&KbArticle> {
+        if let Some(entry) = self.get(query.trim()) {
+            return vec![entry];
+        }
+        let wanted = fold_code(query);
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        self.articles
+            .iter()
+            .filter(|entry| {
+                entry.article.error_codes.iter().any(|code| {
+                    let code = fold_code(code);
+                    !code.is_empty()
+                        && (code == wanted || wanted.contains(&code) && code.len() >= 6)
+                })
+            })
+            .collect()
+    }
+
     /// The ids of all articles, in load order.
     pub fn ids(&self) -> impl Iterator<Item = &ArticleId> {
         self.articles.iter().map(|entry| &entry.article.id)
     }
+}
+
+/// An error code reduced to lowercase letters and digits: `SSPR_0029`, `sspr 0029` and
+/// `Sspr-0029` all fold to `sspr0029`.
+pub fn fold_code(code: &str) -> String {
+    code.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Reads a facts file (YAML or JSON): a mapping from question id to answer.
+pub fn parse_facts(text: &str) -> Result<Vec<(String, String)>, String> {
+    let map: std::collections::BTreeMap<String, Value> = serde_yaml::from_str(text)
+        .map_err(|e| format!("expected a mapping of question: answer ({e})"))?;
+    map.into_iter()
+        .map(|(question, answer)| match answer {
+            Value::String(s) => Ok((question, s)),
+            Value::Bool(b) => Ok((question, if b { "yes" } else { "no" }.to_owned())),
+            Value::Number(n) => Ok((question, n.to_string())),
+            Value::Null => Ok((question, "unknown".to_owned())),
+            _ => Err(format!("the answer to `{question}` must be a single value")),
+        })
+        .collect()
 }
 
 /// True for the files a KB directory is made of.

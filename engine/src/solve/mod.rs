@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::graph::{DecisionGraph, Edge};
 use crate::model::{Article, NodeId, NodeKind, Question};
 
-pub use session::Session;
+pub use session::{Attempt, Session};
 
 /// What the agent said about one question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -491,7 +491,7 @@ impl<'a> Walk<'a> {
     /// The open question that leaves the fewest candidates in the worst case; ties go to
     /// the question reached first. With one candidate left, the question that picks its fix.
     fn next_question(&self, candidates: &[Candidate]) -> Option<NextQuestion> {
-        let mut best: Option<(usize, NextQuestion)> = None;
+        let mut best: Option<((usize, bool), NextQuestion)> = None;
         for (question_id, _) in &self.open {
             let from_here: HashSet<NodeId> =
                 self.graph.causes_from(question_id).into_iter().collect();
@@ -523,13 +523,20 @@ impl<'a> Walk<'a> {
                     .cause(&candidates[0].cause)
                     .and_then(|c| c.then.as_ref())
                     == Some(question_id);
+            // A question whose answers all leave the same causes only picks a fix: ask the
+            // ones that tell causes apart first.
+            let splits = outcomes.windows(2).any(|pair| pair[0].1 != pair[1].1);
+            let score = (worst, !splits);
             let next = NextQuestion {
                 question: question_id.clone(),
                 outcomes,
                 chooses_fix,
             };
-            if best.as_ref().is_none_or(|(score, _)| worst < *score) {
-                best = Some((worst, next));
+            if best
+                .as_ref()
+                .is_none_or(|(best_score, _)| score < *best_score)
+            {
+                best = Some((score, next));
             }
         }
         best.map(|(_, next)| next)

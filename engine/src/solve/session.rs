@@ -15,6 +15,18 @@ pub struct Session<'a> {
     graph: DecisionGraph,
     facts: Facts,
     reask: Option<NodeId>,
+    tried: Vec<Attempt>,
+}
+
+/// A fix the agent tried, and whether it worked.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Attempt {
+    /// The cause the fix was tried for.
+    pub cause: NodeId,
+    /// The solution or workaround.
+    pub remedy: NodeId,
+    /// True when the customer said it fixed the problem.
+    pub fixed: bool,
 }
 
 impl<'a> Session<'a> {
@@ -30,6 +42,7 @@ impl<'a> Session<'a> {
             graph: DecisionGraph::build(article),
             facts,
             reask: None,
+            tried: Vec::new(),
         }
     }
 
@@ -85,6 +98,54 @@ impl<'a> Session<'a> {
             self.reask = target.clone();
         }
         Ok(target)
+    }
+
+    /// Fixes not tried yet, best first: the ones the answers chose, then the cause's other
+    /// fixes (its workarounds), then the fixes of every other cause still possible.
+    pub fn fixes_to_try(&self) -> Result<Vec<(NodeId, NodeId)>, SolveError> {
+        let state = self.state()?;
+        let mut queue: Vec<(NodeId, NodeId)> = Vec::new();
+        for candidate in &state.candidates {
+            let cause = self.article.cause(&candidate.cause);
+            let all = cause.map(|c| {
+                c.solutions
+                    .iter()
+                    .chain(&c.workarounds)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            });
+            let rest = all
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|r| !candidate.remedies.contains(r));
+            for remedy in candidate.remedies.iter().cloned().chain(rest) {
+                let pair = (candidate.cause.clone(), remedy);
+                if !queue.contains(&pair) {
+                    queue.push(pair);
+                }
+            }
+        }
+        queue.retain(|(cause, remedy)| {
+            !self
+                .tried
+                .iter()
+                .any(|t| t.cause == *cause && t.remedy == *remedy)
+        });
+        Ok(queue)
+    }
+
+    /// Records that a fix was tried and whether it worked.
+    pub fn record_attempt(&mut self, cause: NodeId, remedy: NodeId, fixed: bool) {
+        self.tried.push(Attempt {
+            cause,
+            remedy,
+            fixed,
+        });
+    }
+
+    /// The fixes tried so far, in order.
+    pub fn attempts(&self) -> &[Attempt] {
+        &self.tried
     }
 
     fn effective_facts(&self) -> Facts {

@@ -1,0 +1,191 @@
+//! `fixpath ask [ARTICLE|QUERY]`: the interactive troubleshooter.
+//!
+//! Picks an article, asks one question at a time (with help, "don't know" and going back),
+//! shows the fix, asks whether it worked, offers what is left, and ends with a transcript
+//! an agent can paste into the ticket, or an escalation note when nothing worked.
+
+use std::path::PathBuf;
+
+use fixpath::load::{KbArticle, Loaded};
+use fixpath::render::Renderer;
+use fixpath::render::view::{self, SessionEnd};
+use fixpath::solve::{Given, Session};
+
+use crate::Outcome;
+use crate::kb::{KbArgs, select_article, write_output};
+use crate::output::Format;
+use crate::prompt::{Extras, Prompter, Reply};
+
+/// Arguments of `fixpath ask`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// An article id, an error code, or a few words about the problem (asked for when left out).
+    query: Vec<String>,
+    /// Also write the transcript to this file.
+    #[arg(long, value_name = "FILE")]
+    transcript: Option<PathBuf>,
+    /// Print the result as Markdown text or JSON.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// A directory of templates that override the built-in ones file by file.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+}
+
+/// Runs one session; exit 0 when a fix worked, 1 otherwise.
+pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
+    let loaded = kb.load()?;
+    let renderer = Renderer::new(args.templates.as_deref())?;
+    let mut prompter = Prompter::detect();
+    let query = args.query.join(" ");
+    let Some(entry) = choose_article(&loaded, &query, &mut prompter)? else {
+        prompter.say("No article chosen.");
+        return Ok(Outcome::Negative);
+    };
+    let article = &entry.article;
+    prompter.say(&format!("\n{} ({})\n", article.title, article.id));
+    let mut session = Session::new(article);
+    let end = interview(&mut session, &mut prompter, &renderer)?;
+    let resolution = session.state()?;
+    let transcript = view::transcript_view(article, &resolution, session.attempts(), end);
+    let text = match args.format {
+        Format::Text => renderer.render_transcript(&transcript, article)?,
+        Format::Json => {
+            let json = serde_json::json!({ "article": { "id": article.id, "title": article.title }, "transcript": transcript });
+            format!("{}\n", serde_json::to_string_pretty(&json)?)
+        }
+    };
+    if let Some(path) = &args.transcript {
+        write_output(Some(path), &text)?;
+    }
+    write_output(None, &text)?;
+    Ok(if end == SessionEnd::Fixed {
+        Outcome::Success
+    } else {
+        Outcome::Negative
+    })
+}
+
+/// The article the query names, or one the agent picks from a list.
+fn choose_article<'a>(
+    loaded: &'a Loaded,
+    query: &str,
+    prompter: &mut Prompter,
+) -> anyhow::Result<Option<&'a KbArticle>> {
+    let query = if query.trim().is_empty() {
+        match prompter
+            .text("What is the problem? Paste the error code or describe it in a few words")
+        {
+            Ok(text) => text,
+            Err(_) => return Ok(None),
+        }
+    } else {
+        query.to_owned()
+    };
+    if loaded.kb.find(&query).len() == 1 {
+        return select_article(loaded, &query).map(Some);
+    }
+    let suggestions = crate::kb::suggest(loaded, &query);
+    if suggestions.is_empty() {
+        anyhow::bail!("no article matches `{query}`");
+    }
+    let options: Vec<String> = suggestions
+        .iter()
+        .map(|e| format!("{} ({})", e.article.title, e.article.id))
+        .collect();
+    match prompter.select("Which article fits?", &options, Extras::default()) {
+        Reply::Picked(index) => {
+            select_article(loaded, suggestions[index].article.id.as_str()).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Asks questions until the cause is found, then walks the fixes; returns how it ended.
+fn interview(
+    session: &mut Session<'_>,
+    prompter: &mut Prompter,
+    renderer: &Renderer,
+) -> anyhow::Result<SessionEnd> {
+    let article = session.article();
+    while let Some(question_id) = session.current_question()? {
+        let question = article
+            .question(&question_id)
+            .expect("the engine names questions of this article");
+        let options: Vec<String> = question
+            .answers
+            .iter()
+            .map(|a| a.label().to_owned())
+            .collect();
+        let extras = Extras {
+            dont_know: true,
+            back: !session.state()?.path.is_empty() || session.facts().iter().next().is_some(),
+            help: !question.help.trim().is_empty(),
+        };
+        match prompter.select(&question.text, &options, extras) {
+            Reply::Picked(index) => session.answer(
+                &question.id,
+                Given::Answer(question.answers[index].value.clone()),
+            )?,
+            Reply::DontKnow => session.answer(&question.id, Given::Unknown)?,
+            Reply::Help => prompter.say(&format!("\n{}\n", question.help.trim())),
+            Reply::Back => {
+                if session.back()?.is_none() {
+                    prompter.say("This is the first question.");
+                }
+            }
+            Reply::EndOfInput => {
+                prompter.say("Input ended before the questions were answered.");
+                return Ok(SessionEnd::Incomplete);
+            }
+            Reply::Interrupted => return Ok(SessionEnd::Interrupted),
+        }
+    }
+    let state = session.state()?;
+    if let Some(cause) = state.cause() {
+        let title = article.cause(&cause.cause).map_or("", |c| c.title.as_str());
+        prompter.say(&format!("\nCause: {title}\n"));
+    } else {
+        prompter.say(&format!(
+            "\n{} causes are still possible; trying their fixes in order.\n",
+            state.candidates.len()
+        ));
+    }
+    try_fixes(session, prompter, renderer)
+}
+
+/// Shows each fix in turn and asks whether it worked.
+fn try_fixes(
+    session: &mut Session<'_>,
+    prompter: &mut Prompter,
+    renderer: &Renderer,
+) -> anyhow::Result<SessionEnd> {
+    let article = session.article();
+    loop {
+        let Some((cause, remedy)) = session.fixes_to_try()?.into_iter().next() else {
+            prompter.say("Nothing left to try in this article: escalate with the note below.");
+            return Ok(SessionEnd::Escalated);
+        };
+        if let Some(view) = view::remedy_only(article, &cause, &remedy) {
+            prompter.say(&renderer.render_fix(article, &view)?);
+        }
+        if article.remedy(&remedy).is_some_and(|r| r.by_design) {
+            // "None, by design" is an answer, not something to try.
+            session.record_attempt(cause, remedy, true);
+            return Ok(SessionEnd::Fixed);
+        }
+        match prompter.confirm("Did this fix it?") {
+            Ok(fixed) => {
+                session.record_attempt(cause, remedy, fixed);
+                if fixed {
+                    return Ok(SessionEnd::Fixed);
+                }
+            }
+            Err(Reply::Interrupted) => return Ok(SessionEnd::Interrupted),
+            Err(_) => {
+                prompter.say("Input ended before you said whether the fix worked.");
+                return Ok(SessionEnd::Incomplete);
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! `fixpath render ARTICLE`: the customer-facing article for the whole graph.
+
+use std::path::PathBuf;
+
+use fixpath::render::{Format, Renderer};
+
+use crate::Outcome;
+use crate::kb::{KbArgs, select_article, write_output};
+
+/// Arguments of `fixpath render`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The article: its id, or an error code it lists.
+    article: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DocFormat::Md)]
+    format: DocFormat,
+    /// Write to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// A directory of templates that override the built-in ones file by file.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+}
+
+/// Formats a whole article can be rendered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum DocFormat {
+    /// Markdown.
+    Md,
+    /// A self-contained HTML page.
+    Html,
+}
+
+/// Renders the article with every cause, solution and workaround, in source order.
+pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
+    let loaded = kb.load()?;
+    let entry = select_article(&loaded, &args.article)?;
+    let format = match args.format {
+        DocFormat::Md => Format::Markdown,
+        DocFormat::Html => Format::Html,
+    };
+    let text =
+        Renderer::new(args.templates.as_deref())?.render_article(&entry.article, format, None)?;
+    write_output(args.output.as_deref(), &text)?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,117 @@
+//! `fixpath solve ARTICLE --fact QUESTION=ANSWER ...`: the resolution path from facts, for scripts.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use fixpath::graph::DecisionGraph;
+use fixpath::render::{self, Renderer};
+use fixpath::solve::{Facts, solve};
+
+use crate::Outcome;
+use crate::kb::{KbArgs, select_article, write_output};
+
+/// Arguments of `fixpath solve`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The article: its id, or an error code it lists (for example SSPR_0029).
+    article: String,
+    /// A known answer, as QUESTION=ANSWER (ANSWER `unknown` follows every branch). Repeatable.
+    #[arg(long = "fact", short = 'f', value_name = "QUESTION=ANSWER")]
+    facts: Vec<String>,
+    /// A YAML or JSON file of `question: answer` pairs.
+    #[arg(long = "facts", value_name = "FILE")]
+    facts_file: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PathFormat::Md)]
+    format: PathFormat,
+    /// Write to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// A directory of templates that override the built-in ones file by file.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+}
+
+/// Formats a resolution path can be printed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum PathFormat {
+    /// Markdown, to paste into a ticket.
+    Md,
+    /// A self-contained HTML page.
+    Html,
+    /// The path as JSON (see README, "JSON output").
+    Json,
+}
+
+/// Solves, prints the path, and exits 0 when one cause is found, 1 when more are possible.
+pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
+    let loaded = kb.load()?;
+    let entry = select_article(&loaded, &args.article)?;
+    let article = &entry.article;
+    let mut pairs: Vec<String> = Vec::new();
+    if let Some(path) = &args.facts_file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let parsed = fixpath::load::parse_facts(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        pairs.extend(parsed.into_iter().map(|(q, a)| format!("{q}={a}")));
+    }
+    pairs.extend(args.facts.iter().cloned());
+    let facts = Facts::parse(pairs.iter().map(String::as_str))?;
+    let graph = DecisionGraph::build(article);
+    let resolution = solve(article, &graph, &facts)?;
+    if !resolution.unused.is_empty() {
+        let unused: Vec<String> = resolution
+            .unused
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}={}",
+                    s.question,
+                    s.answer.as_deref().unwrap_or("unknown")
+                )
+            })
+            .collect();
+        let walked: Vec<String> = resolution
+            .path
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}={}",
+                    s.question,
+                    s.answer.as_deref().unwrap_or("unknown")
+                )
+            })
+            .collect();
+        anyhow::bail!(
+            "contradictory facts: {} never applies, because {} leads elsewhere without asking it; drop one of them",
+            unused.join(", "),
+            if walked.is_empty() {
+                "the entry".to_owned()
+            } else {
+                walked.join(", ")
+            }
+        );
+    }
+    let text = match args.format {
+        PathFormat::Json => {
+            let view = render::view::path_view(article, &resolution);
+            let json = serde_json::json!({ "article": { "id": article.id, "title": article.title }, "path": view });
+            format!("{}\n", serde_json::to_string_pretty(&json)?)
+        }
+        PathFormat::Md | PathFormat::Html => {
+            let format = if args.format == PathFormat::Md {
+                render::Format::Markdown
+            } else {
+                render::Format::Html
+            };
+            Renderer::new(args.templates.as_deref())?.render_path(article, &resolution, format)?
+        }
+    };
+    write_output(args.output.as_deref(), &text)?;
+    Ok(if resolution.is_resolved() && resolution.next.is_none() {
+        Outcome::Success
+    } else {
+        Outcome::Negative
+    })
+}

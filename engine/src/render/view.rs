@@ -1,0 +1,419 @@
+//! The template context: documented, serialisable views of an article and a resolution path.
+//!
+//! Templates (ours and users') depend on these field names; they are also the `--format json`
+//! output of `solve` and `ask`. Add fields freely; rename or remove none.
+
+use serde::Serialize;
+
+use crate::model::{Article, Cause, NodeId, Question, Remedy, Source, Status, Symptom};
+use crate::solve::{Condition, Resolution};
+
+/// An article as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleView<'a> {
+    /// Article id.
+    pub id: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Summary (Markdown).
+    pub summary: &'a str,
+    /// `reviewed` or `draft`.
+    pub status: Status,
+    /// Product, if known.
+    pub product: Option<&'a str>,
+    /// Area, if known.
+    pub area: Option<&'a str>,
+    /// Error codes.
+    pub error_codes: &'a [String],
+    /// Keywords.
+    pub keywords: &'a [String],
+    /// Where it came from.
+    pub source: Option<&'a Source>,
+    /// Symptoms.
+    pub symptoms: &'a [Symptom],
+    /// Causes, each with its fixes, in document order.
+    pub causes: Vec<CauseView<'a>>,
+    /// Questions.
+    pub questions: &'a [Question],
+    /// Article notes (Markdown).
+    pub notes: &'a [String],
+    /// Markdown link definitions for the article's references; appended when rendering Markdown.
+    pub links: String,
+}
+
+/// A cause with its heading ("Cause 2: ...") and its fixes.
+#[derive(Debug, Clone, Serialize)]
+pub struct CauseView<'a> {
+    /// Cause id.
+    pub id: &'a str,
+    /// Heading as the article shows it: `Cause 2: title`, or `Cause: title` when there is one.
+    pub heading: String,
+    /// Title.
+    pub title: &'a str,
+    /// Markdown before the steps.
+    pub text: &'a str,
+    /// Steps (Markdown).
+    pub steps: &'a [String],
+    /// Markdown after the steps.
+    pub after: &'a str,
+    /// Solutions then workarounds (all of them for an article; the chosen ones for a path).
+    pub remedies: Vec<RemedyView<'a>>,
+}
+
+/// A solution or workaround with its heading ("Solution 1: ...").
+#[derive(Debug, Clone, Serialize)]
+pub struct RemedyView<'a> {
+    /// Remedy id.
+    pub id: &'a str,
+    /// `solution` or `workaround`.
+    pub kind: &'static str,
+    /// Heading: `Solution 1: title`, `Workaround: title`.
+    pub heading: String,
+    /// Title.
+    pub title: &'a str,
+    /// True when the fix is "none, by design".
+    pub by_design: bool,
+    /// Markdown before the steps.
+    pub text: &'a str,
+    /// Steps (Markdown).
+    pub steps: &'a [String],
+    /// Markdown after the steps.
+    pub after: &'a str,
+}
+
+/// A resolution path as templates (and `--format json`) see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PathView<'a> {
+    /// `resolved` (one cause) or `undecided`.
+    pub status: &'static str,
+    /// The questions answered, in order.
+    pub checked: Vec<AnswerView<'a>>,
+    /// The cause with the fixes that apply, when resolved.
+    pub cause: Option<CauseView<'a>>,
+    /// Every cause still possible, with what would confirm it.
+    pub candidates: Vec<CandidateView<'a>>,
+    /// The next question to ask, if any.
+    pub next: Option<NextView<'a>>,
+    /// Facts about questions the walk never reached (contradictions).
+    pub unused: Vec<AnswerView<'a>>,
+}
+
+/// A question and the answer given (or to give).
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerView<'a> {
+    /// Question id.
+    pub question_id: &'a str,
+    /// Question text.
+    pub question: &'a str,
+    /// Answer value; `null` for "don't know".
+    pub answer: Option<String>,
+    /// Answer as shown ("Yes", "Don't know").
+    pub answer_label: String,
+}
+
+/// A cause still possible.
+#[derive(Debug, Clone, Serialize)]
+pub struct CandidateView<'a> {
+    /// The cause and its fixes.
+    pub cause: CauseView<'a>,
+    /// Answers that would confirm it.
+    pub confirm: Vec<AnswerView<'a>>,
+}
+
+/// The next question and where each answer leads.
+#[derive(Debug, Clone, Serialize)]
+pub struct NextView<'a> {
+    /// Question id.
+    pub id: &'a str,
+    /// Question text.
+    pub text: &'a str,
+    /// How to find the answer (Markdown).
+    pub help: &'a str,
+    /// True when the cause is known and this only picks a fix.
+    pub chooses_fix: bool,
+    /// Each answer with the titles of the causes still possible after it.
+    pub answers: Vec<NextAnswerView<'a>>,
+}
+
+/// One answer of the next question.
+#[derive(Debug, Clone, Serialize)]
+pub struct NextAnswerView<'a> {
+    /// Answer value.
+    pub value: &'a str,
+    /// Answer label.
+    pub label: &'a str,
+    /// Titles of the causes still possible after this answer.
+    pub leads_to: Vec<&'a str>,
+}
+
+/// Builds the view of a whole article.
+pub fn article_view(article: &Article) -> ArticleView<'_> {
+    let many = article.causes.len() > 1;
+    let causes = article
+        .causes
+        .iter()
+        .enumerate()
+        .map(|(index, cause)| {
+            let number = many.then_some(index + 1);
+            let remedies: Vec<&NodeId> = cause.solutions.iter().chain(&cause.workarounds).collect();
+            cause_view(article, cause, number, &remedies)
+        })
+        .collect();
+    ArticleView {
+        id: article.id.as_str(),
+        title: &article.title,
+        summary: &article.summary,
+        status: article.status,
+        product: article.product.as_deref(),
+        area: article.area.as_deref(),
+        error_codes: &article.error_codes,
+        keywords: &article.keywords,
+        source: article.source.as_ref(),
+        symptoms: &article.symptoms,
+        causes,
+        questions: &article.questions,
+        notes: &article.notes,
+        links: article.link_definitions(),
+    }
+}
+
+fn numbered(label: &str, number: Option<usize>, title: &str) -> String {
+    match number {
+        Some(n) => format!("{label} {n}: {title}"),
+        None => format!("{label}: {title}"),
+    }
+}
+
+/// A cause and the listed fixes (in the cause's order), numbered as the article numbers them.
+fn cause_view<'a>(
+    article: &'a Article,
+    cause: &'a Cause,
+    number: Option<usize>,
+    only: &[&NodeId],
+) -> CauseView<'a> {
+    let pick = |ids: &'a [NodeId], kind: &'static str, label: &str| -> Vec<RemedyView<'a>> {
+        let many = ids.len() > 1;
+        ids.iter()
+            .enumerate()
+            .filter(|(_, id)| only.contains(id))
+            .filter_map(|(index, id)| article.remedy(id).map(|r| (index, r)))
+            .map(|(index, remedy)| {
+                remedy_view(
+                    remedy,
+                    kind,
+                    numbered(label, many.then_some(index + 1), &remedy.title),
+                )
+            })
+            .collect()
+    };
+    let mut remedies = pick(&cause.solutions, "solution", "Solution");
+    remedies.extend(pick(&cause.workarounds, "workaround", "Workaround"));
+    CauseView {
+        id: cause.id.as_str(),
+        heading: numbered("Cause", number, &cause.title),
+        title: &cause.title,
+        text: &cause.text,
+        steps: &cause.steps,
+        after: &cause.after,
+        remedies,
+    }
+}
+
+fn remedy_view<'a>(remedy: &'a Remedy, kind: &'static str, heading: String) -> RemedyView<'a> {
+    RemedyView {
+        id: remedy.id.as_str(),
+        kind,
+        heading,
+        title: &remedy.title,
+        by_design: remedy.by_design,
+        text: &remedy.text,
+        steps: &remedy.steps,
+        after: &remedy.after,
+    }
+}
+
+fn answer_view<'a>(
+    article: &'a Article,
+    question: &NodeId,
+    answer: Option<&str>,
+) -> Option<AnswerView<'a>> {
+    let question = article.question(question)?;
+    let answer_label = match answer {
+        None => "Don't know".to_owned(),
+        Some(value) => question
+            .answers
+            .iter()
+            .find(|a| a.value == value)
+            .map_or(value, |a| a.label())
+            .to_owned(),
+    };
+    Some(AnswerView {
+        question_id: question.id.as_str(),
+        question: &question.text,
+        answer: answer.map(str::to_owned),
+        answer_label,
+    })
+}
+
+fn conditions_view<'a>(article: &'a Article, conditions: &[Condition]) -> Vec<AnswerView<'a>> {
+    conditions
+        .iter()
+        .filter_map(|c| answer_view(article, &c.question, Some(&c.answer)))
+        .collect()
+}
+
+/// Builds the view of a resolution path.
+pub fn path_view<'a>(article: &'a Article, resolution: &Resolution) -> PathView<'a> {
+    let cause_number = |id: &NodeId| article.causes.iter().position(|c| &c.id == id);
+    let candidates: Vec<CandidateView<'a>> = resolution
+        .candidates
+        .iter()
+        .filter_map(|candidate| {
+            let index = cause_number(&candidate.cause)?;
+            let cause = &article.causes[index];
+            let remedies: Vec<&NodeId> = candidate.remedies.iter().collect();
+            Some(CandidateView {
+                cause: cause_view(article, cause, None, &remedies),
+                confirm: conditions_view(article, &candidate.confirm),
+            })
+        })
+        .collect();
+    let cause = match candidates.as_slice() {
+        [only] => Some(only.cause.clone()),
+        _ => None,
+    };
+    let next = resolution.next.as_ref().and_then(|next| {
+        let question = article.question(&next.question)?;
+        let answers = question
+            .answers
+            .iter()
+            .map(|answer| {
+                let leads_to = next
+                    .outcomes
+                    .iter()
+                    .find(|(value, _)| *value == answer.value)
+                    .map(|(_, causes)| {
+                        causes
+                            .iter()
+                            .filter_map(|c| article.cause(c))
+                            .map(|c| c.title.as_str())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                NextAnswerView {
+                    value: &answer.value,
+                    label: answer.label(),
+                    leads_to,
+                }
+            })
+            .collect();
+        Some(NextView {
+            id: question.id.as_str(),
+            text: &question.text,
+            help: &question.help,
+            chooses_fix: next.chooses_fix,
+            answers,
+        })
+    });
+    let steps = |steps: &[crate::solve::Step]| -> Vec<AnswerView<'a>> {
+        steps
+            .iter()
+            .filter_map(|s| answer_view(article, &s.question, s.answer.as_deref()))
+            .collect()
+    };
+    PathView {
+        status: if resolution.is_resolved() {
+            "resolved"
+        } else {
+            "undecided"
+        },
+        checked: steps(&resolution.path),
+        cause,
+        candidates,
+        next,
+        unused: steps(&resolution.unused),
+    }
+}
+
+/// How an interactive session ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SessionEnd {
+    /// A fix worked.
+    Fixed,
+    /// Every fix was tried and none worked: escalate.
+    Escalated,
+    /// The session stopped before a fix was confirmed (end of input, or no answer to "did it work").
+    Incomplete,
+    /// The agent pressed Ctrl-C or Esc.
+    Interrupted,
+}
+
+/// A session's record, for the ticket: what was asked and answered, the result, what was tried.
+#[derive(Debug, Clone, Serialize)]
+pub struct TranscriptView<'a> {
+    /// How it ended.
+    pub outcome: SessionEnd,
+    /// The resolution path at the end.
+    pub path: PathView<'a>,
+    /// The fixes tried, in order.
+    pub tried: Vec<AttemptView<'a>>,
+}
+
+/// One fix tried.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttemptView<'a> {
+    /// The cause's title.
+    pub cause: &'a str,
+    /// The fix's id.
+    pub remedy_id: &'a str,
+    /// `solution` or `workaround`.
+    pub kind: &'static str,
+    /// The fix's title.
+    pub title: &'a str,
+    /// True when it worked.
+    pub fixed: bool,
+}
+
+/// Builds the view of a session's transcript.
+pub fn transcript_view<'a>(
+    article: &'a Article,
+    resolution: &Resolution,
+    attempts: &[crate::solve::Attempt],
+    outcome: SessionEnd,
+) -> TranscriptView<'a> {
+    let tried = attempts
+        .iter()
+        .filter_map(|attempt| {
+            let cause = article.cause(&attempt.cause)?;
+            let remedy = article.remedy(&attempt.remedy)?;
+            let kind = if article.workarounds.iter().any(|w| w.id == remedy.id) {
+                "workaround"
+            } else {
+                "solution"
+            };
+            Some(AttemptView {
+                cause: &cause.title,
+                remedy_id: remedy.id.as_str(),
+                kind,
+                title: &remedy.title,
+                fixed: attempt.fixed,
+            })
+        })
+        .collect();
+    TranscriptView {
+        outcome,
+        path: path_view(article, resolution),
+        tried,
+    }
+}
+
+/// Builds the view of one fix on its own, as `ask` shows it: heading, text and steps.
+pub fn remedy_only<'a>(
+    article: &'a Article,
+    cause: &NodeId,
+    remedy: &NodeId,
+) -> Option<CauseView<'a>> {
+    let cause = article.cause(cause)?;
+    Some(cause_view(article, cause, None, &[remedy]))
+}
