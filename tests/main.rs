@@ -4,5 +4,7 @@
 
 mod util;
 
+mod ask;
 mod check;
 mod kb;
+mod solve;

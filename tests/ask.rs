@@ -1,0 +1,122 @@
+//! `fixpath ask`: driven through piped stdin, and once through a real pseudo-terminal.
+
+use crate::assert_run_snapshot;
+use crate::util::{fixpath_with_stdin, repo_root};
+
+#[test]
+fn piped_session_reaches_the_fix_and_prints_the_transcript() {
+    // protected-admin: No; event 6329: Yes; RestrictRemoteSam: Yes; keep policy: No; fixed: Yes.
+    let run = fixpath_with_stdin(&["ask", "SSPR_0029"], "2\n1\n1\n2\n1\n");
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.contains("Outcome: **fixed**"), "{run}");
+    assert_run_snapshot!("fixed", run.to_string());
+}
+
+#[test]
+fn help_back_and_dont_know_in_a_piped_session() {
+    // ? shows help; 2 = No; b goes back to protected-admin; 2 = No again; 0 = don't know on
+    // event 6329; then 1 (RestrictRemoteSam yes), fix choices, and "No" to every fix.
+    let input = "?\n2\nb\n2\n0\n1\n2\n2\n2\n2\n2\n2\n";
+    let run = fixpath_with_stdin(&["ask", "sspr-0029"], input);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr.contains("Protected groups are listed in"),
+        "help was shown: {run}"
+    );
+    assert!(run.stdout.contains("**Don't know**"), "{run}");
+    assert!(run.stdout.contains("Escalation note"), "{run}");
+    assert_run_snapshot!("escalated", run.to_string());
+}
+
+#[test]
+fn end_of_input_mid_session_is_a_clean_exit() {
+    let run = fixpath_with_stdin(&["ask", "SSPR_0029"], "2\n");
+    assert_eq!(run.code, 1, "{run}");
+    assert!(
+        run.stderr
+            .contains("Input ended before the questions were answered."),
+        "{run}"
+    );
+    assert!(run.stdout.contains("Outcome: **incomplete**"), "{run}");
+    assert!(!run.stderr.contains("panicked"), "{run}");
+}
+
+#[test]
+fn no_argument_asks_what_the_problem_is_and_offers_a_pick_list() {
+    let run = fixpath_with_stdin(&["ask"], "password writeback\n1\n1\n");
+    assert!(run.stderr.contains("What is the problem?"), "{run}");
+    assert!(run.stderr.contains("Which article fits?"), "{run}");
+    assert!(!run.stderr.contains("panicked"), "{run}");
+}
+
+#[test]
+fn transcript_file_and_json_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ticket.json");
+    let run = fixpath_with_stdin(
+        &[
+            "ask",
+            "SSPR_0029",
+            "--format",
+            "json",
+            "--transcript",
+            path.to_str().unwrap(),
+        ],
+        "1\n",
+    );
+    assert_eq!(run.code, 0, "by design counts as answered: {run}");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(written, run.stdout);
+    let value: serde_json::Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(value["transcript"]["outcome"], "fixed");
+    assert_eq!(
+        value["transcript"]["path"]["cause"]["id"],
+        "protected-admin-account"
+    );
+    assert_eq!(value["transcript"]["path"]["checked"][0]["answer"], "yes");
+}
+
+/// Sends keys to the terminal now (rexpect buffers until flushed).
+fn press(session: &mut rexpect::session::PtySession, keys: &str) {
+    use std::io::Write;
+    session.send(keys).unwrap();
+    session.flush().unwrap();
+}
+
+#[test]
+fn arrow_keys_work_on_a_real_terminal() {
+    use rexpect::session::spawn_command;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_fixpath"));
+    command
+        .args(["ask", "SSPR_0029"])
+        .current_dir(repo_root())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("FIXPATH_KB");
+    let mut session = spawn_command(command, Some(20_000)).expect("spawn fixpath in a pty");
+    const DOWN: &str = "\x1b[B";
+    // Wait for each menu to be drawn (its help line comes last) before pressing keys.
+    let menu = "esc to go back]";
+    session.exp_string("protected group").unwrap();
+    session.exp_string(menu).unwrap();
+    // Down to "No", Enter.
+    press(&mut session, DOWN);
+    press(&mut session, "\r");
+    session.exp_string("Application").unwrap();
+    session.exp_string(menu).unwrap();
+    // "Yes" is first: Enter.
+    press(&mut session, "\r");
+    session.exp_string("RestrictRemoteSam").unwrap();
+    session.exp_string(menu).unwrap();
+    press(&mut session, "\r");
+    session.exp_string("keep the policy").unwrap();
+    session.exp_string(menu).unwrap();
+    // Down to "No, remove the policy".
+    press(&mut session, DOWN);
+    press(&mut session, "\r");
+    session.exp_string("Did this fix it?").unwrap();
+    session.exp_string(menu).unwrap();
+    press(&mut session, "\r");
+    session.exp_string("Outcome: **fixed**").unwrap();
+    session.exp_eof().unwrap();
+}

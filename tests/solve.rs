@@ -1,0 +1,236 @@
+//! `fixpath solve`: every branch of the seed from facts, as Markdown, JSON and HTML.
+
+use crate::assert_run_snapshot;
+use crate::util::{fixpath, fixture};
+
+/// The SSPR_0029 scenarios: a name, the facts, the cause and fix they must reach.
+const SCENARIOS: [(&str, &[&str], &str, &str); 6] = [
+    (
+        "protected_admin",
+        &["protected-admin=yes"],
+        "protected-admin-account",
+        "by-design-change-in-cloud",
+    ),
+    (
+        "event_33004_without_6329",
+        &[
+            "protected-admin=no",
+            "event-6329-access-denied=no",
+            "connect-on-dc-permissions-blocked=no",
+        ],
+        "connector-permissions",
+        "resolve-ad-permissions",
+    ),
+    (
+        "connect_on_dc_cannot_fix_permissions",
+        &[
+            "protected-admin=no",
+            "event-6329-access-denied=no",
+            "connect-on-dc-permissions-blocked=yes",
+        ],
+        "connector-permissions",
+        "preferred-domain-controllers",
+    ),
+    (
+        "keep_policy_allow_connector",
+        &[
+            "protected-admin=no",
+            "event-6329-access-denied=yes",
+            "restrict-remote-sam-present=yes",
+            "keep-sam-policy=yes",
+        ],
+        "remote-sam-restricted",
+        "allow-connector-account",
+    ),
+    (
+        "restrict_remote_sam_still_present_after_gpo_disabled",
+        &[
+            "protected-admin=no",
+            "event-6329-access-denied=yes",
+            "restrict-remote-sam-present=yes",
+            "keep-sam-policy=no",
+        ],
+        "remote-sam-restricted",
+        "remove-sam-policy",
+    ),
+    (
+        "access_denied_without_restrict_remote_sam",
+        &[
+            "protected-admin=no",
+            "event-6329-access-denied=yes",
+            "restrict-remote-sam-present=no",
+            "connect-on-dc-permissions-blocked=no",
+        ],
+        "connector-permissions",
+        "resolve-ad-permissions",
+    ),
+];
+
+fn solve_args<'a>(facts: &[&'a str], format: &'a str) -> Vec<&'a str> {
+    let mut args = vec!["solve", "SSPR_0029", "--format", format];
+    for fact in facts {
+        args.push("--fact");
+        args.push(fact);
+    }
+    args
+}
+
+#[test]
+fn every_scenario_reaches_its_cause_and_fix_in_markdown_and_json() {
+    for (name, facts, cause, remedy) in SCENARIOS {
+        let markdown = fixpath(&solve_args(facts, "md"));
+        assert_eq!(markdown.code, 0, "{name}: {markdown}");
+        assert_run_snapshot!(format!("{name}.md"), markdown.stdout.clone());
+        let json = fixpath(&solve_args(facts, "json"));
+        assert_eq!(json.code, 0, "{name}: {json}");
+        let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+        assert_eq!(value["path"]["status"], "resolved", "{name}");
+        assert_eq!(value["path"]["cause"]["id"], cause, "{name}");
+        let remedies: Vec<&str> = value["path"]["cause"]["remedies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(remedies, [remedy], "{name}");
+        assert_run_snapshot!(format!("{name}.json"), json.stdout);
+    }
+}
+
+#[test]
+fn missing_facts_list_candidates_and_the_next_question() {
+    let run = fixpath(&["solve", "sspr-0029", "--fact", "protected-admin=no"]);
+    assert_eq!(run.code, 1, "undecided exits 1: {run}");
+    assert_run_snapshot!("undecided", run.to_string());
+    let json = fixpath(&[
+        "solve",
+        "sspr-0029",
+        "--fact",
+        "protected-admin=no",
+        "--format",
+        "json",
+    ]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(value["path"]["status"], "undecided");
+    assert_eq!(value["path"]["next"]["id"], "event-6329-access-denied");
+    assert_eq!(value["path"]["candidates"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn resolved_cause_with_a_fix_still_to_choose_exits_1_and_names_the_question() {
+    let run = fixpath(&[
+        "solve",
+        "sspr-0029",
+        "-f",
+        "protected-admin=no",
+        "-f",
+        "event-6329-access-denied=no",
+    ]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(run.stdout.contains("## Next question"), "{run}");
+    assert!(
+        run.stdout
+            .contains("Is Microsoft Entra Connect running on a domain controller"),
+        "{run}"
+    );
+}
+
+#[test]
+fn facts_files_in_yaml_and_json() {
+    let yaml = fixture("solve/remote-sam.yaml");
+    let run = fixpath(&[
+        "solve",
+        "SSPR_0029",
+        "--facts",
+        yaml.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.contains("\"remove-sam-policy\""));
+    let json = fixture("solve/dc-workaround.json");
+    let run = fixpath(&[
+        "solve",
+        "SSPR_0029",
+        "--facts",
+        json.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(run.stdout.contains("\"preferred-domain-controllers\""));
+}
+
+#[test]
+fn bad_facts_are_clear_errors() {
+    let cases: [(&str, &[&str]); 5] = [
+        (
+            "unknown_question",
+            &["solve", "sspr-0029", "--fact", "plugged-in=yes"],
+        ),
+        (
+            "unknown_answer",
+            &["solve", "sspr-0029", "--fact", "protected-admin=maybe"],
+        ),
+        (
+            "conflicting",
+            &[
+                "solve",
+                "sspr-0029",
+                "--fact",
+                "protected-admin=yes",
+                "--fact",
+                "protected-admin=no",
+            ],
+        ),
+        (
+            "contradictory",
+            &[
+                "solve",
+                "sspr-0029",
+                "--fact",
+                "protected-admin=yes",
+                "--fact",
+                "event-6329-access-denied=yes",
+            ],
+        ),
+        (
+            "malformed",
+            &["solve", "sspr-0029", "--fact", "protected-admin"],
+        ),
+    ];
+    for (name, args) in cases {
+        let run = fixpath(args);
+        assert_eq!(run.code, 2, "{name}: {run}");
+        assert!(run.stdout.is_empty(), "{name}: nothing on stdout: {run}");
+        assert_run_snapshot!(format!("error_{name}"), run.stderr);
+    }
+}
+
+#[test]
+fn unknown_article_is_an_error() {
+    let run = fixpath(&["solve", "NO_SUCH_CODE_123"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no article matches `NO_SUCH_CODE_123`"),
+        "{run}"
+    );
+}
+
+#[test]
+fn html_path_is_a_page_with_only_the_branch_that_applies() {
+    let run = fixpath(&solve_args(SCENARIOS[4].1, "html"));
+    assert_eq!(run.code, 0);
+    let html = run.stdout;
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("What we checked"));
+    assert!(html.contains("Remove-ItemProperty"));
+    assert!(
+        !html.contains("Only use preferred domain controllers"),
+        "other branches stay out"
+    );
+    assert!(
+        !html.contains("Edit Security"),
+        "the other solution stays out"
+    );
+}
