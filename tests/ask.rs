@@ -78,7 +78,6 @@ fn transcript_file_and_json_format() {
 
 /// Sends keys to the terminal now (rexpect buffers until flushed).
 fn press(session: &mut rexpect::session::PtySession, keys: &str) {
-    use std::io::Write;
     session.send(keys).unwrap();
     session.flush().unwrap();
 }

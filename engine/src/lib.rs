@@ -9,14 +9,26 @@
 //! - [`model`]: the plain serde data of the format;
 //! - [`load`]: YAML files (or the embedded `kb/`) into a [`load::Kb`], with a
 //!   [`Diagnostic`] for every problem, each with file, line and column;
-//! - [`graph`]: one article as a petgraph [`graph::DecisionGraph`]; cycles and reachability.
+//! - [`graph`]: one article as a petgraph [`graph::DecisionGraph`]; cycles and reachability;
+//! - [`solve`]: [`solve::Facts`] (answers to questions) into a [`solve::Resolution`]: the
+//!   cause and its fixes, or the causes still possible and the next question;
+//! - [`render`]: articles and resolution paths as Markdown or HTML through minijinja templates.
 //!
 //! ```
+//! use fixpath::graph::DecisionGraph;
+//! use fixpath::solve::{Facts, solve};
+//!
 //! let loaded = fixpath::load::load_embedded();
-//! let diagnostics = fixpath::check(&loaded);
-//! assert!(diagnostics.iter().all(|d| !d.is_error()));
-//! let sspr = loaded.kb.get("sspr-0029").unwrap();
-//! assert_eq!(sspr.article.causes.len(), 3);
+//! assert!(fixpath::check(&loaded).iter().all(|d| !d.is_error()));
+//! let article = &loaded.kb.get("sspr-0029").unwrap().article;
+//! let facts = Facts::parse(["protected-admin=yes"]).unwrap();
+//! let resolution = solve(article, &DecisionGraph::build(article), &facts).unwrap();
+//! assert_eq!(resolution.cause().unwrap().cause.as_str(), "protected-admin-account");
+//! let markdown = fixpath::render::Renderer::new(None)
+//!     .unwrap()
+//!     .render_path(article, &resolution, fixpath::render::Format::Markdown)
+//!     .unwrap();
+//! assert!(markdown.contains("None (behavior is by design)"));
 //! ```
 
 pub mod diagnostic;
