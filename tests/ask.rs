@@ -119,3 +119,20 @@ fn arrow_keys_work_on_a_real_terminal() {
     session.exp_string("Outcome: **fixed**").unwrap();
     session.exp_eof().unwrap();
 }
+
+#[test]
+fn ctrl_c_on_a_terminal_exits_cleanly_with_the_transcript_so_far() {
+    use rexpect::session::spawn_command;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_fixpath"));
+    command
+        .args(["ask", "SSPR_0029"])
+        .current_dir(repo_root())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("FIXPATH_KB");
+    let mut session = spawn_command(command, Some(20_000)).expect("spawn fixpath in a pty");
+    session.exp_string("esc to go back]").unwrap();
+    press(&mut session, "\x03");
+    session.exp_string("Outcome: **interrupted**").unwrap();
+    session.exp_eof().unwrap();
+}
