@@ -61,35 +61,27 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let graph = DecisionGraph::build(article);
     let resolution = solve(article, &graph, &facts)?;
     if !resolution.unused.is_empty() {
-        let unused: Vec<String> = resolution
-            .unused
-            .iter()
-            .map(|s| {
-                format!(
-                    "{}={}",
-                    s.question,
-                    s.answer.as_deref().unwrap_or("unknown")
-                )
-            })
-            .collect();
-        let walked: Vec<String> = resolution
-            .path
-            .iter()
-            .map(|s| {
-                format!(
-                    "{}={}",
-                    s.question,
-                    s.answer.as_deref().unwrap_or("unknown")
-                )
-            })
-            .collect();
+        let facts = |steps: &[fixpath::solve::Step]| -> String {
+            let pairs: Vec<String> = steps
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}={}",
+                        s.question,
+                        s.answer.as_deref().unwrap_or("unknown")
+                    )
+                })
+                .collect();
+            pairs.join(", ")
+        };
+        let (unused, walked) = (facts(&resolution.unused), facts(&resolution.path));
         anyhow::bail!(
             "contradictory facts: {} never applies, because {} leads elsewhere without asking it; drop one of them",
-            unused.join(", "),
+            unused,
             if walked.is_empty() {
                 "the entry".to_owned()
             } else {
-                walked.join(", ")
+                walked
             }
         );
     }
