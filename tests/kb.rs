@@ -4,33 +4,6 @@ use fixpath::text;
 
 use crate::util::corpus;
 
-/// Headings that only name a section ("Symptoms", "Cause 2") carry no text of their own;
-/// labelled headings ("Cause 1: Servers aren't allowed ...") keep the text after the label.
-fn heading_text(block: &str) -> Option<&str> {
-    const LABELS: [&str; 8] = [
-        "Symptoms",
-        "Symptom",
-        "Cause",
-        "Solution",
-        "Resolution",
-        "Workaround",
-        "Method",
-        "Summary",
-    ];
-    for label in LABELS {
-        if let Some(rest) = block.strip_prefix(label) {
-            let rest = rest.trim_start_matches(|c: char| c == ' ' || c.is_ascii_digit());
-            if rest.is_empty() {
-                return None;
-            }
-            if let Some(text) = rest.strip_prefix(':') {
-                return Some(text.trim());
-            }
-        }
-    }
-    Some(block)
-}
-
 /// The source's text blocks that the article does not hold, after normalization.
 fn missing_blocks(article: &fixpath::model::Article, source: &str) -> Vec<String> {
     let links = article.link_definitions();
@@ -39,14 +12,7 @@ fn missing_blocks(article: &fixpath::model::Article, source: &str) -> Vec<String
         .iter()
         .map(|t| text::plain_text(&format!("{t}\n{links}")))
         .collect();
-    let held = text::normalize(&held.join(" "));
-    text::blocks(source)
-        .iter()
-        .filter(|block| !block.contains("[!INCLUDE"))
-        .filter_map(|block| heading_text(block))
-        .filter(|block| !held.contains(block))
-        .map(str::to_owned)
-        .collect()
+    text::missing_blocks(source, &held.join(" "))
 }
 
 #[test]

@@ -34,6 +34,7 @@
 pub mod diagnostic;
 pub mod error;
 pub mod graph;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod render;

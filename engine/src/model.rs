@@ -96,8 +96,10 @@ pub struct Article {
     /// What the user sees; every symptom leads to `entry`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub symptoms: Vec<Symptom>,
-    /// The first question (or, for a single-cause article, the cause) after the symptoms.
-    pub entry: NodeId,
+    /// The first question (or, for a single-cause article, the cause) after the symptoms;
+    /// absent only for articles that describe no problem (notices, summaries).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<NodeId>,
     /// Questions a helpdesk agent asks, in the order they are written.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub questions: Vec<Question>,

@@ -80,6 +80,48 @@ pub fn blocks(markdown: &str) -> Vec<String> {
     blocks
 }
 
+/// Headings that only name a section ("Symptoms", "Cause 2") carry no text of their own;
+/// labelled headings ("Cause 1: Servers aren't allowed ...") keep the text after the label.
+fn heading_text(block: &str) -> Option<&str> {
+    const LABELS: [&str; 9] = [
+        "Symptoms",
+        "Symptom",
+        "Causes",
+        "Cause",
+        "Solution",
+        "Resolution",
+        "Workaround",
+        "Method",
+        "Summary",
+    ];
+    for label in LABELS {
+        if let Some(rest) = block.strip_prefix(label) {
+            let rest = rest.trim_start_matches(|c: char| c == ' ' || c.is_ascii_digit());
+            if rest.is_empty() {
+                return None;
+            }
+            if let Some(text) = rest.strip_prefix(':') {
+                return Some(text.trim());
+            }
+        }
+    }
+    Some(block)
+}
+
+/// The text blocks of `source` (paragraphs, list items, code blocks, notes, headings) that
+/// `held` does not contain, comparing normalized plain text. Include directives and
+/// headings that only name a section are not counted.
+pub fn missing_blocks(source: &str, held: &str) -> Vec<String> {
+    let held = normalize(held);
+    blocks(source)
+        .iter()
+        .filter(|block| !block.contains("[!INCLUDE"))
+        .filter_map(|block| heading_text(block))
+        .filter(|block| !held.contains(block))
+        .map(str::to_owned)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

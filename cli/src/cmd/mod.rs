@@ -2,6 +2,7 @@
 
 pub(crate) mod ask;
 pub(crate) mod check;
+pub(crate) mod import;
 pub(crate) mod render;
 pub(crate) mod schema;
 pub(crate) mod solve;
@@ -18,6 +19,8 @@ pub(crate) enum Command {
     Check(check::Args),
     /// Find the cause and fix from known answers (`--fact QUESTION=ANSWER`), for scripts.
     Solve(solve::Args),
+    /// Turn Markdown support articles into draft YAML graphs.
+    Import(import::Args),
     /// Render a whole article as Markdown or HTML, for customers and publishing.
     Render(render::Args),
     /// Print the JSON Schema of the article format (as in kb/article.schema.json).
@@ -29,6 +32,7 @@ pub(crate) fn run(command: Command, kb: &KbArgs) -> anyhow::Result<Outcome> {
     match command {
         Command::Ask(args) => ask::run(args, kb),
         Command::Check(args) => check::run(args, kb),
+        Command::Import(args) => import::run(args, kb),
         Command::Render(args) => render::run(args, kb),
         Command::Schema(args) => schema::run(args),
         Command::Solve(args) => solve::run(args, kb),

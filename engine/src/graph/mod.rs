@@ -77,7 +77,11 @@ impl DecisionGraph {
             });
             by_id.entry(id.clone()).or_insert(index);
         }
-        let entry = by_id.get(&article.entry).copied();
+        let entry = article
+            .entry
+            .as_ref()
+            .and_then(|entry| by_id.get(entry))
+            .copied();
         let mut roots: Vec<NodeIndex> = article.symptoms.iter().map(|s| by_id[&s.id]).collect();
         if let Some(entry) = entry {
             for &symptom in &roots {
@@ -279,7 +283,12 @@ pub fn check(kb: &Kb, diagnostics: &mut Vec<Diagnostic>) {
         // has already said why: walking it would only add noise.
         let mut ids = HashSet::new();
         let unique_ids = article.nodes().all(|(id, _)| ids.insert(id));
-        if !unique_ids || article.kind_of(&article.entry).is_none() {
+        if !unique_ids
+            || article
+                .entry
+                .as_ref()
+                .is_none_or(|entry| article.kind_of(entry).is_none())
+        {
             continue;
         }
         let graph = DecisionGraph::build(article);

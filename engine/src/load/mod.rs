@@ -166,6 +166,16 @@ pub fn fold_code(code: &str) -> String {
         .collect()
 }
 
+/// Parses a YAML mapping (front matter, for example) into JSON values by key.
+pub fn yaml_mapping(
+    text: &str,
+) -> Result<std::collections::BTreeMap<String, serde_json::Value>, String> {
+    if text.trim().is_empty() {
+        return Ok(std::collections::BTreeMap::new());
+    }
+    serde_yaml::from_str(text).map_err(|e| e.to_string())
+}
+
 /// Reads a facts file (YAML or JSON): a mapping from question id to answer.
 pub fn parse_facts(text: &str) -> Result<Vec<(String, String)>, String> {
     let map: std::collections::BTreeMap<String, Value> = serde_yaml::from_str(text)

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Kb, SourceFile, index_path, key_path};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Article, NodeId, NodeKind, QuestionKind};
+use crate::model::{Article, NodeId, NodeKind, QuestionKind, Status};
 
 /// Appends every id and reference problem in `kb` to `diagnostics`.
 pub(super) fn validate(kb: &Kb, diagnostics: &mut Vec<Diagnostic>) {
@@ -80,21 +80,26 @@ impl Checker<'_> {
             );
         }
         self.check_node_ids();
-        match article.kind_of(&article.entry) {
-            Some(NodeKind::Question | NodeKind::Cause) => {}
-            Some(kind) => self.error(
-                Code::DanglingReference,
-                "entry",
-                format!(
-                    "entry `{}` is a {kind}; it must be a question or a cause",
-                    article.entry
+        match &article.entry {
+            None if !article.causes.is_empty() || !article.questions.is_empty() => self.error(
+                Code::Schema,
+                "",
+                "the article has causes or questions but no `entry`: name the first question (or the cause)".to_owned(),
+            ),
+            None => {}
+            Some(entry) => match article.kind_of(entry) {
+                Some(NodeKind::Question | NodeKind::Cause) => {}
+                Some(kind) => self.error(
+                    Code::DanglingReference,
+                    "entry",
+                    format!("entry `{entry}` is a {kind}; it must be a question or a cause"),
                 ),
-            ),
-            None => self.error(
-                Code::DanglingReference,
-                "entry",
-                format!("entry `{}` is not a node of this article", article.entry),
-            ),
+                None => self.error(
+                    Code::DanglingReference,
+                    "entry",
+                    format!("entry `{entry}` is not a node of this article"),
+                ),
+            },
         }
         self.check_questions();
         self.check_causes();
@@ -253,14 +258,20 @@ impl Checker<'_> {
         for (index, cause) in article.causes.iter().enumerate() {
             let base = index_path("causes", index);
             if cause.solutions.is_empty() && cause.workarounds.is_empty() {
-                self.error(
-                    Code::NoRemedy,
-                    &key_path(&base, "id"),
-                    format!(
-                        "cause `{}` has no solution or workaround; add one (a `by_design: true` solution when there is no fix)",
-                        cause.id
-                    ),
+                let message = format!(
+                    "cause `{}` has no solution or workaround; add one (a `by_design: true` solution when there is no fix)",
+                    cause.id
                 );
+                let span = self.file.span_of(&key_path(&base, "id"));
+                // A draft says what its source says; a writer adds the fix when reviewing it.
+                self.diagnostics.push(match article.status {
+                    Status::Draft => {
+                        Diagnostic::warning(Code::NoRemedy, &self.file.name, span, message)
+                    }
+                    Status::Reviewed => {
+                        Diagnostic::error(Code::NoRemedy, &self.file.name, span, message)
+                    }
+                });
             }
             let lists = [
                 ("solutions", NodeKind::Solution, &cause.solutions),

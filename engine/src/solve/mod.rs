@@ -311,7 +311,9 @@ impl<'a> Walk<'a> {
     fn run(mut self) -> Resolution {
         let mut seen: HashSet<NodeId> = HashSet::new();
         let mut queue: VecDeque<(NodeId, Vec<Condition>)> = VecDeque::new();
-        queue.push_back((self.article.entry.clone(), Vec::new()));
+        if let Some(entry) = &self.article.entry {
+            queue.push_back((entry.clone(), Vec::new()));
+        }
         while let Some((id, assumptions)) = queue.pop_front() {
             if !seen.insert(id.clone()) {
                 continue;

@@ -1,0 +1,292 @@
+//! `fixpath import FILE_OR_DIR... [-o KB_DIR]`: Markdown articles into draft YAML graphs.
+//!
+//! Each written file starts with a comment holding the SHA-256 of what was written, so a
+//! later import can tell an untouched draft (safe to refresh) from one a writer edited
+//! (never overwritten). A reviewed article with the same source wins over its draft.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use fixpath::import::{ImportOptions, import_markdown};
+use fixpath::model::{Article, Status};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::Outcome;
+use crate::kb::write_output;
+use crate::output::Format;
+
+/// Arguments of `fixpath import`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Markdown files, or directories searched for `*.md`.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Write one YAML file per article into this KB directory (default: print YAML).
+    #[arg(short, long, value_name = "KB_DIR")]
+    output: Option<PathBuf>,
+    /// A URL to record as every article's source (for example the upstream repository).
+    #[arg(long, value_name = "URL")]
+    source_url: Option<String>,
+    /// The licence of the source text, recorded for attribution (for example "CC BY 4.0").
+    #[arg(long, value_name = "TEXT")]
+    license: Option<String>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// What happened to one input file.
+#[derive(Debug, Serialize)]
+struct FileReport {
+    source: String,
+    id: Option<String>,
+    outcome: &'static str,
+    causes: usize,
+    solutions: usize,
+    workarounds: usize,
+    error_codes: Vec<String>,
+    notes: Vec<String>,
+}
+
+const HEADER: &str = "# fixpath import";
+
+/// Imports every input; exit 0 when every file was imported or deliberately kept, 1 otherwise.
+pub(crate) fn run(args: Args, _kb: &crate::kb::KbArgs) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let files = collect_inputs(&args.inputs)?;
+    let reviewed = match &args.output {
+        Some(dir) => reviewed_sources(dir)?,
+        None => HashMap::new(),
+    };
+    if let Some(dir) = &args.output {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let schema_line = args
+        .output
+        .as_deref()
+        .filter(|dir| dir.join("article.schema.json").is_file())
+        .map(|_| "# yaml-language-server: $schema=article.schema.json\n");
+    let mut reports = Vec::new();
+    let mut printed = Vec::new();
+    for (path, source) in &files {
+        let options = ImportOptions {
+            source_path: source.clone(),
+            source_url: args.source_url.clone(),
+            license: args.license.clone(),
+        };
+        let mut report = FileReport {
+            source: source.clone(),
+            id: None,
+            outcome: "imported",
+            causes: 0,
+            solutions: 0,
+            workarounds: 0,
+            error_codes: Vec::new(),
+            notes: Vec::new(),
+        };
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let imported = match import_markdown(&bytes, &options) {
+            Ok(imported) => imported,
+            Err(error) => {
+                report.outcome = "failed";
+                report.notes.push(error.to_string());
+                reports.push(report);
+                continue;
+            }
+        };
+        let article = &imported.article;
+        report.id = Some(article.id.to_string());
+        report.causes = article.causes.len();
+        report.solutions = article.solutions.iter().filter(|s| !s.by_design).count();
+        report.workarounds = article.workarounds.len();
+        report.error_codes = article.error_codes.clone();
+        report.notes = imported.notes.clone();
+        report.notes.extend(review_notes(article));
+        let yaml = fixpath::load::to_yaml(article);
+        let digest = hex(&Sha256::digest(yaml.as_bytes()));
+        let text = format!(
+            "{HEADER} of {source}; sha256 {digest}\n{}{yaml}",
+            schema_line.unwrap_or("")
+        );
+        match &args.output {
+            None => printed.push(text),
+            Some(dir) => {
+                if let Some(reviewed_id) = reviewed.get(source) {
+                    report.outcome = "kept-reviewed";
+                    report.notes.push(format!("the reviewed article `{reviewed_id}` covers this source; the draft was not written"));
+                } else {
+                    let target = dir.join(format!("{}.yaml", article.id));
+                    if is_hand_edited(&target)? {
+                        report.outcome = "kept-edited";
+                        report.notes.push(format!(
+                            "{} was edited by hand since it was imported; it was left as it is",
+                            target.display()
+                        ));
+                    } else {
+                        write_atomically(&target, &text)?;
+                    }
+                }
+            }
+        }
+        reports.push(report);
+    }
+    let elapsed = started.elapsed();
+    if args.output.is_none() {
+        write_output(None, &printed.join("---\n"))?;
+    }
+    print_reports(&reports, args.format, elapsed, args.output.is_some())?;
+    let failed = reports.iter().any(|r| r.outcome == "failed");
+    Ok(if failed {
+        Outcome::Negative
+    } else {
+        Outcome::Success
+    })
+}
+
+/// Things a writer should look at before marking the draft reviewed.
+fn review_notes(article: &Article) -> Vec<String> {
+    let mut notes = Vec::new();
+    if article.symptoms.is_empty() {
+        notes.push("no Symptoms section".to_owned());
+    }
+    for cause in &article.causes {
+        if cause.solutions.is_empty() && cause.workarounds.is_empty() {
+            notes.push(format!(
+                "{} ({}) has no solution or workaround in the source",
+                cause.id, cause.title
+            ));
+        }
+    }
+    if article.entry.is_none() {
+        notes.push(
+            "describes no problem: no cause, symptom or fix; kept as an informational article"
+                .to_owned(),
+        );
+    }
+    notes
+}
+
+fn print_reports(
+    reports: &[FileReport],
+    format: Format,
+    elapsed: std::time::Duration,
+    wrote: bool,
+) -> anyhow::Result<()> {
+    if format == Format::Json {
+        let json = serde_json::json!({ "files": reports, "seconds": elapsed.as_secs_f64() });
+        // With YAML on stdout, the report goes to stderr.
+        let text = serde_json::to_string_pretty(&json)?;
+        if wrote {
+            println!("{text}")
+        } else {
+            eprintln!("{text}")
+        }
+        return Ok(());
+    }
+    for report in reports {
+        let id = report.id.as_deref().unwrap_or("-");
+        eprintln!(
+            "{:<13} {} -> {id}: {} causes, {} solutions, {} workarounds",
+            report.outcome, report.source, report.causes, report.solutions, report.workarounds
+        );
+        for note in &report.notes {
+            eprintln!("              note: {note}");
+        }
+    }
+    let count = |outcome: &str| reports.iter().filter(|r| r.outcome == outcome).count();
+    eprintln!(
+        "{} files in {:.0} ms: {} imported, {} kept (reviewed), {} kept (edited by hand), {} failed",
+        reports.len(),
+        elapsed.as_secs_f64() * 1000.0,
+        count("imported"),
+        count("kept-reviewed"),
+        count("kept-edited"),
+        count("failed")
+    );
+    Ok(())
+}
+
+/// Every `*.md` file under the inputs, with the path to record as its source.
+fn collect_inputs(inputs: &[PathBuf]) -> anyhow::Result<Vec<(PathBuf, String)>> {
+    let mut files = Vec::new();
+    for input in inputs {
+        let metadata =
+            std::fs::metadata(input).with_context(|| format!("cannot read {}", input.display()))?;
+        if metadata.is_file() {
+            let name = input.file_name().map_or_else(
+                || input.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            files.push((input.clone(), name));
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(input)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
+            let entry = entry.with_context(|| format!("cannot walk {}", input.display()))?;
+            let path = entry.path();
+            if entry.file_type().is_file() && path.extension().is_some_and(|e| e == "md") {
+                let relative = path.strip_prefix(input).unwrap_or(path);
+                let source = relative.to_string_lossy().replace('\\', "/");
+                files.push((path.to_path_buf(), source));
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Source paths covered by reviewed articles already in the KB directory.
+fn reviewed_sources(dir: &Path) -> anyhow::Result<HashMap<String, String>> {
+    if !dir.is_dir() {
+        return Ok(HashMap::new());
+    }
+    let loaded = fixpath::load::load_dir(dir)?;
+    Ok(loaded
+        .kb
+        .articles
+        .iter()
+        .filter(|e| e.article.status == Status::Reviewed)
+        .filter_map(|e| {
+            Some((
+                e.article.source.as_ref()?.path.clone()?,
+                e.article.id.to_string(),
+            ))
+        })
+        .collect())
+}
+
+/// True when the file exists and is not byte-for-byte what an import wrote.
+fn is_hand_edited(path: &Path) -> anyhow::Result<bool> {
+    let Ok(existing) = std::fs::read_to_string(path) else {
+        return Ok(false);
+    };
+    let Some(first) = existing.lines().next().filter(|l| l.starts_with(HEADER)) else {
+        return Ok(true);
+    };
+    let Some(recorded) = first.rsplit("sha256 ").next() else {
+        return Ok(true);
+    };
+    let yaml: String = existing
+        .split_inclusive('\n')
+        .skip(1)
+        .filter(|l| !l.starts_with("# yaml-language-server"))
+        .collect();
+    Ok(hex(&Sha256::digest(yaml.as_bytes())) != recorded.trim())
+}
+
+fn write_atomically(target: &Path, text: &str) -> anyhow::Result<()> {
+    let temporary = target.with_extension("yaml.tmp");
+    std::fs::write(&temporary, text)
+        .with_context(|| format!("cannot write {}", temporary.display()))?;
+    std::fs::rename(&temporary, target)
+        .with_context(|| format!("cannot write {}", target.display()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,131 @@
+//! Finding error codes in article text: HRESULTs, status and event ids, HTTP codes, code names.
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Hex codes (`0x80070005`), but not offsets (`+0x1a`) or addresses inside longer words.
+static HEX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(?:^|[^+\w])(0x[0-9a-f]{1,16})\b").unwrap());
+
+/// A number named as a code by the words before it: `error 3156`, `Event ID 5106`, `Msg 41131`,
+/// `System error 85`, `code 31`, `status 429`, `HTTP Error 405.0`, `events 6329 and 33004`.
+static NAMED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:error(?:\s+code)?|event(?:\s+id)?s?|msg|code|status(?:\s+code)?|exit\s+code|return\s+code|http(?:/1\.[01])?(?:\s+error)?)[\s:#]+(-?\d{2,10}(?:\.\d{1,2})?)\b((?:\s*(?:,|and|or)\s*\d{3,6}\b)*)",
+    )
+    .unwrap()
+});
+
+/// Numbers joined to a named code by `and`, `or` or commas.
+static MORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d{3,6}").unwrap());
+
+/// Identifier codes such as `SSPR_0029` or `AADSTS50126`.
+static IDENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b([A-Z]{2,10}_\d{2,6}|AADSTS\d{4,6}|[A-Z]{3,}\d{3,}(?:_\d+)?)\b").unwrap()
+});
+
+/// Words that make an identifier a product or KB number, not an error code.
+const NOT_CODES: [&str; 3] = ["KB", "MS", "CVE"];
+
+/// Every error code in the text (hex, named numbers, code identifiers), each once, first seen first.
+pub fn error_codes(text: &str) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    let mut codes = Vec::new();
+    let mut push = |code: &str| {
+        let key = code.to_lowercase();
+        if seen.insert(key) {
+            codes.push(code.to_owned());
+        }
+    };
+    for line in text.lines() {
+        for capture in HEX.captures_iter(line) {
+            push(&capture[1]);
+        }
+        for capture in NAMED.captures_iter(line) {
+            let number = &capture[1];
+            // Years, versions and ports named "code" are rare; four-digit years are common.
+            if is_probably_year(number) || number.starts_with('-') && number.len() < 6 {
+                continue;
+            }
+            push(number);
+            if let Some(more) = capture.get(2) {
+                for extra in MORE.find_iter(more.as_str()) {
+                    push(extra.as_str());
+                }
+            }
+        }
+        for capture in IDENT.captures_iter(line) {
+            let code = &capture[1];
+            if NOT_CODES.iter().any(|prefix| {
+                code.starts_with(prefix)
+                    && code[prefix.len()..].starts_with(|c: char| c.is_ascii_digit())
+            }) {
+                continue;
+            }
+            push(code);
+        }
+    }
+    codes
+}
+
+fn is_probably_year(number: &str) -> bool {
+    number.len() == 4
+        && (number.starts_with("19") || number.starts_with("20"))
+        && number
+            .parse::<u32>()
+            .is_ok_and(|n| (1990..=2035).contains(&n))
+}
+
+/// KB article numbers (`KB3185990`, `Original KB number: 3185990`), for search keywords.
+pub(crate) fn kb_numbers(text: &str) -> Vec<String> {
+    static KB: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\bKB\s*(\d{6,7})\b|Original KB number:_?\s*(?:&nbsp;)?\s*(\d{6,7})")
+            .unwrap()
+    });
+    let mut out: Vec<String> = Vec::new();
+    for capture in KB.captures_iter(text) {
+        let number = capture
+            .get(1)
+            .or(capture.get(2))
+            .map(|m| m.as_str())
+            .unwrap_or_default();
+        let kb = format!("KB{number}");
+        if !out.contains(&kb) {
+            out.push(kb);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_kinds_of_codes_support_articles_use() {
+        let text = "Error 0x80070005 (access denied) and Event ID 5106. Msg 41131, Level 16.\n\
+                    HTTP Error 405.0 - Method Not Allowed. SSPR_0029 again. events 6329 and 33004.\n\
+                    System error 85 has occurred. See KB3185990. In 2019 we had code 31.\n\
+                    ntdll!Foo+0x1a2 is an offset.";
+        assert_eq!(
+            error_codes(text),
+            [
+                "0x80070005",
+                "5106",
+                "41131",
+                "405.0",
+                "SSPR_0029",
+                "6329",
+                "33004",
+                "85",
+                "31"
+            ]
+        );
+        assert_eq!(
+            kb_numbers("See KB3185990 and _Original KB number:_ &nbsp; 247643"),
+            ["KB3185990", "KB247643"]
+        );
+    }
+}

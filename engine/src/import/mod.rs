@@ -1,0 +1,696 @@
+//! Microsoft-style troubleshooting Markdown into draft decision graphs.
+//!
+//! [`import_markdown`] reads front matter and the heading outline (pulldown-cmark), maps
+//! Symptoms, Cause 1..N, Resolution / Solution / Method N and Workaround sections onto the
+//! model, links each fix to its cause, finds error codes, and adds one "which of these
+//! matches" question for articles with several causes. Section text is kept as written;
+//! sections it does not recognise become notes, never dropped. The result is a draft
+//! (`status: draft`) for a writer to review. Depends on `model`, `text` and `load`'s YAML.
+
+mod codes;
+mod sections;
+
+use std::collections::BTreeMap;
+
+use crate::model::{
+    Answer, Article, ArticleId, Cause, NodeId, Question, QuestionKind, Reference, Remedy, Source,
+    Status, Symptom,
+};
+use sections::{Kind, Outline, Section, first_sentence, split_alternatives, split_steps};
+
+pub use codes::error_codes;
+
+/// Where an imported article came from, and how to attribute it.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The source file's path as it should be recorded (for example `entra/x.md`).
+    pub source_path: String,
+    /// A URL to record as the source (for example the upstream repository).
+    pub source_url: Option<String>,
+    /// The licence of the source text (for example `CC BY 4.0`).
+    pub license: Option<String>,
+}
+
+/// An imported draft and what the importer noticed while mapping it.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The draft article.
+    pub article: Article,
+    /// Mapping notes for the writer ("no Cause section: the cause is implied").
+    pub notes: Vec<String>,
+}
+
+/// Why a file could not be imported at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportError {
+    /// The file holds no text.
+    #[error("the file is empty")]
+    Empty,
+    /// The file is not UTF-8 text.
+    #[error("the file is not UTF-8 text (binary file?)")]
+    NotText,
+    /// The file has neither a title nor any section to import.
+    #[error("no title and no sections: nothing to import")]
+    NothingToImport,
+}
+
+/// Imports one Markdown article.
+pub fn import_markdown(bytes: &[u8], options: &ImportOptions) -> Result<Imported, ImportError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| ImportError::NotText)?;
+    if text.contains('\0') {
+        return Err(ImportError::NotText);
+    }
+    let text = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .replace("\r\n", "\n");
+    if text.trim().is_empty() {
+        return Err(ImportError::Empty);
+    }
+    let mut notes = Vec::new();
+    let (front, body) = split_front_matter(&text);
+    let meta = match front.map(crate::load::yaml_mapping) {
+        Some(Ok(meta)) => meta,
+        Some(Err(error)) => {
+            notes.push(format!(
+                "front matter is not valid YAML ({error}); it was ignored"
+            ));
+            BTreeMap::new()
+        }
+        None => {
+            notes.push("no front matter: title and dates come from the body".to_owned());
+            BTreeMap::new()
+        }
+    };
+    let outline = sections::outline(body);
+    let title = meta_string(&meta, "title")
+        .or_else(|| outline.title.as_deref().map(crate::text::plain_text));
+    let Some(title) = title.filter(|t| !t.trim().is_empty()) else {
+        if outline.sections.is_empty() {
+            return Err(ImportError::NothingToImport);
+        }
+        notes.push("no title in front matter or an H1: the file name is used".to_owned());
+        return Ok(build(
+            &stem_title(&options.source_path),
+            &meta,
+            &outline,
+            body,
+            options,
+            notes,
+        ));
+    };
+    Ok(build(&title, &meta, &outline, body, options, notes))
+}
+
+/// The article id for a source path: the file name without extension, lowercased, with
+/// anything but letters, digits, `-`, `_` and `.` turned into `-`.
+pub fn article_id_for(source_path: &str) -> ArticleId {
+    let stem = std::path::Path::new(source_path)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("article");
+    let mut id: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if !id.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        id.insert(0, 'a');
+    }
+    ArticleId(id)
+}
+
+fn stem_title(source_path: &str) -> String {
+    article_id_for(source_path).0.replace(['-', '_'], " ")
+}
+
+fn split_front_matter(text: &str) -> (Option<&str>, &str) {
+    let Some(rest) = text.strip_prefix("---\n") else {
+        return (None, text);
+    };
+    match rest.find("\n---") {
+        Some(end) => {
+            let after = &rest[end + 4..];
+            let body = after.split_once('\n').map_or("", |(_, body)| body);
+            (Some(&rest[..end]), body)
+        }
+        None => (None, text),
+    }
+}
+
+fn meta_string(meta: &BTreeMap<String, serde_json::Value>, key: &str) -> Option<String> {
+    match meta.get(key)? {
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn meta_list(meta: &BTreeMap<String, serde_json::Value>, key: &str) -> Vec<String> {
+    match meta.get(key) {
+        Some(serde_json::Value::String(s)) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A fix found in the article, before it is linked to causes.
+struct Fix {
+    workaround: bool,
+    title: String,
+    text: String,
+    by_design: bool,
+    /// The cause this fix names (`Resolution for cause 2`), 1-based.
+    for_cause: Option<usize>,
+}
+
+/// A cause found in the article, with the fixes written under it.
+struct Found {
+    title: String,
+    text: String,
+    fixes: Vec<Fix>,
+    issue: Option<usize>,
+}
+
+#[derive(Default)]
+struct Builder {
+    summary: Vec<String>,
+    symptoms: Vec<String>,
+    causes: Vec<Found>,
+    fixes: Vec<Fix>,
+    notes: Vec<String>,
+    mapping: Vec<String>,
+}
+
+fn build(
+    title: &str,
+    meta: &BTreeMap<String, serde_json::Value>,
+    outline: &Outline,
+    body: &str,
+    options: &ImportOptions,
+    mapping: Vec<String>,
+) -> Imported {
+    let mut builder = Builder {
+        mapping,
+        ..Builder::default()
+    };
+    if let Some(h1) = &outline.title
+        && crate::text::plain_text(h1) != crate::text::plain_text(title)
+    {
+        // The H1 often words the problem differently from the front-matter title: keep it.
+        builder.summary.push(format!("**{h1}**"));
+    }
+    if !outline.preamble.trim().is_empty() {
+        builder.summary.push(outline.preamble.trim().to_owned());
+    }
+    for section in &outline.sections {
+        builder.section(section);
+    }
+    let id = article_id_for(&options.source_path);
+    let (mut article, notes) = builder.finish(id, title);
+    let mut searchable = format!(
+        "{title}\n{}\n{body}",
+        meta_string(meta, "description").unwrap_or_default()
+    );
+    searchable.push('\n');
+    article.error_codes = codes::error_codes(&searchable);
+    let mut keywords = meta_list(meta, "keywords");
+    keywords.extend(codes::kb_numbers(body));
+    article.keywords = keywords;
+    if article.summary.is_empty()
+        && let Some(description) = meta_string(meta, "description")
+    {
+        article.summary = description;
+    }
+    article.product = meta_string(meta, "ms.service")
+        .or_else(|| meta_string(meta, "ms.prod"))
+        .or_else(|| {
+            options
+                .source_path
+                .split('/')
+                .next()
+                .filter(|_| options.source_path.contains('/'))
+                .map(str::to_owned)
+        });
+    article.area = meta_string(meta, "ms.custom")
+        .and_then(|custom| {
+            custom
+                .split(',')
+                .find_map(|part| part.trim().strip_prefix("sap:").map(str::to_owned))
+        })
+        .or_else(|| meta_string(meta, "ms.subservice"))
+        .or_else(|| meta_string(meta, "ms.technology"));
+    article.source = Some(Source {
+        url: options.source_url.clone(),
+        path: Some(options.source_path.clone()),
+        date: meta_string(meta, "ms.date"),
+        license: options.license.clone(),
+    });
+    article.references = outline
+        .links
+        .iter()
+        .map(|(label, dest)| Reference {
+            id: label.clone(),
+            url: Some(dest.clone()),
+            article: None,
+            title: None,
+        })
+        .collect();
+    Imported { article, notes }
+}
+
+impl Builder {
+    fn section(&mut self, section: &Section) {
+        match &section.kind {
+            Kind::Symptoms => self.symptoms.push(section.full_text()),
+            Kind::Summary => self.summary.push(section.full_text()),
+            Kind::Cause { title, issue, .. } => self.cause(section, title.clone(), *issue),
+            Kind::Causes => self.causes_list(section),
+            Kind::Solution { .. } | Kind::Workaround { .. } | Kind::Method { .. } => {
+                let fixes = self.fixes_of(section, matches!(section.kind, Kind::Workaround { .. }));
+                self.fixes.extend(fixes);
+            }
+            Kind::Issue { number } => self.issue(section, *number),
+            Kind::Notes | Kind::Other => self.note(section),
+        }
+    }
+
+    fn note(&mut self, section: &Section) {
+        let hashes = "#".repeat(usize::from(section.level));
+        let text = section.full_text();
+        self.notes.push(if text.is_empty() {
+            format!("{hashes} {}", section.heading)
+        } else {
+            format!("{hashes} {}\n\n{text}", section.heading)
+        });
+    }
+
+    /// `## Issue 1: title`: its symptoms, cause and resolution, grouped.
+    fn issue(&mut self, section: &Section, number: usize) {
+        let mut plain = Section {
+            children: Vec::new(),
+            ..section.clone()
+        };
+        plain.body = format!(
+            "{} {}\n\n{}",
+            "#".repeat(usize::from(section.level)),
+            section.heading,
+            section.body.trim()
+        );
+        let mut holder = Vec::new();
+        for child in &section.children {
+            match &child.kind {
+                Kind::Cause { title, .. } => self.cause(child, title.clone(), Some(number)),
+                Kind::Solution { .. } | Kind::Workaround { .. } | Kind::Method { .. } => {
+                    let fixes = self.fixes_of(child, matches!(child.kind, Kind::Workaround { .. }));
+                    let cause = self.causes.iter().rposition(|c| c.issue == Some(number));
+                    match cause {
+                        Some(index) => self.causes[index].fixes.extend(fixes),
+                        None => self.fixes.extend(fixes),
+                    }
+                }
+                Kind::Symptoms => {
+                    self.symptoms
+                        .push(format!("{}\n\n{}", section.heading, child.full_text()))
+                }
+                _ => holder.push(child.clone()),
+            }
+        }
+        plain.children = holder;
+        let text = plain.full_text();
+        if !text.trim().is_empty() {
+            self.symptoms.push(text);
+        }
+    }
+
+    fn cause(&mut self, section: &Section, title: Option<String>, issue: Option<usize>) {
+        let mut own = Section {
+            children: Vec::new(),
+            ..section.clone()
+        };
+        let mut fixes = Vec::new();
+        for child in &section.children {
+            match &child.kind {
+                Kind::Solution { .. } | Kind::Method { .. } => {
+                    fixes.extend(self.fixes_of(child, false))
+                }
+                Kind::Workaround { .. } => fixes.extend(self.fixes_of(child, true)),
+                _ => own.children.push(child.clone()),
+            }
+        }
+        let text = own.full_text();
+        // A plain "Cause" heading that lists alternatives: each is a cause of its own.
+        if title.is_none()
+            && fixes.is_empty()
+            && own.children.is_empty()
+            && let Some((intro, items, after)) = split_alternatives(&text)
+        {
+            self.alternatives(&intro, items, &after);
+            return;
+        }
+        let title = title
+            .unwrap_or_else(|| first_sentence(&text))
+            .trim()
+            .to_owned();
+        self.causes.push(Found {
+            title,
+            text,
+            fixes,
+            issue,
+        });
+    }
+
+    fn causes_list(&mut self, section: &Section) {
+        let text = section.full_text();
+        match split_alternatives(&text) {
+            Some((intro, items, after)) => self.alternatives(&intro, items, &after),
+            None => self.cause(section, None, None),
+        }
+    }
+
+    fn alternatives(&mut self, intro: &str, items: Vec<String>, after: &str) {
+        let count = items.len();
+        for (index, item) in items.into_iter().enumerate() {
+            let mut text = String::new();
+            if index == 0 && !intro.is_empty() {
+                text.push_str(intro);
+                text.push_str("\n\n");
+            }
+            text.push_str("- ");
+            text.push_str(&item);
+            if index + 1 == count && !after.is_empty() {
+                text.push_str("\n\n");
+                text.push_str(after);
+            }
+            self.causes.push(Found {
+                title: first_sentence(&item),
+                text,
+                fixes: Vec::new(),
+                issue: None,
+            });
+        }
+    }
+
+    /// The fixes a Resolution / Solution / Workaround / Method section holds: one, or one
+    /// per `Method N` (or `Solution N`, `Workaround N`) sub-section, or one per alternative
+    /// in "use one of the following methods" lists.
+    fn fixes_of(&mut self, section: &Section, workaround: bool) -> Vec<Fix> {
+        let (number_title, for_cause) = match &section.kind {
+            Kind::Solution { title, cause, .. } => (title.clone(), *cause),
+            Kind::Workaround { title, .. } | Kind::Method { title, .. } => (title.clone(), None),
+            _ => (None, None),
+        };
+        let is_fix = |kind: &Kind| {
+            matches!(
+                kind,
+                Kind::Solution { .. } | Kind::Workaround { .. } | Kind::Method { .. }
+            )
+        };
+        let split_children = section.children.iter().filter(|c| is_fix(&c.kind)).count() >= 1;
+        let heading_title = number_title.unwrap_or_else(|| section.heading.clone());
+        let by_design = is_by_design(&section.heading);
+        if split_children {
+            let mut fixes = Vec::new();
+            let mut intro = section.body.trim().to_owned();
+            let mut others = Vec::new();
+            for child in &section.children {
+                if is_fix(&child.kind) {
+                    let child_workaround =
+                        workaround || matches!(child.kind, Kind::Workaround { .. });
+                    for mut fix in self.fixes_of(child, child_workaround) {
+                        if !intro.is_empty() {
+                            fix.text = format!("{intro}\n\n{}", fix.text);
+                            intro.clear();
+                        }
+                        fix.for_cause = fix.for_cause.or(for_cause);
+                        fixes.push(fix);
+                    }
+                } else {
+                    others.push(child.clone());
+                }
+            }
+            if let Some(last) = fixes.last_mut() {
+                let rest = Section {
+                    body: String::new(),
+                    children: others,
+                    ..section.clone()
+                }
+                .full_text();
+                if !rest.is_empty() {
+                    last.text = format!("{}\n\n{rest}", last.text);
+                }
+            }
+            return fixes;
+        }
+        let text = section.full_text();
+        if let Some((intro, items, after)) = split_alternatives(&text)
+            && intro.to_lowercase().contains("one of the following")
+        {
+            let count = items.len();
+            return items
+                .into_iter()
+                .enumerate()
+                .map(|(index, item)| {
+                    let mut fix_text = if index == 0 {
+                        format!("{intro}\n\n- {item}")
+                    } else {
+                        format!("- {item}")
+                    };
+                    if index + 1 == count && !after.is_empty() {
+                        fix_text = format!("{fix_text}\n\n{after}");
+                    }
+                    Fix {
+                        workaround,
+                        title: first_sentence(&item),
+                        text: fix_text,
+                        by_design: false,
+                        for_cause,
+                    }
+                })
+                .collect();
+        }
+        vec![Fix {
+            workaround,
+            title: heading_title,
+            text,
+            by_design,
+            for_cause,
+        }]
+    }
+
+    fn finish(mut self, id: ArticleId, title: &str) -> (Article, Vec<String>) {
+        let has_problem = !self.symptoms.is_empty() || !self.fixes.is_empty();
+        if self.causes.is_empty() && has_problem {
+            self.mapping
+                .push("no Cause section: one cause is implied".to_owned());
+            let fixes = std::mem::take(&mut self.fixes);
+            self.causes.push(Found {
+                title: "Cause not stated in the source article".to_owned(),
+                text: String::new(),
+                fixes,
+                issue: None,
+            });
+        }
+        // Link the fixes written outside any cause.
+        let loose = std::mem::take(&mut self.fixes);
+        let count = self.causes.len();
+        let (targeted, untargeted): (Vec<Fix>, Vec<Fix>) = loose
+            .into_iter()
+            .partition(|f| f.for_cause.is_some_and(|n| n >= 1 && n <= count));
+        for fix in targeted {
+            let index = fix.for_cause.unwrap_or(1) - 1;
+            self.causes[index].fixes.push(fix);
+        }
+        let solutions = untargeted.iter().filter(|f| !f.workaround).count();
+        let workarounds = untargeted.len() - solutions;
+        let mut solution_index = 0;
+        let mut workaround_index = 0;
+        let mut shared: Vec<Fix> = Vec::new();
+        for fix in untargeted {
+            let (index, total) = if fix.workaround {
+                (&mut workaround_index, workarounds)
+            } else {
+                (&mut solution_index, solutions)
+            };
+            if count > 1 && total == count {
+                // As many fixes as causes, in order: each fixes its cause.
+                self.causes[*index].fixes.push(fix);
+                *index += 1;
+            } else {
+                shared.push(fix);
+            }
+        }
+        let mut article = Article {
+            id,
+            title: title.to_owned(),
+            summary: self.summary.join("\n\n"),
+            status: Status::Draft,
+            product: None,
+            area: None,
+            error_codes: Vec::new(),
+            keywords: Vec::new(),
+            source: None,
+            symptoms: Vec::new(),
+            entry: None,
+            questions: Vec::new(),
+            causes: Vec::new(),
+            solutions: Vec::new(),
+            workarounds: Vec::new(),
+            notes: self.notes,
+            references: Vec::new(),
+        };
+        for (index, text) in self.symptoms.into_iter().enumerate() {
+            let (text, steps, after) = body_parts(&text);
+            let id = if index == 0 {
+                "symptoms".to_owned()
+            } else {
+                format!("symptoms-{}", index + 1)
+            };
+            article.symptoms.push(Symptom {
+                id: NodeId(id),
+                title: None,
+                text,
+                steps,
+                after,
+                message: None,
+            });
+        }
+        let shared_ids: Vec<(NodeId, bool)> = shared
+            .into_iter()
+            .map(|fix| {
+                let workaround = fix.workaround;
+                (push_fix(&mut article, fix), workaround)
+            })
+            .collect();
+        for (index, found) in self.causes.into_iter().enumerate() {
+            let (text, steps, after) = body_parts(&found.text);
+            let mut cause = Cause {
+                id: NodeId(format!("cause-{}", index + 1)),
+                title: if found.title.is_empty() {
+                    format!("Cause {}", index + 1)
+                } else {
+                    found.title
+                },
+                text,
+                steps,
+                after,
+                solutions: Vec::new(),
+                workarounds: Vec::new(),
+                then: None,
+            };
+            for fix in found.fixes {
+                let workaround = fix.workaround;
+                let id = push_fix(&mut article, fix);
+                if workaround {
+                    cause.workarounds.push(id)
+                } else {
+                    cause.solutions.push(id)
+                }
+            }
+            for (id, workaround) in &shared_ids {
+                if *workaround {
+                    cause.workarounds.push(id.clone())
+                } else {
+                    cause.solutions.push(id.clone())
+                }
+            }
+            article.causes.push(cause);
+        }
+        match article.causes.len() {
+            0 => {}
+            1 => article.entry = Some(article.causes[0].id.clone()),
+            _ => {
+                article.questions.push(which_cause(&article.causes));
+                article.entry = Some(NodeId("which-cause".to_owned()));
+            }
+        }
+        (article, self.mapping)
+    }
+}
+
+/// One fix into the article's solutions or workarounds; returns its id.
+fn push_fix(article: &mut Article, fix: Fix) -> NodeId {
+    let list = if fix.workaround {
+        &mut article.workarounds
+    } else {
+        &mut article.solutions
+    };
+    let prefix = if fix.workaround {
+        "workaround"
+    } else {
+        "solution"
+    };
+    let id = NodeId(format!("{prefix}-{}", list.len() + 1));
+    let (text, steps, after) = body_parts(&fix.text);
+    let title = crate::text::plain_text(&fix.title);
+    list.push(Remedy {
+        id: id.clone(),
+        title,
+        by_design: fix.by_design,
+        text,
+        steps,
+        after,
+    });
+    id
+}
+
+fn body_parts(markdown: &str) -> (String, Vec<String>, String) {
+    match split_steps(markdown) {
+        Some((before, steps, after)) => (before, steps, after),
+        None => (markdown.trim().to_owned(), Vec::new(), String::new()),
+    }
+}
+
+fn is_by_design(heading: &str) -> bool {
+    let lower = heading.to_lowercase();
+    lower.contains("none") && lower.contains("by design")
+}
+
+/// "Which of these matches what you see?": one answer per cause.
+fn which_cause(causes: &[Cause]) -> Question {
+    let answers = causes
+        .iter()
+        .map(|cause| Answer {
+            value: cause.id.to_string(),
+            label: Some(cause.title.clone()),
+            goto: Some(cause.id.clone()),
+        })
+        .collect();
+    let help = causes
+        .iter()
+        .map(|cause| {
+            let detail = first_sentence(&cause.text);
+            if detail.is_empty() || detail == cause.title {
+                format!("- **{}**", cause.title)
+            } else {
+                format!("- **{}**: {detail}", cause.title)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    Question {
+        id: NodeId("which-cause".to_owned()),
+        text: "Which of these matches what you see?".to_owned(),
+        help,
+        kind: QuestionKind::Choice,
+        answers,
+    }
+}
+
+#[cfg(test)]
+mod tests;
