@@ -49,7 +49,7 @@ fn every_schema_error_in_a_file_is_reported() {
 
 #[test]
 fn missing_required_fields_are_named() {
-    insta::assert_snapshot!(check("id: a\ntitle: T\n"), @"1:1 schema: the article is missing the required field `entry`");
+    insta::assert_snapshot!(check("id: a\nentry: c\n"), @"1:1 schema: the article is missing the required field `title`");
 }
 
 #[test]
