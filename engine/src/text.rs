@@ -80,45 +80,36 @@ pub fn blocks(markdown: &str) -> Vec<String> {
     blocks
 }
 
-/// Headings that only name a section ("Symptoms", "Cause 2") carry no text of their own;
-/// labelled headings ("Cause 1: Servers aren't allowed ...") keep the text after the label.
-fn heading_text(block: &str) -> Option<&str> {
-    const LABELS: [&str; 9] = [
-        "Symptoms",
-        "Symptom",
-        "Causes",
-        "Cause",
-        "Solution",
-        "Resolution",
-        "Workaround",
-        "Method",
-        "Summary",
-    ];
-    for label in LABELS {
-        if let Some(rest) = block.strip_prefix(label) {
-            let rest = rest.trim_start_matches(|c: char| c == ' ' || c.is_ascii_digit());
-            if rest.is_empty() {
-                return None;
+/// The text of every heading in a Markdown document, normalized.
+pub fn headings(markdown: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for event in Parser::new_ext(markdown, markdown_options()) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => out.extend(current.take().map(|h| normalize(&h))),
+            Event::Text(text) | Event::Code(text) if current.is_some() => {
+                if let Some(heading) = current.as_mut() {
+                    heading.push_str(&text);
+                }
             }
-            if let Some(text) = rest.strip_prefix(':') {
-                return Some(text.trim());
-            }
+            _ => {}
         }
     }
-    Some(block)
+    out
 }
 
-/// The text blocks of `source` (paragraphs, list items, code blocks, notes, headings) that
-/// `held` does not contain, comparing normalized plain text. Include directives and
-/// headings that only name a section are not counted.
+/// The content blocks of `source` (paragraphs, list items, code blocks, notes; headings
+/// and include directives aside) that `held` does not contain, comparing normalized plain
+/// text.
 pub fn missing_blocks(source: &str, held: &str) -> Vec<String> {
     let held = normalize(held);
+    let headings: Vec<String> = headings(source);
     blocks(source)
-        .iter()
+        .into_iter()
         .filter(|block| !block.contains("[!INCLUDE"))
-        .filter_map(|block| heading_text(block))
-        .filter(|block| !held.contains(block))
-        .map(str::to_owned)
+        .filter(|block| !headings.contains(block))
+        .filter(|block| !held.contains(block.as_str()))
         .collect()
 }
 

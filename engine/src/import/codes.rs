@@ -5,17 +5,27 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// Hex codes (`0x80070005`), but not offsets (`+0x1a`) or addresses inside longer words.
+/// Hex codes (`0x80070005`), but not stack offsets (`+0x1b/0x80`) or parts of longer words.
 static HEX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(?:^|[^+\w])(0x[0-9a-f]{1,16})\b").unwrap());
+    LazyLock::new(|| Regex::new(r"(?i)(?:^|[^+/\w])(0x[0-9a-f]{1,16})\b(?:[^/]|$)").unwrap());
 
 /// A number named as a code by the words before it: `error 3156`, `Event ID 5106`, `Msg 41131`,
-/// `System error 85`, `code 31`, `status 429`, `HTTP Error 405.0`, `events 6329 and 33004`.
+/// `System error 85`, `code 31`, `StatusCode: 409`, `HTTP Error 405.0`, `events 6329 and 33004`.
+/// Group 1 is the naming word (strong names are never years), group 2 the code.
 static NAMED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:error(?:\s+code)?|event(?:\s+id)?s?|msg|code|status(?:\s+code)?|exit\s+code|return\s+code|http(?:/1\.[01])?(?:\s+error)?)[\s:#]+(-?\d{2,10}(?:\.\d{1,2})?)\b((?:\s*(?:,|and|or)\s*\d{3,6}\b)*)",
+        r"(?i)\b(event\s+id|event|events|msg|error\s+code|error|code|status\s*code|status|exit\s+code|return\s+code|decimal|http(?:/1\.[01])?(?:\s+error)?)[\s:#]+(-?\d{2,10}(?:\.\d{1,2})?)\b((?:\s*(?:,|and|or)\s*\d{3,6}\b)*)",
     )
     .unwrap()
+});
+
+/// A code written as `CODE - message` or `CODE – Message` (`2016341112 -iOS device is busy`, `429 – TooManyRequests`).
+static DASHED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[\s*'\x22(>])(\d{3,10})\s*[-–]\s*[A-Za-z]").unwrap());
+
+/// A code in parentheses after a code name or before a reason: `WSAENOBUFS (10055)`, `(400) Bad Request`.
+static PARENTHESIZED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[A-Z][A-Z_]{3,}\s*\((\d{2,6})\)|\((\d{3})\)\s+[A-Z][a-z]").unwrap()
 });
 
 /// Numbers joined to a named code by `and`, `or` or commas.
@@ -44,16 +54,33 @@ pub fn error_codes(text: &str) -> Vec<String> {
             push(&capture[1]);
         }
         for capture in NAMED.captures_iter(line) {
-            let number = &capture[1];
-            // Years, versions and ports named "code" are rare; four-digit years are common.
-            if is_probably_year(number) || number.starts_with('-') && number.len() < 6 {
+            let name = capture[1].to_lowercase();
+            let number = &capture[2];
+            let strong = name.starts_with("event id")
+                || name.starts_with("msg")
+                || name.contains("code")
+                || name.starts_with("http")
+                || name == "decimal";
+            // Years, versions and small negatives after a weak word ("error in 2019") are not codes.
+            if !strong && is_probably_year(number) || number.starts_with('-') && number.len() < 6 {
                 continue;
             }
             push(number);
-            if let Some(more) = capture.get(2) {
+            if let Some(more) = capture.get(3) {
                 for extra in MORE.find_iter(more.as_str()) {
                     push(extra.as_str());
                 }
+            }
+        }
+        for capture in DASHED.captures_iter(line) {
+            let number = &capture[1];
+            if !is_probably_year(number) {
+                push(number);
+            }
+        }
+        for capture in PARENTHESIZED.captures_iter(line) {
+            if let Some(number) = capture.get(1).or(capture.get(2)) {
+                push(number.as_str());
             }
         }
         for capture in IDENT.captures_iter(line) {
@@ -108,7 +135,9 @@ mod tests {
         let text = "Error 0x80070005 (access denied) and Event ID 5106. Msg 41131, Level 16.\n\
                     HTTP Error 405.0 - Method Not Allowed. SSPR_0029 again. events 6329 and 33004.\n\
                     System error 85 has occurred. See KB3185990. In 2019 we had code 31.\n\
-                    ntdll!Foo+0x1a2 is an offset.";
+                    ntdll!Foo+0x1a2 is an offset, do_scan_async+0x1b/0x80 a call trace.\n\
+                    StatusCode: 409. **429 – TooManyRequests**. 2016341112 -iOS device is currently busy.\n\
+                    WSAENOBUFS (10055), (400) Bad Request, hex 0x6d9 / decimal 1753, Event ID: 2005.";
         assert_eq!(
             error_codes(text),
             [
@@ -120,7 +149,15 @@ mod tests {
                 "33004",
                 "SSPR_0029",
                 "85",
-                "31"
+                "31",
+                "409",
+                "429",
+                "2016341112",
+                "0x6d9",
+                "1753",
+                "2005",
+                "10055",
+                "400"
             ]
         );
         assert_eq!(

@@ -16,7 +16,10 @@ use crate::model::{
     Answer, Article, ArticleId, Cause, NodeId, Question, QuestionKind, Reference, Remedy, Source,
     Status, Symptom,
 };
-use sections::{Kind, Outline, Section, first_sentence, split_alternatives, split_steps};
+use sections::{
+    Kind, Outline, Section, first_sentence, introduces_alternative_causes,
+    introduces_alternative_fixes, split_alternatives, split_steps,
+};
 
 pub use codes::error_codes;
 
@@ -195,6 +198,8 @@ struct Builder {
     fixes: Vec<Fix>,
     notes: Vec<String>,
     mapping: Vec<String>,
+    /// Set after a section ending "use one of the following methods": whether they are workarounds.
+    methods_follow: Option<bool>,
 }
 
 fn build(
@@ -276,6 +281,31 @@ fn build(
 
 impl Builder {
     fn section(&mut self, section: &Section) {
+        // After "use one of the following methods.", the next plain sections are the methods.
+        if let Some(workaround) = self.methods_follow
+            && section.kind == Kind::Other
+        {
+            let text = section.full_text();
+            let title = crate::text::plain_text(&section.heading);
+            self.fixes.push(Fix {
+                workaround,
+                title,
+                text,
+                by_design: false,
+                for_cause: None,
+            });
+            return;
+        }
+        self.methods_follow = None;
+        let full = section.full_text();
+        let last_paragraph = full
+            .rsplit("\n\n")
+            .next()
+            .unwrap_or_default()
+            .to_lowercase();
+        if last_paragraph.contains("one of the following methods") && section.kind != Kind::Notes {
+            self.methods_follow = Some(last_paragraph.contains("work around"));
+        }
         match &section.kind {
             Kind::Symptoms => self.symptoms.push(section.full_text()),
             Kind::Summary => self.summary.push(section.full_text()),
@@ -306,12 +336,7 @@ impl Builder {
             children: Vec::new(),
             ..section.clone()
         };
-        plain.body = format!(
-            "{} {}\n\n{}",
-            "#".repeat(usize::from(section.level)),
-            section.heading,
-            section.body.trim()
-        );
+        plain.body = format!("**{}**\n\n{}", section.heading, section.body.trim());
         let mut holder = Vec::new();
         for child in &section.children {
             match &child.kind {
@@ -332,9 +357,14 @@ impl Builder {
             }
         }
         plain.children = holder;
+        // The issue's own description belongs with its cause, ahead of the cause's text.
         let text = plain.full_text();
-        if !text.trim().is_empty() {
-            self.symptoms.push(text);
+        match self.causes.iter_mut().rfind(|c| c.issue == Some(number)) {
+            Some(cause) if !text.trim().is_empty() => {
+                cause.text = format!("{text}\n\n{}", cause.text)
+            }
+            Some(_) => {}
+            None => self.notes.push(text),
         }
     }
 
@@ -359,6 +389,7 @@ impl Builder {
             && fixes.is_empty()
             && own.children.is_empty()
             && let Some((intro, items, after)) = split_alternatives(&text)
+            && introduces_alternative_causes(&intro)
         {
             self.alternatives(&intro, items, &after);
             return;
@@ -376,10 +407,28 @@ impl Builder {
     }
 
     fn causes_list(&mut self, section: &Section) {
+        // `## Causes` with one sub-heading per cause.
+        if section.children.len() >= 2 && section.children.iter().all(|c| c.kind == Kind::Other) {
+            for (index, child) in section.children.iter().enumerate() {
+                let mut text = child.full_text();
+                if index == 0 && !section.body.trim().is_empty() {
+                    text = format!("{}\n\n{text}", section.body.trim());
+                }
+                self.causes.push(Found {
+                    title: crate::text::plain_text(&child.heading),
+                    text,
+                    fixes: Vec::new(),
+                    issue: None,
+                });
+            }
+            return;
+        }
         let text = section.full_text();
         match split_alternatives(&text) {
-            Some((intro, items, after)) => self.alternatives(&intro, items, &after),
-            None => self.cause(section, None, None),
+            Some((intro, items, after)) if introduces_alternative_causes(&intro) => {
+                self.alternatives(&intro, items, &after)
+            }
+            _ => self.cause(section, None, None),
         }
     }
 
@@ -457,9 +506,36 @@ impl Builder {
             }
             return fixes;
         }
+        // "Possible solutions" with one sub-heading per fix.
+        let plural = matches!(
+            section.heading.to_lowercase().trim(),
+            "possible solutions"
+                | "solutions"
+                | "resolutions"
+                | "possible resolutions"
+                | "workarounds"
+        );
+        if plural && section.children.len() >= 2 {
+            let mut fixes = Vec::new();
+            for (index, child) in section.children.iter().enumerate() {
+                let mut text = child.full_text();
+                if index == 0 && !section.body.trim().is_empty() {
+                    text = format!("{}\n\n{text}", section.body.trim());
+                }
+                let title = crate::text::plain_text(&child.heading);
+                fixes.push(Fix {
+                    workaround,
+                    title,
+                    text,
+                    by_design: false,
+                    for_cause,
+                });
+            }
+            return fixes;
+        }
         let text = section.full_text();
         if let Some((intro, items, after)) = split_alternatives(&text)
-            && intro.to_lowercase().contains("one of the following")
+            && introduces_alternative_fixes(&intro, workaround)
         {
             let count = items.len();
             return items

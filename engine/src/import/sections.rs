@@ -140,6 +140,10 @@ pub(crate) fn classify(heading: &str) -> Kind {
             title,
         },
         ["method", ..] => Kind::Method { number, title },
+        _ if lower.contains("work around") || lower.contains("workaround") => Kind::Workaround {
+            number: None,
+            title: None,
+        },
         ["issue", _] => match number {
             Some(number) => Kind::Issue { number },
             None => Kind::Other,
@@ -345,14 +349,16 @@ pub(crate) fn split_steps(markdown: &str) -> Option<(String, Vec<String>, String
     let steps = items
         .iter()
         .map(|item| dedent_item(&markdown[item.clone()]))
-        .collect();
+        .collect::<Option<Vec<_>>>()?;
     let before = markdown[..list_range.start].trim().to_owned();
     let after = markdown[list_range.end..].trim().to_owned();
     Some((before, steps, after))
 }
 
 /// An ordered-list item's Markdown without its marker, its continuation lines dedented.
-fn dedent_item(item: &str) -> String {
+/// `None` when a continuation line is indented less than the item's content (a lazy
+/// continuation): moving such a line could change how the Markdown parses.
+fn dedent_item(item: &str) -> Option<String> {
     let first_line = item.lines().next().unwrap_or_default();
     let indent = first_line.len() - first_line.trim_start().len();
     let after_indent = &first_line[indent..];
@@ -370,6 +376,9 @@ fn dedent_item(item: &str) -> String {
         .map(|line| line.len() - line.trim_start_matches(' ').len())
         .min()
         .unwrap_or(column);
+    if common < column {
+        return None;
+    }
     let column = if (column..=column + 3).contains(&common) {
         common
     } else {
@@ -385,11 +394,12 @@ fn dedent_item(item: &str) -> String {
             out.push_str(&line[leading.min(column)..]);
         }
     }
-    out.trim_end().to_owned()
+    Some(out.trim_end().to_owned())
 }
 
-/// Splits "one of the following" alternatives: an intro ending in a list of two or more
-/// bullet items. Returns (intro, items) when the text is just that (plus trailing text).
+/// Splits a text made of an intro and one bullet list of two or more items into
+/// (intro, items, text after). Callers decide from the intro whether the items are
+/// alternatives ("any of the following reasons").
 pub(crate) fn split_alternatives(markdown: &str) -> Option<(String, Vec<String>, String)> {
     let mut depth = 0usize;
     let mut list: Option<Range<usize>> = None;
@@ -414,9 +424,6 @@ pub(crate) fn split_alternatives(markdown: &str) -> Option<(String, Vec<String>,
         return None;
     }
     let intro = markdown[..list.start].trim().to_owned();
-    if !intro.to_lowercase().contains("following") {
-        return None;
-    }
     let items = items
         .iter()
         .map(|item| {
@@ -444,6 +451,40 @@ fn dedent_lines(text: &str, width: usize) -> String {
         .join("\n")
         .trim_end()
         .to_owned()
+}
+
+/// True when an intro presents the list after it as alternative causes.
+pub(crate) fn introduces_alternative_causes(intro: &str) -> bool {
+    let lower = intro.to_lowercase();
+    [
+        "one of the following",
+        "any of the following",
+        "either of the following",
+        "one or more of the following",
+        "following reasons",
+        "following causes",
+        "following underlying problems",
+    ]
+    .iter()
+    .any(|phrase| lower.contains(phrase))
+}
+
+/// True when an intro presents the list after it as alternative fixes ("use one of the following methods").
+pub(crate) fn introduces_alternative_fixes(intro: &str, workaround: bool) -> bool {
+    let lower = intro.to_lowercase();
+    let methods = [
+        "following methods",
+        "following workarounds",
+        "following options",
+        "of the following ways",
+    ]
+    .iter()
+    .any(|p| lower.contains(p));
+    methods
+        || workaround
+            && (lower.contains("one of the following")
+                || lower.contains("either of the following")
+                || lower.contains("workarounds"))
 }
 
 /// The first sentence of some Markdown, as plain text, for titles.
