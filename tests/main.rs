@@ -6,5 +6,6 @@ mod util;
 
 mod ask;
 mod check;
+mod import;
 mod kb;
 mod solve;

@@ -115,7 +115,7 @@ pub(crate) fn run(args: Args, _kb: &crate::kb::KbArgs) -> anyhow::Result<Outcome
         match &args.output {
             None => printed.push(text),
             Some(dir) => {
-                if let Some(reviewed_id) = reviewed.get(source) {
+                if let Some(reviewed_id) = reviewed_for(&reviewed, source) {
                     report.outcome = "kept-reviewed";
                     report.notes.push(format!("the reviewed article `{reviewed_id}` covers this source; the draft was not written"));
                 } else {
@@ -258,6 +258,17 @@ fn reviewed_sources(dir: &Path) -> anyhow::Result<HashMap<String, String>> {
             ))
         })
         .collect())
+}
+
+/// The reviewed article whose source is this file. Paths are compared from the end, so
+/// `entra/x.md` (imported from the corpus root) and `x.md` (from its folder) match.
+fn reviewed_for<'a>(reviewed: &'a HashMap<String, String>, source: &str) -> Option<&'a String> {
+    reviewed.iter().find_map(|(path, id)| {
+        let same = path == source
+            || path.ends_with(&format!("/{source}"))
+            || source.ends_with(&format!("/{path}"));
+        same.then_some(id)
+    })
 }
 
 /// True when the file exists and is not byte-for-byte what an import wrote.

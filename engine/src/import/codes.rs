@@ -21,7 +21,7 @@ static NAMED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A code written as `CODE - message` or `CODE – Message` (`2016341112 -iOS device is busy`, `429 – TooManyRequests`).
 static DASHED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[\s*'\x22(>])(\d{3,10})\s*[-–]\s*[A-Za-z]").unwrap());
+    LazyLock::new(|| Regex::new(r"(?:^|[\s*'\x22(>])(\d{3,10})\s+[-–]\s*[A-Za-z]").unwrap());
 
 /// A code in parentheses after a code name or before a reason: `WSAENOBUFS (10055)`, `(400) Bad Request`.
 static PARENTHESIZED: LazyLock<Regex> = LazyLock::new(|| {
