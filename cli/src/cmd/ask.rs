@@ -44,6 +44,15 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     };
     let article = &entry.article;
     prompter.say(&format!("\n{} ({})\n", article.title, article.id));
+    if article.entry.is_none() {
+        // A notice or summary: nothing to ask, so show it.
+        prompter.say("This article describes no problem to troubleshoot; here it is.");
+        write_output(
+            None,
+            &renderer.render_article(article, fixpath::render::Format::Markdown, None)?,
+        )?;
+        return Ok(Outcome::Success);
+    }
     let mut session = Session::new(article);
     let end = interview(&mut session, &mut prompter, &renderer)?;
     let resolution = session.state()?;

@@ -48,6 +48,13 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let loaded = kb.load()?;
     let entry = select_article(&loaded, &args.article)?;
     let article = &entry.article;
+    if article.entry.is_none() {
+        anyhow::bail!(
+            "{} describes no problem to troubleshoot; read it with `fixpath render {}`",
+            article.id,
+            article.id
+        );
+    }
     let mut pairs: Vec<String> = Vec::new();
     if let Some(path) = &args.facts_file {
         let text = std::fs::read_to_string(path)
