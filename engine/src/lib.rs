@@ -38,6 +38,7 @@ pub mod import;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod search;
 pub mod solve;
 pub mod text;
 

@@ -1,0 +1,428 @@
+//! Full-text search of a KB with tantivy: the only module that knows tantivy.
+//!
+//! One document per article ([`schema`]). User text becomes our own query ([`query`]):
+//! error codes in all their spellings match a dedicated field, words match stemmed prose
+//! fields with boosts (title above keywords above symptoms and causes above fixes), a word
+//! the KB does not have is corrected to the nearest one it has, and the best fifty are
+//! re-ranked by how many of the query's words they hold. [`store`] keeps the index in the
+//! cache directory, keyed to the KB, and refreshes it when the KB changes.
+
+pub mod baseline;
+pub(crate) mod query;
+mod schema;
+pub mod store;
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{
+    DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
+
+use crate::model::Article;
+use schema::Fields;
+
+pub use store::{IndexStatus, KbSource, open_index};
+
+/// How many top hits are re-ranked by query-word coverage.
+const RERANK_DEPTH: usize = 50;
+
+/// Why a search could not run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SearchError {
+    /// tantivy failed (a damaged index, usually).
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// The cache directory could not be used.
+    #[error("search index in {path}: {source}")]
+    Io {
+        /// The path involved.
+        path: std::path::PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// An index file could not be read.
+    #[error("search index: {0}")]
+    Read(#[from] std::io::Error),
+    /// The KB could not be loaded to index it.
+    #[error(transparent)]
+    Load(#[from] crate::load::LoadError),
+}
+
+/// One search result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// Article id.
+    pub id: String,
+    /// Article title.
+    pub title: String,
+    /// Relevance (higher is better; comparable within one search only).
+    pub score: f32,
+    /// The article's error codes that the query names.
+    pub codes: Vec<String>,
+    /// A short passage of the article around the matched words.
+    pub snippet: String,
+    /// Byte ranges of the matched words in `snippet`.
+    pub highlights: Vec<Range<usize>>,
+}
+
+/// The outcome of a search.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Results {
+    /// Best first.
+    pub hits: Vec<Hit>,
+    /// Words of the query the KB does not have, and what they were read as.
+    pub corrections: Vec<(String, String)>,
+    /// A corrected query to suggest when nothing matched.
+    pub did_you_mean: Option<String>,
+}
+
+/// An open search index.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").finish_non_exhaustive()
+    }
+}
+
+/// English words too common to rank by, unless the query has nothing else.
+const STOP_WORDS: [&str; 40] = [
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
+    "they", "this", "to", "was", "will", "with", "i", "my", "we", "our", "you", "can", "when",
+];
+
+impl SearchIndex {
+    /// Indexes articles in memory (for tests and evaluations).
+    pub fn in_memory<'a>(
+        articles: impl IntoIterator<Item = &'a Article>,
+    ) -> Result<Self, SearchError> {
+        let (schema, fields) = schema::schema();
+        let mut index = Index::create_in_ram(schema);
+        index.set_tokenizers(schema::tokenizers());
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
+        for article in articles {
+            writer.add_document(schema::document(&fields, article))?;
+        }
+        writer.commit()?;
+        Self::from_index(index)
+    }
+
+    pub(crate) fn from_index(mut index: Index) -> Result<Self, SearchError> {
+        index.set_tokenizers(schema::tokenizers());
+        let (_, fields) = schema::schema();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// Reads every segment's stored documents once, so a damaged index fails here, not mid-search.
+    fn probe(&self) -> Result<(), SearchError> {
+        let searcher = self.reader.searcher();
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(1)?;
+            if segment.num_docs() > 0 {
+                store.get::<TantivyDocument>(0)?;
+            }
+            for field in [self.fields.words, self.fields.codes] {
+                segment.inverted_index(field)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The number of articles indexed.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// True when nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Searches; at most `limit` hits.
+    pub fn search(&self, text: &str, limit: usize) -> Result<Results, SearchError> {
+        let parsed = query::parse(text);
+        let searcher = self.reader.searcher();
+        let mut results = Results::default();
+        if parsed.words.is_empty() && parsed.codes.is_empty() {
+            return Ok(results);
+        }
+        // Common words rank nothing, unless the query is only common words.
+        let mut words: Vec<String> = parsed
+            .words
+            .iter()
+            .filter(|w| !STOP_WORDS.contains(&String::as_str(w)))
+            .cloned()
+            .collect();
+        if words.is_empty() {
+            words.clone_from(&parsed.words);
+        }
+        // Words the KB does not have are read as the nearest word it has.
+        let mut terms: Vec<String> = Vec::new();
+        for word in &words {
+            if self.word_count(&searcher, word)? > 0 || word.chars().all(|c| c.is_ascii_digit()) {
+                terms.push(word.clone());
+            } else if let Some(correction) = self.nearest_word(&searcher, word)? {
+                results.corrections.push((word.clone(), correction.clone()));
+                terms.push(correction);
+            } else {
+                terms.push(word.clone());
+            }
+        }
+        let stemmed: Vec<String> = terms.iter().filter_map(|t| self.stem(t)).collect();
+        let query = self.build_query(&stemmed, &parsed.codes, &parsed.phrases);
+        let top = searcher.search(
+            &query,
+            &TopDocs::with_limit(RERANK_DEPTH.max(limit)).order_by_score(),
+        )?;
+        let mut scored = self.rerank(&searcher, top, &stemmed, &parsed.codes)?;
+        scored.truncate(limit);
+        let snippet_query = self.snippet_query(&stemmed);
+        let mut snippets = SnippetGenerator::create(&searcher, &*snippet_query, self.fields.body)?;
+        snippets.set_max_num_chars(180);
+        for (score, address) in scored {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text = |field: Field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let snippet = snippets.snippet_from_doc(&doc);
+            let codes = text(self.fields.code_list)
+                .lines()
+                .filter(|code| {
+                    query::code_forms(code)
+                        .iter()
+                        .any(|form| parsed.codes.contains(form))
+                })
+                .map(str::to_owned)
+                .collect();
+            results.hits.push(Hit {
+                id: text(self.fields.id),
+                title: text(self.fields.title),
+                score,
+                codes,
+                snippet: snippet.fragment().to_owned(),
+                highlights: snippet.highlighted().to_vec(),
+            });
+        }
+        if results.hits.is_empty() && !results.corrections.is_empty() {
+            let corrected: Vec<String> = parsed
+                .words
+                .iter()
+                .map(|w| {
+                    results
+                        .corrections
+                        .iter()
+                        .find(|(from, _)| from == w)
+                        .map_or(w.clone(), |(_, to)| to.clone())
+                })
+                .collect();
+            results.did_you_mean = Some(corrected.join(" "));
+        }
+        Ok(results)
+    }
+
+    /// How many articles hold `word` (unstemmed).
+    fn word_count(&self, searcher: &Searcher, word: &str) -> Result<u64, SearchError> {
+        Ok(searcher.doc_freq(&Term::from_field_text(self.fields.words, word))?)
+    }
+
+    /// The closest word of the KB's vocabulary to a word it does not have: the smallest
+    /// edit distance (one edit for short words, two for long), then the most common.
+    fn nearest_word(&self, searcher: &Searcher, word: &str) -> Result<Option<String>, SearchError> {
+        let length = word.chars().count();
+        if length < 4 || word.chars().any(|c| c.is_ascii_digit()) {
+            return Ok(None);
+        }
+        let limit = if length >= 8 { 2 } else { 1 };
+        let first = word.chars().next().unwrap_or_default();
+        let mut best: HashMap<String, (usize, u64)> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.words)?;
+            let mut stream = inverted.terms().stream()?;
+            while stream.advance() {
+                let Ok(candidate) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                let candidate_length = candidate.chars().count();
+                if candidate_length.abs_diff(length) > limit || !candidate.starts_with(first) {
+                    continue;
+                }
+                let distance = strsim::osa_distance(word, candidate);
+                if distance <= limit {
+                    let entry = best.entry(candidate.to_owned()).or_insert((distance, 0));
+                    entry.1 += u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        Ok(best
+            .into_iter()
+            .min_by(|a, b| {
+                a.1.0
+                    .cmp(&b.1.0)
+                    .then(b.1.1.cmp(&a.1.1))
+                    .then(a.0.cmp(&b.0))
+            })
+            .map(|(w, _)| w))
+    }
+
+    /// The stemmed form of a word, as the prose fields index it.
+    fn stem(&self, word: &str) -> Option<String> {
+        let mut analyzer = self.index.tokenizers().get(schema::STEMMED)?;
+        let mut stream = analyzer.token_stream(word);
+        let mut out = None;
+        while stream.advance() {
+            out = Some(stream.token().text.clone());
+        }
+        out
+    }
+
+    fn build_query(
+        &self,
+        stemmed: &[String],
+        codes: &[String],
+        phrases: &[Vec<String>],
+    ) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for term in stemmed {
+            let per_field: Vec<Box<dyn Query>> = self
+                .fields
+                .prose()
+                .iter()
+                .map(|(field, boost)| {
+                    let query = TermQuery::new(
+                        Term::from_field_text(*field, term),
+                        IndexRecordOption::WithFreqs,
+                    );
+                    Box::new(BoostQuery::new(Box::new(query), *boost)) as Box<dyn Query>
+                })
+                .collect();
+            clauses.push((
+                Occur::Should,
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.3)),
+            ));
+        }
+        for code in codes {
+            let query = TermQuery::new(
+                Term::from_field_text(self.fields.codes, code),
+                IndexRecordOption::WithFreqs,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(query), 8.0)),
+            ));
+        }
+        for phrase in phrases {
+            let terms: Vec<Term> = phrase
+                .iter()
+                .filter_map(|w| self.stem(w))
+                .map(|t| Term::from_field_text(self.fields.body, &t))
+                .collect();
+            if terms.len() > 1 {
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), 4.0)),
+                ));
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Re-ranks by coverage: an article that holds more of the query's words (or its code)
+    /// beats one that repeats a few of them often.
+    fn rerank(
+        &self,
+        searcher: &Searcher,
+        top: Vec<(f32, DocAddress)>,
+        stemmed: &[String],
+        codes: &[String],
+    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        let distinct: Vec<&String> = stemmed.iter().collect::<HashSet<_>>().into_iter().collect();
+        let wanted = distinct.len() + usize::from(!codes.is_empty());
+        if wanted == 0 {
+            return Ok(top);
+        }
+        let mut out = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let segment = searcher.segment_reader(address.segment_ord);
+            let mut held = 0;
+            for term in &distinct {
+                let mut found = false;
+                for (field, _) in self.fields.prose() {
+                    if contains(segment, field, term, address.doc_id)? {
+                        found = true;
+                        break;
+                    }
+                }
+                held += usize::from(found);
+            }
+            let mut code_held = false;
+            for code in codes {
+                if contains(segment, self.fields.codes, code, address.doc_id)? {
+                    code_held = true;
+                    break;
+                }
+            }
+            held += usize::from(code_held);
+            let coverage = held as f32 / wanted as f32;
+            out.push((score * (0.25 + 0.75 * coverage * coverage), address));
+        }
+        out.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        Ok(out)
+    }
+
+    fn snippet_query(&self, stemmed: &[String]) -> Box<dyn Query> {
+        let clauses: Vec<(Occur, Box<dyn Query>)> = stemmed
+            .iter()
+            .map(|t| {
+                let query = TermQuery::new(
+                    Term::from_field_text(self.fields.body, t),
+                    IndexRecordOption::WithFreqs,
+                );
+                (Occur::Should, Box::new(query) as Box<dyn Query>)
+            })
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+/// True when the document holds the term in the field.
+fn contains(
+    segment: &tantivy::SegmentReader,
+    field: Field,
+    term: &str,
+    doc: u32,
+) -> Result<bool, SearchError> {
+    let inverted = segment.inverted_index(field)?;
+    let term = Term::from_field_text(field, term);
+    match inverted.read_postings(&term, IndexRecordOption::Basic)? {
+        Some(mut postings) => Ok(postings.seek(doc) == doc),
+        None => Ok(false),
+    }
+}
+
+#[cfg(test)]
+mod tests;

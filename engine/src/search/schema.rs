@@ -1,0 +1,187 @@
+//! The index schema, its tokenizers, and an article as an index document.
+//!
+//! One document per article. Prose fields are stemmed English; `codes` holds the folded
+//! forms of every error code (one token each); `words` is the unstemmed vocabulary used for
+//! typo correction; `body` is stored for snippets.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+    TokenizerManager, WhitespaceTokenizer,
+};
+use tantivy::{TantivyDocument, doc};
+
+use super::query::code_forms;
+use crate::model::Article;
+use crate::text::plain_text;
+
+/// Bumped whenever the schema or what goes into a document changes: old indexes rebuild.
+pub(crate) const SCHEMA_VERSION: u32 = 1;
+
+pub(crate) const STEMMED: &str = "fixpath_en";
+pub(crate) const PLAIN: &str = "fixpath_words";
+pub(crate) const CODES: &str = "fixpath_codes";
+
+/// The fields of the index.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    pub(crate) id: Field,
+    pub(crate) title: Field,
+    pub(crate) codes: Field,
+    pub(crate) code_list: Field,
+    pub(crate) keywords: Field,
+    pub(crate) symptoms: Field,
+    pub(crate) causes: Field,
+    pub(crate) fixes: Field,
+    pub(crate) body: Field,
+    pub(crate) words: Field,
+}
+
+impl Fields {
+    /// The prose fields searched for words, with their boosts.
+    pub(crate) fn prose(&self) -> [(Field, f32); 6] {
+        [
+            (self.title, 3.0),
+            (self.keywords, 2.0),
+            (self.symptoms, 1.5),
+            (self.causes, 1.2),
+            (self.fixes, 0.8),
+            (self.body, 1.0),
+        ]
+    }
+}
+
+fn text(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(record),
+    )
+}
+
+/// Builds the schema; the one place fields are declared.
+pub(crate) fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let positions = IndexRecordOption::WithFreqsAndPositions;
+    let fields = Fields {
+        id: builder.add_text_field("id", STRING | STORED),
+        title: builder.add_text_field("title", text(STEMMED, positions) | STORED),
+        codes: builder.add_text_field("codes", text(CODES, IndexRecordOption::WithFreqs)),
+        code_list: builder.add_text_field("code_list", STORED),
+        keywords: builder.add_text_field("keywords", text(STEMMED, positions)),
+        symptoms: builder.add_text_field("symptoms", text(STEMMED, positions)),
+        causes: builder.add_text_field("causes", text(STEMMED, positions)),
+        fixes: builder.add_text_field("fixes", text(STEMMED, positions)),
+        body: builder.add_text_field("body", text(STEMMED, positions) | STORED),
+        words: builder.add_text_field("words", text(PLAIN, IndexRecordOption::Basic)),
+    };
+    (builder.build(), fields)
+}
+
+/// The tokenizers the schema names.
+pub(crate) fn tokenizers() -> TokenizerManager {
+    let manager = TokenizerManager::default();
+    manager.register(
+        STEMMED,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(64))
+            .filter(LowerCaser)
+            .filter(Stemmer::new(Language::English))
+            .build(),
+    );
+    manager.register(
+        PLAIN,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .build(),
+    );
+    manager.register(
+        CODES,
+        TextAnalyzer::builder(WhitespaceTokenizer::default())
+            .filter(LowerCaser)
+            .build(),
+    );
+    manager
+}
+
+/// Plain text of Markdown pieces, joined by blank lines.
+fn joined<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
+    parts
+        .into_iter()
+        .filter(|p| !p.trim().is_empty())
+        .map(plain_text)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The index document of an article.
+pub(crate) fn document(fields: &Fields, article: &Article) -> TantivyDocument {
+    let mut codes: Vec<String> = Vec::new();
+    for code in article
+        .error_codes
+        .iter()
+        .chain(article.keywords.iter().filter(|k| is_identifier(k)))
+    {
+        for form in code_forms(code) {
+            if !codes.contains(&form) {
+                codes.push(form);
+            }
+        }
+    }
+    let mut keywords: Vec<&str> = article.keywords.iter().map(String::as_str).collect();
+    keywords.extend(article.product.as_deref());
+    keywords.extend(article.area.as_deref());
+    keywords.extend(article.error_codes.iter().map(String::as_str));
+    let symptoms = joined(article.symptoms.iter().flat_map(|s| {
+        let body = s.body();
+        [
+            s.title.as_deref().unwrap_or(""),
+            body.text,
+            body.after,
+            s.message.as_deref().unwrap_or(""),
+        ]
+        .into_iter()
+        .chain(body.steps.iter().map(String::as_str))
+    }));
+    let causes = joined(article.causes.iter().flat_map(|c| {
+        let body = c.body();
+        [c.title.as_str(), body.text, body.after]
+            .into_iter()
+            .chain(body.steps.iter().map(String::as_str))
+    }));
+    let fixes = joined(
+        article
+            .solutions
+            .iter()
+            .chain(&article.workarounds)
+            .flat_map(|r| {
+                let body = r.body();
+                [r.title.as_str(), body.text, body.after]
+                    .into_iter()
+                    .chain(body.steps.iter().map(String::as_str))
+            }),
+    );
+    let body = joined(article.texts());
+    doc!(
+        fields.id => article.id.as_str(),
+        fields.title => article.title.as_str(),
+        fields.codes => codes.join(" "),
+        fields.code_list => article.error_codes.join("\n"),
+        fields.keywords => keywords.join("\n"),
+        fields.symptoms => symptoms,
+        fields.causes => causes,
+        fields.fixes => fixes,
+        fields.words => body.clone(),
+        fields.body => body,
+    )
+}
+
+/// Keywords that are identifiers (`KB3185990`) rather than words.
+fn is_identifier(keyword: &str) -> bool {
+    !keyword.contains(' ')
+        && keyword.chars().any(|c| c.is_ascii_digit())
+        && keyword.chars().any(|c| c.is_ascii_alphabetic())
+}

@@ -1,0 +1,381 @@
+//! Where the index lives: the user's cache directory, one folder per KB, refreshed when the
+//! KB changes and never left half-written.
+//!
+//! Layout: `<cache>/<kb key>/manifest.json` names the current generation folder and records
+//! each KB file's size and modification time. A changed file is re-indexed in place (a tantivy
+//! commit is atomic); a full rebuild writes a new generation folder and then swaps the
+//! manifest (write to a temporary file, then rename), so a search running meanwhile reads
+//! the old generation to the end. A manifest or index that cannot be read is rebuilt, with
+//! the reason in [`IndexStatus::Rebuilt`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use serde::{Deserialize, Serialize};
+use tantivy::{Index, TantivyDocument, Term};
+
+use super::schema::{self, SCHEMA_VERSION};
+use super::{SearchError, SearchIndex};
+use crate::load::{self, Loaded};
+
+/// Which KB to index.
+#[derive(Debug, Clone, Copy)]
+pub enum KbSource<'a> {
+    /// The KB embedded in the binary.
+    Embedded,
+    /// A KB directory.
+    Dir(&'a Path),
+}
+
+/// What opening the index had to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum IndexStatus {
+    /// The index matched the KB.
+    Fresh,
+    /// Some articles changed and were re-indexed.
+    Updated {
+        /// Files added or changed.
+        changed: usize,
+        /// Files removed.
+        removed: usize,
+    },
+    /// The index was built from scratch.
+    Rebuilt {
+        /// Why: none yet, asked for, schema changed, or damaged (with what was wrong).
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Manifest {
+    schema: u32,
+    generation: String,
+    files: BTreeMap<String, FileEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct FileEntry {
+    size: u64,
+    modified_ns: u128,
+    /// The article id the file held when indexed (to delete it when the file changes).
+    article: Option<String>,
+}
+
+/// The cache directory: `FIXPATH_CACHE_DIR`, else the platform's cache folder, else a temp folder.
+pub fn default_cache_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("FIXPATH_CACHE_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    directories::ProjectDirs::from("", "", "fixpath")
+        .map(|dirs| dirs.cache_dir().join("index"))
+        .unwrap_or_else(|| std::env::temp_dir().join("fixpath-index"))
+}
+
+/// The folder of one KB's index under the cache directory.
+pub fn index_dir(cache: &Path, source: KbSource<'_>) -> PathBuf {
+    match source {
+        KbSource::Embedded => cache.join(format!("embedded-{}", env!("FIXPATH_KB_HASH"))),
+        KbSource::Dir(dir) => {
+            let canonical = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+            let name = canonical
+                .file_name()
+                .map_or_else(|| "kb".to_owned(), |n| n.to_string_lossy().into_owned());
+            let digest = crate::import::digest(canonical.to_string_lossy().as_bytes());
+            cache.join(format!("{}-{}", sanitize(&name), &digest[..16]))
+        }
+    }
+}
+
+fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SearchError + '_ {
+    move |source| SearchError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Opens the index of a KB, building or refreshing it as needed; `rebuild` forces a full build.
+pub fn open_index(
+    source: KbSource<'_>,
+    cache: &Path,
+    rebuild: bool,
+) -> Result<(SearchIndex, IndexStatus), SearchError> {
+    let root = index_dir(cache, source);
+    std::fs::create_dir_all(&root).map_err(io(&root))?;
+    if rebuild {
+        return full_rebuild(source, &root, "asked for".to_owned());
+    }
+    // A concurrent rebuild may swap generations between reading the manifest and opening
+    // the folder: read again before calling the index damaged.
+    let mut last_problem = String::new();
+    for _ in 0..3 {
+        let manifest = match read_manifest(&root) {
+            Ok(Some(manifest)) if manifest.schema == SCHEMA_VERSION => manifest,
+            Ok(Some(_)) => {
+                return full_rebuild(source, &root, "the index format changed".to_owned());
+            }
+            Ok(None) => return full_rebuild(source, &root, "there was no index yet".to_owned()),
+            Err(problem) => {
+                last_problem = problem;
+                continue;
+            }
+        };
+        match Index::open_in_dir(root.join(&manifest.generation)) {
+            Ok(index) => return refresh(source, &root, index, manifest),
+            Err(error) => last_problem = format!("cannot open {}: {error}", manifest.generation),
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    full_rebuild(
+        source,
+        &root,
+        format!("the index was damaged ({last_problem})"),
+    )
+}
+
+fn read_manifest(root: &Path) -> Result<Option<Manifest>, String> {
+    match std::fs::read(root.join("manifest.json")) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| format!("unreadable manifest: {e}")),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(format!("unreadable manifest: {error}")),
+    }
+}
+
+fn write_manifest(root: &Path, manifest: &Manifest) -> Result<(), SearchError> {
+    let temporary = root.join(format!("manifest.json.{}.tmp", std::process::id()));
+    let bytes = serde_json::to_vec_pretty(manifest).expect("a manifest always serializes");
+    std::fs::write(&temporary, bytes).map_err(io(&temporary))?;
+    let target = root.join("manifest.json");
+    std::fs::rename(&temporary, &target).map_err(io(&target))
+}
+
+/// The size and modification time of every article file of a KB directory.
+fn signatures(dir: &Path) -> BTreeMap<String, (u64, u128)> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        if !entry.file_type().is_file()
+            || !matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml")
+            )
+        {
+            continue;
+        }
+        let Ok(metadata) = entry.metadata() else {
+            continue;
+        };
+        let modified = metadata
+            .modified()
+            .ok()
+            .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        let name = path.strip_prefix(dir).unwrap_or(path).display().to_string();
+        out.insert(name, (metadata.len(), modified));
+    }
+    out
+}
+
+/// Brings an opened index up to date with a KB directory: re-indexes changed files only.
+fn refresh(
+    source: KbSource<'_>,
+    root: &Path,
+    mut index: Index,
+    mut manifest: Manifest,
+) -> Result<(SearchIndex, IndexStatus), SearchError> {
+    let KbSource::Dir(dir) = source else {
+        // The embedded KB is keyed by its content: an index that opens is current.
+        return Ok((checked(index, source, root)?, IndexStatus::Fresh));
+    };
+    let current = signatures(dir);
+    let changed: Vec<&String> = current
+        .iter()
+        .filter(|(name, (size, modified))| {
+            manifest
+                .files
+                .get(*name)
+                .is_none_or(|e| e.size != *size || e.modified_ns != *modified)
+        })
+        .map(|(name, _)| name)
+        .collect();
+    let removed: Vec<String> = manifest
+        .files
+        .keys()
+        .filter(|name| !current.contains_key(*name))
+        .cloned()
+        .collect();
+    if changed.is_empty() && removed.is_empty() {
+        return Ok((checked(index, source, root)?, IndexStatus::Fresh));
+    }
+    index.set_tokenizers(schema::tokenizers());
+    // Another process holding the writer is refreshing it already: search what is there.
+    let Ok(mut writer) = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000) else {
+        return Ok((checked(index, source, root)?, IndexStatus::Fresh));
+    };
+    let (_, fields) = schema::schema();
+    let files: Vec<(String, Vec<u8>)> = changed
+        .iter()
+        .filter_map(|name| {
+            std::fs::read(dir.join(name))
+                .ok()
+                .map(|b| ((*name).clone(), b))
+        })
+        .collect();
+    let loaded = load::load_sources(files);
+    for name in changed
+        .iter()
+        .map(|n| n.as_str())
+        .chain(removed.iter().map(String::as_str))
+    {
+        if let Some(old) = manifest.files.get(name).and_then(|e| e.article.clone()) {
+            writer.delete_term(Term::from_field_text(fields.id, &old));
+        }
+    }
+    for entry in &loaded.kb.articles {
+        writer.delete_term(Term::from_field_text(fields.id, entry.article.id.as_str()));
+        writer.add_document(schema::document(&fields, &entry.article))?;
+    }
+    writer.commit()?;
+    for name in &removed {
+        manifest.files.remove(name);
+    }
+    for name in &changed {
+        let (size, modified_ns) = current[*name];
+        let article = loaded
+            .kb
+            .articles
+            .iter()
+            .find(|e| e.file.name == **name)
+            .map(|e| e.article.id.to_string());
+        manifest.files.insert(
+            (*name).clone(),
+            FileEntry {
+                size,
+                modified_ns,
+                article,
+            },
+        );
+    }
+    write_manifest(root, &manifest)?;
+    let status = IndexStatus::Updated {
+        changed: changed.len(),
+        removed: removed.len(),
+    };
+    Ok((checked(index, source, root)?, status))
+}
+
+/// Opens a reader; an index whose files are damaged fails here and is rebuilt.
+fn checked(index: Index, source: KbSource<'_>, root: &Path) -> Result<SearchIndex, SearchError> {
+    match SearchIndex::from_index(index).and_then(|search| search.probe().map(|()| search)) {
+        Ok(search) => Ok(search),
+        Err(error) => full_rebuild(source, root, format!("the index was damaged ({error})"))
+            .map(|(index, _)| index),
+    }
+}
+
+fn load_source(source: KbSource<'_>) -> Result<Loaded, SearchError> {
+    Ok(match source {
+        KbSource::Embedded => load::load_embedded(),
+        KbSource::Dir(dir) => load::load_dir(dir)?,
+    })
+}
+
+/// Builds a new generation from the whole KB and swaps it in.
+fn full_rebuild(
+    source: KbSource<'_>,
+    root: &Path,
+    reason: String,
+) -> Result<(SearchIndex, IndexStatus), SearchError> {
+    let loaded = load_source(source)?;
+    let files = match source {
+        KbSource::Dir(dir) => signatures(dir),
+        KbSource::Embedded => BTreeMap::new(),
+    };
+    let stamp = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let generation = format!("gen-{stamp}-{}", std::process::id());
+    let building = root.join(format!("{generation}.tmp"));
+    std::fs::create_dir_all(&building).map_err(io(&building))?;
+    let (schema, fields) = schema::schema();
+    let mut index = Index::create_in_dir(&building, schema)?;
+    index.set_tokenizers(schema::tokenizers());
+    let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
+    for entry in &loaded.kb.articles {
+        writer.add_document(schema::document(&fields, &entry.article))?;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    drop(index);
+    let target = root.join(&generation);
+    std::fs::rename(&building, &target).map_err(io(&target))?;
+    let mut manifest = Manifest {
+        schema: SCHEMA_VERSION,
+        generation: generation.clone(),
+        files: BTreeMap::new(),
+    };
+    for (name, (size, modified_ns)) in files {
+        let article = loaded
+            .kb
+            .articles
+            .iter()
+            .find(|e| e.file.name == name)
+            .map(|e| e.article.id.to_string());
+        manifest.files.insert(
+            name,
+            FileEntry {
+                size,
+                modified_ns,
+                article,
+            },
+        );
+    }
+    let previous = read_manifest(root).ok().flatten().map(|m| m.generation);
+    write_manifest(root, &manifest)?;
+    remove_old_generations(root, &generation, previous.as_deref());
+    let index = SearchIndex::from_index(Index::open_in_dir(&target)?)?;
+    Ok((index, IndexStatus::Rebuilt { reason }))
+}
+
+/// Deletes generations other than the current and the previous one (a search that read the
+/// old manifest a moment ago may still be opening it), and abandoned temporary folders.
+fn remove_old_generations(root: &Path, current: &str, previous: Option<&str>) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.starts_with("gen-") || name == current || Some(name.as_str()) == previous {
+            continue;
+        }
+        let abandoned = name.ends_with(".tmp")
+            && entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|m| m.elapsed().ok())
+                .is_some_and(|age| age > Duration::from_secs(600));
+        if !name.ends_with(".tmp") || abandoned {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
