@@ -183,6 +183,10 @@ impl SearchIndex {
         for word in &words {
             if self.word_count(&searcher, word)? > 0 || word.chars().all(|c| c.is_ascii_digit()) {
                 terms.push(word.clone());
+            } else if let Some(completion) = self.completion(&searcher, word)? {
+                // An abbreviation of a word the KB has ("diag" → "diagnostics").
+                results.corrections.push((word.clone(), completion.clone()));
+                terms.push(completion);
             } else if let Some(correction) = self.nearest_word(&searcher, word)? {
                 results.corrections.push((word.clone(), correction.clone()));
                 terms.push(correction);
@@ -248,6 +252,35 @@ impl SearchIndex {
     /// How many articles hold `word` (unstemmed).
     fn word_count(&self, searcher: &Searcher, word: &str) -> Result<u64, SearchError> {
         Ok(searcher.doc_freq(&Term::from_field_text(self.fields.words, word))?)
+    }
+
+    /// The most common word of the KB that starts with `prefix` (three letters or more).
+    fn completion(&self, searcher: &Searcher, prefix: &str) -> Result<Option<String>, SearchError> {
+        if prefix.chars().count() < 3 || prefix.chars().any(|c| c.is_ascii_digit()) {
+            return Ok(None);
+        }
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.words)?;
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(prefix.as_bytes())
+                .into_stream()?;
+            while stream.advance() {
+                if !stream.key().starts_with(prefix.as_bytes()) {
+                    break;
+                }
+                if let Ok(word) = std::str::from_utf8(stream.key()) {
+                    *counts.entry(word.to_owned()).or_default() +=
+                        u64::from(stream.value().doc_freq);
+                }
+            }
+        }
+        Ok(counts
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(word, _)| word))
     }
 
     /// The closest word of the KB's vocabulary to a word it does not have: the smallest

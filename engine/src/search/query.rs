@@ -69,6 +69,13 @@ fn words_of(text: &str) -> Vec<String> {
     let mut current = String::new();
     let chars: Vec<char> = text.chars().collect();
     for (index, &c) in chars.iter().enumerate() {
+        // Apostrophes join: "won't" is the word "wont", as the index folds it.
+        if matches!(c, '\'' | '\u{2019}')
+            && !current.is_empty()
+            && chars.get(index + 1).is_some_and(|n| n.is_alphabetic())
+        {
+            continue;
+        }
         let next_is_digit = chars.get(index + 1).is_some_and(char::is_ascii_digit);
         let keep = c.is_alphanumeric()
             || c == '_'

@@ -109,12 +109,29 @@ pub(crate) fn tokenizers() -> TokenizerManager {
 
 /// Plain text of Markdown pieces, joined by blank lines.
 fn joined<'a>(parts: impl IntoIterator<Item = &'a str>) -> String {
-    parts
+    let text = parts
         .into_iter()
         .filter(|p| !p.trim().is_empty())
         .map(plain_text)
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    fold_apostrophes(&text)
+}
+
+/// "won't" → "wont", "doesn't" → "doesnt": one word, as queries type them.
+pub(crate) fn fold_apostrophes(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (index, &c) in chars.iter().enumerate() {
+        let joins = matches!(c, '\'' | '\u{2019}')
+            && index > 0
+            && chars[index - 1].is_alphabetic()
+            && chars.get(index + 1).is_some_and(|n| n.is_alphabetic());
+        if !joins {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The index document of an article.
@@ -167,7 +184,7 @@ pub(crate) fn document(fields: &Fields, article: &Article) -> TantivyDocument {
     let body = joined(article.texts());
     doc!(
         fields.id => article.id.as_str(),
-        fields.title => article.title.as_str(),
+                fields.title => fold_apostrophes(&article.title),
         fields.codes => codes.join(" "),
         fields.code_list => article.error_codes.join("\n"),
         fields.keywords => keywords.join("\n"),
