@@ -89,6 +89,14 @@ fn main() -> anyhow::Result<()> {
     let index = SearchIndex::in_memory(&articles)?;
     let build = started.elapsed();
     let plain = TantivyDefault::new(sources.iter().map(|(p, t)| (p.as_str(), t.as_str())))?;
+    if let Some(query) = std::env::var_os("EVAL_QUERY") {
+        let results = index.search(&query.to_string_lossy(), 5)?;
+        println!("corrections: {:?}", results.corrections);
+        for hit in results.hits {
+            println!("{:8.3} {} | {}", hit.score, hit.id, hit.snippet);
+        }
+        return Ok(());
+    }
 
     let text = std::fs::read_to_string(&queries)?;
     let mut ours: BTreeMap<String, Tally> = BTreeMap::new();

@@ -311,11 +311,15 @@ impl SearchIndex {
                 }
             }
         }
+        // Fewest edits first; among equals, the one that keeps the word's start (a dropped
+        // letter, as in "limt" for "limit"), then the most common.
+        let similarity = |candidate: &str| strsim::jaro_winkler(word, candidate);
         Ok(best
             .into_iter()
             .min_by(|a, b| {
                 a.1.0
                     .cmp(&b.1.0)
+                    .then(similarity(&b.0).total_cmp(&similarity(&a.0)))
                     .then(b.1.1.cmp(&a.1.1))
                     .then(a.0.cmp(&b.0))
             })
