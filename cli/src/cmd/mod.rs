@@ -3,8 +3,10 @@
 pub(crate) mod ask;
 pub(crate) mod check;
 pub(crate) mod import;
+pub(crate) mod index;
 pub(crate) mod render;
 pub(crate) mod schema;
+pub(crate) mod search;
 pub(crate) mod solve;
 
 use crate::Outcome;
@@ -21,6 +23,10 @@ pub(crate) enum Command {
     Solve(solve::Args),
     /// Turn Markdown support articles into draft YAML graphs.
     Import(import::Args),
+    /// Build the search index now (searches build or refresh it when needed).
+    Index(index::Args),
+    /// Search the KB for an error code, a pasted message or a few words.
+    Search(search::Args),
     /// Render a whole article as Markdown or HTML, for customers and publishing.
     Render(render::Args),
     /// Print the JSON Schema of the article format (as in kb/article.schema.json).
@@ -33,6 +39,8 @@ pub(crate) fn run(command: Command, kb: &KbArgs) -> anyhow::Result<Outcome> {
         Command::Ask(args) => ask::run(args, kb),
         Command::Check(args) => check::run(args, kb),
         Command::Import(args) => import::run(args, kb),
+        Command::Index(args) => index::run(args, kb),
+        Command::Search(args) => search::run(args, kb),
         Command::Render(args) => render::run(args, kb),
         Command::Schema(args) => schema::run(args),
         Command::Solve(args) => solve::run(args, kb),

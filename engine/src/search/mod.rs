@@ -213,7 +213,7 @@ impl SearchIndex {
                     .unwrap_or_default()
                     .to_owned()
             };
-            let snippet = snippets.snippet_from_doc(&doc);
+            let snippet = snippets.snippet(&text(self.fields.text));
             let codes = text(self.fields.code_list)
                 .lines()
                 .filter(|code| {
@@ -225,7 +225,7 @@ impl SearchIndex {
                 .collect();
             results.hits.push(Hit {
                 id: text(self.fields.id),
-                title: text(self.fields.title),
+                title: text(self.fields.title_display),
                 score,
                 codes,
                 snippet: snippet.fragment().to_owned(),
@@ -359,7 +359,7 @@ impl SearchIndex {
                 .collect();
             clauses.push((
                 Occur::Should,
-                Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.3)),
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.1)),
             ));
         }
         for code in codes {
@@ -425,7 +425,7 @@ impl SearchIndex {
             }
             held += usize::from(code_held);
             let coverage = held as f32 / wanted as f32;
-            out.push((score * (0.25 + 0.75 * coverage * coverage), address));
+            out.push((score * (0.25 + 0.75 * coverage), address));
         }
         out.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         Ok(out)
@@ -456,8 +456,9 @@ fn contains(
     let inverted = segment.inverted_index(field)?;
     let term = Term::from_field_text(field, term);
     match inverted.read_postings(&term, IndexRecordOption::Basic)? {
-        Some(mut postings) => Ok(postings.seek(doc) == doc),
-        None => Ok(false),
+        // A posting list starts on its first document; seeking backwards is not allowed.
+        Some(mut postings) if postings.doc() <= doc => Ok(postings.seek(doc) == doc),
+        _ => Ok(false),
     }
 }
 

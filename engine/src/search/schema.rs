@@ -18,7 +18,7 @@ use crate::model::Article;
 use crate::text::plain_text;
 
 /// Bumped whenever the schema or what goes into a document changes: old indexes rebuild.
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
 pub(crate) const STEMMED: &str = "fixpath_en";
 pub(crate) const PLAIN: &str = "fixpath_words";
@@ -37,6 +37,10 @@ pub(crate) struct Fields {
     pub(crate) fixes: Field,
     pub(crate) body: Field,
     pub(crate) words: Field,
+    /// The article's text as written, for snippets.
+    pub(crate) text: Field,
+    /// The title as written, for results.
+    pub(crate) title_display: Field,
 }
 
 impl Fields {
@@ -67,15 +71,17 @@ pub(crate) fn schema() -> (Schema, Fields) {
     let positions = IndexRecordOption::WithFreqsAndPositions;
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
-        title: builder.add_text_field("title", text(STEMMED, positions) | STORED),
+        title: builder.add_text_field("title", text(STEMMED, positions)),
         codes: builder.add_text_field("codes", text(CODES, IndexRecordOption::WithFreqs)),
         code_list: builder.add_text_field("code_list", STORED),
         keywords: builder.add_text_field("keywords", text(STEMMED, positions)),
         symptoms: builder.add_text_field("symptoms", text(STEMMED, positions)),
         causes: builder.add_text_field("causes", text(STEMMED, positions)),
         fixes: builder.add_text_field("fixes", text(STEMMED, positions)),
-        body: builder.add_text_field("body", text(STEMMED, positions) | STORED),
+        body: builder.add_text_field("body", text(STEMMED, positions)),
         words: builder.add_text_field("words", text(PLAIN, IndexRecordOption::Basic)),
+        text: builder.add_text_field("text", STORED),
+        title_display: builder.add_text_field("title_display", STORED),
     };
     (builder.build(), fields)
 }
@@ -181,7 +187,14 @@ pub(crate) fn document(fields: &Fields, article: &Article) -> TantivyDocument {
                     .chain(body.steps.iter().map(String::as_str))
             }),
     );
-    let body = joined(article.texts());
+    let plain: Vec<String> = article
+        .texts()
+        .into_iter()
+        .filter(|t| !t.trim().is_empty())
+        .map(plain_text)
+        .collect();
+    let plain = plain.join("\n");
+    let body = fold_apostrophes(&plain);
     doc!(
         fields.id => article.id.as_str(),
                 fields.title => fold_apostrophes(&article.title),
@@ -192,7 +205,9 @@ pub(crate) fn document(fields: &Fields, article: &Article) -> TantivyDocument {
         fields.causes => causes,
         fields.fixes => fixes,
         fields.words => body.clone(),
-        fields.body => body,
+                fields.body => body,
+        fields.text => plain,
+        fields.title_display => article.title.as_str(),
     )
 }
 

@@ -1,0 +1,127 @@
+//! `fixpath search QUERY`: ranked articles for an error code or a few words.
+
+use std::io::Write;
+
+use fixpath::search::{self, IndexStatus, Results};
+
+use crate::Outcome;
+use crate::kb::KbArgs;
+use crate::output::{self, Format};
+
+/// Arguments of `fixpath search`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// What to look for: an error code, a pasted message, or a few words. Quotes make a phrase.
+    #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+    query: Vec<String>,
+    /// The most results to show.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    limit: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// Searches; exit 0 when something matched, 1 when nothing did.
+pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
+    let query = args.query.join(" ");
+    let (index, status) = open(kb, false)?;
+    report_status(&status);
+    let results = index.search(&query, args.limit.max(1))?;
+    print(&query, &results, args.format)?;
+    Ok(if results.hits.is_empty() {
+        Outcome::Negative
+    } else {
+        Outcome::Success
+    })
+}
+
+/// Opens (building or refreshing) the index of the chosen KB.
+pub(crate) fn open(
+    kb: &KbArgs,
+    rebuild: bool,
+) -> anyhow::Result<(search::SearchIndex, IndexStatus)> {
+    let cache = search::store::default_cache_dir();
+    let source = match &kb.kb {
+        Some(dir) => search::KbSource::Dir(dir),
+        None => search::KbSource::Embedded,
+    };
+    Ok(search::open_index(source, &cache, rebuild)?)
+}
+
+/// Says on stderr when the index had to be built or was damaged.
+pub(crate) fn report_status(status: &IndexStatus) {
+    if let IndexStatus::Rebuilt { reason } = status {
+        if reason.starts_with("the index was damaged") {
+            eprintln!("warning: {reason}; it was rebuilt");
+        } else if reason != "asked for" {
+            eprintln!("note: built the search index ({reason})");
+        }
+    }
+}
+
+fn print(query: &str, results: &Results, format: Format) -> anyhow::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if format == Format::Json {
+        let json = serde_json::json!({ "query": query, "results": results });
+        writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
+        return Ok(());
+    }
+    if results.hits.is_empty() {
+        writeln!(out, "no articles match `{query}`")?;
+        if let Some(suggestion) = &results.did_you_mean {
+            writeln!(out, "did you mean: {suggestion}")?;
+        }
+        return Ok(());
+    }
+    let colour = output::use_colour();
+    for (rank, hit) in results.hits.iter().enumerate() {
+        let title = if colour {
+            format!("\x1b[1m{}\x1b[0m", hit.title)
+        } else {
+            hit.title.clone()
+        };
+        writeln!(out, "{:>2}. {}  {title}", rank + 1, hit.id)?;
+        if !hit.codes.is_empty() {
+            writeln!(out, "    codes: {}", hit.codes.join(", "))?;
+        }
+        if !hit.snippet.is_empty() {
+            writeln!(
+                out,
+                "    {}",
+                highlight(&hit.snippet, &hit.highlights, colour).replace('\n', " ")
+            )?;
+        }
+    }
+    if !results.corrections.is_empty() {
+        let read: Vec<String> = results
+            .corrections
+            .iter()
+            .map(|(from, to)| format!("{from} → {to}"))
+            .collect();
+        writeln!(out, "(read as: {})", read.join(", "))?;
+    }
+    Ok(())
+}
+
+/// The snippet with matched words in bold yellow on a terminal, plain otherwise.
+fn highlight(snippet: &str, ranges: &[std::ops::Range<usize>], colour: bool) -> String {
+    if !colour {
+        return snippet.to_owned();
+    }
+    let mut out = String::new();
+    let mut position = 0;
+    for range in ranges {
+        if range.start < position || range.end > snippet.len() {
+            continue;
+        }
+        out.push_str(&snippet[position..range.start]);
+        out.push_str("\x1b[1;33m");
+        out.push_str(&snippet[range.clone()]);
+        out.push_str("\x1b[0m");
+        position = range.end;
+    }
+    out.push_str(&snippet[position..]);
+    out
+}
