@@ -156,8 +156,16 @@ fn main() -> anyhow::Result<()> {
         .filter_map(|k| keys.iter().find(|x| x == k))
         .collect();
     sorted.extend(keys.iter().filter(|k| k.starts_with("area ")));
-    let headings = ["queries", "fixpath", "tantivy default (one field)", "word count (grep)"];
-    println!("{:<24} {:<52} {:<52} {}", headings[0], headings[1], headings[2], headings[3]);
+    let headings = [
+        "queries",
+        "fixpath",
+        "tantivy default (one field)",
+        "word count (grep)",
+    ];
+    println!(
+        "{:<24} {:<52} {:<52} {}",
+        headings[0], headings[1], headings[2], headings[3]
+    );
     for key in sorted {
         println!(
             "{key:<24} {:<52} {:<52} {}",

@@ -232,6 +232,16 @@ impl SearchIndex {
                 highlights: snippet.highlighted().to_vec(),
             });
         }
+        if results.hits.is_empty() {
+            // Nothing at all: look further for words the user may have meant.
+            for word in &words {
+                if !results.corrections.iter().any(|(from, _)| from == word)
+                    && let Some(near) = self.nearest_word_within(&searcher, word, 2)?
+                {
+                    results.corrections.push((word.clone(), near));
+                }
+            }
+        }
         if results.hits.is_empty() && !results.corrections.is_empty() {
             let corrected: Vec<String> = parsed
                 .words
@@ -286,11 +296,21 @@ impl SearchIndex {
     /// The closest word of the KB's vocabulary to a word it does not have: the smallest
     /// edit distance (one edit for short words, two for long), then the most common.
     fn nearest_word(&self, searcher: &Searcher, word: &str) -> Result<Option<String>, SearchError> {
+        let limit = if word.chars().count() >= 8 { 2 } else { 1 };
+        self.nearest_word_within(searcher, word, limit)
+    }
+
+    /// The closest vocabulary word at most `limit` edits away.
+    fn nearest_word_within(
+        &self,
+        searcher: &Searcher,
+        word: &str,
+        limit: usize,
+    ) -> Result<Option<String>, SearchError> {
         let length = word.chars().count();
         if length < 4 || word.chars().any(|c| c.is_ascii_digit()) {
             return Ok(None);
         }
-        let limit = if length >= 8 { 2 } else { 1 };
         let first = word.chars().next().unwrap_or_default();
         let mut best: HashMap<String, (usize, u64)> = HashMap::new();
         for segment in searcher.segment_readers() {

@@ -204,7 +204,7 @@ fn refresh(
 ) -> Result<(SearchIndex, IndexStatus), SearchError> {
     let KbSource::Dir(dir) = source else {
         // The embedded KB is keyed by its content: an index that opens is current.
-        return Ok((checked(index, source, root)?, IndexStatus::Fresh));
+        return checked(index, source, root, IndexStatus::Fresh);
     };
     let current = signatures(dir);
     let changed: Vec<&String> = current
@@ -224,12 +224,12 @@ fn refresh(
         .cloned()
         .collect();
     if changed.is_empty() && removed.is_empty() {
-        return Ok((checked(index, source, root)?, IndexStatus::Fresh));
+        return checked(index, source, root, IndexStatus::Fresh);
     }
     index.set_tokenizers(schema::tokenizers());
     // Another process holding the writer is refreshing it already: search what is there.
     let Ok(mut writer) = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000) else {
-        return Ok((checked(index, source, root)?, IndexStatus::Fresh));
+        return checked(index, source, root, IndexStatus::Fresh);
     };
     let (_, fields) = schema::schema();
     let files: Vec<(String, Vec<u8>)> = changed
@@ -280,15 +280,19 @@ fn refresh(
         changed: changed.len(),
         removed: removed.len(),
     };
-    Ok((checked(index, source, root)?, status))
+    checked(index, source, root, status)
 }
 
 /// Opens a reader; an index whose files are damaged fails here and is rebuilt.
-fn checked(index: Index, source: KbSource<'_>, root: &Path) -> Result<SearchIndex, SearchError> {
+fn checked(
+    index: Index,
+    source: KbSource<'_>,
+    root: &Path,
+    status: IndexStatus,
+) -> Result<(SearchIndex, IndexStatus), SearchError> {
     match SearchIndex::from_index(index).and_then(|search| search.probe().map(|()| search)) {
-        Ok(search) => Ok(search),
-        Err(error) => full_rebuild(source, root, format!("the index was damaged ({error})"))
-            .map(|(index, _)| index),
+        Ok(search) => Ok((search, status)),
+        Err(error) => full_rebuild(source, root, format!("the index was damaged ({error})")),
     }
 }
 

@@ -1,1 +1,296 @@
+use std::path::Path;
 
+use super::*;
+use crate::load::load_embedded;
+
+fn embedded_index() -> SearchIndex {
+    let loaded = load_embedded();
+    SearchIndex::in_memory(loaded.kb.articles.iter().map(|e| &e.article)).unwrap()
+}
+
+/// The ids of the top three hits, and how words were read.
+fn check(index: &SearchIndex, query: &str) -> String {
+    let results = index.search(query, 3).unwrap();
+    let mut out: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
+    for (from, to) in &results.corrections {
+        out.push(format!("({from} → {to})"));
+    }
+    if let Some(suggestion) = &results.did_you_mean {
+        out.push(format!("did you mean: {suggestion}"));
+    }
+    out.join(" ")
+}
+
+fn top(index: &SearchIndex, query: &str) -> String {
+    index
+        .search(query, 1)
+        .unwrap()
+        .hits
+        .first()
+        .map(|h| h.id.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn error_codes_match_in_their_common_spellings() {
+    let index = embedded_index();
+    for query in [
+        "SSPR_0029",
+        "sspr 0029",
+        "Sspr-0029",
+        "error SSPR_0029 on the reset page",
+        "Event ID 6329",
+        "event 6329",
+    ] {
+        assert_eq!(top(&index, query), "sspr-0029", "{query}");
+    }
+    for query in [
+        "0x80070005",
+        "80070005",
+        "-2147024891",
+        "Error: 0x80070005",
+        "HRESULT: 0x80070005",
+    ] {
+        assert_eq!(
+            top(&index, query),
+            "http-error-403-7-forbidden-web-app",
+            "{query}"
+        );
+    }
+    assert_eq!(
+        top(&index, "KB3185990"),
+        "unable-configure-password-writeback"
+    );
+    assert_eq!(top(&index, "8023062c"), "pwb-8023062c");
+    assert_eq!(
+        top(&index, "ERROR_ACCESS_DENIED password writeback"),
+        "sspr-0029"
+    );
+    let hit = &index.search("sspr 0029", 1).unwrap().hits[0];
+    assert_eq!(hit.codes, ["SSPR_0029"], "the matched code is named");
+}
+
+#[test]
+fn typos_and_abbreviations_are_read_as_the_nearest_word() {
+    let index = embedded_index();
+    insta::assert_snapshot!(check(&index, "netlogn wont start"), @"azure-vm-netlogon-not-starting virtual-wifisoftap-fails-to-start services-sync-not-start (netlogn → netlogon)");
+    let results = index.search("passwrd writebak", 3).unwrap();
+    assert_eq!(
+        results.corrections,
+        [
+            ("passwrd".to_owned(), "password".to_owned()),
+            ("writebak".to_owned(), "writeback".to_owned())
+        ]
+    );
+    assert!(
+        results
+            .hits
+            .iter()
+            .all(|h| h.title.to_lowercase().contains("password"))
+    );
+    // A snippet highlights the corrected words it matched.
+    let hit = &results.hits[0];
+    let marked: Vec<&str> = hit
+        .highlights
+        .iter()
+        .map(|r| &hit.snippet[r.clone()])
+        .collect();
+    assert!(
+        marked
+            .iter()
+            .any(|w| w.eq_ignore_ascii_case("password") || w.eq_ignore_ascii_case("writeback")),
+        "{marked:?}"
+    );
+}
+
+#[test]
+fn nothing_matching_suggests_what_was_meant() {
+    let index = embedded_index();
+    let results = index.search("zzqx", 3).unwrap();
+    assert!(results.hits.is_empty());
+    assert!(results.did_you_mean.is_none());
+    let results = index.search("qwertyuiopasdfgh", 3).unwrap();
+    assert!(results.hits.is_empty());
+}
+
+#[test]
+fn pasted_text_and_query_syntax_are_searched_as_words() {
+    let index = embedded_index();
+    for query in [
+        "",
+        "   ",
+        "!!! ??? ...",
+        "\"unbalanced (quotes",
+        "title:netlogon -service +start",
+        r"HKLM:\System\CurrentControlSet\Control\Lsa",
+        "((((((((((",
+        "*:*",
+        "\u{0}\u{1}\u{7f}",
+    ] {
+        let results = index.search(query, 5);
+        assert!(results.is_ok(), "{query:?}: {results:?}");
+    }
+    assert_eq!(
+        top(&index, "title:netlogon -service +start"),
+        "azure-vm-netlogon-not-starting"
+    );
+    assert_eq!(
+        top(
+            &index,
+            r"Get-ItemProperty -Path HKLM:\System\CurrentControlSet\Control\Lsa -Name RestrictRemoteSam"
+        ),
+        "sspr-0029"
+    );
+    let long = "password writeback ".repeat(5_000);
+    assert!(
+        !index.search(&long, 5).unwrap().hits.is_empty(),
+        "a very long query is cut, not refused"
+    );
+}
+
+#[test]
+fn common_words_alone_still_find_something_and_phrases_count() {
+    let index = embedded_index();
+    assert!(!index.search("the and of", 3).unwrap().hits.is_empty());
+    // The articles that hold the exact phrase come first.
+    let results = index
+        .search("\"only use preferred domain controllers\"", 2)
+        .unwrap();
+    let ids: Vec<&str> = results.hits.iter().map(|h| h.id.as_str()).collect();
+    assert!(
+        ids.contains(&"sspr-0029")
+            && ids.contains(&"password-writeback-general-troubleshooting-steps"),
+        "{ids:?}"
+    );
+}
+
+fn kb_with(dir: &Path, files: &[(&str, &str)]) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}
+
+const ARTICLE: &str = "id: {id}\ntitle: {title}\nentry: c\ncauses:\n  - id: c\n    title: C\n    solutions: [s]\nsolutions:\n  - id: s\n    title: S\n";
+
+fn article(id: &str, title: &str) -> String {
+    ARTICLE.replace("{id}", id).replace("{title}", title)
+}
+
+#[test]
+fn the_index_is_kept_current_with_the_kb_and_rebuilt_when_damaged() {
+    let temp = tempfile::tempdir().unwrap();
+    let kb = temp.path().join("kb");
+    let cache = temp.path().join("cache");
+    kb_with(
+        &kb,
+        &[
+            ("a.yaml", &article("alpha", "Printer spooler crashes")),
+            ("b.yaml", &article("beta", "Scanner driver missing")),
+        ],
+    );
+    let source = KbSource::Dir(&kb);
+    let (index, status) = open_index(source, &cache, false).unwrap();
+    assert!(matches!(status, IndexStatus::Rebuilt { .. }), "{status:?}");
+    assert_eq!(index.len(), 2);
+    drop(index);
+    let (_, status) = open_index(source, &cache, false).unwrap();
+    assert_eq!(status, IndexStatus::Fresh);
+
+    // One article changes, one appears, one goes: only those are re-indexed.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    kb_with(
+        &kb,
+        &[
+            ("a.yaml", &article("alpha", "Printer queue frozen")),
+            ("c.yaml", &article("gamma", "Monitor flickers")),
+        ],
+    );
+    std::fs::remove_file(kb.join("b.yaml")).unwrap();
+    let (index, status) = open_index(source, &cache, false).unwrap();
+    assert_eq!(
+        status,
+        IndexStatus::Updated {
+            changed: 2,
+            removed: 1
+        }
+    );
+    assert_eq!(index.len(), 2);
+    assert_eq!(top(&index, "queue frozen"), "alpha");
+    assert_eq!(top(&index, "monitor"), "gamma");
+    assert!(index.search("scanner", 3).unwrap().hits.is_empty());
+    drop(index);
+
+    // A garbage manifest is detected and the index rebuilt.
+    let root = store::index_dir(&cache, source);
+    std::fs::write(root.join("manifest.json"), b"\x00garbage{").unwrap();
+    let (index, status) = open_index(source, &cache, false).unwrap();
+    let IndexStatus::Rebuilt { reason } = status else {
+        panic!("{status:?}")
+    };
+    assert!(reason.contains("damaged"), "{reason}");
+    assert_eq!(top(&index, "monitor"), "gamma");
+    drop(index);
+
+    // Truncated index files too.
+    for entry in walk_files(&root) {
+        if entry
+            .extension()
+            .is_some_and(|e| e == "store" || e == "idx" || e == "term")
+        {
+            std::fs::write(&entry, b"").unwrap();
+        }
+    }
+    let (index, status) = open_index(source, &cache, false).unwrap();
+    assert!(
+        matches!(&status, IndexStatus::Rebuilt { reason } if reason.contains("damaged")),
+        "{status:?}"
+    );
+    assert_eq!(top(&index, "printer"), "alpha");
+}
+
+fn walk_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect()
+}
+
+#[test]
+fn searches_during_rebuilds_never_fail() {
+    let temp = tempfile::tempdir().unwrap();
+    let kb = temp.path().join("kb");
+    let cache = temp.path().join("cache");
+    let files: Vec<(String, String)> = (0..40)
+        .map(|i| {
+            (
+                format!("a{i}.yaml"),
+                article(&format!("art-{i}"), &format!("Widget {i} fails to start")),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    kb_with(&kb, &refs);
+    open_index(KbSource::Dir(&kb), &cache, false).unwrap();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut rounds = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) && rounds < 50 {
+                open_index(KbSource::Dir(&kb), &cache, true).unwrap();
+                rounds += 1;
+            }
+        });
+        for _ in 0..200 {
+            let (index, _) = open_index(KbSource::Dir(&kb), &cache, false).unwrap();
+            let results = index.search("widget fails", 5).unwrap();
+            assert_eq!(results.hits.len(), 5);
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+}
