@@ -29,7 +29,43 @@ impl KbArgs {
 /// An article whose file has errors is refused with the first of them: walking a broken
 /// graph would give wrong answers.
 pub(crate) fn select_article<'a>(loaded: &'a Loaded, query: &str) -> anyhow::Result<&'a KbArticle> {
-    let found = loaded.kb.find(query);
+    select_article_in(loaded, None, query)
+}
+
+/// As [`select_article`]; with `kb`, free text that names no id or code is searched, and
+/// a top hit well ahead of the next one is taken.
+pub(crate) fn select_article_in<'a>(
+    loaded: &'a Loaded,
+    kb: Option<&KbArgs>,
+    query: &str,
+) -> anyhow::Result<&'a KbArticle> {
+    let mut found = loaded.kb.find(query);
+    if found.is_empty()
+        && let Some(kb) = kb
+    {
+        let (index, status) = crate::cmd::search::open(kb, false)?;
+        crate::cmd::search::report_status(&status);
+        let hits = index.search(query, 5)?.hits;
+        let clear_winner = match hits.as_slice() {
+            [only] => Some(only),
+            [first, second, ..] if first.score >= 1.5 * second.score => Some(first),
+            _ => None,
+        };
+        match clear_winner.and_then(|hit| loaded.kb.get(&hit.id)) {
+            Some(entry) => found.push(entry),
+            None if !hits.is_empty() => {
+                let ids: Vec<String> = hits
+                    .iter()
+                    .map(|h| format!("{} ({})", h.id, h.title))
+                    .collect();
+                anyhow::bail!(
+                    "`{query}` could mean several articles; name one by id:\n  {}",
+                    ids.join("\n  ")
+                )
+            }
+            None => {}
+        }
+    }
     let entry = match found.as_slice() {
         [one] => *one,
         [] => anyhow::bail!(
@@ -78,45 +114,23 @@ pub(crate) fn write_output(output: Option<&std::path::Path>, text: &str) -> anyh
     }
 }
 
-/// Articles worth offering for free text, best first: error-code matches, then articles
-/// sharing the most words with the query in their title, keywords and codes.
-pub(crate) fn suggest<'a>(loaded: &'a Loaded, query: &str) -> Vec<&'a KbArticle> {
+/// Articles worth offering for free text, best first: error-code matches, else the search
+/// index's top ten.
+pub(crate) fn suggest<'a>(
+    loaded: &'a Loaded,
+    kb: &KbArgs,
+    query: &str,
+) -> anyhow::Result<Vec<&'a KbArticle>> {
     let found = loaded.kb.find(query);
     if !found.is_empty() {
-        return found;
+        return Ok(found);
     }
-    let words: Vec<String> = query
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() > 2)
-        .map(str::to_lowercase)
-        .collect();
-    let mut scored: Vec<(usize, &KbArticle)> = loaded
-        .kb
-        .articles
+    let (index, status) = crate::cmd::search::open(kb, false)?;
+    crate::cmd::search::report_status(&status);
+    let results = index.search(query, 10)?;
+    Ok(results
+        .hits
         .iter()
-        .map(|entry| {
-            let article = &entry.article;
-            let haystack = format!(
-                "{} {} {}",
-                article.title,
-                article.keywords.join(" "),
-                article.error_codes.join(" ")
-            )
-            .to_lowercase();
-            (
-                words
-                    .iter()
-                    .filter(|w| haystack.contains(w.as_str()))
-                    .count(),
-                entry,
-            )
-        })
-        .filter(|(score, _)| *score > 0)
-        .collect();
-    scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
-    scored
-        .into_iter()
-        .take(10)
-        .map(|(_, entry)| entry)
-        .collect()
+        .filter_map(|hit| loaded.kb.get(&hit.id))
+        .collect())
 }

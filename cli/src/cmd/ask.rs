@@ -38,7 +38,7 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let renderer = Renderer::new(args.templates.as_deref())?;
     let mut prompter = Prompter::detect();
     let query = args.query.join(" ");
-    let Some(entry) = choose_article(&loaded, &query, &mut prompter)? else {
+    let Some(entry) = choose_article(&loaded, kb, &query, &mut prompter)? else {
         prompter.say("No article chosen.");
         return Ok(Outcome::Negative);
     };
@@ -78,6 +78,7 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
 /// The article the query names, or one the agent picks from a list.
 fn choose_article<'a>(
     loaded: &'a Loaded,
+    kb: &KbArgs,
     query: &str,
     prompter: &mut Prompter,
 ) -> anyhow::Result<Option<&'a KbArticle>> {
@@ -94,7 +95,7 @@ fn choose_article<'a>(
     if loaded.kb.find(&query).len() == 1 {
         return select_article(loaded, &query).map(Some);
     }
-    let suggestions = crate::kb::suggest(loaded, &query);
+    let suggestions = crate::kb::suggest(loaded, kb, &query)?;
     if suggestions.is_empty() {
         anyhow::bail!("no article matches `{query}`");
     }

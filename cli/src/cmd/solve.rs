@@ -8,12 +8,12 @@ use fixpath::render::{self, Renderer};
 use fixpath::solve::{Facts, solve};
 
 use crate::Outcome;
-use crate::kb::{KbArgs, select_article, write_output};
+use crate::kb::{KbArgs, select_article_in, write_output};
 
 /// Arguments of `fixpath solve`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The article: its id, or an error code it lists (for example SSPR_0029).
+    /// The article: its id, an error code it lists (SSPR_0029), or words that find it.
     article: String,
     /// A known answer, as QUESTION=ANSWER (ANSWER `unknown` follows every branch). Repeatable.
     #[arg(long = "fact", short = 'f', value_name = "QUESTION=ANSWER")]
@@ -46,7 +46,7 @@ pub(crate) enum PathFormat {
 /// Solves, prints the path, and exits 0 when one cause is found, 1 when more are possible.
 pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let loaded = kb.load()?;
-    let entry = select_article(&loaded, &args.article)?;
+    let entry = select_article_in(&loaded, Some(kb), &args.article)?;
     let article = &entry.article;
     if article.entry.is_none() {
         anyhow::bail!(
