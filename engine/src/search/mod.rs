@@ -315,7 +315,14 @@ impl SearchIndex {
         let mut best: HashMap<String, (usize, u64)> = HashMap::new();
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(self.fields.words)?;
-            let mut stream = inverted.terms().stream()?;
+            // Typos rarely hit the first letter: only words starting with it are compared.
+            let mut first_bytes = [0u8; 4];
+            let start = first.encode_utf8(&mut first_bytes).as_bytes().to_vec();
+            let mut end = start.clone();
+            if let Some(last) = end.last_mut() {
+                *last = last.saturating_add(1);
+            }
+            let mut stream = inverted.terms().range().ge(&start).lt(&end).into_stream()?;
             while stream.advance() {
                 let Ok(candidate) = std::str::from_utf8(stream.key()) else {
                     continue;

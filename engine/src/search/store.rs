@@ -52,7 +52,55 @@ pub enum IndexStatus {
 struct Manifest {
     schema: u32,
     generation: String,
+    /// Kept in `files-<generation>.json` beside the manifest.
+    #[serde(skip)]
     files: BTreeMap<String, FileEntry>,
+    /// Modification times of the KB's directories when every file was last compared.
+    #[serde(default)]
+    directories: BTreeMap<String, u128>,
+    /// When every file was last compared (seconds since the epoch).
+    #[serde(default)]
+    verified_at: u64,
+}
+
+/// How long a comparison of every file's size and time stays trusted while no directory
+/// of the KB changes. Adding, removing or renaming a file (which is how editors and git
+/// save) changes its directory at once; an in-place edit is noticed within this time, or
+/// at once with `fixpath index`. Stat-ing 10,000 files costs about 40 ms here, too much
+/// for every search.
+const FULL_CHECK_EVERY: Duration = Duration::from_secs(30);
+
+fn now_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn modified_ns(metadata: &std::fs::Metadata) -> u128 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// The modification time of every directory of a KB (no file is stat-ed).
+fn directory_times(dir: &Path) -> BTreeMap<String, u128> {
+    walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_dir())
+        .filter_map(|e| {
+            let name = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap_or(e.path())
+                .display()
+                .to_string();
+            e.metadata().ok().map(|m| (name, modified_ns(&m)))
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,22 +194,47 @@ pub fn open_index(
     )
 }
 
-fn read_manifest(root: &Path) -> Result<Option<Manifest>, String> {
-    match std::fs::read(root.join("manifest.json")) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| format!("unreadable manifest: {e}")),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(format!("unreadable manifest: {error}")),
+/// Reads the manifest; the per-file table is read only when `with_files` (it is large for
+/// large KBs, and a search that trusts the directory times does not need it).
+fn read_manifest_with(root: &Path, with_files: bool) -> Result<Option<Manifest>, String> {
+    let mut manifest: Manifest = match std::fs::read(root.join("manifest.json")) {
+        Ok(bytes) => {
+            serde_json::from_slice(&bytes).map_err(|e| format!("unreadable manifest: {e}"))?
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(format!("unreadable manifest: {error}")),
+    };
+    if with_files {
+        let name = format!("files-{}.json", manifest.generation);
+        manifest.files = match std::fs::read(root.join(&name)) {
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes).map_err(|e| format!("unreadable {name}: {e}"))?
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
+            Err(error) => return Err(format!("unreadable {name}: {error}")),
+        };
     }
+    Ok(Some(manifest))
 }
 
-fn write_manifest(root: &Path, manifest: &Manifest) -> Result<(), SearchError> {
-    let temporary = root.join(format!("manifest.json.{}.tmp", std::process::id()));
-    let bytes = serde_json::to_vec_pretty(manifest).expect("a manifest always serializes");
+fn read_manifest(root: &Path) -> Result<Option<Manifest>, String> {
+    read_manifest_with(root, false)
+}
+
+/// Writes a file atomically: to a temporary name, then renamed over the target.
+fn write_atomically(root: &Path, name: &str, bytes: &[u8]) -> Result<(), SearchError> {
+    let temporary = root.join(format!("{name}.{}.tmp", std::process::id()));
     std::fs::write(&temporary, bytes).map_err(io(&temporary))?;
-    let target = root.join("manifest.json");
+    let target = root.join(name);
     std::fs::rename(&temporary, &target).map_err(io(&target))
+}
+
+/// Writes the per-file table, then the manifest that points at it.
+fn write_manifest(root: &Path, manifest: &Manifest) -> Result<(), SearchError> {
+    let files = serde_json::to_vec(&manifest.files).expect("a file table always serializes");
+    write_atomically(root, &format!("files-{}.json", manifest.generation), &files)?;
+    let bytes = serde_json::to_vec_pretty(manifest).expect("a manifest always serializes");
+    write_atomically(root, "manifest.json", &bytes)
 }
 
 /// The size and modification time of every article file of a KB directory.
@@ -206,6 +279,21 @@ fn refresh(
         // The embedded KB is keyed by its content: an index that opens is current.
         return checked(index, source, root, IndexStatus::Fresh);
     };
+    // A directory's time changes when an entry in it is added, removed or renamed, so
+    // re-stat-ing the recorded directories (no listing) tells whether anything moved.
+    let unchanged = !manifest.directories.is_empty()
+        && manifest.directories.iter().all(|(name, time)| {
+            std::fs::metadata(dir.join(name)).is_ok_and(|m| modified_ns(&m) == *time)
+        });
+    let recently_verified =
+        now_seconds().saturating_sub(manifest.verified_at) < FULL_CHECK_EVERY.as_secs();
+    if unchanged && recently_verified {
+        return checked(index, source, root, IndexStatus::Fresh);
+    }
+    let directories = directory_times(dir);
+    if let Ok(Some(full)) = read_manifest_with(root, true) {
+        manifest.files = full.files;
+    }
     let current = signatures(dir);
     let changed: Vec<&String> = current
         .iter()
@@ -223,7 +311,11 @@ fn refresh(
         .filter(|name| !current.contains_key(*name))
         .cloned()
         .collect();
+    manifest.directories = directories;
+    manifest.verified_at = now_seconds();
     if changed.is_empty() && removed.is_empty() {
+        // Remember the check, so the next searches can skip it.
+        let _ = write_manifest(root, &manifest);
         return checked(index, source, root, IndexStatus::Fresh);
     }
     index.set_tokenizers(schema::tokenizers());
@@ -336,6 +428,11 @@ fn full_rebuild(
         schema: SCHEMA_VERSION,
         generation: generation.clone(),
         files: BTreeMap::new(),
+        directories: match source {
+            KbSource::Dir(dir) => directory_times(dir),
+            KbSource::Embedded => BTreeMap::new(),
+        },
+        verified_at: now_seconds(),
     };
     for (name, (size, modified_ns)) in files {
         let article = loaded
@@ -368,6 +465,16 @@ fn remove_old_generations(root: &Path, current: &str, previous: Option<&str>) {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
+        // The per-file table of a generation goes with it.
+        if let Some(generation) = name
+            .strip_prefix("files-")
+            .and_then(|n| n.strip_suffix(".json"))
+        {
+            if generation != current && Some(generation) != previous {
+                let _ = std::fs::remove_file(entry.path());
+            }
+            continue;
+        }
         if !name.starts_with("gen-") || name == current || Some(name.as_str()) == previous {
             continue;
         }
