@@ -8,4 +8,5 @@ mod ask;
 mod check;
 mod import;
 mod kb;
+mod search;
 mod solve;

@@ -169,12 +169,19 @@ impl SearchIndex {
             return Ok(results);
         }
         // Common words rank nothing, unless the query is only common words.
-        let mut words: Vec<String> = parsed
+        // Prose is indexed in plain words: `SSPR_0029` is the words `sspr` and `0029` there
+        // (the codes field still matches it whole).
+        let mut words: Vec<String> = Vec::new();
+        for part in parsed
             .words
             .iter()
-            .filter(|w| !STOP_WORDS.contains(&String::as_str(w)))
-            .cloned()
-            .collect();
+            .flat_map(|w| w.split('_'))
+            .filter(|p| !p.is_empty())
+        {
+            if !STOP_WORDS.contains(&part) && !words.iter().any(|w| w == part) {
+                words.push(part.to_owned());
+            }
+        }
         if words.is_empty() {
             words.clone_from(&parsed.words);
         }
