@@ -2,6 +2,7 @@
 
 pub(crate) mod ask;
 pub(crate) mod check;
+pub(crate) mod graph;
 pub(crate) mod import;
 pub(crate) mod index;
 pub(crate) mod render;
@@ -21,6 +22,8 @@ pub(crate) enum Command {
     Check(check::Args),
     /// Find the cause and fix from known answers (`--fact QUESTION=ANSWER`), for scripts.
     Solve(solve::Args),
+    /// Draw an article's decision graph (DOT, Mermaid or SVG).
+    Graph(graph::Args),
     /// Turn Markdown support articles into draft YAML graphs.
     Import(import::Args),
     /// Build the search index now (searches build or refresh it when needed).
@@ -38,6 +41,7 @@ pub(crate) fn run(command: Command, kb: &KbArgs) -> anyhow::Result<Outcome> {
     match command {
         Command::Ask(args) => ask::run(args, kb),
         Command::Check(args) => check::run(args, kb),
+        Command::Graph(args) => graph::run(args, kb),
         Command::Import(args) => import::run(args, kb),
         Command::Index(args) => index::run(args, kb),
         Command::Search(args) => search::run(args, kb),

@@ -61,6 +61,12 @@ pub enum RenderError {
         /// What minijinja said.
         source: minijinja::Error,
     },
+        /// The graph could not be laid out as a picture.
+        #[error("cannot draw the decision graph of {article} (an article that describes no problem has none)")]
+    Layout {
+        /// The article.
+        article: String,
+    },
     /// The override directory cannot be read.
     #[error("cannot read the templates directory {path}: {source}")]
     Directory {
@@ -136,7 +142,9 @@ impl Renderer {
             Ok(embedded_template(name).map(str::to_owned))
         });
         env.add_filter("markdown", markdown_filter);
-        env.add_filter("quote", quote_filter);
+                env.add_filter("quote", quote_filter);
+        env.add_filter("dot", |text: String| text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n"));
+        env.add_filter("mermaid", |text: String| text.replace('"', "#quot;").replace('\n', "<br/>"));
         Ok(Renderer { env })
     }
 
@@ -205,6 +213,25 @@ impl Renderer {
         self.render("markdown/fix.md.j2", context)
     }
 
+        /// The decision graph as Graphviz DOT.
+    pub fn render_dot(&self, article: &Article) -> Result<String, RenderError> {
+        self.render("graph/graph.dot.j2", minijinja::context! { graph => Serde(view::graph_view(article)) })
+    }
+
+    /// The decision graph as a Mermaid flowchart.
+    pub fn render_mermaid(&self, article: &Article) -> Result<String, RenderError> {
+        self.render("graph/graph.mmd.j2", minijinja::context! { graph => Serde(view::graph_view(article)) })
+    }
+
+    /// The decision graph as a self-contained SVG picture (laid out in process, no network).
+        pub fn render_svg(&self, article: &Article) -> Result<String, RenderError> {
+        if article.entry.is_none() {
+            return Err(RenderError::Layout { article: article.id.to_string() });
+        }
+        let dot = self.render_dot(article)?;
+        svg_from_dot(&dot).ok_or_else(|| RenderError::Layout { article: article.id.to_string() })
+    }
+
     /// Renders any template by name with a serialisable context (for the site and escalation notes).
     pub fn render_named(&self, name: &str, context: impl Serialize) -> Result<String, RenderError> {
         self.render(name, Value::from(Serde(context)))
@@ -232,6 +259,24 @@ fn markdown_filter(state: &State, text: String) -> Value {
         .and_then(|links| links.as_str().map(str::to_owned))
         .unwrap_or_default();
     Value::from_safe_string(markdown_to_html(&text, &links))
+}
+
+/// Lays out DOT with layout-rs; `None` if it cannot (it is given only DOT we generate).
+fn svg_from_dot(dot: &str) -> Option<String> {
+    let dot = dot.to_owned();
+    // layout-rs asserts on graphs it cannot place; a picture is not worth a crash.
+    std::panic::catch_unwind(move || {
+        let mut parser = layout::gv::DotParser::new(&dot);
+        let graph = parser.process().ok()?;
+        let mut builder = layout::gv::GraphBuilder::new();
+        builder.visit_graph(&graph);
+        let mut visual = builder.get();
+        let mut svg = layout::backends::svg::SVGWriter::new();
+        visual.do_it(false, false, false, &mut svg);
+        Some(svg.finalize())
+    })
+    .ok()
+    .flatten()
 }
 
 /// `{{ text | quote }}`: every line as a Markdown block quote.

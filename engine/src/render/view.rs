@@ -417,3 +417,107 @@ pub fn remedy_only<'a>(
     let cause = article.cause(cause)?;
     Some(cause_view(article, cause, None, &[remedy]))
 }
+
+/// The decision graph as templates see it (DOT and Mermaid).
+#[derive(Debug, Clone, Serialize)]
+pub struct GraphView {
+    /// Article id.
+    pub id: String,
+    /// Nodes in document order.
+    pub nodes: Vec<GraphNodeView>,
+    /// Edges in document order.
+    pub edges: Vec<GraphEdgeView>,
+}
+
+/// A node of the picture.
+#[derive(Debug, Clone, Serialize)]
+pub struct GraphNodeView {
+    /// Node id.
+    pub id: String,
+    /// `symptom`, `question`, `cause`, `solution` or `workaround`.
+    pub kind: &'static str,
+    /// The text shown, wrapped to about 28 characters a line.
+    pub label: String,
+    /// The Graphviz shape for its kind.
+    pub shape: &'static str,
+    /// The fill colour for its kind.
+    pub fill: &'static str,
+}
+
+/// An edge of the picture.
+#[derive(Debug, Clone, Serialize)]
+pub struct GraphEdgeView {
+    /// Source node id.
+    pub from: String,
+    /// Target node id.
+    pub to: String,
+    /// 1-based position of the source in `nodes`.
+    pub from_index: usize,
+    /// 1-based position of the target in `nodes`.
+    pub to_index: usize,
+    /// The answer that leads along it, or what kind of link it is.
+    pub label: String,
+}
+
+fn wrap(text: &str, width: usize) -> String {
+    let plain = crate::text::plain_text(text);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in plain.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + word.chars().count() + 1 > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    if lines.len() > 5 {
+        lines.truncate(5);
+        lines[4].push_str(" …");
+    }
+    lines.join("\n")
+}
+
+/// Builds the view of an article's decision graph.
+pub fn graph_view(article: &Article) -> GraphView {
+    use crate::graph::DecisionGraph;
+    use crate::model::NodeKind;
+    let graph = DecisionGraph::build(article);
+    let nodes: Vec<GraphNodeView> = graph
+        .nodes()
+        .map(|node| {
+            let (text, shape, fill) = match node.kind {
+                NodeKind::Symptom => {
+                    let symptom = article.symptoms.iter().find(|s| s.id == node.id);
+                    let text = symptom
+                        .and_then(|s| s.title.clone().or_else(|| s.message.clone()))
+                        .or_else(|| symptom.map(|s| s.text.clone()))
+                        .unwrap_or_default();
+                    (text, "ellipse", "#fde2e1")
+                }
+                NodeKind::Question => (article.question(&node.id).map(|q| q.text.clone()).unwrap_or_default(), "diamond", "#ddf4ff"),
+                NodeKind::Cause => (article.cause(&node.id).map(|c| c.title.clone()).unwrap_or_default(), "box", "#fff8c5"),
+                NodeKind::Solution => (article.remedy(&node.id).map(|r| r.title.clone()).unwrap_or_default(), "box", "#dafbe1"),
+                NodeKind::Workaround => (article.remedy(&node.id).map(|r| r.title.clone()).unwrap_or_default(), "box", "#fbefff"),
+            };
+            let label = if text.trim().is_empty() { node.id.to_string() } else { wrap(&text, 28) };
+            GraphNodeView { id: node.id.to_string(), kind: node.kind.as_str(), label, shape, fill }
+        })
+        .collect();
+    let position = |id: &NodeId| nodes.iter().position(|n| n.id == id.as_str()).map_or(0, |i| i + 1);
+    let edges = graph
+        .edges()
+        .map(|(from, to, edge)| GraphEdgeView {
+            from: from.id.to_string(),
+            to: to.id.to_string(),
+            from_index: position(&from.id),
+            to_index: position(&to.id),
+            label: wrap(edge.label(), 24),
+        })
+        .collect();
+    GraphView { id: article.id.to_string(), nodes, edges }
+}
