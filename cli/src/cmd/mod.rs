@@ -8,6 +8,7 @@ pub(crate) mod index;
 pub(crate) mod render;
 pub(crate) mod schema;
 pub(crate) mod search;
+pub(crate) mod site;
 pub(crate) mod solve;
 
 use crate::Outcome;
@@ -20,6 +21,8 @@ pub(crate) enum Command {
     Ask(ask::Args),
     /// Validate a KB and report every problem with file:line:column.
     Check(check::Args),
+    /// Write a static HTML site for the whole KB: index with offline search, articles, troubleshooters.
+    Site(site::Args),
     /// Find the cause and fix from known answers (`--fact QUESTION=ANSWER`), for scripts.
     Solve(solve::Args),
     /// Draw an article's decision graph (DOT, Mermaid or SVG).
@@ -47,6 +50,7 @@ pub(crate) fn run(command: Command, kb: &KbArgs) -> anyhow::Result<Outcome> {
         Command::Search(args) => search::run(args, kb),
         Command::Render(args) => render::run(args, kb),
         Command::Schema(args) => schema::run(args),
+        Command::Site(args) => site::run(args, kb),
         Command::Solve(args) => solve::run(args, kb),
     }
 }

@@ -7,6 +7,7 @@
 //! content can never run script or load remote resources. KB text is data, never template.
 
 mod html;
+pub mod site;
 pub mod view;
 
 use std::path::{Path, PathBuf};
@@ -61,8 +62,10 @@ pub enum RenderError {
         /// What minijinja said.
         source: minijinja::Error,
     },
-        /// The graph could not be laid out as a picture.
-        #[error("cannot draw the decision graph of {article} (an article that describes no problem has none)")]
+    /// The graph could not be laid out as a picture.
+    #[error(
+        "cannot draw the decision graph of {article} (an article that describes no problem has none)"
+    )]
     Layout {
         /// The article.
         article: String,
@@ -81,6 +84,7 @@ pub enum RenderError {
 #[derive(Debug)]
 pub struct Renderer {
     env: Environment<'static>,
+    overrides: Option<PathBuf>,
 }
 
 /// The names of every embedded template, for `--templates` users to copy and override.
@@ -114,6 +118,7 @@ impl Renderer {
             })?;
         }
         let overrides = overrides.map(Path::to_path_buf);
+        let loader_overrides = overrides.clone();
         let mut env = Environment::new();
         env.set_syntax(
             minijinja::syntax::SyntaxConfig::builder()
@@ -128,7 +133,7 @@ impl Renderer {
             if name.split('/').any(|part| part == ".." || part.is_empty()) {
                 return Ok(None);
             }
-            if let Some(dir) = &overrides {
+            if let Some(dir) = &loader_overrides {
                 let path = dir.join(name);
                 if path.is_file() {
                     return std::fs::read_to_string(&path).map(Some).map_err(|e| {
@@ -142,10 +147,16 @@ impl Renderer {
             Ok(embedded_template(name).map(str::to_owned))
         });
         env.add_filter("markdown", markdown_filter);
-                env.add_filter("quote", quote_filter);
-        env.add_filter("dot", |text: String| text.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n"));
-        env.add_filter("mermaid", |text: String| text.replace('"', "#quot;").replace('\n', "<br/>"));
-        Ok(Renderer { env })
+        env.add_filter("quote", quote_filter);
+        env.add_filter("dot", |text: String| {
+            text.replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('\n', "\\n")
+        });
+        env.add_filter("mermaid", |text: String| {
+            text.replace('"', "#quot;").replace('\n', "<br/>")
+        });
+        Ok(Renderer { env, overrides })
     }
 
     /// The whole article: symptoms, every cause with its solutions and workarounds.
@@ -213,28 +224,60 @@ impl Renderer {
         self.render("markdown/fix.md.j2", context)
     }
 
-        /// The decision graph as Graphviz DOT.
+    /// The decision graph as Graphviz DOT.
     pub fn render_dot(&self, article: &Article) -> Result<String, RenderError> {
-        self.render("graph/graph.dot.j2", minijinja::context! { graph => Serde(view::graph_view(article)) })
+        self.render(
+            "graph/graph.dot.j2",
+            minijinja::context! { graph => Serde(view::graph_view(article)) },
+        )
     }
 
     /// The decision graph as a Mermaid flowchart.
     pub fn render_mermaid(&self, article: &Article) -> Result<String, RenderError> {
-        self.render("graph/graph.mmd.j2", minijinja::context! { graph => Serde(view::graph_view(article)) })
+        self.render(
+            "graph/graph.mmd.j2",
+            minijinja::context! { graph => Serde(view::graph_view(article)) },
+        )
     }
 
     /// The decision graph as a self-contained SVG picture (laid out in process, no network).
-        pub fn render_svg(&self, article: &Article) -> Result<String, RenderError> {
+    pub fn render_svg(&self, article: &Article) -> Result<String, RenderError> {
         if article.entry.is_none() {
-            return Err(RenderError::Layout { article: article.id.to_string() });
+            return Err(RenderError::Layout {
+                article: article.id.to_string(),
+            });
         }
         let dot = self.render_dot(article)?;
-        svg_from_dot(&dot).ok_or_else(|| RenderError::Layout { article: article.id.to_string() })
+        svg_from_dot(&dot).ok_or_else(|| RenderError::Layout {
+            article: article.id.to_string(),
+        })
     }
 
     /// Renders any template by name with a serialisable context (for the site and escalation notes).
     pub fn render_named(&self, name: &str, context: impl Serialize) -> Result<String, RenderError> {
         self.render(name, Value::from(Serde(context)))
+    }
+
+    /// The raw text of a template file (a script or stylesheet), override first.
+    fn source(&self, name: &str) -> Result<String, RenderError> {
+        if let Some(path) = self
+            .overrides
+            .as_ref()
+            .map(|dir| dir.join(name))
+            .filter(|p| p.is_file())
+        {
+            return std::fs::read_to_string(&path)
+                .map_err(|source| RenderError::Directory { path, source });
+        }
+        embedded_template(name)
+            .map(str::to_owned)
+            .ok_or_else(|| RenderError::Template {
+                name: name.to_owned(),
+                source: minijinja::Error::new(
+                    minijinja::ErrorKind::TemplateNotFound,
+                    "no such template",
+                ),
+            })
     }
 
     fn render(&self, name: &str, context: Value) -> Result<String, RenderError> {

@@ -499,16 +499,59 @@ pub fn graph_view(article: &Article) -> GraphView {
                         .unwrap_or_default();
                     (text, "ellipse", "#fde2e1")
                 }
-                NodeKind::Question => (article.question(&node.id).map(|q| q.text.clone()).unwrap_or_default(), "diamond", "#ddf4ff"),
-                NodeKind::Cause => (article.cause(&node.id).map(|c| c.title.clone()).unwrap_or_default(), "box", "#fff8c5"),
-                NodeKind::Solution => (article.remedy(&node.id).map(|r| r.title.clone()).unwrap_or_default(), "box", "#dafbe1"),
-                NodeKind::Workaround => (article.remedy(&node.id).map(|r| r.title.clone()).unwrap_or_default(), "box", "#fbefff"),
+                NodeKind::Question => (
+                    article
+                        .question(&node.id)
+                        .map(|q| q.text.clone())
+                        .unwrap_or_default(),
+                    "diamond",
+                    "#ddf4ff",
+                ),
+                NodeKind::Cause => (
+                    article
+                        .cause(&node.id)
+                        .map(|c| c.title.clone())
+                        .unwrap_or_default(),
+                    "box",
+                    "#fff8c5",
+                ),
+                NodeKind::Solution => (
+                    article
+                        .remedy(&node.id)
+                        .map(|r| r.title.clone())
+                        .unwrap_or_default(),
+                    "box",
+                    "#dafbe1",
+                ),
+                NodeKind::Workaround => (
+                    article
+                        .remedy(&node.id)
+                        .map(|r| r.title.clone())
+                        .unwrap_or_default(),
+                    "box",
+                    "#fbefff",
+                ),
             };
-            let label = if text.trim().is_empty() { node.id.to_string() } else { wrap(&text, 28) };
-            GraphNodeView { id: node.id.to_string(), kind: node.kind.as_str(), label, shape, fill }
+            let label = if text.trim().is_empty() {
+                node.id.to_string()
+            } else {
+                wrap(&text, 28)
+            };
+            GraphNodeView {
+                id: node.id.to_string(),
+                kind: node.kind.as_str(),
+                label,
+                shape,
+                fill,
+            }
         })
         .collect();
-    let position = |id: &NodeId| nodes.iter().position(|n| n.id == id.as_str()).map_or(0, |i| i + 1);
+    let position = |id: &NodeId| {
+        nodes
+            .iter()
+            .position(|n| n.id == id.as_str())
+            .map_or(0, |i| i + 1)
+    };
     let edges = graph
         .edges()
         .map(|(from, to, edge)| GraphEdgeView {
@@ -519,5 +562,9 @@ pub fn graph_view(article: &Article) -> GraphView {
             label: wrap(edge.label(), 24),
         })
         .collect();
-    GraphView { id: article.id.to_string(), nodes, edges }
+    GraphView {
+        id: article.id.to_string(),
+        nodes,
+        edges,
+    }
 }

@@ -1,0 +1,53 @@
+//! `fixpath site OUT_DIR`: a static, self-contained HTML site for the whole KB.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use fixpath::render::Renderer;
+
+use crate::Outcome;
+use crate::kb::KbArgs;
+
+/// Arguments of `fixpath site`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The folder to write the site into (created if needed; files fixpath writes are replaced).
+    out_dir: PathBuf,
+    /// A directory of templates that override the built-in ones file by file.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+}
+
+/// Writes index.html, articles/*.html and troubleshoot/*.html.
+pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let loaded = kb.load()?;
+    if let Some(dir) = &kb.kb
+        && std::fs::canonicalize(dir).ok() == std::fs::canonicalize(&args.out_dir).ok()
+    {
+        anyhow::bail!(
+            "the site would be written into the KB directory {}; choose another folder",
+            dir.display()
+        );
+    }
+    let pages = Renderer::new(args.templates.as_deref())?.render_site(&loaded.kb)?;
+    for page in &pages {
+        let path = args.out_dir.join(&page.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, &page.text)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    eprintln!(
+        "wrote {} pages for {} articles to {} in {:.0} ms; open {}",
+        pages.len(),
+        loaded.kb.articles.len(),
+        args.out_dir.display(),
+        started.elapsed().as_secs_f64() * 1000.0,
+        args.out_dir.join("index.html").display()
+    );
+    Ok(Outcome::Success)
+}
