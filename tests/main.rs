@@ -8,5 +8,6 @@ mod ask;
 mod check;
 mod import;
 mod kb;
+mod render;
 mod search;
 mod solve;

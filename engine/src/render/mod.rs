@@ -148,6 +148,7 @@ impl Renderer {
         });
         env.add_filter("markdown", markdown_filter);
         env.add_filter("quote", quote_filter);
+        env.add_filter("url", safe_url);
         env.add_filter("dot", |text: String| {
             text.replace('\\', "\\\\")
                 .replace('"', "\\\"")
@@ -320,6 +321,26 @@ fn svg_from_dot(dot: &str) -> Option<String> {
     })
     .ok()
     .flatten()
+}
+
+/// `{{ link | url }}`: the link if it is http(s), mailto or relative, else `#` (so a
+/// `javascript:` or `data:` URL from the KB never reaches an `href`).
+fn safe_url(link: String) -> String {
+    let trimmed: String = link
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect();
+    let scheme = trimmed
+        .split_once(':')
+        .map(|(scheme, _)| scheme.to_ascii_lowercase());
+    match scheme {
+        None => link,
+        Some(scheme) if matches!(scheme.as_str(), "http" | "https" | "mailto") => link,
+        // A colon after a slash, `?` or `#` is part of a relative path, not a scheme.
+        Some(scheme) if scheme.contains(['/', '?', '#']) => link,
+        Some(_) => "#".to_owned(),
+    }
 }
 
 /// `{{ text | quote }}`: every line as a Markdown block quote.

@@ -1,0 +1,247 @@
+//! `fixpath render`, `graph` and `site`: snapshots of every template for the seed, every
+//! article in every format, no text lost, overrides, and a hostile article that runs nothing.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::assert_run_snapshot;
+use crate::util::{corpus, fixpath, repo_root};
+
+#[test]
+fn seed_snapshots_of_every_template() {
+    for (name, args) in [
+        ("article_md", vec!["render", "sspr-0029"]),
+        (
+            "article_html",
+            vec!["render", "sspr-0029", "--format", "html"],
+        ),
+        (
+            "path_html",
+            vec![
+                "solve",
+                "sspr-0029",
+                "-f",
+                "protected-admin=yes",
+                "--format",
+                "html",
+            ],
+        ),
+        ("graph_dot", vec!["graph", "sspr-0029"]),
+        (
+            "graph_mermaid",
+            vec!["graph", "sspr-0029", "--format", "mermaid"],
+        ),
+    ] {
+        let run = fixpath(&args);
+        assert_eq!(run.code, 0, "{name}: {run}");
+        assert_run_snapshot!(name, run.stdout);
+    }
+    let svg = fixpath(&["graph", "sspr-0029", "--format", "svg"]);
+    assert!(
+        svg.stdout.starts_with("<?xml")
+            && svg.stdout.contains("<svg")
+            && svg.stdout.contains("RestrictRemoteSam")
+    );
+}
+
+#[test]
+fn rendered_markdown_of_the_seed_carries_all_of_its_source_text() {
+    let run = fixpath(&["render", "sspr-0029"]);
+    let source =
+        std::fs::read_to_string(corpus().join("entra/password-writeback-error-code-sspr-0029.md"))
+            .unwrap();
+    let missing = fixpath::text::missing_blocks(&source, &fixpath::text::plain_text(&run.stdout));
+    assert!(missing.is_empty(), "{missing:#?}");
+    // Headings too: "Cause 3: ...", "Solution 2: ..." and "Workaround: ..." as in the source.
+    for heading in fixpath::text::headings(&source).iter().skip(1) {
+        assert!(
+            fixpath::text::plain_text(&run.stdout).contains(heading.as_str()),
+            "heading {heading}"
+        );
+    }
+}
+
+#[test]
+fn every_article_renders_in_every_format() {
+    let loaded = fixpath::load::load_embedded();
+    let renderer = fixpath::render::Renderer::new(None).unwrap();
+    for entry in &loaded.kb.articles {
+        let article = &entry.article;
+        for format in [
+            fixpath::render::Format::Markdown,
+            fixpath::render::Format::Html,
+        ] {
+            let text = renderer.render_article(article, format, None).unwrap();
+            let heading = match format {
+                fixpath::render::Format::Markdown => format!("# {}", article.title),
+                fixpath::render::Format::Html => "<h1>".to_owned(),
+            };
+            assert!(text.contains(&heading), "{}", article.id);
+        }
+        renderer.render_dot(article).unwrap();
+        renderer.render_mermaid(article).unwrap();
+        if article.entry.is_some() {
+            let svg = renderer.render_svg(article).unwrap();
+            assert!(svg.contains("<svg"), "{}", article.id);
+        }
+    }
+}
+
+#[test]
+fn templates_are_overridden_file_by_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("markdown")).unwrap();
+    std::fs::write(
+        dir.path().join("markdown/article.md.j2"),
+        "BRANDED {{ article.title }} with {{ article.causes | length }} causes\n",
+    )
+    .unwrap();
+    let run = fixpath(&[
+        "render",
+        "sspr-0029",
+        "--templates",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(
+        run.stdout.lines().next().unwrap(),
+        "BRANDED SSPR_0029 - Your organization hasn't properly set up the on-premises configuration for password reset with 3 causes"
+    );
+    // The path template was not overridden: it still renders.
+    let run = fixpath(&[
+        "solve",
+        "sspr-0029",
+        "-f",
+        "protected-admin=yes",
+        "--templates",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(run.stdout.contains("## What we checked"), "{run}");
+}
+
+/// Tags with an event-handler attribute, `javascript:` URLs in attributes, and elements
+/// that run or load things.
+static DANGEROUS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)<[a-z][^>]*\son[a-z]+\s*=|(?:href|src|action|xlink:href)\s*=\s*["']?\s*(?:javascript|data|vbscript):|<(?:iframe|object|embed|video|audio|form|meta|link|base)\b|<script(?:\s+src)?[^>]*>\s*alert"#).unwrap()
+});
+
+/// The scripts a page carries: all must be ours (JSON data, or the one script of the page).
+fn foreign_scripts(html: &str) -> Vec<String> {
+    let tag = Regex::new(r"(?is)<script([^>]*)>(.*?)</script>").unwrap();
+    tag.captures_iter(html)
+        .filter(|c| !c[1].contains("application/json"))
+        .map(|c| c[2].to_owned())
+        .filter(|body| !body.contains("\"use strict\""))
+        .collect()
+}
+
+#[test]
+fn a_hostile_article_renders_inert_everywhere() {
+    let kb = repo_root().join("tests/hostile/kb");
+    let kb_arg = kb.to_str().unwrap();
+    let mut outputs = Vec::new();
+    for args in [
+        vec!["--kb", kb_arg, "render", "hostile", "--format", "html"],
+        vec![
+            "--kb", kb_arg, "solve", "hostile", "-f", "q=yes", "--format", "html",
+        ],
+        vec!["--kb", kb_arg, "graph", "hostile", "--format", "svg"],
+    ] {
+        let run = fixpath(&args);
+        assert_eq!(run.code, 0, "{run}");
+        outputs.push(run.stdout);
+    }
+    let site = tempfile::tempdir().unwrap();
+    let run = fixpath(&["--kb", kb_arg, "site", site.path().to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{run}");
+    for page in [
+        "index.html",
+        "articles/hostile.html",
+        "troubleshoot/hostile.html",
+    ] {
+        outputs.push(std::fs::read_to_string(site.path().join(page)).unwrap());
+    }
+    for page in &outputs {
+        // The head holds our own meta and style elements; the article is in the body.
+        let html = page
+            .split_once("<body>")
+            .map_or(page.as_str(), |(_, body)| body);
+        assert!(
+            !DANGEROUS.is_match(html),
+            "dangerous markup: {:?}",
+            DANGEROUS.find(html)
+        );
+        if page.contains("<body>") {
+            // The diagram's own stylesheet aside, no style element comes through.
+            let without_diagram = Regex::new(r"(?s)<svg.*?</svg>")
+                .unwrap()
+                .replace_all(html, "");
+            assert!(
+                !without_diagram.contains("<style"),
+                "a style element from the KB"
+            );
+        }
+        assert!(
+            foreign_scripts(html).is_empty(),
+            "{:?}",
+            foreign_scripts(html)
+        );
+        assert!(
+            !html.contains("https://evil.example/track.png\""),
+            "no remote image is loaded"
+        );
+        // Template syntax in the KB is printed, never evaluated.
+        assert!(
+            !html.contains(">49<") && !html.contains(" 49 "),
+            "{{{{ 7*7 }}}} was evaluated"
+        );
+    }
+    assert!(
+        outputs[0].contains("{{ 7*7 }}"),
+        "template syntax is shown as text"
+    );
+    let markdown = fixpath(&["--kb", kb_arg, "render", "hostile"]);
+    assert!(
+        markdown.stdout.contains("{{ 7*7 }}") && markdown.stdout.contains("{% raw %}"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn the_site_is_self_contained() {
+    let site = tempfile::tempdir().unwrap();
+    let run = fixpath(&["site", site.path().to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(
+        run.stderr.contains("wrote 329 pages for 170 articles"),
+        "{run}"
+    );
+    let remote = Regex::new(r#"(?i)(?:src|href)\s*=\s*["'](?:https?:)?//"#).unwrap();
+    for entry in walkdir::WalkDir::new(site.path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+    {
+        let html = std::fs::read_to_string(entry.path()).unwrap();
+        assert!(
+            html.contains("Content-Security-Policy"),
+            "{}",
+            entry.path().display()
+        );
+        // Links to the sources are fine; nothing is loaded from elsewhere.
+        for found in remote.find_iter(&html) {
+            assert!(
+                found.as_str().starts_with("href"),
+                "{}: {}",
+                entry.path().display(),
+                found.as_str()
+            );
+        }
+        assert!(
+            !html.contains("<img") && !html.contains("<link "),
+            "{}",
+            entry.path().display()
+        );
+    }
+}
