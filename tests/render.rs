@@ -126,6 +126,9 @@ static DANGEROUS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?i)<[a-z][^>]*\son[a-z]+\s*=|(?:href|src|action|xlink:href)\s*=\s*["']?\s*(?:javascript|data|vbscript):|<(?:iframe|object|embed|video|audio|form|meta|link|base)\b|<script(?:\s+src)?[^>]*>\s*alert"#).unwrap()
 });
 
+/// An inline SVG diagram, which carries its own small stylesheet.
+static DIAGRAM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<svg.*?</svg>").unwrap());
+
 /// The scripts a page carries: all must be ours (JSON data, or the one script of the page).
 fn foreign_scripts(html: &str) -> Vec<String> {
     let tag = Regex::new(r"(?is)<script([^>]*)>(.*?)</script>").unwrap();
@@ -174,9 +177,7 @@ fn a_hostile_article_renders_inert_everywhere() {
         );
         if page.contains("<body>") {
             // The diagram's own stylesheet aside, no style element comes through.
-            let without_diagram = Regex::new(r"(?s)<svg.*?</svg>")
-                .unwrap()
-                .replace_all(html, "");
+            let without_diagram = DIAGRAM.replace_all(html, "");
             assert!(
                 !without_diagram.contains("<style"),
                 "a style element from the KB"
