@@ -5,6 +5,7 @@
 mod util;
 
 mod ask;
+mod browser;
 mod check;
 mod import;
 mod kb;

@@ -1,0 +1,84 @@
+// Opens a generated fixpath site in headless Chromium and checks it works, offline and inert.
+// Usage: node site.mjs SITE_DIR HOSTILE_SITE_DIR SCREENSHOT_DIR
+import { chromium } from "playwright-core";
+
+const [site, hostile, shots] = process.argv.slice(2);
+const problems = [];
+const check = (condition, message) => { if (!condition) problems.push(message); };
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
+async function open(viewport) {
+  const page = await browser.newPage({ viewport });
+  page.events = [];
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith("file://") && !url.startsWith("data:")) page.events.push(`network request: ${url}`);
+  });
+  page.on("console", (message) => page.events.push(`console ${message.type()}: ${message.text()}`));
+  page.on("pageerror", (error) => page.events.push(`page error: ${error.message}`));
+  page.on("dialog", async (dialog) => { page.events.push(`dialog: ${dialog.message()}`); await dialog.dismiss(); });
+  return page;
+}
+
+// The index: the search box finds SSPR_0029 by its code, and by a typo'd word.
+let page = await open({ width: 1100, height: 800 });
+await page.goto(`file://${site}/index.html`);
+await page.fill("#q", "SSPR_0029");
+const first = await page.textContent("#results li a");
+check(first && first.includes("SSPR_0029"), `search for SSPR_0029 gave: ${first}`);
+await page.screenshot({ path: `${shots}/index-search.png` });
+await page.fill("#q", "sspr 0029");
+check((await page.textContent("#results li a") || "").includes("SSPR_0029"), "search for `sspr 0029` misses the article");
+check(page.events.length === 0, `index: ${page.events.join("; ")}`);
+
+// The article page, with its diagram, and the link to its troubleshooter.
+page = await open({ width: 1100, height: 1400 });
+await page.goto(`file://${site}/articles/sspr-0029.html`);
+await page.screenshot({ path: `${shots}/article.png` });
+await page.click("a.button");
+check(page.url().endsWith("/troubleshoot/sspr-0029.html"), `the troubleshoot link went to ${page.url()}`);
+check(page.events.length === 0, `article: ${page.events.join("; ")}`);
+
+// The troubleshooter, walked by clicking: not an admin, 6329 yes, RestrictRemoteSam yes, remove the policy.
+page = await open({ width: 1000, height: 1200 });
+await page.goto(`file://${site}/troubleshoot/sspr-0029.html`);
+await page.click('button[data-answer="no"]');
+await page.click('button[data-answer="yes"]');
+await page.click('button[data-answer="yes"]');
+await page.click('button[data-answer="no"]');
+const result = await page.textContent("#step");
+check(result.includes("Servers aren't allowed to make remote calls"), "the troubleshooter did not reach the SAM cause");
+check(result.includes("Remove-ItemProperty"), "the troubleshooter did not show Solution 2");
+check(!result.includes("Edit Security"), "the troubleshooter showed the other solution too");
+check((await page.textContent("#checked-list")).includes("No, remove the policy"), "what we checked is missing an answer");
+await page.screenshot({ path: `${shots}/troubleshooter.png`, fullPage: false });
+await page.click("#back");
+check((await page.textContent("#step")).includes("keep the"), "back did not return to the last question");
+check(page.events.length === 0, `troubleshooter: ${page.events.join("; ")}`);
+
+// The hostile article: open every page, click every answer; nothing may run or load.
+for (const path of ["index.html", "articles/hostile.html", "troubleshoot/hostile.html"]) {
+  page = await open({ width: 1000, height: 900 });
+  await page.goto(`file://${hostile}/${path}`);
+  if (path.startsWith("troubleshoot")) {
+    await page.click('button[data-answer="yes"]');
+    await page.click("#back");
+    await page.click('button[data-answer="no"]');
+    await page.click("details summary").catch(() => {});
+  }
+  if (path === "index.html") await page.fill("#q", "hostile");
+  await page.waitForTimeout(200);
+  check(page.events.length === 0, `hostile ${path}: ${page.events.join("; ")}`);
+}
+
+await browser.close();
+if (problems.length) {
+  console.error(problems.join("\n"));
+  process.exit(1);
+}
+console.log("browser checks passed");
