@@ -246,3 +246,31 @@ fn the_site_is_self_contained() {
         );
     }
 }
+
+#[test]
+fn site_page_snapshots() {
+    let site = tempfile::tempdir().unwrap();
+    // The index of a one-article KB, and the troubleshooter of the seed.
+    let small = crate::util::fixture("check/clean-crlf-bom");
+    let run = fixpath(&[
+        "--kb",
+        small.to_str().unwrap(),
+        "site",
+        site.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    let index = std::fs::read_to_string(site.path().join("index.html")).unwrap();
+    let (_, body) = index.split_once("<body>").unwrap();
+    assert_run_snapshot!(
+        "site_index_body",
+        body.split("<script>").next().unwrap().to_owned()
+    );
+    let run = fixpath(&["site", site.path().to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{run}");
+    let page = std::fs::read_to_string(site.path().join("troubleshoot/sspr-0029.html")).unwrap();
+    let (_, body) = page.split_once("<body>").unwrap();
+    assert_run_snapshot!(
+        "site_troubleshooter_body",
+        body.split("<script>").next().unwrap().to_owned()
+    );
+}
