@@ -125,6 +125,11 @@ impl DecisionGraph {
         }
     }
 
+    /// The kind of the node with this id (a hash lookup, unlike `Article::kind_of`).
+    pub fn kind_of(&self, id: &NodeId) -> Option<NodeKind> {
+        self.by_id.get(id).map(|&index| self.graph[index].kind)
+    }
+
     /// The nodes, in document order.
     pub fn nodes(&self) -> impl Iterator<Item = &Node> {
         self.graph.node_weights()

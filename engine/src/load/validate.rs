@@ -26,8 +26,13 @@ pub(super) fn validate(kb: &Kb, diagnostics: &mut Vec<Diagnostic>) {
                 first_file.insert(article.id.as_str(), &file.name);
             }
         }
+        let mut kinds = HashMap::new();
+        for (id, kind) in article.nodes() {
+            kinds.entry(id).or_insert(kind);
+        }
         Checker {
             article,
+            kinds,
             file,
             diagnostics,
         }
@@ -51,6 +56,8 @@ pub(crate) fn is_valid_id(id: &str) -> bool {
 
 struct Checker<'a> {
     article: &'a Article,
+    /// Every node's kind by id (the first of duplicates), for lookups in large graphs.
+    kinds: HashMap<&'a NodeId, NodeKind>,
     file: &'a SourceFile,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
@@ -87,7 +94,7 @@ impl Checker<'_> {
                 "the article has causes or questions but no `entry`: name the first question (or the cause)".to_owned(),
             ),
             None => {}
-            Some(entry) => match article.kind_of(entry) {
+            Some(entry) => match self.kinds.get(entry).copied() {
                 Some(NodeKind::Question | NodeKind::Cause) => {}
                 Some(kind) => self.error(
                     Code::DanglingReference,
@@ -183,7 +190,7 @@ impl Checker<'_> {
                             answer.value, question.id
                         ),
                     ),
-                    Some(target) => match article.kind_of(target) {
+                    Some(target) => match self.kinds.get(target).copied() {
                         None => self.error(
                             Code::DanglingReference,
                             &key_path(&answer_path, "goto"),
@@ -280,7 +287,7 @@ impl Checker<'_> {
             for (field, wanted, ids) in lists {
                 for (item, id) in ids.iter().enumerate() {
                     let path = index_path(&key_path(&base, field), item);
-                    match article.kind_of(id) {
+                    match self.kinds.get(id).copied() {
                         Some(kind) if kind == wanted => {}
                         Some(kind) => self.error(
                             Code::DanglingReference,
@@ -296,7 +303,7 @@ impl Checker<'_> {
                 }
             }
             if let Some(then) = &cause.then
-                && article.kind_of(then) != Some(NodeKind::Question)
+                && self.kinds.get(then).copied() != Some(NodeKind::Question)
             {
                 self.error(
                     Code::DanglingReference,

@@ -25,6 +25,10 @@ pub use html::markdown_to_html;
 static TEMPLATES: include_dir::Dir<'static> =
     include_dir::include_dir!("$CARGO_MANIFEST_DIR/../templates");
 
+/// Graphs larger than this are not laid out as pictures (layout time grows fast with size);
+/// DOT and Mermaid have no limit.
+pub const MAX_DRAWN_NODES: usize = 300;
+
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -64,7 +68,7 @@ pub enum RenderError {
     },
     /// The graph could not be laid out as a picture.
     #[error(
-        "cannot draw the decision graph of {article} (an article that describes no problem has none)"
+        "cannot draw the decision graph of {article}: it has none (it describes no problem), or more than 300 nodes"
     )]
     Layout {
         /// The article.
@@ -243,7 +247,7 @@ impl Renderer {
 
     /// The decision graph as a self-contained SVG picture (laid out in process, no network).
     pub fn render_svg(&self, article: &Article) -> Result<String, RenderError> {
-        if article.entry.is_none() {
+        if article.entry.is_none() || article.nodes().count() > MAX_DRAWN_NODES {
             return Err(RenderError::Layout {
                 article: article.id.to_string(),
             });

@@ -318,7 +318,7 @@ impl<'a> Walk<'a> {
             if !seen.insert(id.clone()) {
                 continue;
             }
-            match self.article.kind_of(&id) {
+            match self.graph.kind_of(&id) {
                 Some(NodeKind::Question) => self.visit_question(id, assumptions, &mut queue),
                 Some(NodeKind::Cause) => {
                     for (next, edge) in self.graph.successors(&id) {
