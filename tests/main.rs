@@ -7,6 +7,7 @@ mod util;
 mod ask;
 mod browser;
 mod check;
+mod hostile;
 mod import;
 mod kb;
 mod render;

@@ -189,7 +189,8 @@ impl DecisionGraph {
     /// Each cycle as the node ids along it, starting from its first node in document order.
     pub fn cycles(&self) -> Vec<Vec<NodeId>> {
         let mut cycles = Vec::new();
-        for component in petgraph::algo::tarjan_scc(&self.graph) {
+        // Kosaraju walks with an explicit stack: a 50,000-question chain must not overflow it.
+        for component in petgraph::algo::kosaraju_scc(&self.graph) {
             let members: HashSet<NodeIndex> = component.iter().copied().collect();
             let start = *component.iter().min().expect("components are not empty");
             let self_loop = self.graph.contains_edge(start, start);

@@ -406,8 +406,68 @@ fn decode_file(
     Some(SourceFile::new(name, text))
 }
 
+/// Deeper nesting than this is refused before parsing: no article needs it, and YAML
+/// parsers slow down badly (or recurse) on it.
+const MAX_NESTING: usize = 128;
+
+/// The deepest nesting of flow collections (`[`, `{`) and inline block sequences (`- - -`)
+/// in the text, with the line it is on; quoted text is skipped.
+fn nesting_depth(text: &str) -> (usize, usize) {
+    let (mut depth, mut deepest, mut deepest_line) = (0usize, 0usize, 1usize);
+    for (number, line) in text.lines().enumerate() {
+        let dashes = line
+            .trim_start()
+            .split("- ")
+            .take_while(|part| part.is_empty())
+            .count();
+        let mut quote: Option<char> = None;
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    if depth > deepest {
+                        deepest = depth;
+                        deepest_line = number + 1;
+                    }
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        let here = depth.max(dashes);
+        if here > deepest {
+            deepest = here;
+            deepest_line = number + 1;
+        }
+    }
+    (deepest, deepest_line)
+}
+
 /// Parses and deserializes one file's article, reporting every problem.
 fn parse_file(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Article> {
+    let (depth, line) = nesting_depth(&file.text);
+    if depth > MAX_NESTING {
+        let span = Span {
+            offset: 0,
+            len: 1,
+            line,
+            column: 1,
+        };
+        let message = format!(
+            "invalid YAML: nesting is {depth} levels deep; articles are refused beyond {MAX_NESTING} (recursion limit)"
+        );
+        diagnostics.push(Diagnostic::error(
+            Code::Syntax,
+            &file.name,
+            Some(span),
+            message,
+        ));
+        return None;
+    }
     let value: Value = match serde_yaml::from_str(&file.text) {
         Ok(value) => value,
         Err(error) => {

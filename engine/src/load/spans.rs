@@ -11,6 +11,9 @@ use yaml_rust2::scanner::Marker;
 
 use crate::diagnostic::Span;
 
+/// How deep paths are recorded.
+const MAX_DEPTH: usize = 64;
+
 /// Where the keys and values of one YAML document are, by path.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct SpanMap {
@@ -147,6 +150,15 @@ impl MarkedEventReceiver for Recorder {
                     let span = self.span(mark, 1);
                     self.map.values.insert(path, span);
                 }
+            }
+            // Nothing in an article is this deep; recording paths there would only cost
+            // quadratic time on hostile input.
+            Event::MappingStart(..) | Event::SequenceStart(..) if self.stack.len() >= MAX_DEPTH => {
+                self.next_value_path();
+                self.stack.push(Frame::Seq {
+                    path: String::new(),
+                    index: 0,
+                });
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 // A complex (non-scalar) key gets a placeholder path: nothing refers to it.
