@@ -7,11 +7,11 @@
 //! `fixpath search` process time p50/p95 over 50 queries next to `rg -il` over the Markdown,
 //! and the maximum RSS of one search. Needs the release `fixpath` binary and `rg` on PATH.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use fixpath::import::{ImportOptions, import_markdown};
+mod common;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -36,7 +36,7 @@ fn main() -> anyhow::Result<()> {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(10_000);
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = common::repo_root();
     let corpus = root.join("../shared/corpus/dev");
     let fixpath = root.join("target/release/fixpath");
     anyhow::ensure!(
@@ -56,34 +56,8 @@ fn main() -> anyhow::Result<()> {
     let cache = work.path().join("cache");
     std::fs::create_dir_all(&kb)?;
     std::fs::create_dir_all(&markdown)?;
-    let mut sources = Vec::new();
-    for entry in walkdir::WalkDir::new(&corpus)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        if entry.path().extension().is_some_and(|e| e == "md") {
-            let path = entry
-                .path()
-                .strip_prefix(&corpus)?
-                .to_string_lossy()
-                .into_owned();
-            sources.push((path, std::fs::read_to_string(entry.path())?));
-        }
-    }
-    let mut base = Vec::new();
-    for (path, text) in &sources {
-        base.push(
-            import_markdown(
-                text.as_bytes(),
-                &ImportOptions {
-                    source_path: path.clone(),
-                    ..ImportOptions::default()
-                },
-            )?
-            .article,
-        );
-    }
+    let sources = common::read_corpus(&corpus)?;
+    let base = common::import_corpus(&sources)?;
     for i in 0..count {
         let mut article = base[i % base.len()].clone();
         article.id = fixpath::model::ArticleId(format!("{}-{i:05}", article.id));

@@ -6,51 +6,27 @@
 //! rendered import holds every paragraph, list item, code block and note of the source.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::time::Instant;
+
+mod common;
 
 use fixpath::import::{ImportOptions, import_markdown};
 use fixpath::render::{Format, Renderer};
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let corpus = args
-        .next()
-        .map_or_else(|| root.join("../shared/corpus/dev"), PathBuf::from);
-    let gold = args.next().map_or_else(
-        || root.join("../shared/eval/structure-gold.tsv"),
-        PathBuf::from,
-    );
+    let corpus = common::path_arg(&mut args, "shared/corpus/dev");
+    let gold = common::path_arg(&mut args, "shared/eval/structure-gold.tsv");
     let renderer = Renderer::new(None)?;
 
     // Every corpus article: import time and text coverage of the rendered draft.
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&corpus)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.path().to_path_buf())
-        .collect();
-    files.sort();
-    let sources: Vec<(String, Vec<u8>)> = files
-        .iter()
-        .map(|p| {
-            (
-                p.strip_prefix(&corpus)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                std::fs::read(p).unwrap(),
-            )
-        })
-        .collect();
+    let sources = common::read_corpus(&corpus)?;
     let started = Instant::now();
     let imported: Vec<_> = sources
         .iter()
-        .map(|(path, bytes)| {
+        .map(|(path, text)| {
             import_markdown(
-                bytes,
+                text.as_bytes(),
                 &ImportOptions {
                     source_path: path.clone(),
                     ..ImportOptions::default()
@@ -61,14 +37,14 @@ fn main() -> anyhow::Result<()> {
     let import_time = started.elapsed();
     let mut full = 0;
     let mut partial = Vec::new();
-    for ((path, bytes), result) in sources.iter().zip(&imported) {
+    for ((path, text), result) in sources.iter().zip(&imported) {
         let Ok(imported) = result else {
             partial.push(format!("{path}: not imported"));
             continue;
         };
         let rendered = renderer.render_article(&imported.article, Format::Markdown, None)?;
         let plain = fixpath::text::plain_text(&rendered);
-        let missing = fixpath::text::missing_blocks(&String::from_utf8_lossy(bytes), &plain);
+        let missing = fixpath::text::missing_blocks(text, &plain);
         if missing.is_empty() {
             full += 1;
         } else {

@@ -6,10 +6,10 @@
 //! success@1, success@3 and MRR@10 overall, per query type (a code, b symptom, c hard) and per area.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::Instant;
 
-use fixpath::import::{ImportOptions, import_markdown};
+mod common;
+
 use fixpath::search::SearchIndex;
 use fixpath::search::baseline::{TantivyDefault, word_count_ranking};
 
@@ -47,44 +47,17 @@ impl Tally {
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let corpus = args
-        .next()
-        .map_or_else(|| root.join("../shared/corpus/dev"), PathBuf::from);
-    let queries = args.next().map_or_else(
-        || root.join("../shared/eval/search-queries.tsv"),
-        PathBuf::from,
-    );
+    let corpus = common::path_arg(&mut args, "shared/corpus/dev");
+    let queries = common::path_arg(&mut args, "shared/eval/search-queries.tsv");
     let verbose = std::env::var_os("EVAL_VERBOSE").is_some();
 
-    let mut sources: Vec<(String, String)> = Vec::new();
-    for entry in walkdir::WalkDir::new(&corpus)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        if entry.path().extension().is_some_and(|e| e == "md") {
-            let path = entry
-                .path()
-                .strip_prefix(&corpus)?
-                .to_string_lossy()
-                .replace('\\', "/");
-            sources.push((path, std::fs::read_to_string(entry.path())?));
-        }
-    }
-    let mut articles = Vec::new();
-    let mut id_to_path = BTreeMap::new();
-    for (path, text) in &sources {
-        let imported = import_markdown(
-            text.as_bytes(),
-            &ImportOptions {
-                source_path: path.clone(),
-                ..ImportOptions::default()
-            },
-        )?;
-        id_to_path.insert(imported.article.id.to_string(), path.clone());
-        articles.push(imported.article);
-    }
+    let sources = common::read_corpus(&corpus)?;
+    let articles = common::import_corpus(&sources)?;
+    let id_to_path: BTreeMap<String, String> = articles
+        .iter()
+        .zip(&sources)
+        .map(|(article, (path, _))| (article.id.to_string(), path.clone()))
+        .collect();
     let started = Instant::now();
     let index = SearchIndex::in_memory(&articles)?;
     let build = started.elapsed();
