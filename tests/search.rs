@@ -111,3 +111,10 @@ fn index_command_reports_what_it_built() {
     assert_eq!(run.code, 0, "{run}");
     assert!(run.stderr.contains("indexed 170 articles"), "{run}");
 }
+
+#[test]
+fn a_query_too_far_from_any_word_suggests_the_nearest() {
+    let run = fixpath(&["search", "netlxgn"]);
+    assert_eq!(run.code, 1, "{run}");
+    assert!(run.stdout.contains("did you mean: netlogon"), "{run}");
+}

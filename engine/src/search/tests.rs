@@ -111,6 +111,10 @@ fn nothing_matching_suggests_what_was_meant() {
     assert!(results.did_you_mean.is_none());
     let results = index.search("qwertyuiopasdfgh", 3).unwrap();
     assert!(results.hits.is_empty());
+    // Two edits from a word the KB has, too far to search by, near enough to suggest.
+    let results = index.search("netlxgn", 3).unwrap();
+    assert!(results.hits.is_empty(), "{:?}", results.hits);
+    assert_eq!(results.did_you_mean.as_deref(), Some("netlogon"));
 }
 
 #[test]
