@@ -19,22 +19,22 @@ use crate::kb::KbArgs;
 pub(crate) enum Command {
     /// Troubleshoot interactively: one question at a time, then the fix, then a transcript.
     Ask(ask::Args),
-    /// Validate a KB and report every problem with file:line:column.
-    Check(check::Args),
-    /// Write a static HTML site for the whole KB: index with offline search, articles, troubleshooters.
-    Site(site::Args),
     /// Find the cause and fix from known answers (`--fact QUESTION=ANSWER`), for scripts.
     Solve(solve::Args),
-    /// Draw an article's decision graph (DOT, Mermaid or SVG).
-    Graph(graph::Args),
-    /// Turn Markdown support articles into draft YAML graphs.
-    Import(import::Args),
-    /// Build the search index now (searches build or refresh it when needed).
-    Index(index::Args),
     /// Search the KB for an error code, a pasted message or a few words.
     Search(search::Args),
     /// Render a whole article as Markdown or HTML, for customers and publishing.
     Render(render::Args),
+    /// Draw an article's decision graph (DOT, Mermaid or SVG).
+    Graph(graph::Args),
+    /// Write a static HTML site for the whole KB: index with offline search, articles, troubleshooters.
+    Site(site::Args),
+    /// Validate a KB and report every problem with file:line:column.
+    Check(check::Args),
+    /// Turn Markdown support articles into draft YAML graphs.
+    Import(import::Args),
+    /// Build the search index now (searches build or refresh it when needed).
+    Index(index::Args),
     /// Print the JSON Schema of the article format (as in kb/article.schema.json).
     Schema(schema::Args),
 }
