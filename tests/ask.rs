@@ -76,6 +76,18 @@ fn transcript_file_and_json_format() {
     assert_eq!(value["transcript"]["path"]["checked"][0]["answer"], "yes");
 }
 
+/// `fixpath ask SSPR_0029` in a pseudo-terminal, as an agent would run it.
+fn ask_in_a_terminal() -> rexpect::session::PtySession {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_fixpath"));
+    command
+        .args(["ask", "SSPR_0029"])
+        .current_dir(repo_root())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("FIXPATH_KB");
+    rexpect::session::spawn_command(command, Some(20_000)).expect("spawn fixpath in a pty")
+}
+
 /// Sends keys to the terminal now (rexpect buffers until flushed).
 fn press(session: &mut rexpect::session::PtySession, keys: &str) {
     session.send(keys).unwrap();
@@ -84,15 +96,7 @@ fn press(session: &mut rexpect::session::PtySession, keys: &str) {
 
 #[test]
 fn arrow_keys_work_on_a_real_terminal() {
-    use rexpect::session::spawn_command;
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_fixpath"));
-    command
-        .args(["ask", "SSPR_0029"])
-        .current_dir(repo_root())
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm")
-        .env_remove("FIXPATH_KB");
-    let mut session = spawn_command(command, Some(20_000)).expect("spawn fixpath in a pty");
+    let mut session = ask_in_a_terminal();
     const DOWN: &str = "\x1b[B";
     // Wait for each menu to be drawn (its help line comes last) before pressing keys.
     let menu = "esc to go back]";
@@ -122,15 +126,7 @@ fn arrow_keys_work_on_a_real_terminal() {
 
 #[test]
 fn ctrl_c_on_a_terminal_exits_cleanly_with_the_transcript_so_far() {
-    use rexpect::session::spawn_command;
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_fixpath"));
-    command
-        .args(["ask", "SSPR_0029"])
-        .current_dir(repo_root())
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm")
-        .env_remove("FIXPATH_KB");
-    let mut session = spawn_command(command, Some(20_000)).expect("spawn fixpath in a pty");
+    let mut session = ask_in_a_terminal();
     session.exp_string("esc to go back]").unwrap();
     press(&mut session, "\x03");
     session.exp_string("Outcome: **interrupted**").unwrap();

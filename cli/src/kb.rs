@@ -83,10 +83,13 @@ pub(crate) fn select_article_in<'a>(
             )
         }
     };
+    // Only this article's problems matter here: its file's load diagnostics and its graph.
+    let mut graph_problems = Vec::new();
+    fixpath::graph::check_article(entry, &mut graph_problems);
     let broken = loaded
         .diagnostics
         .iter()
-        .chain(&fixpath::check(loaded))
+        .chain(&graph_problems)
         .find(|d| d.is_error() && d.file == entry.file.name)
         .cloned();
     if let Some(diagnostic) = broken {

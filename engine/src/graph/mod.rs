@@ -11,7 +11,7 @@ use petgraph::visit::EdgeRef;
 use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::{Kb, node_path};
+use crate::load::{Kb, KbArticle, node_path};
 use crate::model::{Article, NodeId, NodeKind};
 
 /// A node of the decision graph.
@@ -283,37 +283,43 @@ impl DecisionGraph {
 /// Appends cycle and reachability problems of every article in `kb` to `diagnostics`.
 pub fn check(kb: &Kb, diagnostics: &mut Vec<Diagnostic>) {
     for entry in &kb.articles {
-        let article = &entry.article;
-        let file = &entry.file;
-        // Without a unique id per node or a valid entry the graph means nothing, and `load`
-        // has already said why: walking it would only add noise.
-        let mut ids = HashSet::new();
-        let unique_ids = article.nodes().all(|(id, _)| ids.insert(id));
-        if !unique_ids
-            || article
-                .entry
-                .as_ref()
-                .is_none_or(|entry| article.kind_of(entry).is_none())
-        {
-            continue;
-        }
-        let graph = DecisionGraph::build(article);
-        let span_of = |id: &NodeId| node_path(article, id).and_then(|path| file.span_of(&path));
-        for cycle in graph.cycles() {
-            let mut walk: Vec<&str> = cycle.iter().map(NodeId::as_str).collect();
-            walk.push(cycle[0].as_str());
-            diagnostics.push(Diagnostic::error(
-                Code::Cycle,
-                &file.name,
-                span_of(&cycle[0]),
-                format!(
-                    "answers lead back to where they started: {}",
-                    walk.join(" → ")
-                ),
-            ));
-        }
-        for node in graph.unreachable() {
-            diagnostics.push(Diagnostic::error(
+        check_article(entry, diagnostics);
+    }
+}
+
+/// Appends the cycle and reachability problems of one article to `diagnostics`.
+pub fn check_article(entry: &KbArticle, diagnostics: &mut Vec<Diagnostic>) {
+    let article = &entry.article;
+    let file = &entry.file;
+    // Without a unique id per node or a valid entry the graph means nothing, and `load`
+    // has already said why: walking it would only add noise.
+    let mut ids = HashSet::new();
+    let unique_ids = article.nodes().all(|(id, _)| ids.insert(id));
+    if !unique_ids
+        || article
+            .entry
+            .as_ref()
+            .is_none_or(|entry| article.kind_of(entry).is_none())
+    {
+        return;
+    }
+    let graph = DecisionGraph::build(article);
+    let span_of = |id: &NodeId| node_path(article, id).and_then(|path| file.span_of(&path));
+    for cycle in graph.cycles() {
+        let mut walk: Vec<&str> = cycle.iter().map(NodeId::as_str).collect();
+        walk.push(cycle[0].as_str());
+        diagnostics.push(Diagnostic::error(
+            Code::Cycle,
+            &file.name,
+            span_of(&cycle[0]),
+            format!(
+                "answers lead back to where they started: {}",
+                walk.join(" → ")
+            ),
+        ));
+    }
+    for node in graph.unreachable() {
+        diagnostics.push(Diagnostic::error(
                 Code::Unreachable,
                 &file.name,
                 span_of(&node.id),
@@ -322,7 +328,6 @@ pub fn check(kb: &Kb, diagnostics: &mut Vec<Diagnostic>) {
                     node.kind, node.id
                 ),
             ));
-        }
     }
 }
 
