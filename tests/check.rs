@@ -133,7 +133,10 @@ fn shipped_schema_matches_the_model_and_accepts_every_kb_article() {
 fn the_readme_main_command_runs_the_fixpath_binary() {
     // `cargo run --release -- ask SSPR_0029` needs `default-run`: the package has measuring tools too.
     let manifest = std::fs::read_to_string(repo_root().join("cli/Cargo.toml")).unwrap();
-    assert!(manifest.contains("default-run = \"fixpath\""), "cli/Cargo.toml lost default-run");
+    assert!(
+        manifest.contains("default-run = \"fixpath\""),
+        "cli/Cargo.toml lost default-run"
+    );
     let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
     assert!(readme.contains("cargo run --release -- ask SSPR_0029"));
     assert!(readme.contains("cargo test --workspace"));
