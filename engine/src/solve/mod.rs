@@ -528,6 +528,11 @@ impl<'a> Walk<'a> {
             // A question whose answers all leave the same causes only picks a fix: ask the
             // ones that tell causes apart first.
             let splits = outcomes.windows(2).any(|pair| pair[0].1 != pair[1].1);
+            // While several causes remain, a question that cannot tell them apart is not
+            // worth the agent's time: their fixes are offered in turn instead.
+            if !splits && candidates.len() > 1 {
+                continue;
+            }
             let score = (worst, !splits);
             let next = NextQuestion {
                 question: question_id.clone(),

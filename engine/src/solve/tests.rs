@@ -345,3 +345,13 @@ fn session_goes_back_without_wiping_later_answers() {
             .is_err()
     );
 }
+
+#[test]
+fn questions_that_cannot_tell_the_remaining_causes_apart_are_not_asked() {
+    // Both fix-choosing questions stay open, but neither separates the two causes left.
+    insta::assert_snapshot!(check(&["protected-admin=no", "event-6329-access-denied=unknown", "restrict-remote-sam-present=yes"]), @r"
+    path: protected-admin=no event-6329-access-denied=? restrict-remote-sam-present=yes
+    cause: connector-permissions [event-6329-access-denied=no] fixes(all): resolve-ad-permissions, preferred-domain-controllers
+    cause: remote-sam-restricted [event-6329-access-denied=yes] fixes(all): allow-connector-account, remove-sam-policy
+    ");
+}
