@@ -14,6 +14,15 @@ pub fn markdown_options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// The SHA-256 of some bytes, as lowercase hex (import headers, index folder names).
+pub fn digest(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Folds white space (including no-break spaces) to single spaces and trims.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

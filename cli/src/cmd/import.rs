@@ -12,7 +12,6 @@ use anyhow::Context;
 use fixpath::import::{ImportOptions, import_markdown};
 use fixpath::model::{Article, Status};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::Outcome;
 use crate::kb::write_output;
@@ -107,7 +106,7 @@ pub(crate) fn run(args: Args, _kb: &crate::kb::KbArgs) -> anyhow::Result<Outcome
         report.notes = imported.notes.clone();
         report.notes.extend(review_notes(article));
         let yaml = fixpath::load::to_yaml(article);
-        let digest = hex(&Sha256::digest(yaml.as_bytes()));
+        let digest = fixpath::text::digest(yaml.as_bytes());
         let text = format!(
             "{HEADER} of {source}; sha256 {digest}\n{}{yaml}",
             schema_line.unwrap_or("")
@@ -287,7 +286,7 @@ fn is_hand_edited(path: &Path) -> anyhow::Result<bool> {
         .skip(1)
         .filter(|l| !l.starts_with("# yaml-language-server"))
         .collect();
-    Ok(hex(&Sha256::digest(yaml.as_bytes())) != recorded.trim())
+    Ok(fixpath::text::digest(yaml.as_bytes()) != recorded.trim())
 }
 
 fn write_atomically(target: &Path, text: &str) -> anyhow::Result<()> {
@@ -296,8 +295,4 @@ fn write_atomically(target: &Path, text: &str) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write {}", temporary.display()))?;
     std::fs::rename(&temporary, target)
         .with_context(|| format!("cannot write {}", target.display()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -106,15 +106,6 @@ pub fn import_markdown(bytes: &[u8], options: &ImportOptions) -> Result<Imported
     Ok(build(&title, &meta, &outline, body, options, notes))
 }
 
-/// The SHA-256 of some bytes, as lowercase hex.
-pub fn digest(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// The article id for a source path: the file name without extension, lowercased, with
 /// anything but letters, digits, `-`, `_` and `.` turned into `-`.
 pub fn article_id_for(source_path: &str) -> ArticleId {

@@ -192,7 +192,7 @@ pub fn parse_facts(text: &str) -> Result<Vec<(String, String)>, String> {
 }
 
 /// True for the files a KB directory is made of.
-fn is_article_file(path: &Path) -> bool {
+pub(crate) fn is_article_file(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml")

@@ -100,13 +100,15 @@ impl Renderer {
         let troubleshooter_script = self.template_text("html/site/troubleshooter.js")?;
         for entry in &kb.articles {
             let article = &entry.article;
+            // One view per article, shared by its page and its troubleshooter.
+            let article_view = view::article_view(article);
             let diagram = self.render_svg(article).ok();
             let troubleshooter = article
                 .entry
                 .as_ref()
                 .map(|_| format!("../troubleshoot/{}.html", article.id));
             let context = minijinja::context! {
-                article => Serde(view::article_view(article)),
+                article => Serde(&article_view),
                 diagram => diagram,
                 site_root => "../",
                 troubleshooter => troubleshooter,
@@ -125,8 +127,8 @@ impl Renderer {
             });
             if article.entry.is_some() {
                 let context = minijinja::context! {
-                    article => Serde(view::article_view(article)),
-                    data => Serde(self.graph_data(article)?),
+                    article => Serde(&article_view),
+                    data => Serde(self.graph_data(article, &article_view)?),
                     site_root => "../",
                     script => troubleshooter_script.clone(),
                     script_hash => script_hash(&troubleshooter_script),
@@ -202,10 +204,13 @@ impl Renderer {
     }
 
     /// The graph of one article for the troubleshooter script, fragments as sanitised HTML.
-    fn graph_data<'a>(&self, article: &'a Article) -> Result<GraphData<'a>, RenderError> {
+    fn graph_data<'a>(
+        &self,
+        article: &'a Article,
+        view: &view::ArticleView<'_>,
+    ) -> Result<GraphData<'a>, RenderError> {
         let links = article.link_definitions();
         let html = |markdown: &str| super::markdown_to_html(markdown, &links);
-        let view = view::article_view(article);
         let body = |node: minijinja::Value| -> Result<String, RenderError> {
             self.render_named(
                 "html/partials/body.html.j2",

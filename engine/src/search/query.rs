@@ -20,13 +20,7 @@ pub(crate) struct UserQuery {
     pub(crate) codes: Vec<String>,
 }
 
-/// Folds an error code for matching: lowercase letters and digits only.
-pub(crate) fn fold(code: &str) -> String {
-    code.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
+use crate::load::fold_code as fold;
 
 /// The forms an error code is indexed under: the folded whole, the number inside it, hex
 /// with and without `0x`, and the part before a decimal point (`405.0` → `405`).

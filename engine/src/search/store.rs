@@ -130,7 +130,7 @@ pub fn index_dir(cache: &Path, source: KbSource<'_>) -> PathBuf {
             let name = canonical
                 .file_name()
                 .map_or_else(|| "kb".to_owned(), |n| n.to_string_lossy().into_owned());
-            let digest = crate::import::digest(canonical.to_string_lossy().as_bytes());
+            let digest = crate::text::digest(canonical.to_string_lossy().as_bytes());
             cache.join(format!("{}-{}", sanitize(&name), &digest[..16]))
         }
     }
@@ -246,12 +246,7 @@ fn signatures(dir: &Path) -> BTreeMap<String, (u64, u128)> {
         .filter_map(Result::ok)
     {
         let path = entry.path();
-        if !entry.file_type().is_file()
-            || !matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml")
-            )
-        {
+        if !entry.file_type().is_file() || !load::is_article_file(path) {
             continue;
         }
         let Ok(metadata) = entry.metadata() else {
