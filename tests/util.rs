@@ -23,6 +23,24 @@ pub(crate) fn corpus() -> PathBuf {
     repo_root().join("../shared/corpus/dev")
 }
 
+/// How many Markdown articles the shared corpus holds (the corpus grows; tests follow it).
+pub(crate) fn corpus_articles() -> usize {
+    walkdir::WalkDir::new(corpus())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .count()
+}
+
+/// How many articles the embedded KB holds (one YAML file each).
+pub(crate) fn kb_articles() -> usize {
+    std::fs::read_dir(repo_root().join("kb"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+        .count()
+}
+
 /// What one run of the binary did.
 pub(crate) struct Run {
     pub(crate) code: i32,
