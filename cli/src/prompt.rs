@@ -18,6 +18,8 @@ pub(crate) enum Reply {
     Back,
     /// Show the help text.
     Help,
+    /// Answer a different question than the one asked.
+    Other,
     /// Input ended before an answer.
     EndOfInput,
     /// Ctrl-C (or Esc where there is nothing to go back to).
@@ -30,6 +32,7 @@ pub(crate) struct Extras {
     pub(crate) dont_know: bool,
     pub(crate) back: bool,
     pub(crate) help: bool,
+    pub(crate) other: bool,
 }
 
 /// A way of asking.
@@ -43,6 +46,7 @@ pub(crate) enum Prompter {
 const DONT_KNOW: &str = "I don't know";
 const BACK: &str = "← Back to the previous question";
 const HELP: &str = "? How do I find the answer";
+const OTHER: &str = "… I know something else";
 
 impl Prompter {
     /// Arrow keys when stdin and stderr are terminals, plain lines otherwise.
@@ -105,6 +109,9 @@ fn select_terminal(question: &str, options: &[String], extras: Extras) -> Reply 
     if extras.help {
         items.push(HELP.to_owned());
     }
+    if extras.other {
+        items.push(OTHER.to_owned());
+    }
     if extras.back {
         items.push(BACK.to_owned());
     }
@@ -122,6 +129,7 @@ fn select_terminal(question: &str, options: &[String], extras: Extras) -> Reply 
                 match items[index].as_str() {
                     DONT_KNOW => Reply::DontKnow,
                     HELP => Reply::Help,
+                    OTHER => Reply::Other,
                     _ => Reply::Back,
                 }
             }
@@ -151,6 +159,9 @@ fn select_lines(
     if extras.help {
         keys.push("?) help");
     }
+    if extras.other {
+        keys.push("o) I know something else");
+    }
     if extras.back {
         keys.push("b) back");
     }
@@ -175,6 +186,7 @@ fn select_lines(
         match answer.as_str() {
             "?" | "h" | "help" if extras.help => return Reply::Help,
             "b" | "back" if extras.back => return Reply::Back,
+            "o" | "other" if extras.other => return Reply::Other,
             "d" | "dont know" | "don't know" | "unknown" if extras.dont_know => {
                 return Reply::DontKnow;
             }

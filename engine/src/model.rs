@@ -175,6 +175,9 @@ pub struct Question {
     /// `yes_no` questions must answer both `yes` and `no`; `choice` questions need two or more answers.
     #[serde(default)]
     pub kind: QuestionKind,
+    /// Minutes it takes to find the answer (default 1); the planner weighs it against fixes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
     /// The answers, each with the node it leads to.
     pub answers: Vec<Answer>,
 }
@@ -202,6 +205,11 @@ pub struct Answer {
     /// The node this answer leads to: a question, a cause, a solution or a workaround.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goto: Option<NodeId>,
+    /// How often this answer is given when the question does not bear on the true cause,
+    /// from 0 to 1. Answers without one share what the others leave equally (by default
+    /// 1 / number of answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_rate: Option<f64>,
 }
 
 impl Answer {
@@ -244,6 +252,9 @@ pub struct Cause {
     /// A question asked once this cause is found, to choose between its solutions and workarounds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub then: Option<NodeId>,
+    /// How common this cause is, relative to the article's other causes (default 1: all equal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub likelihood: Option<f64>,
 }
 
 /// A solution or a workaround: ordered Markdown steps that fix or avoid the problem.
@@ -257,6 +268,9 @@ pub struct Remedy {
     /// True when the source says there is no fix because the behaviour is by design.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub by_design: bool,
+    /// Minutes it takes to apply (default 5, plus 2 a step).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
     /// Markdown before the steps.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
@@ -418,6 +432,70 @@ impl Article {
         self.causes
             .iter()
             .filter(move |c| c.solutions.contains(remedy) || c.workarounds.contains(remedy))
+    }
+}
+
+/// The default minutes a question takes to answer.
+pub const DEFAULT_QUESTION_COST: f64 = 1.0;
+
+impl Question {
+    /// Minutes it takes to answer: the authored `cost`, else [`DEFAULT_QUESTION_COST`].
+    pub fn cost(&self) -> f64 {
+        self.cost.unwrap_or(DEFAULT_QUESTION_COST)
+    }
+
+    /// Each answer's base rate, in answer order: the authored ones, and the rest sharing
+    /// what they leave equally. Always sums to 1 for a question with answers.
+    pub fn base_rates(&self) -> Vec<f64> {
+        let given: f64 = self
+            .answers
+            .iter()
+            .filter_map(|a| a.base_rate)
+            .filter(|r| r.is_finite() && *r >= 0.0)
+            .sum();
+        let unset = self
+            .answers
+            .iter()
+            .filter(|a| a.base_rate.is_none())
+            .count();
+        let share = if unset == 0 {
+            0.0
+        } else {
+            (1.0 - given).max(0.0) / unset as f64
+        };
+        let rates: Vec<f64> = self
+            .answers
+            .iter()
+            .map(|a| match a.base_rate {
+                Some(r) if r.is_finite() && r >= 0.0 => r,
+                Some(_) => 0.0,
+                None => share,
+            })
+            .collect();
+        let total: f64 = rates.iter().sum();
+        if total > 0.0 {
+            rates.iter().map(|r| r / total).collect()
+        } else {
+            vec![1.0 / self.answers.len().max(1) as f64; self.answers.len()]
+        }
+    }
+}
+
+impl Cause {
+    /// The prior weight: the authored `likelihood`, else 1.
+    pub fn likelihood(&self) -> f64 {
+        self.likelihood
+            .filter(|l| l.is_finite() && *l > 0.0)
+            .unwrap_or(1.0)
+    }
+}
+
+impl Remedy {
+    /// Minutes it takes to apply: the authored `cost`, else 5 plus 2 for each step.
+    pub fn cost(&self) -> f64 {
+        self.cost
+            .filter(|c| c.is_finite() && *c >= 0.0)
+            .unwrap_or(5.0 + 2.0 * self.steps.len() as f64)
     }
 }
 

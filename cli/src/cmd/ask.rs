@@ -7,9 +7,10 @@
 use std::path::PathBuf;
 
 use fixpath::load::{KbArticle, Loaded};
+use fixpath::model::NodeId;
 use fixpath::render::Renderer;
 use fixpath::render::view::{self, SessionEnd};
-use fixpath::solve::{Given, Session};
+use fixpath::solve::{Given, NextStep, Session};
 
 use crate::Outcome;
 use crate::kb::{KbArgs, select_article, write_output};
@@ -27,6 +28,12 @@ pub(crate) struct Args {
     /// Print the result as Markdown text or JSON.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Something already known, as QUESTION=ANSWER (any order; `unknown` for "don't know"). Repeatable.
+    #[arg(long = "fact", short = 'f', value_name = "QUESTION=ANSWER")]
+    facts: Vec<String>,
+    /// A YAML or JSON file of `question: answer` pairs already known.
+    #[arg(long = "facts", value_name = "FILE")]
+    facts_file: Option<PathBuf>,
     /// A directory of templates that override the built-in ones file by file.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
@@ -53,7 +60,10 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         )?;
         return Ok(Outcome::Success);
     }
-    let mut session = Session::new(article);
+    let facts = super::solve::read_facts(&args.facts, args.facts_file.as_deref())?;
+    // Check the facts against the article before the first question.
+    facts.validated(article)?;
+    let mut session = Session::with_facts(article, facts);
     let end = interview(&mut session, &mut prompter, &renderer)?;
     let resolution = session.state()?;
     let transcript = view::transcript_view(article, &resolution, session.attempts(), end);
@@ -111,14 +121,40 @@ fn choose_article<'a>(
     }
 }
 
-/// Asks questions until the cause is found, then walks the fixes; returns how it ended.
+/// Takes the cheapest step again and again (a question, or a fix to try) until a fix works,
+/// nothing is left, or the agent stops; returns how it ended.
 fn interview(
     session: &mut Session<'_>,
     prompter: &mut Prompter,
     renderer: &Renderer,
 ) -> anyhow::Result<SessionEnd> {
     let article = session.article();
-    while let Some(question_id) = session.current_question()? {
+    let mut announced = false;
+    loop {
+        let step = session.next_step()?;
+        let question_id = match step {
+            None => {
+                let state = session.state()?;
+                if state.is_unmatched() {
+                    prompter.say("No cause in this article fits what you found: escalate with the note below.");
+                } else {
+                    prompter
+                        .say("Nothing left to try in this article: escalate with the note below.");
+                }
+                return Ok(SessionEnd::Escalated);
+            }
+            Some(NextStep::Try { cause, remedy }) => {
+                if !announced {
+                    announce(session, prompter)?;
+                    announced = true;
+                }
+                match try_fix(session, prompter, renderer, cause, remedy)? {
+                    Some(end) => return Ok(end),
+                    None => continue,
+                }
+            }
+            Some(NextStep::Ask(question_id)) => question_id,
+        };
         let question = article
             .question(&question_id)
             .expect("the engine names questions of this article");
@@ -127,10 +163,16 @@ fn interview(
             .iter()
             .map(|a| a.label().to_owned())
             .collect();
+        let others = session
+            .open_questions()?
+            .into_iter()
+            .filter(|q| *q != question_id)
+            .collect::<Vec<_>>();
         let extras = Extras {
             dont_know: true,
-            back: !session.state()?.path.is_empty() || session.facts().iter().next().is_some(),
+            back: session.facts().iter().next().is_some(),
             help: !question.help.trim().is_empty(),
+            other: !others.is_empty(),
         };
         match prompter.select(&question.text, &options, extras) {
             Reply::Picked(index) => session.answer(
@@ -139,6 +181,11 @@ fn interview(
             )?,
             Reply::DontKnow => session.answer(&question.id, Given::Unknown)?,
             Reply::Help => prompter.say(&format!("\n{}\n", question.help.trim())),
+            Reply::Other => {
+                if let Some(end) = answer_other(session, prompter, &others)? {
+                    return Ok(end);
+                }
+            }
             Reply::Back => {
                 if session.back()?.is_none() {
                     prompter.say("This is the first question.");
@@ -151,51 +198,104 @@ fn interview(
             Reply::Interrupted => return Ok(SessionEnd::Interrupted),
         }
     }
-    let state = session.state()?;
-    if let Some(cause) = state.cause() {
-        let title = article.cause(&cause.cause).map_or("", |c| c.title.as_str());
-        prompter.say(&format!("\nCause: {title}\n"));
-    } else {
-        prompter.say(&format!(
-            "\n{} causes are still possible; trying their fixes in order.\n",
-            state.candidates.len()
-        ));
-    }
-    try_fixes(session, prompter, renderer)
 }
 
-/// Shows each fix in turn and asks whether it worked.
-fn try_fixes(
+/// Lets the agent answer one of the other open questions; `Some` when the session ends.
+fn answer_other(
+    session: &mut Session<'_>,
+    prompter: &mut Prompter,
+    others: &[NodeId],
+) -> anyhow::Result<Option<SessionEnd>> {
+    let article = session.article();
+    let texts: Vec<String> = others
+        .iter()
+        .filter_map(|id| article.question(id))
+        .map(|q| q.text.clone())
+        .collect();
+    let extras = Extras {
+        back: true,
+        ..Extras::default()
+    };
+    let index = match prompter.select("Which do you know the answer to?", &texts, extras) {
+        Reply::Picked(index) => index,
+        Reply::Interrupted => return Ok(Some(SessionEnd::Interrupted)),
+        Reply::EndOfInput => return Ok(Some(SessionEnd::Incomplete)),
+        _ => return Ok(None),
+    };
+    let question = article
+        .question(&others[index])
+        .expect("open questions are the article's");
+    let options: Vec<String> = question
+        .answers
+        .iter()
+        .map(|a| a.label().to_owned())
+        .collect();
+    let extras = Extras {
+        dont_know: true,
+        back: true,
+        ..Extras::default()
+    };
+    match prompter.select(&question.text, &options, extras) {
+        Reply::Picked(answer) => session.answer(
+            &question.id,
+            Given::Answer(question.answers[answer].value.clone()),
+        )?,
+        Reply::DontKnow => session.answer(&question.id, Given::Unknown)?,
+        Reply::Interrupted => return Ok(Some(SessionEnd::Interrupted)),
+        Reply::EndOfInput => return Ok(Some(SessionEnd::Incomplete)),
+        _ => {}
+    }
+    Ok(None)
+}
+
+/// Says what the questions found before the first fix: the cause, or the ranked causes.
+fn announce(session: &Session<'_>, prompter: &mut Prompter) -> anyhow::Result<()> {
+    let article = session.article();
+    let state = session.state()?;
+    let title = |id: &NodeId| article.cause(id).map_or("", |c| c.title.as_str());
+    if let Some(cause) = state.cause() {
+        prompter.say(&format!("\nCause: {}\n", title(&cause.cause)));
+    } else {
+        let ranked: Vec<String> = state
+            .candidates
+            .iter()
+            .map(|c| format!("  {:>3.0}%  {}", c.probability * 100.0, title(&c.cause)))
+            .collect();
+        prompter.say(&format!(
+            "\n{} causes are still possible; trying the fixes in the order most likely to help for the time they take:\n{}\n",
+            state.candidates.len(),
+            ranked.join("\n")
+        ));
+    }
+    Ok(())
+}
+
+/// Shows one fix and asks whether it worked; `Some` when the session ends.
+fn try_fix(
     session: &mut Session<'_>,
     prompter: &mut Prompter,
     renderer: &Renderer,
-) -> anyhow::Result<SessionEnd> {
+    cause: NodeId,
+    remedy: NodeId,
+) -> anyhow::Result<Option<SessionEnd>> {
     let article = session.article();
-    loop {
-        let Some((cause, remedy)) = session.fixes_to_try()?.into_iter().next() else {
-            prompter.say("Nothing left to try in this article: escalate with the note below.");
-            return Ok(SessionEnd::Escalated);
-        };
-        if let Some(view) = view::remedy_only(article, &cause, &remedy) {
-            prompter.say(&renderer.render_fix(article, &view)?);
+    if let Some(view) = view::remedy_only(article, &cause, &remedy) {
+        prompter.say(&renderer.render_fix(article, &view)?);
+    }
+    if article.remedy(&remedy).is_some_and(|r| r.by_design) {
+        // "None, by design" is an answer, not something to try.
+        session.record_attempt(cause, remedy, true);
+        return Ok(Some(SessionEnd::Fixed));
+    }
+    match prompter.confirm("Did this fix it?") {
+        Ok(fixed) => {
+            session.record_attempt(cause, remedy, fixed);
+            Ok(fixed.then_some(SessionEnd::Fixed))
         }
-        if article.remedy(&remedy).is_some_and(|r| r.by_design) {
-            // "None, by design" is an answer, not something to try.
-            session.record_attempt(cause, remedy, true);
-            return Ok(SessionEnd::Fixed);
-        }
-        match prompter.confirm("Did this fix it?") {
-            Ok(fixed) => {
-                session.record_attempt(cause, remedy, fixed);
-                if fixed {
-                    return Ok(SessionEnd::Fixed);
-                }
-            }
-            Err(Reply::Interrupted) => return Ok(SessionEnd::Interrupted),
-            Err(_) => {
-                prompter.say("Input ended before you said whether the fix worked.");
-                return Ok(SessionEnd::Incomplete);
-            }
+        Err(Reply::Interrupted) => Ok(Some(SessionEnd::Interrupted)),
+        Err(_) => {
+            prompter.say("Input ended before you said whether the fix worked.");
+            Ok(Some(SessionEnd::Incomplete))
         }
     }
 }

@@ -1,6 +1,6 @@
 //! `fixpath solve ARTICLE --fact QUESTION=ANSWER ...`: the resolution path from facts, for scripts.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use fixpath::graph::DecisionGraph;
@@ -15,9 +15,12 @@ use crate::kb::{KbArgs, select_article_in, write_output};
 pub(crate) struct Args {
     /// The article: its id, an error code it lists (SSPR_0029), or words that find it.
     article: String,
-    /// A known answer, as QUESTION=ANSWER (ANSWER `unknown` follows every branch). Repeatable.
+    /// A known answer, as QUESTION=ANSWER, in any order (`unknown` for "don't know"). Repeatable.
     #[arg(long = "fact", short = 'f', value_name = "QUESTION=ANSWER")]
     facts: Vec<String>,
+    /// A fix (solution or workaround id) that was tried and did not work. Repeatable.
+    #[arg(long, value_name = "FIX")]
+    failed: Vec<String>,
     /// A YAML or JSON file of `question: answer` pairs.
     #[arg(long = "facts", value_name = "FILE")]
     facts_file: Option<PathBuf>,
@@ -43,7 +46,22 @@ pub(crate) enum PathFormat {
     Json,
 }
 
-/// Solves, prints the path, and exits 0 when one cause is found, 1 when more are possible.
+/// Facts from `--facts FILE` (YAML or JSON `question: answer` pairs) and then `--fact` pairs.
+pub(crate) fn read_facts(pairs: &[String], file: Option<&Path>) -> anyhow::Result<Facts> {
+    let mut all: Vec<String> = Vec::new();
+    if let Some(path) = file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let parsed = fixpath::load::parse_facts(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        all.extend(parsed.into_iter().map(|(q, a)| format!("{q}={a}")));
+    }
+    all.extend(pairs.iter().cloned());
+    Ok(Facts::parse(all.iter().map(String::as_str))?)
+}
+
+/// Solves, prints the path, and exits 0 when one cause is found and no question is left to
+/// ask, 1 when more are possible or none fits.
 pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let loaded = kb.load()?;
     let entry = select_article_in(&loaded, Some(kb), &args.article)?;
@@ -55,43 +73,12 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
             article.id
         );
     }
-    let mut pairs: Vec<String> = Vec::new();
-    if let Some(path) = &args.facts_file {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let parsed = fixpath::load::parse_facts(&text)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        pairs.extend(parsed.into_iter().map(|(q, a)| format!("{q}={a}")));
+    let mut facts = read_facts(&args.facts, args.facts_file.as_deref())?;
+    for remedy in &args.failed {
+        facts.fail(fixpath::model::NodeId(remedy.clone()));
     }
-    pairs.extend(args.facts.iter().cloned());
-    let facts = Facts::parse(pairs.iter().map(String::as_str))?;
     let graph = DecisionGraph::build(article);
     let resolution = solve(article, &graph, &facts)?;
-    if !resolution.unused.is_empty() {
-        let facts = |steps: &[fixpath::solve::Step]| -> String {
-            let pairs: Vec<String> = steps
-                .iter()
-                .map(|s| {
-                    format!(
-                        "{}={}",
-                        s.question,
-                        s.answer.as_deref().unwrap_or("unknown")
-                    )
-                })
-                .collect();
-            pairs.join(", ")
-        };
-        let (unused, walked) = (facts(&resolution.unused), facts(&resolution.path));
-        anyhow::bail!(
-            "contradictory facts: {} never applies, because {} leads elsewhere without asking it; drop one of them",
-            unused,
-            if walked.is_empty() {
-                "the entry".to_owned()
-            } else {
-                walked
-            }
-        );
-    }
     let text = match args.format {
         PathFormat::Json => {
             let view = render::view::path_view(article, &resolution);

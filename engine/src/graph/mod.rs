@@ -253,6 +253,13 @@ impl DecisionGraph {
         best.get(&goal).copied()
     }
 
+    /// Every node in an order where each edge points forward (petgraph's toposort), or
+    /// `None` when the graph has a cycle (`check` reports it).
+    pub fn topological_order(&self) -> Option<Vec<&Node>> {
+        let order = petgraph::algo::toposort(&self.graph, None).ok()?;
+        Some(order.into_iter().map(|n| &self.graph[n]).collect())
+    }
+
     /// The causes reachable from a node (itself included), in document order.
     pub fn causes_from(&self, id: &NodeId) -> Vec<NodeId> {
         let Some(&start) = self.by_id.get(id) else {

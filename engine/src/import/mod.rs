@@ -668,6 +668,7 @@ impl Builder {
                 solutions: Vec::new(),
                 workarounds: Vec::new(),
                 then: None,
+                likelihood: None,
             };
             for fix in found.fixes {
                 let workaround = fix.workaround;
@@ -718,6 +719,7 @@ fn push_fix(article: &mut Article, fix: Fix) -> NodeId {
         id: id.clone(),
         title,
         by_design: fix.by_design,
+        cost: None,
         text,
         steps,
         after,
@@ -745,6 +747,7 @@ fn which_cause(causes: &[Cause]) -> Question {
             value: cause.id.to_string(),
             label: Some(cause.title.clone()),
             goto: Some(cause.id.clone()),
+            base_rate: None,
         })
         .collect();
     let help = causes
@@ -764,6 +767,7 @@ fn which_cause(causes: &[Cause]) -> Question {
         text: "Which of these matches what you see?".to_owned(),
         help,
         kind: QuestionKind::Choice,
+        cost: None,
         answers,
     }
 }

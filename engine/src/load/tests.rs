@@ -43,7 +43,7 @@ fn every_schema_error_in_a_file_is_reported() {
     insta::assert_snapshot!(check(text), @r#"
     7:14 schema: `questions[0].answers`: invalid type: string "nope", expected a sequence
     10:14 schema: `questions[1].answers`: invalid type: integer `3`, expected a sequence
-    15:5 unknown-field: unknown field `causes[0].colour`; expected one of `id`, `title`, `text`, `steps`, `after`, `solutions`, `workarounds`, `then`
+    15:5 unknown-field: unknown field `causes[0].colour`; expected one of `id`, `title`, `text`, `steps`, `after`, `solutions`, `workarounds`, `then`, `likelihood`
     "#);
 }
 

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::model::{Article, Cause, NodeId, Question, Remedy, Source, Status, Symptom};
-use crate::solve::{Condition, Resolution};
+use crate::solve::{Action, Condition, Effect, Evidence, Resolution};
 
 /// An article as templates see it.
 #[derive(Debug, Clone, Serialize)]
@@ -84,18 +84,84 @@ pub struct RemedyView<'a> {
 /// A resolution path as templates (and `--format json`) see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct PathView<'a> {
-    /// `resolved` (one cause) or `undecided`.
+    /// `resolved` (one cause), `undecided` (several), or `no_cause` (the facts fit none).
     pub status: &'static str,
     /// The questions answered, in order.
     pub checked: Vec<AnswerView<'a>>,
     /// The cause with the fixes that apply, when resolved.
     pub cause: Option<CauseView<'a>>,
-    /// Every cause still possible, with what would confirm it.
+    /// Every cause still possible, most likely first, with its probability and reasons.
     pub candidates: Vec<CandidateView<'a>>,
-    /// The next question to ask, if any.
+    /// The next step: a question to ask (`kind: question`) or a fix to try (`kind: fix`).
     pub next: Option<NextView<'a>>,
-    /// Facts about questions the walk never reached (contradictions).
+    /// Facts that bear on none of the remaining causes.
     pub unused: Vec<AnswerView<'a>>,
+    /// Causes the facts rule out, and why.
+    pub excluded: Vec<ExcludedView<'a>>,
+    /// The fixes still to try, in the order of probability over cost.
+    pub plan: Vec<PlanView<'a>>,
+    /// Expected minutes to repair from here, taking the next step.
+    pub expected_cost: Option<f64>,
+    /// Every step the planner weighed, cheapest first, with its expected minutes to repair.
+    pub considered: Vec<ConsideredView<'a>>,
+}
+
+/// A step the planner weighed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsideredView<'a> {
+    /// `question` or `fix`.
+    pub kind: &'static str,
+    /// The question or remedy id.
+    pub id: &'a str,
+    /// Expected minutes to repair when taking this step first.
+    pub expected_cost: f64,
+}
+
+/// A fact (or a fix that failed) and how it moved a cause.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceView<'a> {
+    /// The question id, for an answer.
+    pub question_id: Option<&'a str>,
+    /// The question text, or the failed fix's title.
+    pub question: &'a str,
+    /// The answer value, for an answer.
+    pub answer: Option<&'a str>,
+    /// The answer as shown ("Yes"), or "did not fix it".
+    pub answer_label: &'a str,
+    /// The failed fix's id, for a fix.
+    pub failed_fix: Option<&'a str>,
+    /// `for`, `against` or `excludes`.
+    pub effect: Effect,
+    /// How many times more (above 1) or less (below 1) likely this alone makes the cause.
+    pub factor: f64,
+}
+
+/// A cause the facts rule out.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExcludedView<'a> {
+    /// Cause id.
+    pub id: &'a str,
+    /// Cause title.
+    pub title: &'a str,
+    /// The facts that rule it out.
+    pub by: Vec<EvidenceView<'a>>,
+}
+
+/// One fix in the repair order.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanView<'a> {
+    /// Remedy id.
+    pub id: &'a str,
+    /// Remedy title.
+    pub title: &'a str,
+    /// The cause it most likely repairs (title).
+    pub cause: &'a str,
+    /// The chance it is the fix that works.
+    pub probability: f64,
+    /// The same, as a whole percentage.
+    pub percent: u32,
+    /// Minutes it takes.
+    pub cost: f64,
 }
 
 /// A question and the answer given (or to give).
@@ -118,21 +184,35 @@ pub struct CandidateView<'a> {
     pub cause: CauseView<'a>,
     /// Answers that would confirm it.
     pub confirm: Vec<AnswerView<'a>>,
+    /// Its probability given the facts.
+    pub probability: f64,
+    /// The same, as a whole percentage.
+    pub percent: u32,
+    /// The facts for and against it, strongest first.
+    pub evidence: Vec<EvidenceView<'a>>,
 }
 
-/// The next question and where each answer leads.
+/// The next step: a question and where each answer leads, or a fix to try.
 #[derive(Debug, Clone, Serialize)]
 pub struct NextView<'a> {
-    /// Question id.
+    /// `question` or `fix`.
+    pub kind: &'static str,
+    /// Question id (or, for a fix, the remedy id).
     pub id: &'a str,
-    /// Question text.
+    /// Question text (or the fix's title).
     pub text: &'a str,
-    /// How to find the answer (Markdown).
+    /// How to find the answer (Markdown); empty for a fix.
     pub help: &'a str,
-    /// True when the cause is known and this only picks a fix.
+    /// True when the answers leave the same causes and only pick a fix.
     pub chooses_fix: bool,
-    /// Each answer with the titles of the causes still possible after it.
+    /// Each answer with the titles of the causes still possible after it (none for a fix).
     pub answers: Vec<NextAnswerView<'a>>,
+    /// Expected minutes to repair when taking this step.
+    pub expected_cost: f64,
+    /// For a fix: the cause it most likely repairs (title).
+    pub cause: Option<&'a str>,
+    /// For a fix: the chance it is the fix that works.
+    pub probability: Option<f64>,
 }
 
 /// One answer of the next question.
@@ -144,6 +224,8 @@ pub struct NextAnswerView<'a> {
     pub label: &'a str,
     /// Titles of the causes still possible after this answer.
     pub leads_to: Vec<&'a str>,
+    /// The chance of this answer given the facts.
+    pub probability: f64,
 }
 
 /// Builds the view of a whole article.
@@ -275,6 +357,9 @@ pub fn path_view<'a>(article: &'a Article, resolution: &Resolution) -> PathView<
             Some(CandidateView {
                 cause: cause_view(article, cause, None, &remedies),
                 confirm: conditions_view(article, &candidate.confirm),
+                probability: round(candidate.probability),
+                percent: percent(candidate.probability),
+                evidence: evidence_view(article, &candidate.evidence),
             })
         })
         .collect();
@@ -282,48 +367,99 @@ pub fn path_view<'a>(article: &'a Article, resolution: &Resolution) -> PathView<
         [only] => Some(only.cause.clone()),
         _ => None,
     };
-    let next = resolution.next.as_ref().and_then(|next| {
-        let question = article.question(&next.question)?;
-        let answers = question
-            .answers
-            .iter()
-            .map(|answer| {
-                let leads_to = next
-                    .outcomes
-                    .iter()
-                    .find(|(value, _)| *value == answer.value)
-                    .map(|(_, causes)| {
-                        causes
-                            .iter()
-                            .filter_map(|c| article.cause(c))
-                            .map(|c| c.title.as_str())
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                NextAnswerView {
-                    value: &answer.value,
-                    label: answer.label(),
-                    leads_to,
-                }
+    let expected_cost = resolution.action.as_ref().map(Action::expected_cost);
+    let next = match (&resolution.next, &resolution.action) {
+        (Some(next), Some(action)) => article.question(&next.question).map(|question| {
+            let answers = question
+                .answers
+                .iter()
+                .enumerate()
+                .map(|(index, answer)| {
+                    let leads_to = next
+                        .outcomes
+                        .iter()
+                        .find(|(value, _)| *value == answer.value)
+                        .map(|(_, causes)| {
+                            causes
+                                .iter()
+                                .filter_map(|c| article.cause(c))
+                                .map(|c| c.title.as_str())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    NextAnswerView {
+                        value: &answer.value,
+                        label: answer.label(),
+                        leads_to,
+                        probability: round(next.chances.get(index).copied().unwrap_or(0.0)),
+                    }
+                })
+                .collect();
+            NextView {
+                kind: "question",
+                id: question.id.as_str(),
+                text: &question.text,
+                help: &question.help,
+                chooses_fix: next.chooses_fix,
+                answers,
+                expected_cost: round(action.expected_cost()),
+                cause: None,
+                probability: None,
+            }
+        }),
+        (None, Some(Action::Try { fix, expected_cost })) => {
+            article.remedy(&fix.remedy).map(|remedy| NextView {
+                kind: "fix",
+                id: remedy.id.as_str(),
+                text: &remedy.title,
+                help: "",
+                chooses_fix: false,
+                answers: Vec::new(),
+                expected_cost: round(*expected_cost),
+                cause: article.cause(&fix.cause).map(|c| c.title.as_str()),
+                probability: Some(round(fix.probability)),
             })
-            .collect();
-        Some(NextView {
-            id: question.id.as_str(),
-            text: &question.text,
-            help: &question.help,
-            chooses_fix: next.chooses_fix,
-            answers,
-        })
-    });
+        }
+        _ => None,
+    };
     let steps = |steps: &[crate::solve::Step]| -> Vec<AnswerView<'a>> {
         steps
             .iter()
             .filter_map(|s| answer_view(article, &s.question, s.answer.as_deref()))
             .collect()
     };
+    let excluded = resolution
+        .excluded
+        .iter()
+        .filter_map(|excluded| {
+            let cause = article.cause(&excluded.cause)?;
+            Some(ExcludedView {
+                id: cause.id.as_str(),
+                title: &cause.title,
+                by: evidence_view(article, &excluded.by),
+            })
+        })
+        .collect();
+    let plan = resolution
+        .plan
+        .iter()
+        .filter_map(|fix| {
+            let remedy = article.remedy(&fix.remedy)?;
+            Some(PlanView {
+                id: remedy.id.as_str(),
+                title: &remedy.title,
+                cause: article.cause(&fix.cause).map_or("", |c| c.title.as_str()),
+                probability: round(fix.probability),
+                percent: percent(fix.probability),
+                cost: fix.cost,
+            })
+        })
+        .collect();
     PathView {
         status: if resolution.is_resolved() {
             "resolved"
+        } else if resolution.is_unmatched() {
+            "no_cause"
         } else {
             "undecided"
         },
@@ -332,7 +468,70 @@ pub fn path_view<'a>(article: &'a Article, resolution: &Resolution) -> PathView<
         candidates,
         next,
         unused: steps(&resolution.unused),
+        excluded,
+        plan,
+        expected_cost: expected_cost.map(round),
+        considered: resolution
+            .weighed
+            .iter()
+            .filter_map(|action| {
+                let (kind, id) = match action {
+                    Action::Ask { question, .. } => {
+                        ("question", article.question(question)?.id.as_str())
+                    }
+                    Action::Try { fix, .. } => ("fix", article.remedy(&fix.remedy)?.id.as_str()),
+                };
+                Some(ConsideredView {
+                    kind,
+                    id,
+                    expected_cost: round(action.expected_cost()),
+                })
+            })
+            .collect(),
     }
+}
+
+fn evidence_view<'a>(article: &'a Article, evidence: &[Evidence]) -> Vec<EvidenceView<'a>> {
+    evidence
+        .iter()
+        .filter_map(|e| {
+            if let Some(remedy) = &e.failed_fix {
+                let remedy = article.remedy(remedy)?;
+                return Some(EvidenceView {
+                    question_id: None,
+                    question: &remedy.title,
+                    answer: None,
+                    answer_label: "did not fix it",
+                    failed_fix: Some(remedy.id.as_str()),
+                    effect: e.effect,
+                    factor: e.factor,
+                });
+            }
+            let question = article.question(e.question.as_ref()?)?;
+            let answer = question
+                .answers
+                .iter()
+                .find(|a| Some(a.value.as_str()) == e.answer.as_deref())?;
+            Some(EvidenceView {
+                question_id: Some(question.id.as_str()),
+                question: &question.text,
+                answer: Some(answer.value.as_str()),
+                answer_label: answer.label(),
+                failed_fix: None,
+                effect: e.effect,
+                factor: e.factor,
+            })
+        })
+        .collect()
+}
+
+fn percent(probability: f64) -> u32 {
+    (probability * 100.0).round().clamp(0.0, 100.0) as u32
+}
+
+/// Four decimals: enough to explain, stable across platforms in snapshots.
+fn round(value: f64) -> f64 {
+    (value * 10_000.0).round() / 10_000.0
 }
 
 /// How an interactive session ended.

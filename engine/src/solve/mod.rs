@@ -1,21 +1,31 @@
-//! Walking a decision graph from what the agent knows to a cause and its fixes.
+//! From what the agent knows to the likely causes, their fixes, and the cheapest next step.
 //!
-//! [`solve`] is a pure function of an article's graph and a set of [`Facts`] (answers to
-//! question ids, or "don't know"). With enough facts it returns a [`Resolution`] with one
-//! cause; otherwise it returns the causes still possible and the next question that decides
-//! between them. It never guesses and never drops a candidate. The interactive prompt that
-//! feeds it lives in the CLI; [`Session`] keeps the state of one interactive run.
+//! [`solve`] is a pure function of an article's graph and a set of [`Facts`]: answers to
+//! question ids (in any order, any subset), "don't know", and fixes that did not work. A
+//! fact is evidence, never a path: `network` reads the graph as a probability model (each
+//! walk to a cause is one signature of it; questions a signature does not ask are answered
+//! at their base rate), so every cause some walk still fits stays a candidate, ranked by
+//! probability with the facts for and against it. `plan` then picks the step (a question,
+//! or a fix) with the lowest expected cost of repair. Facts that fit no cause are a result
+//! (no candidates), not an error. The interactive prompt lives in the CLI; [`Session`]
+//! keeps the state of one interactive run.
 
+mod network;
+mod plan;
 mod session;
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::graph::{DecisionGraph, Edge};
-use crate::model::{Article, NodeId, NodeKind, Question};
+use crate::graph::DecisionGraph;
+use crate::model::{Article, NodeId, Question};
 
-pub use session::{Attempt, Session};
+pub use network::Network;
+pub use session::{Attempt, NextStep, Session};
+
+use network::{EPSILON, Known, Posterior};
+use plan::Choice;
 
 /// What the agent said about one question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -37,10 +47,11 @@ impl Given {
     }
 }
 
-/// Answers to questions, by question id.
+/// What is known: answers to questions by question id, and fixes that did not work.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facts {
     answers: BTreeMap<NodeId, Given>,
+    failed: BTreeSet<NodeId>,
 }
 
 /// Why facts could not be used.
@@ -76,6 +87,16 @@ pub enum SolveError {
         first: String,
         /// The second answer.
         second: String,
+    },
+    /// A fix named as tried is not a solution or workaround of the article.
+    #[error("`{remedy}` is not a fix of {article}; its fixes are: {}", valid.join(", "))]
+    UnknownRemedy {
+        /// The article.
+        article: String,
+        /// The remedy id given.
+        remedy: String,
+        /// The article's solution and workaround ids.
+        valid: Vec<String>,
     },
     /// A fact is not of the form `question=answer`.
     #[error("`{0}` is not a fact: write QUESTION=ANSWER, for example protected-admin=no")]
@@ -148,7 +169,22 @@ impl Facts {
 
     /// True when there are no facts.
     pub fn is_empty(&self) -> bool {
-        self.answers.is_empty()
+        self.answers.is_empty() && self.failed.is_empty()
+    }
+
+    /// Records that a fix (solution or workaround id) was tried and did not work.
+    pub fn fail(&mut self, remedy: NodeId) {
+        self.failed.insert(remedy);
+    }
+
+    /// Forgets that a fix did not work.
+    pub fn unfail(&mut self, remedy: &NodeId) {
+        self.failed.remove(remedy);
+    }
+
+    /// The fixes that did not work.
+    pub fn failed(&self) -> impl Iterator<Item = &NodeId> {
+        self.failed.iter()
     }
 
     /// Checks every fact against the article and rewrites answers to their canonical value
@@ -169,6 +205,21 @@ impl Facts {
                 Given::Answer(answer) => Given::Answer(canonical_answer(question, answer)?),
             };
             out.answers.insert(question_id.clone(), given);
+        }
+        for remedy in &self.failed {
+            if article.remedy(remedy).is_none() {
+                return Err(SolveError::UnknownRemedy {
+                    article: article.id.to_string(),
+                    remedy: remedy.to_string(),
+                    valid: article
+                        .solutions
+                        .iter()
+                        .chain(&article.workarounds)
+                        .map(|r| r.id.to_string())
+                        .collect(),
+                });
+            }
+            out.failed.insert(remedy.clone());
         }
         Ok(out)
     }
@@ -215,47 +266,150 @@ pub struct Condition {
     pub answer: String,
 }
 
+/// How one piece of evidence bears on a cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    /// Makes the cause more likely: its walks ask this and agree.
+    For,
+    /// Makes the cause less likely: some of its walks disagree, or one of its fixes failed.
+    Against,
+    /// Rules the cause out on its own.
+    Excludes,
+}
+
+/// One fact (or failed fix) and how it bears on a cause.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The question, for an answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<NodeId>,
+    /// The answer given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    /// The fix, for a fix that did not work.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_fix: Option<NodeId>,
+    /// For, against, or excludes.
+    pub effect: Effect,
+    /// How much more (above 1) or less (below 1) likely this alone makes the cause.
+    pub factor: f64,
+}
+
 /// A cause that is still possible, with what would confirm it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Candidate {
     /// The cause id.
     pub cause: NodeId,
-    /// Answers that lead to it from here (those assumed past a "don't know", then those not yet asked).
+    /// Answers not yet given on the likeliest walk to it.
     pub confirm: Vec<Condition>,
-    /// The fixes for it: chosen ones when the answers picked them, otherwise all of them.
+    /// The fixes for it not yet tried: the ones the answers chose, otherwise all of them.
     pub remedies: Vec<NodeId>,
     /// True when its fixes were chosen by an answer rather than listed in full.
     pub remedies_chosen: bool,
+    /// Its probability given the facts (all candidates sum to 1).
+    pub probability: f64,
+    /// The facts that moved it, strongest first (facts its walks never ask are left out).
+    pub evidence: Vec<Evidence>,
+}
+
+/// A cause the facts rule out, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Excluded {
+    /// The cause id.
+    pub cause: NodeId,
+    /// The facts that rule it out (each alone, else together) and fixes of it that failed.
+    pub by: Vec<Evidence>,
 }
 
 /// The question to ask next and how each answer would narrow the candidates.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NextQuestion {
     /// The question id.
     pub question: NodeId,
     /// For each answer value, the causes still possible after it.
     pub outcomes: Vec<(String, Vec<NodeId>)>,
-    /// True when the cause is known and this question only chooses between its fixes.
+    /// True when the answers leave the same causes and only choose between fixes.
     pub chooses_fix: bool,
+    /// For each answer value (in the same order), its probability given the facts.
+    pub chances: Vec<f64>,
+}
+
+/// A fix in the repair order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlannedFix {
+    /// The solution or workaround id.
+    pub remedy: NodeId,
+    /// The cause it most likely repairs.
+    pub cause: NodeId,
+    /// The chance that this is the fix that works.
+    pub probability: f64,
+    /// Minutes it takes.
+    pub cost: f64,
+}
+
+/// The step with the lowest expected cost of repair.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Action {
+    /// Ask this question.
+    Ask {
+        /// The question id.
+        question: NodeId,
+        /// The expected minutes to repair when asking it first.
+        expected_cost: f64,
+    },
+    /// Try this fix.
+    Try {
+        /// The fix, with its cause, chance and cost.
+        fix: PlannedFix,
+        /// The expected minutes to repair when trying the fixes in order from here.
+        expected_cost: f64,
+    },
+}
+
+impl Action {
+    /// The expected minutes to repair from here when taking this step.
+    pub fn expected_cost(&self) -> f64 {
+        match self {
+            Action::Ask { expected_cost, .. } | Action::Try { expected_cost, .. } => *expected_cost,
+        }
+    }
 }
 
 /// The outcome of [`solve`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Resolution {
-    /// The questions walked, in the order they were reached, with their answers.
+    /// The facts that bear on the remaining causes, in walking order.
     pub path: Vec<Step>,
-    /// The causes still possible, in document order; exactly one when resolved.
+    /// The causes still possible, most likely first (ties in document order); exactly one
+    /// when resolved, none when the facts fit no cause.
     pub candidates: Vec<Candidate>,
-    /// The question that best narrows things down, when more can be asked.
+    /// The question to ask next, when asking one is the cheapest step.
     pub next: Option<NextQuestion>,
-    /// Facts about questions the walk never reached: the other answers lead elsewhere.
+    /// Facts that no remaining cause's walk asks.
     pub unused: Vec<Step>,
+    /// The causes the facts rule out, in document order.
+    pub excluded: Vec<Excluded>,
+    /// The cheapest next step: a question or a fix; `None` when nothing is left to do.
+    pub action: Option<Action>,
+    /// The steps weighed, cheapest first (the first is `action`).
+    pub weighed: Vec<Action>,
+    /// The fixes still to try, in the order of probability over cost.
+    pub plan: Vec<PlannedFix>,
+    /// Questions not yet answered that bear on the remaining causes, in walking order.
+    pub open: Vec<NodeId>,
 }
 
 impl Resolution {
     /// True when exactly one cause remains.
     pub fn is_resolved(&self) -> bool {
         self.candidates.len() == 1
+    }
+
+    /// True when the facts rule out every cause.
+    pub fn is_unmatched(&self) -> bool {
+        self.candidates.is_empty()
     }
 
     /// The cause, when resolved.
@@ -267,287 +421,349 @@ impl Resolution {
     }
 }
 
-/// Walks the article's graph with the facts.
+/// Reads the facts against the article's graph.
 ///
-/// Facts are validated first: unknown questions and answers are errors listing the valid
-/// ones. A fact about a question the walk does not reach is returned in
-/// [`Resolution::unused`] so the caller can report the contradiction.
+/// Facts are validated first: unknown questions, answers and fixes are errors listing the
+/// valid ones. Facts in any order and any subset are accepted; those that bear on no
+/// remaining cause are returned in [`Resolution::unused`].
 pub fn solve(
     article: &Article,
     graph: &DecisionGraph,
     facts: &Facts,
 ) -> Result<Resolution, SolveError> {
-    let facts = facts.validated(article)?;
-    Ok(Walk::new(article, graph, &facts).run())
+    Network::new(article, graph).solve(facts)
 }
 
-/// The state of one walk: what was reached, under which assumptions.
-struct Walk<'a> {
-    article: &'a Article,
-    graph: &'a DecisionGraph,
-    facts: &'a Facts,
-    path: Vec<Step>,
-    /// Questions reached with no fact, with the assumptions made to reach them.
-    open: Vec<(NodeId, Vec<Condition>)>,
-    /// Causes reached, with assumptions, in order reached.
-    causes: Vec<(NodeId, Vec<Condition>)>,
-    /// Fixes an answer chose, by the cause they fix.
-    chosen: HashMap<NodeId, Vec<NodeId>>,
-}
-
-impl<'a> Walk<'a> {
-    fn new(article: &'a Article, graph: &'a DecisionGraph, facts: &'a Facts) -> Self {
-        Walk {
-            article,
-            graph,
-            facts,
-            path: Vec::new(),
-            open: Vec::new(),
-            causes: Vec::new(),
-            chosen: HashMap::new(),
-        }
+impl Network<'_> {
+    /// Reads the facts (see [`solve`]); a session keeps one network for all its steps.
+    pub fn solve(&self, facts: &Facts) -> Result<Resolution, SolveError> {
+        let facts = facts.validated(self.article)?;
+        let known = self.known(&facts);
+        let posterior = self.posterior(&known);
+        Ok(self.resolution(&facts, &known, &posterior))
     }
 
-    fn run(mut self) -> Resolution {
-        let mut seen: HashSet<NodeId> = HashSet::new();
-        let mut queue: VecDeque<(NodeId, Vec<Condition>)> = VecDeque::new();
-        if let Some(entry) = &self.article.entry {
-            queue.push_back((entry.clone(), Vec::new()));
-        }
-        while let Some((id, assumptions)) = queue.pop_front() {
-            if !seen.insert(id.clone()) {
+    fn known(&self, facts: &Facts) -> Known {
+        let mut known = self.nothing_known();
+        for (question, given) in facts.iter() {
+            let Some(&index) = self.question_index.get(question) else {
                 continue;
-            }
-            match self.graph.kind_of(&id) {
-                Some(NodeKind::Question) => self.visit_question(id, assumptions, &mut queue),
-                Some(NodeKind::Cause) => {
-                    for (next, edge) in self.graph.successors(&id) {
-                        if *edge == Edge::Then {
-                            queue.push_back((next.id.clone(), assumptions.clone()));
-                        }
-                    }
-                    self.causes.push((id, assumptions));
-                }
-                Some(NodeKind::Solution | NodeKind::Workaround) => {
-                    for owner in self.article.owners_of(&id) {
-                        self.chosen
-                            .entry(owner.id.clone())
-                            .or_default()
-                            .push(id.clone());
-                        if !self.causes.iter().any(|(c, _)| *c == owner.id) {
-                            self.causes.push((owner.id.clone(), assumptions.clone()));
-                        }
-                    }
-                }
-                Some(NodeKind::Symptom) | None => {}
+            };
+            let answer = given.value().and_then(|value| {
+                self.article.questions[index]
+                    .answers
+                    .iter()
+                    .position(|a| a.value == value)
+            });
+            known.answers[index] = Some(answer);
+        }
+        for remedy in facts.failed() {
+            if let Some(&index) = self.remedy_index.get(remedy) {
+                known.failed[index] = true;
             }
         }
-        self.finish()
+        known
     }
 
-    fn visit_question(
-        &mut self,
-        id: NodeId,
-        assumptions: Vec<Condition>,
-        queue: &mut VecDeque<(NodeId, Vec<Condition>)>,
-    ) {
-        let successors = self.graph.successors(&id);
-        match self.facts.get(&id) {
-            None => self.open.push((id, assumptions)),
-            Some(given) => {
-                for (next, edge) in successors {
-                    let Edge::Answer { value, .. } = edge else {
-                        continue;
-                    };
-                    match given {
-                        Given::Answer(answer) if answer == value => {
-                            queue.push_back((next.id.clone(), assumptions.clone()));
-                        }
-                        Given::Answer(_) => {}
-                        Given::Unknown => {
-                            let mut assumed = assumptions.clone();
-                            assumed.push(Condition {
-                                question: id.clone(),
-                                answer: value.clone(),
-                            });
-                            queue.push_back((next.id.clone(), assumed));
-                        }
-                    }
-                }
-                self.path.push(Step {
-                    question: id,
-                    answer: given.value().map(str::to_owned),
-                });
-            }
-        }
-    }
-
-    fn finish(self) -> Resolution {
-        let mut candidates: Vec<Candidate> = Vec::new();
-        // Causes reached, then causes reachable from questions still open.
-        for (cause, assumptions) in &self.causes {
-            candidates.push(self.candidate(cause, assumptions.clone()));
-        }
-        for (question, assumptions) in &self.open {
-            for cause in self.graph.causes_from(question) {
-                if candidates.iter().any(|c| c.cause == cause) {
-                    continue;
-                }
-                let mut confirm = assumptions.clone();
-                confirm.extend(self.conditions_between(question, &cause));
-                candidates.push(self.candidate(&cause, confirm));
-            }
-        }
-        let order: HashMap<&NodeId, usize> = self
-            .article
-            .causes
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (&c.id, i))
+    fn resolution(&self, facts: &Facts, known: &Known, posterior: &Posterior) -> Resolution {
+        let article = self.article;
+        let causes = 0..self.causes.len();
+        let mut ranked: Vec<usize> = causes
+            .clone()
+            .filter(|&c| posterior.is_candidate(c))
             .collect();
-        candidates.sort_by_key(|c| order.get(&c.cause).copied().unwrap_or(usize::MAX));
-        let next = self.next_question(&candidates);
-        let walked: HashSet<&NodeId> = self
-            .path
+        ranked.sort_by(|a, b| {
+            posterior.probability[*b]
+                .total_cmp(&posterior.probability[*a])
+                .then(a.cmp(b))
+        });
+        let clues = self.clues(facts, known);
+        let candidates = ranked
             .iter()
-            .map(|s| &s.question)
-            .chain(self.open.iter().map(|(q, _)| q))
+            .map(|&cause| self.candidate(cause, known, posterior, &clues))
             .collect();
-        let unused = self
-            .facts
-            .iter()
-            .filter(|(question, _)| !walked.contains(question))
-            .map(|(question, given)| Step {
-                question: question.clone(),
-                answer: given.value().map(str::to_owned),
+        let excluded = causes
+            .filter(|&c| self.causes[c].base_mass > 0.0 && !posterior.is_candidate(c))
+            .map(|cause| Excluded {
+                cause: article.causes[cause].id.clone(),
+                by: excluded_by(cause, &clues),
             })
             .collect();
+        // Which questions bear on what is left: on a walk that agrees with the facts and
+        // reaches a candidate, or choosing between a candidate's fixes.
+        let good = self.leads_to_candidate(known, posterior);
+        let mut bears: Vec<bool> = (0..self.questions.len())
+            .map(|q| posterior.reach[q] > 0.0 && good[q])
+            .collect();
+        for &cause in &ranked {
+            for question in self.then_questions(cause, known) {
+                bears[question] = true;
+            }
+        }
+        if ranked.is_empty() {
+            // Nothing fits: every fact is part of the story told to whoever takes it on.
+            bears = vec![true; self.questions.len()];
+        }
+        let mut path = Vec::new();
+        let mut unused = Vec::new();
+        let mut open = Vec::new();
+        let mut walking: Vec<usize> = (0..self.questions.len()).collect();
+        walking.sort_by_key(|q| (self.rank[*q], *q));
+        for &question in &walking {
+            let id = &article.questions[question].id;
+            match facts.get(id) {
+                Some(given) => {
+                    let step = Step {
+                        question: id.clone(),
+                        answer: given.value().map(str::to_owned),
+                    };
+                    if bears[question] {
+                        path.push(step);
+                    } else {
+                        unused.push(step);
+                    }
+                }
+                None if bears[question] && !ranked.is_empty() => open.push(question),
+                None => {}
+            }
+        }
+        let fixes = plan::fix_order(self, posterior, known);
+        let weighed = plan::weigh(self, known, posterior, &fixes, &open);
+        let next = weighed.first().and_then(|w| match &w.choice {
+            Choice::Ask { question, outcomes } => Some(self.next_question(*question, outcomes)),
+            Choice::Try(_) => None,
+        });
+        let weighed: Vec<Action> = weighed.iter().map(|w| self.action(w)).collect();
         Resolution {
-            path: self.path,
+            path,
             candidates,
             next,
             unused,
+            excluded,
+            action: weighed.first().cloned(),
+            weighed,
+            plan: fixes.iter().map(|p| self.planned_fix(p)).collect(),
+            open: open
+                .iter()
+                .map(|q| article.questions[*q].id.clone())
+                .collect(),
         }
     }
 
-    fn candidate(&self, cause_id: &NodeId, confirm: Vec<Condition>) -> Candidate {
-        let cause = self.article.cause(cause_id);
-        let all: Vec<NodeId> = cause
-            .map(|c| c.solutions.iter().chain(&c.workarounds).cloned().collect())
-            .unwrap_or_default();
-        match self.chosen.get(cause_id) {
-            Some(chosen) => {
-                // Keep the cause's own order.
-                let remedies = all.iter().filter(|r| chosen.contains(r)).cloned().collect();
-                Candidate {
-                    cause: cause_id.clone(),
-                    confirm,
-                    remedies,
-                    remedies_chosen: true,
-                }
-            }
-            None => Candidate {
-                cause: cause_id.clone(),
-                confirm,
-                remedies: all,
-                remedies_chosen: false,
+    fn planned_fix(&self, planned: &plan::Planned) -> PlannedFix {
+        PlannedFix {
+            remedy: self.remedy_ids[planned.remedy].clone(),
+            cause: self.article.causes[planned.cause].id.clone(),
+            probability: planned.probability,
+            cost: planned.cost,
+        }
+    }
+
+    fn action(&self, weighed: &plan::Weighed) -> Action {
+        match &weighed.choice {
+            Choice::Ask { question, .. } => Action::Ask {
+                question: self.article.questions[*question].id.clone(),
+                expected_cost: weighed.expected_cost,
+            },
+            Choice::Try(planned) => Action::Try {
+                fix: self.planned_fix(planned),
+                expected_cost: weighed.expected_cost,
             },
         }
     }
 
-    /// The answers on a shortest walk from a question to a cause.
-    fn conditions_between(&self, from: &NodeId, to: &NodeId) -> Vec<Condition> {
-        let mut previous: HashMap<NodeId, (NodeId, Option<String>)> = HashMap::new();
-        let mut queue = VecDeque::from([from.clone()]);
-        let mut seen = HashSet::from([from.clone()]);
-        while let Some(node) = queue.pop_front() {
-            if node == *to {
-                break;
-            }
-            for (next, edge) in self.graph.successors(&node) {
-                if seen.insert(next.id.clone()) {
-                    let answer = match edge {
-                        Edge::Answer { value, .. } => Some(value.clone()),
-                        _ => None,
-                    };
-                    previous.insert(next.id.clone(), (node.clone(), answer));
-                    queue.push_back(next.id.clone());
-                }
-            }
+    fn next_question(&self, question: usize, outcomes: &[(f64, Vec<usize>)]) -> NextQuestion {
+        let node = &self.article.questions[question];
+        let named: Vec<(String, Vec<NodeId>)> = node
+            .answers
+            .iter()
+            .zip(outcomes)
+            .map(|(answer, (_, left))| {
+                let causes = left
+                    .iter()
+                    .map(|c| self.article.causes[*c].id.clone())
+                    .collect();
+                (answer.value.clone(), causes)
+            })
+            .collect();
+        let chooses_fix = named.windows(2).all(|pair| pair[0].1 == pair[1].1);
+        NextQuestion {
+            question: node.id.clone(),
+            outcomes: named,
+            chooses_fix,
+            chances: outcomes.iter().map(|(p, _)| *p).collect(),
         }
-        let mut conditions = Vec::new();
-        let mut node = to.clone();
-        while let Some((parent, answer)) = previous.get(&node) {
-            if let Some(answer) = answer {
-                conditions.push(Condition {
-                    question: parent.clone(),
-                    answer: answer.clone(),
-                });
-            }
-            node = parent.clone();
-        }
-        conditions.reverse();
-        conditions
     }
 
-    /// The open question that leaves the fewest candidates in the worst case; ties go to
-    /// the question reached first. With one candidate left, the question that picks its fix.
-    fn next_question(&self, candidates: &[Candidate]) -> Option<NextQuestion> {
-        let mut best: Option<((usize, bool), NextQuestion)> = None;
-        for (question_id, _) in &self.open {
-            let from_here: HashSet<NodeId> =
-                self.graph.causes_from(question_id).into_iter().collect();
-            let elsewhere = candidates
-                .iter()
-                .filter(|c| !from_here.contains(&c.cause))
-                .count();
-            let mut outcomes = Vec::new();
-            let mut worst = 0;
-            for (next, edge) in self.graph.successors(question_id) {
-                let Edge::Answer { value, .. } = edge else {
-                    continue;
-                };
-                let mut after = self.graph.causes_from(&next.id);
-                if after.is_empty() {
-                    // An answer leading straight to a fix implies the causes that fix belongs to.
-                    after = self
-                        .article
-                        .owners_of(&next.id)
-                        .map(|c| c.id.clone())
-                        .collect();
+    fn candidate(
+        &self,
+        cause: usize,
+        known: &Known,
+        posterior: &Posterior,
+        clues: &[Clue],
+    ) -> Candidate {
+        let node = &self.causes[cause];
+        let confirm = self
+            .likeliest_signature(cause, known, &posterior.reach)
+            .into_iter()
+            .filter(|(question, _)| known.answer(*question).is_none())
+            .map(|(question, answer)| {
+                let q = &self.article.questions[question];
+                Condition {
+                    question: q.id.clone(),
+                    answer: q.answers[answer].value.clone(),
                 }
-                worst = worst.max(elsewhere + after.len());
-                outcomes.push((value.clone(), after));
-            }
-            let chooses_fix = candidates.len() == 1
-                && self
-                    .article
-                    .cause(&candidates[0].cause)
-                    .and_then(|c| c.then.as_ref())
-                    == Some(question_id);
-            // A question whose answers all leave the same causes only picks a fix: ask the
-            // ones that tell causes apart first.
-            let splits = outcomes.windows(2).any(|pair| pair[0].1 != pair[1].1);
-            // While several causes remain, a question that cannot tell them apart is not
-            // worth the agent's time: their fixes are offered in turn instead.
-            if !splits && candidates.len() > 1 {
-                continue;
-            }
-            let score = (worst, !splits);
-            let next = NextQuestion {
-                question: question_id.clone(),
-                outcomes,
-                chooses_fix,
-            };
-            if best
-                .as_ref()
-                .is_none_or(|(best_score, _)| score < *best_score)
-            {
-                best = Some((score, next));
-            }
+            })
+            .collect();
+        let narrowed = &posterior.narrowed[cause];
+        let kept: Vec<usize> = node
+            .remedies
+            .iter()
+            .enumerate()
+            .filter(|(position, r)| narrowed[*position] && !known.failed[**r])
+            .map(|(_, r)| *r)
+            .collect();
+        // When every chosen fix failed, the cause's other fixes are what is left.
+        let remedies: Vec<usize> = if kept.is_empty() {
+            node.remedies
+                .iter()
+                .copied()
+                .filter(|r| !known.failed[*r])
+                .collect()
+        } else {
+            kept
+        };
+        let remedies_chosen = narrowed.iter().any(|kept| !kept);
+        let mut evidence: Vec<Evidence> = clues
+            .iter()
+            .filter_map(|clue| clue.bearing_on(cause))
+            .collect();
+        evidence.sort_by(|a, b| strength(b.factor).total_cmp(&strength(a.factor)));
+        Candidate {
+            cause: self.article.causes[cause].id.clone(),
+            confirm,
+            remedies: remedies
+                .iter()
+                .map(|r| self.remedy_ids[*r].clone())
+                .collect(),
+            remedies_chosen,
+            probability: posterior.probability[cause],
+            evidence,
         }
-        best.map(|(_, next)| next)
     }
+
+    /// Each fact and failed fix alone, with the factor it puts on every cause.
+    fn clues(&self, facts: &Facts, known: &Known) -> Vec<Clue> {
+        let nothing = self.nothing_known();
+        let prior = self.posterior(&nothing);
+        let mut clues = Vec::new();
+        let mut walking: Vec<usize> = (0..self.questions.len())
+            .filter(|q| known.answer(*q).is_some())
+            .collect();
+        walking.sort_by_key(|q| (self.rank[*q], *q));
+        for question in walking {
+            let answer = known.answer(question).expect("filtered above");
+            // P(fact | cause) / base rate: the base rate of the fact itself cancels.
+            let alone = self.posterior(&nothing.with(question, answer));
+            let factors = (0..self.causes.len())
+                .map(|c| ratio(alone.weight[c], prior.weight[c]))
+                .collect();
+            let q = &self.article.questions[question];
+            clues.push(Clue {
+                question: Some(q.id.clone()),
+                answer: Some(q.answers[answer].value.clone()),
+                failed_fix: None,
+                factors,
+            });
+        }
+        for remedy in facts.failed() {
+            let Some(&index) = self.remedy_index.get(remedy) else {
+                continue;
+            };
+            let mut alone = nothing.clone();
+            alone.failed[index] = true;
+            let alone = self.posterior(&alone);
+            let factors = (0..self.causes.len())
+                .map(|c| ratio(alone.weight[c], prior.weight[c]))
+                .collect();
+            clues.push(Clue {
+                question: None,
+                answer: None,
+                failed_fix: Some(remedy.clone()),
+                factors,
+            });
+        }
+        clues
+    }
+}
+
+/// One fact or failed fix, with its factor on each cause (by index).
+struct Clue {
+    question: Option<NodeId>,
+    answer: Option<String>,
+    failed_fix: Option<NodeId>,
+    factors: Vec<f64>,
+}
+
+impl Clue {
+    fn bearing_on(&self, cause: usize) -> Option<Evidence> {
+        let factor = self.factors[cause];
+        let effect = if factor <= EPSILON {
+            Effect::Excludes
+        } else if factor > 1.0 + 1e-9 {
+            Effect::For
+        } else if factor < 1.0 - 1e-9 {
+            Effect::Against
+        } else {
+            return None;
+        };
+        Some(Evidence {
+            question: self.question.clone(),
+            answer: self.answer.clone(),
+            failed_fix: self.failed_fix.clone(),
+            effect,
+            factor: round(factor),
+        })
+    }
+}
+
+/// Why a cause is out: the clues that exclude it alone, else every clue against it.
+fn excluded_by(cause: usize, clues: &[Clue]) -> Vec<Evidence> {
+    let all: Vec<Evidence> = clues.iter().filter_map(|c| c.bearing_on(cause)).collect();
+    let alone: Vec<Evidence> = all
+        .iter()
+        .filter(|e| e.effect == Effect::Excludes)
+        .cloned()
+        .collect();
+    if alone.is_empty() {
+        all.into_iter()
+            .filter(|e| e.effect != Effect::For)
+            .collect()
+    } else {
+        alone
+    }
+}
+
+fn ratio(numerator: f64, denominator: f64) -> f64 {
+    if denominator > 0.0 {
+        numerator / denominator
+    } else {
+        1.0
+    }
+}
+
+/// How far a factor is from 1, either way (a halving is as strong as a doubling).
+fn strength(factor: f64) -> f64 {
+    if factor <= EPSILON {
+        f64::INFINITY
+    } else {
+        factor.ln().abs()
+    }
+}
+
+/// Four decimals: factors are explanations, not measurements.
+fn round(value: f64) -> f64 {
+    (value * 10_000.0).round() / 10_000.0
 }
 
 #[cfg(test)]

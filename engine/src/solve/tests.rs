@@ -43,8 +43,9 @@ fn describe(resolution: &Resolution) -> String {
         };
         writeln!(
             out,
-            "cause: {} [{}] fixes({how}): {}",
+            "cause: {} {:.0}% [{}] fixes({how}): {}",
             candidate.cause,
+            candidate.probability * 100.0,
             confirm.join(" "),
             fixes.join(", ")
         )
@@ -72,6 +73,15 @@ fn describe(resolution: &Resolution) -> String {
         };
         writeln!(out, "next: {}{kind} {}", next.question, outcomes.join(" ")).unwrap();
     }
+    match &resolution.action {
+        Some(Action::Try { fix, expected_cost }) => {
+            writeln!(out, "try: {} ({expected_cost:.1} min)", fix.remedy).unwrap()
+        }
+        Some(Action::Ask { expected_cost, .. }) => {
+            writeln!(out, "ask ({expected_cost:.1} min)").unwrap()
+        }
+        None => writeln!(out, "nothing left").unwrap(),
+    }
     if !resolution.unused.is_empty() {
         let unused: Vec<String> = resolution
             .unused
@@ -85,41 +95,46 @@ fn describe(resolution: &Resolution) -> String {
 
 #[test]
 fn no_facts_asks_the_first_question_with_every_cause_open() {
-    insta::assert_snapshot!(check(&[]), @r"
+    insta::assert_snapshot!(check(&[]), @"
     path: 
-    cause: protected-admin-account [protected-admin=yes] fixes(all): by-design-change-in-cloud
-    cause: connector-permissions [protected-admin=no event-6329-access-denied=no] fixes(all): resolve-ad-permissions, preferred-domain-controllers
-    cause: remote-sam-restricted [protected-admin=no event-6329-access-denied=yes restrict-remote-sam-present=yes] fixes(all): allow-connector-account, remove-sam-policy
+    cause: protected-admin-account 33% [protected-admin=yes] fixes(all): by-design-change-in-cloud
+    cause: connector-permissions 33% [protected-admin=no event-6329-access-denied=no] fixes(all): resolve-ad-permissions, preferred-domain-controllers
+    cause: remote-sam-restricted 33% [protected-admin=no event-6329-access-denied=yes restrict-remote-sam-present=yes] fixes(all): allow-connector-account, remove-sam-policy
     next: protected-admin yes→protected-admin-account no→connector-permissions+remote-sam-restricted
+    ask (21.0 min)
     ");
 }
 
 #[test]
 fn admin_who_used_to_be_in_a_protected_group_is_by_design() {
-    insta::assert_snapshot!(check(&["protected-admin=yes"]), @r"
+    insta::assert_snapshot!(check(&["protected-admin=yes"]), @"
     path: protected-admin=yes
-    cause: protected-admin-account [] fixes(all): by-design-change-in-cloud
+    cause: protected-admin-account 100% [] fixes(all): by-design-change-in-cloud
+    try: by-design-change-in-cloud (5.0 min)
     ");
 }
 
 #[test]
 fn event_33004_without_6329_is_connector_permissions_then_asks_which_fix() {
-    insta::assert_snapshot!(check(&["protected-admin=no", "event-6329-access-denied=no"]), @r"
+    insta::assert_snapshot!(check(&["protected-admin=no", "event-6329-access-denied=no"]), @"
     path: protected-admin=no event-6329-access-denied=no
-    cause: connector-permissions [] fixes(all): resolve-ad-permissions, preferred-domain-controllers
+    cause: connector-permissions 100% [] fixes(all): resolve-ad-permissions, preferred-domain-controllers
     next: connect-on-dc-permissions-blocked (chooses fix) yes→connector-permissions no→connector-permissions
+    ask (13.6 min)
     ");
 }
 
 #[test]
 fn connect_on_a_domain_controller_gets_the_workaround() {
-    insta::assert_snapshot!(check(&["protected-admin=no", "event-6329-access-denied=no", "connect-on-dc-permissions-blocked=yes"]), @r"
+    insta::assert_snapshot!(check(&["protected-admin=no", "event-6329-access-denied=no", "connect-on-dc-permissions-blocked=yes"]), @"
     path: protected-admin=no event-6329-access-denied=no connect-on-dc-permissions-blocked=yes
-    cause: connector-permissions [] fixes(chosen): preferred-domain-controllers
+    cause: connector-permissions 100% [] fixes(chosen): preferred-domain-controllers
+    try: preferred-domain-controllers (19.2 min)
     ");
-    insta::assert_snapshot!(check(&["protected-admin=no", "event-6329-access-denied=no", "connect-on-dc-permissions-blocked=no"]), @r"
+    insta::assert_snapshot!(check(&["protected-admin=no", "event-6329-access-denied=no", "connect-on-dc-permissions-blocked=no"]), @"
     path: protected-admin=no event-6329-access-denied=no connect-on-dc-permissions-blocked=no
-    cause: connector-permissions [] fixes(chosen): resolve-ad-permissions
+    cause: connector-permissions 100% [] fixes(chosen): resolve-ad-permissions
+    try: resolve-ad-permissions (5.9 min)
     ");
 }
 
@@ -131,9 +146,10 @@ fn restrict_remote_sam_still_present_after_the_gpo_was_disabled() {
         "restrict-remote-sam-present=yes",
         "keep-sam-policy=no",
     ];
-    insta::assert_snapshot!(check(&facts), @r"
+    insta::assert_snapshot!(check(&facts), @"
     path: protected-admin=no event-6329-access-denied=yes restrict-remote-sam-present=yes keep-sam-policy=no
-    cause: remote-sam-restricted [] fixes(chosen): remove-sam-policy
+    cause: remote-sam-restricted 100% [] fixes(chosen): remove-sam-policy
+    try: remove-sam-policy (23.9 min)
     ");
     let facts = [
         "protected-admin=no",
@@ -141,37 +157,41 @@ fn restrict_remote_sam_still_present_after_the_gpo_was_disabled() {
         "restrict-remote-sam-present=yes",
         "keep-sam-policy=yes",
     ];
-    insta::assert_snapshot!(check(&facts), @r"
+    insta::assert_snapshot!(check(&facts), @"
     path: protected-admin=no event-6329-access-denied=yes restrict-remote-sam-present=yes keep-sam-policy=yes
-    cause: remote-sam-restricted [] fixes(chosen): allow-connector-account
+    cause: remote-sam-restricted 100% [] fixes(chosen): allow-connector-account
+    try: allow-connector-account (20.1 min)
     ");
 }
 
 #[test]
-fn dont_know_follows_every_branch_and_says_what_would_confirm_each() {
-    insta::assert_snapshot!(check(&["protected-admin=no", "event-6329-access-denied=unknown"]), @r"
+fn dont_know_leaves_every_cause_open_and_says_what_would_confirm_each() {
+    insta::assert_snapshot!(check(&["protected-admin=no", "event-6329-access-denied=unknown"]), @"
     path: protected-admin=no event-6329-access-denied=?
-    cause: connector-permissions [event-6329-access-denied=no] fixes(all): resolve-ad-permissions, preferred-domain-controllers
-    cause: remote-sam-restricted [event-6329-access-denied=yes restrict-remote-sam-present=yes] fixes(all): allow-connector-account, remove-sam-policy
-    next: restrict-remote-sam-present yes→remote-sam-restricted no→connector-permissions
+    cause: connector-permissions 50% [event-6329-access-denied=no] fixes(all): resolve-ad-permissions, preferred-domain-controllers
+    cause: remote-sam-restricted 50% [event-6329-access-denied=yes restrict-remote-sam-present=yes] fixes(all): allow-connector-account, remove-sam-policy
+    next: restrict-remote-sam-present yes→connector-permissions+remote-sam-restricted no→connector-permissions
+    ask (23.7 min)
     ");
 }
 
 #[test]
 fn answers_are_matched_loosely_but_validated_strictly() {
-    insta::assert_snapshot!(check(&["protected-admin=Y"]), @r"
+    insta::assert_snapshot!(check(&["protected-admin=Y"]), @"
     path: protected-admin=yes
-    cause: protected-admin-account [] fixes(all): by-design-change-in-cloud
+    cause: protected-admin-account 100% [] fixes(all): by-design-change-in-cloud
+    try: by-design-change-in-cloud (5.0 min)
     ");
     insta::assert_snapshot!(check(&["protected-admin=maybe"]), @"error: `maybe` is not an answer to `protected-admin`; its answers are: yes, no, unknown");
     insta::assert_snapshot!(check(&["is-it-plugged-in=yes"]), @"error: `is-it-plugged-in` is not a question of sspr-0029; its questions are: protected-admin, event-6329-access-denied, restrict-remote-sam-present, keep-sam-policy, connect-on-dc-permissions-blocked");
 }
 
 #[test]
-fn contradictory_facts_are_reported() {
-    insta::assert_snapshot!(check(&["protected-admin=yes", "event-6329-access-denied=yes"]), @r"
+fn a_fact_only_another_branch_asks_is_unused_not_a_contradiction() {
+    insta::assert_snapshot!(check(&["protected-admin=yes", "event-6329-access-denied=yes"]), @"
     path: protected-admin=yes
-    cause: protected-admin-account [] fixes(all): by-design-change-in-cloud
+    cause: protected-admin-account 100% [] fixes(all): by-design-change-in-cloud
+    try: by-design-change-in-cloud (5.0 min)
     unused: event-6329-access-denied
     ");
     insta::assert_snapshot!(check(&["protected-admin=yes", "protected-admin=no"]), @"error: `protected-admin` was answered both `yes` and `no`");
@@ -214,19 +234,21 @@ fn each_cause_is_reached_with_the_fewest_questions_the_graph_allows() {
     ");
 }
 
-/// Every answer of every question, followed from the start: the endpoints reached.
+/// Every answer of every open question, taken in walking order until none is open: the
+/// causes and fixes left at each end.
 fn enumerate(article: &Article) -> (BTreeSet<String>, usize) {
     let graph = DecisionGraph::build(article);
+    let network = Network::new(article, &graph);
     let mut reached = BTreeSet::new();
     let mut stack = vec![Facts::new()];
     let mut runs = 0;
     while let Some(facts) = stack.pop() {
         runs += 1;
         assert!(runs < 100_000, "{}: too many fact sets", article.id);
-        let resolution = solve(article, &graph, &facts).unwrap();
-        match &resolution.next {
-            Some(next) => {
-                let question = article.question(&next.question).unwrap();
+        let resolution = network.solve(&facts).unwrap();
+        match resolution.open.first() {
+            Some(open) => {
+                let question = article.question(open).unwrap();
                 for answer in &question.answers {
                     let mut more = facts.clone();
                     more.set(question.id.clone(), Given::Answer(answer.value.clone()));
@@ -234,11 +256,15 @@ fn enumerate(article: &Article) -> (BTreeSet<String>, usize) {
                 }
             }
             None => {
-                let cause = resolution
-                    .cause()
-                    .unwrap_or_else(|| panic!("{}: {facts:?} ends without one cause", article.id));
-                reached.insert(cause.cause.to_string());
-                reached.extend(cause.remedies.iter().map(ToString::to_string));
+                assert!(
+                    !resolution.candidates.is_empty(),
+                    "{}: {facts:?} ends with no cause",
+                    article.id
+                );
+                for candidate in &resolution.candidates {
+                    reached.insert(candidate.cause.to_string());
+                    reached.extend(candidate.remedies.iter().map(ToString::to_string));
+                }
             }
         }
     }
@@ -347,11 +373,14 @@ fn session_goes_back_without_wiping_later_answers() {
 }
 
 #[test]
-fn questions_that_cannot_tell_the_remaining_causes_apart_are_not_asked() {
-    // Both fix-choosing questions stay open, but neither separates the two causes left.
-    insta::assert_snapshot!(check(&["protected-admin=no", "event-6329-access-denied=unknown", "restrict-remote-sam-present=yes"]), @r"
+fn a_fix_choosing_question_is_asked_before_the_cause_is_certain_when_it_is_cheaper() {
+    // RestrictRemoteSam present makes cause 3 likely (75%); choosing its fix first is cheaper
+    // than trying the other cause's fixes.
+    insta::assert_snapshot!(check(&["protected-admin=no", "event-6329-access-denied=unknown", "restrict-remote-sam-present=yes"]), @"
     path: protected-admin=no event-6329-access-denied=? restrict-remote-sam-present=yes
-    cause: connector-permissions [event-6329-access-denied=no] fixes(all): resolve-ad-permissions, preferred-domain-controllers
-    cause: remote-sam-restricted [event-6329-access-denied=yes] fixes(all): allow-connector-account, remove-sam-policy
+    cause: remote-sam-restricted 75% [event-6329-access-denied=yes] fixes(all): allow-connector-account, remove-sam-policy
+    cause: connector-permissions 25% [event-6329-access-denied=no] fixes(all): resolve-ad-permissions, preferred-domain-controllers
+    next: connect-on-dc-permissions-blocked (chooses fix) yes→connector-permissions+remote-sam-restricted no→connector-permissions+remote-sam-restricted
+    ask (26.9 min)
     ");
 }

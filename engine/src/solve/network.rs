@@ -1,0 +1,558 @@
+//! The probabilistic reading of an article's decision graph: which causes the facts allow,
+//! and how likely each is.
+//!
+//! Every walk from the entry to a cause is one *signature* of that cause: the answers it
+//! needs. A fact on a signature's question must agree with it; a question the signature
+//! does not ask is answered at its base rate. Summed over a cause's signatures (weighted by
+//! their own base rates), that gives the likelihood of the facts under the cause; times the
+//! cause's prior it gives the posterior. One forward pass over the questions in topological
+//! order computes it for every cause at once: an answered question lets only its answer
+//! through, an unanswered one splits by base rate, and the base rates of the facts
+//! themselves are common to all causes and cancel.
+//!
+//! Fixes are the second layer: a cause's correct fix is one of its fixes, chosen by its
+//! `then` question (or by an answer that leads straight to a fix), mixed with a little of
+//! the uniform choice because an answer can be wrong. A fix that did not work lowers its
+//! cause by the share that fix had, and rules the cause out only when it was its last fix.
+
+use std::collections::HashMap;
+
+use crate::graph::DecisionGraph;
+use crate::model::{Article, NodeId, NodeKind};
+
+/// How much of a cause's fix choice stays uniform whatever the answers say.
+const FIX_DOUBT: f64 = 0.1;
+
+/// Below this a probability is zero: the cause is excluded.
+pub(super) const EPSILON: f64 = 1e-12;
+
+/// Where an answer (or the entry) leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Target {
+    Question(usize),
+    Cause(usize),
+    Remedy(usize),
+    Nothing,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct QuestionNode {
+    pub(super) rates: Vec<f64>,
+    pub(super) targets: Vec<Target>,
+    pub(super) cost: f64,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct CauseNode {
+    pub(super) prior: f64,
+    /// Solutions then workarounds, as remedy indices.
+    pub(super) remedies: Vec<usize>,
+    pub(super) then: Option<usize>,
+    /// The likelihood mass of the cause with no facts (the sum over its signatures).
+    pub(super) base_mass: f64,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct RemedyNode {
+    pub(super) owners: Vec<usize>,
+    pub(super) cost: f64,
+}
+
+/// An article compiled for inference: indices instead of ids, rates and costs resolved.
+#[derive(Debug, Clone)]
+pub struct Network<'a> {
+    pub(super) article: &'a Article,
+    pub(super) questions: Vec<QuestionNode>,
+    pub(super) causes: Vec<CauseNode>,
+    pub(super) remedies: Vec<RemedyNode>,
+    /// Remedy ids in article order (solutions, then workarounds).
+    pub(super) remedy_ids: Vec<&'a NodeId>,
+    pub(super) question_index: HashMap<&'a NodeId, usize>,
+    pub(super) remedy_index: HashMap<&'a NodeId, usize>,
+    pub(super) entry: Target,
+    /// Questions in an order where every answer leads forward.
+    pub(super) order: Vec<usize>,
+    /// Each question's position in `order`.
+    pub(super) rank: Vec<usize>,
+    /// Questions that decide between causes (reached from the entry through answers).
+    pub(super) deciding: Vec<bool>,
+    /// The answer edges (question, answer) into each question.
+    into_question: Vec<Vec<(usize, usize)>>,
+    /// The answer edges into each cause, straight or through one of its fixes.
+    into_cause: Vec<Vec<(usize, usize)>>,
+    /// The answer edges into each remedy.
+    into_remedy: Vec<Vec<(usize, usize)>>,
+}
+
+/// What is known, by index: each question's answer (`Some(None)` for "don't know") and the
+/// fixes that did not work.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Known {
+    pub(super) answers: Vec<Option<Option<usize>>>,
+    pub(super) failed: Vec<bool>,
+}
+
+impl Known {
+    pub(super) fn answer(&self, question: usize) -> Option<usize> {
+        self.answers[question].flatten()
+    }
+
+    pub(super) fn with(&self, question: usize, answer: usize) -> Known {
+        let mut known = self.clone();
+        known.answers[question] = Some(Some(answer));
+        known
+    }
+}
+
+/// The posterior over causes and, for each cause, over its fixes.
+#[derive(Debug, Clone)]
+pub(super) struct Posterior {
+    /// Unnormalised weight per cause.
+    pub(super) weight: Vec<f64>,
+    /// Probability per cause (zero for excluded ones); all zero when nothing fits.
+    pub(super) probability: Vec<f64>,
+    /// Per cause: the chance each of its remedies (by position in `CauseNode::remedies`) is
+    /// the one that fixes it, after the fixes that failed.
+    pub(super) fix_share: Vec<Vec<f64>>,
+    /// Per cause: remedies the answers leave (before doubt), by position.
+    pub(super) narrowed: Vec<Vec<bool>>,
+    /// Mass arriving at each question with the facts (forward pass).
+    pub(super) reach: Vec<f64>,
+}
+
+impl Posterior {
+    pub(super) fn total(&self) -> f64 {
+        self.weight.iter().sum()
+    }
+
+    pub(super) fn is_candidate(&self, cause: usize) -> bool {
+        self.probability[cause] > EPSILON
+    }
+}
+
+impl<'a> Network<'a> {
+    /// Compiles an article (its graph gives the topological order).
+    pub fn new(article: &'a Article, graph: &DecisionGraph) -> Self {
+        // The first of duplicate ids wins, as in the graph (`load` reports duplicates).
+        let mut question_index: HashMap<&NodeId, usize> = HashMap::new();
+        for (i, q) in article.questions.iter().enumerate() {
+            question_index.entry(&q.id).or_insert(i);
+        }
+        let mut cause_index: HashMap<&NodeId, usize> = HashMap::new();
+        for (i, c) in article.causes.iter().enumerate() {
+            cause_index.entry(&c.id).or_insert(i);
+        }
+        let remedy_ids: Vec<&NodeId> = article
+            .solutions
+            .iter()
+            .chain(&article.workarounds)
+            .map(|r| &r.id)
+            .collect();
+        let mut remedy_index: HashMap<&NodeId, usize> = HashMap::new();
+        for (i, id) in remedy_ids.iter().enumerate() {
+            remedy_index.entry(*id).or_insert(i);
+        }
+        let target = |id: Option<&NodeId>| -> Target {
+            let Some(id) = id else {
+                return Target::Nothing;
+            };
+            if let Some(&q) = question_index.get(id) {
+                Target::Question(q)
+            } else if let Some(&c) = cause_index.get(id) {
+                Target::Cause(c)
+            } else if let Some(&r) = remedy_index.get(id) {
+                Target::Remedy(r)
+            } else {
+                Target::Nothing
+            }
+        };
+        let questions: Vec<QuestionNode> = article
+            .questions
+            .iter()
+            .map(|q| QuestionNode {
+                rates: q.base_rates(),
+                targets: q.answers.iter().map(|a| target(a.goto.as_ref())).collect(),
+                cost: q.cost.filter(|c| c.is_finite() && *c >= 0.0).unwrap_or(1.0),
+            })
+            .collect();
+        let mut remedies: Vec<RemedyNode> = article
+            .solutions
+            .iter()
+            .chain(&article.workarounds)
+            .map(|r| RemedyNode {
+                owners: Vec::new(),
+                cost: r.cost(),
+            })
+            .collect();
+        let causes: Vec<CauseNode> = article
+            .causes
+            .iter()
+            .enumerate()
+            .map(|(index, c)| {
+                let mut list: Vec<usize> = Vec::new();
+                for id in c.solutions.iter().chain(&c.workarounds) {
+                    if let Some(&r) = remedy_index.get(id)
+                        && !list.contains(&r)
+                    {
+                        list.push(r);
+                        remedies[r].owners.push(index);
+                    }
+                }
+                CauseNode {
+                    prior: c.likelihood(),
+                    remedies: list,
+                    then: c.then.as_ref().and_then(|t| question_index.get(t).copied()),
+                    base_mass: 0.0,
+                }
+            })
+            .collect();
+        let order: Vec<usize> = match graph.topological_order() {
+            Some(nodes) => nodes
+                .iter()
+                .filter(|n| n.kind == NodeKind::Question)
+                .filter_map(|n| question_index.get(&n.id).copied())
+                .collect(),
+            // A cycle: `check` reports it; walk in document order and let back edges drop.
+            None => (0..article.questions.len()).collect(),
+        };
+        let entry = target(article.entry.as_ref());
+        let mut rank = vec![usize::MAX; article.questions.len()];
+        for (position, &q) in order.iter().enumerate() {
+            rank[q] = position;
+        }
+        let mut into_question = vec![Vec::new(); questions.len()];
+        let mut into_cause = vec![Vec::new(); causes.len()];
+        let mut into_remedy = vec![Vec::new(); remedies.len()];
+        for (question, node) in questions.iter().enumerate() {
+            for (answer, target) in node.targets.iter().enumerate() {
+                match *target {
+                    Target::Question(q) => into_question[q].push((question, answer)),
+                    Target::Cause(c) => into_cause[c].push((question, answer)),
+                    Target::Remedy(r) => {
+                        into_remedy[r].push((question, answer));
+                        for &owner in &remedies[r].owners {
+                            into_cause[owner].push((question, answer));
+                        }
+                    }
+                    Target::Nothing => {}
+                }
+            }
+        }
+        let mut network = Network {
+            article,
+            questions,
+            causes,
+            remedies,
+            remedy_ids,
+            question_index,
+            remedy_index,
+            entry,
+            order,
+            rank,
+            deciding: Vec::new(),
+            into_question,
+            into_cause,
+            into_remedy,
+        };
+        let nothing = network.nothing_known();
+        let (reach, arrivals) = network.forward(&nothing);
+        network.deciding = reach.iter().map(|m| *m > 0.0).collect();
+        for (cause, mass) in arrivals.iter().enumerate() {
+            network.causes[cause].base_mass = *mass;
+        }
+        network
+    }
+
+    /// The article.
+    pub fn article(&self) -> &'a Article {
+        self.article
+    }
+
+    pub(super) fn nothing_known(&self) -> Known {
+        Known {
+            answers: vec![None; self.questions.len()],
+            failed: vec![false; self.remedies.len()],
+        }
+    }
+
+    /// The factor an answer edge carries: the fact's verdict, or the base rate.
+    fn factor(&self, known: &Known, question: usize, answer: usize) -> f64 {
+        match known.answer(question) {
+            Some(given) => f64::from(u8::from(given == answer)),
+            None => self.questions[question].rates[answer],
+        }
+    }
+
+    /// The forward pass: mass reaching each question, and each cause's likelihood mass
+    /// (through the cause itself or through an answer that leads straight to its fix).
+    pub(super) fn forward(&self, known: &Known) -> (Vec<f64>, Vec<f64>) {
+        let mut reach = vec![0.0; self.questions.len()];
+        let mut arrivals = vec![0.0; self.causes.len()];
+        let position = &self.rank;
+        match self.entry {
+            Target::Question(q) => reach[q] = 1.0,
+            other => self.arrive(other, 1.0, &mut arrivals),
+        }
+        for (rank, &question) in self.order.iter().enumerate() {
+            let mass = reach[question];
+            if mass == 0.0 {
+                continue;
+            }
+            for (answer, target) in self.questions[question].targets.iter().enumerate() {
+                let flow = mass * self.factor(known, question, answer);
+                if flow == 0.0 {
+                    continue;
+                }
+                match *target {
+                    // Only forward edges: a back edge (a cycle) is dropped.
+                    Target::Question(next) if position[next] > rank => reach[next] += flow,
+                    Target::Question(_) => {}
+                    other => self.arrive(other, flow, &mut arrivals),
+                }
+            }
+        }
+        (reach, arrivals)
+    }
+
+    fn arrive(&self, target: Target, mass: f64, arrivals: &mut [f64]) {
+        match target {
+            Target::Cause(c) => arrivals[c] += mass,
+            Target::Remedy(r) => {
+                for &owner in &self.remedies[r].owners {
+                    arrivals[owner] += mass;
+                }
+            }
+            Target::Question(_) | Target::Nothing => {}
+        }
+    }
+
+    /// The backward pass: for each question, whether some walk from it that agrees with the
+    /// facts reaches a cause that is still a candidate.
+    pub(super) fn leads_to_candidate(&self, known: &Known, posterior: &Posterior) -> Vec<bool> {
+        let mut good = vec![false; self.questions.len()];
+        let target_good = |target: Target, good: &[bool]| match target {
+            Target::Question(q) => good[q],
+            Target::Cause(c) => posterior.is_candidate(c),
+            Target::Remedy(r) => self.remedies[r]
+                .owners
+                .iter()
+                .any(|&c| posterior.is_candidate(c)),
+            Target::Nothing => false,
+        };
+        for &question in self.order.iter().rev() {
+            good[question] =
+                self.questions[question]
+                    .targets
+                    .iter()
+                    .enumerate()
+                    .any(|(answer, target)| {
+                        self.factor(known, question, answer) > 0.0 && target_good(*target, &good)
+                    });
+        }
+        good
+    }
+
+    /// The posterior given what is known.
+    pub(super) fn posterior(&self, known: &Known) -> Posterior {
+        let (reach, arrivals) = self.forward(known);
+        let mut weight = vec![0.0; self.causes.len()];
+        let mut fix_share = Vec::with_capacity(self.causes.len());
+        let mut narrowed = Vec::with_capacity(self.causes.len());
+        for (index, cause) in self.causes.iter().enumerate() {
+            let (shares, kept) = self.fix_choice(index, known, &reach, &arrivals);
+            // The fixes that did not work take their share with them.
+            let failed: f64 = cause
+                .remedies
+                .iter()
+                .zip(&shares)
+                .filter(|(r, _)| known.failed[**r])
+                .map(|(_, share)| share)
+                .sum();
+            let all_failed =
+                !cause.remedies.is_empty() && cause.remedies.iter().all(|r| known.failed[*r]);
+            let left = if all_failed {
+                0.0
+            } else {
+                (1.0 - failed).max(0.0)
+            };
+            let shares: Vec<f64> = cause
+                .remedies
+                .iter()
+                .zip(&shares)
+                .map(|(r, share)| {
+                    if known.failed[*r] || left <= EPSILON {
+                        0.0
+                    } else {
+                        share / left
+                    }
+                })
+                .collect();
+            if cause.base_mass > 0.0 {
+                weight[index] = cause.prior * arrivals[index] / cause.base_mass * left;
+            }
+            fix_share.push(shares);
+            narrowed.push(kept);
+        }
+        let total: f64 = weight.iter().sum();
+        let probability = weight
+            .iter()
+            .map(|w| if total > 0.0 { w / total } else { 0.0 })
+            .collect();
+        Posterior {
+            weight,
+            probability,
+            fix_share,
+            narrowed,
+            reach,
+        }
+    }
+
+    /// A cause's fix choice before failures: each remedy's share, and which ones the answers
+    /// leave.
+    fn fix_choice(
+        &self,
+        cause: usize,
+        known: &Known,
+        reach: &[f64],
+        arrivals: &[f64],
+    ) -> (Vec<f64>, Vec<bool>) {
+        let remedies = &self.causes[cause].remedies;
+        let count = remedies.len();
+        if count == 0 {
+            return (Vec::new(), Vec::new());
+        }
+        let mut chosen = vec![0.0; count];
+        let total = arrivals[cause];
+        // Mass that arrived straight at one of the cause's fixes picks that fix.
+        let mut direct = 0.0;
+        for (position, &remedy) in remedies.iter().enumerate() {
+            for &(question, answer) in &self.into_remedy[remedy] {
+                if self.deciding[question] {
+                    let flow = reach[question] * self.factor(known, question, answer);
+                    chosen[position] += flow;
+                    direct += flow;
+                }
+            }
+        }
+        if let Target::Remedy(r) = self.entry
+            && let Some(position) = remedies.iter().position(|x| *x == r)
+        {
+            chosen[position] += 1.0;
+            direct += 1.0;
+        }
+        let through_cause = (total - direct).max(0.0);
+        if through_cause > 0.0 {
+            let then = match self.causes[cause].then {
+                Some(question) => self.then_walk(question, known),
+                None => vec![1.0 / count as f64; self.remedies.len()],
+            };
+            let mut walked: Vec<f64> = remedies.iter().map(|r| then[*r]).collect();
+            let sum: f64 = walked.iter().sum();
+            if sum <= 0.0 {
+                walked = vec![1.0 / count as f64; count];
+            } else {
+                walked.iter_mut().for_each(|w| *w /= sum);
+            }
+            for (slot, share) in chosen.iter_mut().zip(walked) {
+                *slot += through_cause * share;
+            }
+        }
+        let sum: f64 = chosen.iter().sum();
+        if sum <= 0.0 {
+            chosen = vec![1.0 / count as f64; count];
+        } else {
+            chosen.iter_mut().for_each(|w| *w /= sum);
+        }
+        let kept: Vec<bool> = chosen.iter().map(|w| *w > EPSILON).collect();
+        let shares = chosen
+            .iter()
+            .map(|w| (1.0 - FIX_DOUBT) * w + FIX_DOUBT / count as f64)
+            .collect();
+        (shares, kept)
+    }
+
+    /// Walks a fix-choosing question and those after it: the share of each remedy (by
+    /// remedy index) given the facts.
+    fn then_walk(&self, start: usize, known: &Known) -> Vec<f64> {
+        let mut out = vec![0.0; self.remedies.len()];
+        let mut stack = vec![(start, 1.0, 0usize)];
+        while let Some((question, mass, depth)) = stack.pop() {
+            if depth > self.questions.len() {
+                continue;
+            }
+            for (answer, target) in self.questions[question].targets.iter().enumerate() {
+                let flow = mass * self.factor(known, question, answer);
+                if flow == 0.0 {
+                    continue;
+                }
+                match *target {
+                    Target::Remedy(r) => out[r] += flow,
+                    Target::Question(next) => stack.push((next, flow, depth + 1)),
+                    Target::Cause(_) | Target::Nothing => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// Questions after a cause's `then` that the facts still leave open to ask, in order
+    /// reached.
+    pub(super) fn then_questions(&self, cause: usize, known: &Known) -> Vec<usize> {
+        let mut out = Vec::new();
+        let Some(start) = self.causes[cause].then else {
+            return out;
+        };
+        let mut stack = vec![start];
+        while let Some(question) = stack.pop() {
+            if out.contains(&question) || out.len() > self.questions.len() {
+                continue;
+            }
+            out.push(question);
+            for (answer, target) in self.questions[question].targets.iter().enumerate() {
+                if let Target::Question(next) = *target
+                    && self.factor(known, question, answer) > 0.0
+                {
+                    stack.push(next);
+                }
+            }
+        }
+        out
+    }
+
+    /// The answers on the likeliest walk from the entry to a cause that agrees with the
+    /// facts, as (question, answer) pairs in walking order.
+    pub(super) fn likeliest_signature(
+        &self,
+        cause: usize,
+        known: &Known,
+        reach: &[f64],
+    ) -> Vec<(usize, usize)> {
+        // The incoming edge with the most mass, followed back to the entry.
+        let heaviest = |edges: &[(usize, usize)]| -> Option<(usize, usize)> {
+            let mut best: Option<(f64, usize, usize)> = None;
+            for &(question, answer) in edges {
+                let flow = reach[question] * self.factor(known, question, answer);
+                if flow > 0.0 && best.is_none_or(|(b, ..)| flow > b) {
+                    best = Some((flow, question, answer));
+                }
+            }
+            best.map(|(_, q, a)| (q, a))
+        };
+        let mut path = Vec::new();
+        let mut seen = vec![false; self.questions.len()];
+        let mut current = heaviest(&self.into_cause[cause]);
+        while let Some((question, answer)) = current {
+            if seen[question] {
+                break;
+            }
+            seen[question] = true;
+            path.push((question, answer));
+            if self.entry == Target::Question(question) {
+                break;
+            }
+            current = heaviest(&self.into_question[question]);
+        }
+        path.reverse();
+        path
+    }
+}
