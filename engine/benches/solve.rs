@@ -25,6 +25,20 @@ fn benches(c: &mut Criterion) {
     .unwrap();
     let unknown = Facts::parse(["protected-admin=no", "event-6329-access-denied=unknown"]).unwrap();
 
+    let nothing = Facts::new();
+    let partial = Facts::parse(["event-6329-access-denied=yes"]).unwrap();
+    c.bench_function(
+        "solve sspr-0029 no facts (planner weighs every question)",
+        |b| b.iter(|| solve(black_box(article), black_box(&graph), black_box(&nothing)).unwrap()),
+    );
+    c.bench_function("solve sspr-0029 one fact from the middle", |b| {
+        b.iter(|| solve(black_box(article), black_box(&graph), black_box(&partial)).unwrap())
+    });
+    let network = fixpath::solve::Network::new(article, &graph);
+    c.bench_function(
+        "solve sspr-0029 no facts, network kept (a session step)",
+        |b| b.iter(|| network.solve(black_box(&nothing)).unwrap()),
+    );
     c.bench_function("solve sspr-0029 deepest path", |b| {
         b.iter(|| solve(black_box(article), black_box(&graph), black_box(&deepest)).unwrap())
     });

@@ -615,7 +615,7 @@ impl Network<'_> {
                 }
             })
             .collect();
-        let narrowed = &posterior.narrowed[cause];
+        let narrowed = posterior.narrowed(cause);
         let kept: Vec<usize> = node
             .remedies
             .iter()

@@ -74,6 +74,9 @@ pub struct Network<'a> {
     pub(super) order: Vec<usize>,
     /// Each question's position in `order`.
     pub(super) rank: Vec<usize>,
+    /// Where each cause's remedies start in a posterior's flat per-remedy tables (one more
+    /// entry than causes: the end).
+    slot: std::sync::Arc<[usize]>,
     /// Questions that decide between causes (reached from the entry through answers).
     pub(super) deciding: Vec<bool>,
     /// The answer edges (question, answer) into each question.
@@ -111,11 +114,12 @@ pub(super) struct Posterior {
     pub(super) weight: Vec<f64>,
     /// Probability per cause (zero for excluded ones); all zero when nothing fits.
     pub(super) probability: Vec<f64>,
-    /// Per cause: the chance each of its remedies (by position in `CauseNode::remedies`) is
-    /// the one that fixes it, after the fixes that failed.
-    pub(super) fix_share: Vec<Vec<f64>>,
-    /// Per cause: remedies the answers leave (before doubt), by position.
-    pub(super) narrowed: Vec<Vec<bool>>,
+    /// Per cause (from `slot[cause]`): the chance each of its remedies (by position in
+    /// `CauseNode::remedies`) is the one that fixes it, after the fixes that failed.
+    fix_share: Vec<f64>,
+    /// Per cause (from `slot[cause]`): remedies the answers leave (before doubt).
+    narrowed: Vec<bool>,
+    slot: std::sync::Arc<[usize]>,
     /// Mass arriving at each question with the facts (forward pass).
     pub(super) reach: Vec<f64>,
 }
@@ -127,6 +131,16 @@ impl Posterior {
 
     pub(super) fn is_candidate(&self, cause: usize) -> bool {
         self.probability[cause] > EPSILON
+    }
+
+    /// The share of a cause's remedy (by position among its remedies).
+    pub(super) fn share(&self, cause: usize, position: usize) -> f64 {
+        self.fix_share[self.slot[cause] + position]
+    }
+
+    /// Which of a cause's remedies the answers leave, by position.
+    pub(super) fn narrowed(&self, cause: usize) -> &[bool] {
+        &self.narrowed[self.slot[cause]..self.slot[cause + 1]]
     }
 }
 
@@ -238,6 +252,10 @@ impl<'a> Network<'a> {
                 }
             }
         }
+        let mut slot = vec![0];
+        for cause in &causes {
+            slot.push(slot[slot.len() - 1] + cause.remedies.len());
+        }
         let mut network = Network {
             article,
             questions,
@@ -249,6 +267,7 @@ impl<'a> Network<'a> {
             entry,
             order,
             rank,
+            slot: slot.into(),
             deciding: Vec::new(),
             into_question,
             into_cause,
@@ -356,42 +375,49 @@ impl<'a> Network<'a> {
     pub(super) fn posterior(&self, known: &Known) -> Posterior {
         let (reach, arrivals) = self.forward(known);
         let mut weight = vec![0.0; self.causes.len()];
-        let mut fix_share = Vec::with_capacity(self.causes.len());
-        let mut narrowed = Vec::with_capacity(self.causes.len());
+        let slots = self.slot[self.causes.len()];
+        let mut fix_share = vec![0.0; slots];
+        let mut narrowed = vec![false; slots];
+        let mut scratch = Vec::new();
         for (index, cause) in self.causes.iter().enumerate() {
-            let (shares, kept) = self.fix_choice(index, known, &reach, &arrivals);
+            if arrivals[index] <= 0.0 || cause.base_mass <= 0.0 {
+                // Excluded by the answers: no fix choice to make.
+                continue;
+            }
+            let range = self.slot[index]..self.slot[index + 1];
+            let shares = &mut fix_share[range.clone()];
+            self.fix_choice(index, known, &reach, &arrivals, shares, &mut scratch);
+            for (kept, share) in narrowed[range].iter_mut().zip(shares.iter()) {
+                *kept = *share > EPSILON;
+            }
+            // A little doubt: an answer may be wrong, so every fix keeps a share.
+            let count = cause.remedies.len() as f64;
+            for share in shares.iter_mut() {
+                *share = (1.0 - FIX_DOUBT) * *share + FIX_DOUBT / count;
+            }
             // The fixes that did not work take their share with them.
-            let failed: f64 = cause
-                .remedies
-                .iter()
-                .zip(&shares)
-                .filter(|(r, _)| known.failed[**r])
-                .map(|(_, share)| share)
-                .sum();
-            let all_failed =
-                !cause.remedies.is_empty() && cause.remedies.iter().all(|r| known.failed[*r]);
+            let mut failed = 0.0;
+            let mut all_failed = !cause.remedies.is_empty();
+            for (remedy, share) in cause.remedies.iter().zip(shares.iter()) {
+                if known.failed[*remedy] {
+                    failed += share;
+                } else {
+                    all_failed = false;
+                }
+            }
             let left = if all_failed {
                 0.0
             } else {
                 (1.0 - failed).max(0.0)
             };
-            let shares: Vec<f64> = cause
-                .remedies
-                .iter()
-                .zip(&shares)
-                .map(|(r, share)| {
-                    if known.failed[*r] || left <= EPSILON {
-                        0.0
-                    } else {
-                        share / left
-                    }
-                })
-                .collect();
-            if cause.base_mass > 0.0 {
-                weight[index] = cause.prior * arrivals[index] / cause.base_mass * left;
+            for (remedy, share) in cause.remedies.iter().zip(shares.iter_mut()) {
+                *share = if known.failed[*remedy] || left <= EPSILON {
+                    0.0
+                } else {
+                    *share / left
+                };
             }
-            fix_share.push(shares);
-            narrowed.push(kept);
+            weight[index] = cause.prior * arrivals[index] / cause.base_mass * left;
         }
         let total: f64 = weight.iter().sum();
         let probability = weight
@@ -403,25 +429,27 @@ impl<'a> Network<'a> {
             probability,
             fix_share,
             narrowed,
+            slot: std::sync::Arc::clone(&self.slot),
             reach,
         }
     }
 
-    /// A cause's fix choice before failures: each remedy's share, and which ones the answers
-    /// leave.
+    /// A cause's fix choice before doubt and failures: each remedy's share (by position
+    /// among the cause's remedies), written into `chosen`.
     fn fix_choice(
         &self,
         cause: usize,
         known: &Known,
         reach: &[f64],
         arrivals: &[f64],
-    ) -> (Vec<f64>, Vec<bool>) {
+        chosen: &mut [f64],
+        scratch: &mut Vec<f64>,
+    ) {
         let remedies = &self.causes[cause].remedies;
         let count = remedies.len();
         if count == 0 {
-            return (Vec::new(), Vec::new());
+            return;
         }
-        let mut chosen = vec![0.0; count];
         let total = arrivals[cause];
         // Mass that arrived straight at one of the cause's fixes picks that fix.
         let mut direct = 0.0;
@@ -433,48 +461,42 @@ impl<'a> Network<'a> {
                     direct += flow;
                 }
             }
-        }
-        if let Target::Remedy(r) = self.entry
-            && let Some(position) = remedies.iter().position(|x| *x == r)
-        {
-            chosen[position] += 1.0;
-            direct += 1.0;
+            if self.entry == Target::Remedy(remedy) {
+                chosen[position] += 1.0;
+                direct += 1.0;
+            }
         }
         let through_cause = (total - direct).max(0.0);
         if through_cause > 0.0 {
-            let then = match self.causes[cause].then {
-                Some(question) => self.then_walk(question, known),
-                None => vec![1.0 / count as f64; self.remedies.len()],
-            };
-            let mut walked: Vec<f64> = remedies.iter().map(|r| then[*r]).collect();
-            let sum: f64 = walked.iter().sum();
-            if sum <= 0.0 {
-                walked = vec![1.0 / count as f64; count];
-            } else {
-                walked.iter_mut().for_each(|w| *w /= sum);
+            let mut sum = 0.0;
+            if let Some(question) = self.causes[cause].then {
+                self.then_walk(question, known, scratch);
+                sum = remedies.iter().map(|r| scratch[*r]).sum();
             }
-            for (slot, share) in chosen.iter_mut().zip(walked) {
-                *slot += through_cause * share;
+            for (position, remedy) in remedies.iter().enumerate() {
+                let share = if sum > 0.0 {
+                    scratch[*remedy] / sum
+                } else {
+                    1.0 / count as f64
+                };
+                chosen[position] += through_cause * share;
             }
         }
         let sum: f64 = chosen.iter().sum();
-        if sum <= 0.0 {
-            chosen = vec![1.0 / count as f64; count];
-        } else {
-            chosen.iter_mut().for_each(|w| *w /= sum);
+        for share in chosen.iter_mut() {
+            *share = if sum > 0.0 {
+                *share / sum
+            } else {
+                1.0 / count as f64
+            };
         }
-        let kept: Vec<bool> = chosen.iter().map(|w| *w > EPSILON).collect();
-        let shares = chosen
-            .iter()
-            .map(|w| (1.0 - FIX_DOUBT) * w + FIX_DOUBT / count as f64)
-            .collect();
-        (shares, kept)
     }
 
     /// Walks a fix-choosing question and those after it: the share of each remedy (by
-    /// remedy index) given the facts.
-    fn then_walk(&self, start: usize, known: &Known) -> Vec<f64> {
-        let mut out = vec![0.0; self.remedies.len()];
+    /// remedy index) given the facts, written into `out`.
+    fn then_walk(&self, start: usize, known: &Known, out: &mut Vec<f64>) {
+        out.clear();
+        out.resize(self.remedies.len(), 0.0);
         let mut stack = vec![(start, 1.0, 0usize)];
         while let Some((question, mass, depth)) = stack.pop() {
             if depth > self.questions.len() {
@@ -492,7 +514,6 @@ impl<'a> Network<'a> {
                 }
             }
         }
-        out
     }
 
     /// Questions after a cause's `then` that the facts still leave open to ask, in order

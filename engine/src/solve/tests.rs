@@ -384,3 +384,299 @@ fn a_fix_choosing_question_is_asked_before_the_cause_is_certain_when_it_is_cheap
     ask (26.9 min)
     ");
 }
+
+#[test]
+fn facts_the_old_walk_refused_are_evidence() {
+    // Asked only on the way to causes 2 and 3: cause 3 ranks above the protected admin.
+    insta::assert_snapshot!(check(&["event-6329-access-denied=yes"]), @"
+    path: event-6329-access-denied=yes
+    cause: remote-sam-restricted 55% [protected-admin=no restrict-remote-sam-present=yes] fixes(all): allow-connector-account, remove-sam-policy
+    cause: protected-admin-account 27% [protected-admin=yes] fixes(all): by-design-change-in-cloud
+    cause: connector-permissions 18% [protected-admin=no restrict-remote-sam-present=no] fixes(all): resolve-ad-permissions, preferred-domain-controllers
+    next: restrict-remote-sam-present yes→protected-admin-account+remote-sam-restricted no→protected-admin-account+connector-permissions
+    ask (20.8 min)
+    ");
+    // A fact the other branch asks is unused, not a contradiction.
+    insta::assert_snapshot!(check(&["protected-admin=yes", "event-6329-access-denied=no"]), @"
+    path: protected-admin=yes
+    cause: protected-admin-account 100% [] fixes(all): by-design-change-in-cloud
+    try: by-design-change-in-cloud (5.0 min)
+    unused: event-6329-access-denied
+    ");
+    // In reverse order, with a fact the chosen branch never reaches.
+    insta::assert_snapshot!(check(&["restrict-remote-sam-present=no", "event-6329-access-denied=no", "protected-admin=no"]), @"
+    path: protected-admin=no event-6329-access-denied=no
+    cause: connector-permissions 100% [] fixes(all): resolve-ad-permissions, preferred-domain-controllers
+    next: connect-on-dc-permissions-blocked (chooses fix) yes→connector-permissions no→connector-permissions
+    ask (13.6 min)
+    unused: restrict-remote-sam-present
+    ");
+}
+
+#[test]
+fn each_candidate_says_which_facts_moved_it_and_by_how_much() {
+    let article = sspr();
+    let graph = DecisionGraph::build(&article);
+    let facts = Facts::parse(["event-6329-access-denied=yes"]).unwrap();
+    let resolution = solve(&article, &graph, &facts).unwrap();
+    let evidence: Vec<String> = resolution
+        .candidates
+        .iter()
+        .map(|c| {
+            let moved: Vec<String> = c
+                .evidence
+                .iter()
+                .map(|e| format!("{:?} ×{}", e.effect, e.factor))
+                .collect();
+            format!("{} {:.3}: {}", c.cause, c.probability, moved.join(", "))
+        })
+        .collect();
+    insta::assert_snapshot!(evidence.join("\n"), @"
+    remote-sam-restricted 0.545: For ×2
+    protected-admin-account 0.273: 
+    connector-permissions 0.182: Against ×0.6667
+    ");
+}
+
+#[test]
+fn a_fix_that_did_not_work_lowers_its_cause_and_its_last_fix_rules_it_out() {
+    let article = sspr();
+    let graph = DecisionGraph::build(&article);
+    let mut facts = Facts::parse(["protected-admin=no"]).unwrap();
+    let before = solve(&article, &graph, &facts).unwrap();
+    let share = |r: &Resolution, cause: &str| {
+        r.candidates
+            .iter()
+            .find(|c| c.cause.as_str() == cause)
+            .map_or(0.0, |c| c.probability)
+    };
+    facts.fail(NodeId("resolve-ad-permissions".into()));
+    let after = solve(&article, &graph, &facts).unwrap();
+    assert!(share(&after, "connector-permissions") < share(&before, "connector-permissions"));
+    let permissions = after
+        .candidates
+        .iter()
+        .find(|c| c.cause.as_str() == "connector-permissions")
+        .expect("one fix failed, the workaround is left");
+    assert_eq!(
+        permissions.remedies,
+        [NodeId("preferred-domain-controllers".into())]
+    );
+    assert!(
+        after
+            .plan
+            .iter()
+            .all(|p| p.remedy.as_str() != "resolve-ad-permissions")
+    );
+    facts.fail(NodeId("preferred-domain-controllers".into()));
+    let out = solve(&article, &graph, &facts).unwrap();
+    assert_eq!(out.cause().unwrap().cause.as_str(), "remote-sam-restricted");
+    let excluded: Vec<&str> = out.excluded.iter().map(|e| e.cause.as_str()).collect();
+    assert_eq!(
+        excluded,
+        ["protected-admin-account", "connector-permissions"]
+    );
+}
+
+#[test]
+fn a_question_whose_answers_all_lead_to_the_same_fix_is_never_asked() {
+    // Three causes, one shared solution: which cause it is changes nothing the agent does.
+    let loaded = load_embedded();
+    let article = &loaded
+        .kb
+        .get("boot-error-status-not-found")
+        .unwrap()
+        .article;
+    let graph = DecisionGraph::build(article);
+    let resolution = solve(article, &graph, &Facts::new()).unwrap();
+    assert_eq!(resolution.candidates.len(), 3);
+    assert_eq!(resolution.open, [NodeId("which-cause".into())]);
+    assert!(resolution.next.is_none(), "{:?}", resolution.next);
+    assert!(matches!(resolution.action, Some(Action::Try { .. })));
+}
+
+#[test]
+fn priors_and_costs_from_the_yaml_change_the_ranking_and_the_order() {
+    let mut article = sspr();
+    let graph = DecisionGraph::build(&article);
+    // The protected admin is rare in this organisation.
+    article.causes[0].likelihood = Some(0.1);
+    let resolution = solve(&article, &graph, &Facts::new()).unwrap();
+    assert_eq!(
+        resolution.candidates[2].cause.as_str(),
+        "protected-admin-account"
+    );
+    assert!(resolution.candidates[2].probability < 0.05);
+    // With the event log ten times dearer to read, the planner asks something else first.
+    article.causes[0].likelihood = None;
+    article.questions[1].cost = Some(10.0);
+    let facts = Facts::parse(["protected-admin=no"]).unwrap();
+    let resolution = solve(&article, &graph, &facts).unwrap();
+    assert_eq!(
+        resolution.next.unwrap().question.as_str(),
+        "restrict-remote-sam-present"
+    );
+}
+
+#[test]
+fn a_session_starts_from_known_facts_and_takes_answers_to_any_open_question() {
+    let article = sspr();
+    let facts = Facts::parse(["event-6329-access-denied=yes"]).unwrap();
+    let mut session = Session::with_facts(&article, facts);
+    let open = session.open_questions().unwrap();
+    assert!(open.contains(&NodeId("restrict-remote-sam-present".into())));
+    // The agent knows the registry answer before being asked.
+    session
+        .answer(
+            &NodeId("restrict-remote-sam-present".into()),
+            Given::Answer("yes".into()),
+        )
+        .unwrap();
+    assert_eq!(
+        session.next_step().unwrap(),
+        Some(NextStep::Ask(NodeId("protected-admin".into())))
+    );
+    session
+        .answer(
+            &NodeId("protected-admin".into()),
+            Given::Answer("no".into()),
+        )
+        .unwrap();
+    assert_eq!(
+        session.state().unwrap().cause().unwrap().cause.as_str(),
+        "remote-sam-restricted"
+    );
+    // Back goes over the answers in the order given, the first fact included.
+    assert_eq!(
+        session.back().unwrap(),
+        Some(NodeId("protected-admin".into()))
+    );
+    assert_eq!(
+        session.back().unwrap(),
+        Some(NodeId("restrict-remote-sam-present".into()))
+    );
+    assert_eq!(
+        session.back().unwrap(),
+        Some(NodeId("event-6329-access-denied".into()))
+    );
+    assert_eq!(session.back().unwrap(), None);
+}
+
+mod properties {
+    //! Over every article of the embedded KB: any subset of the answers along any walk, in
+    //! any order, never errors, keeps that walk's cause possible, and ranks it first once
+    //! the walk is complete.
+
+    use std::sync::OnceLock;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::load::Loaded;
+
+    fn kb() -> &'static Loaded {
+        static KB: OnceLock<Loaded> = OnceLock::new();
+        KB.get_or_init(load_embedded)
+    }
+
+    fn walkable() -> Vec<&'static Article> {
+        kb().kb
+            .articles
+            .iter()
+            .map(|e| &e.article)
+            .filter(|a| a.entry.is_some())
+            .collect()
+    }
+
+    /// A walk from the entry chosen by `choices`: its answers (cause-deciding ones, then
+    /// those after the cause) and the causes it ends at.
+    fn walk(article: &Article, choices: &[usize]) -> (Vec<(String, String)>, Vec<NodeId>, usize) {
+        let mut answers = Vec::new();
+        let mut node = article.entry.clone().unwrap();
+        let mut causes = Vec::new();
+        let mut deciding = 0;
+        for step in 0..64 {
+            if let Some(question) = article.question(&node) {
+                let answer =
+                    &question.answers[choices[step % choices.len()] % question.answers.len()];
+                answers.push((question.id.to_string(), answer.value.clone()));
+                match &answer.goto {
+                    Some(next) => node = next.clone(),
+                    None => break,
+                }
+            } else if let Some(cause) = article.cause(&node) {
+                if causes.is_empty() {
+                    causes.push(cause.id.clone());
+                    deciding = answers.len();
+                }
+                match &cause.then {
+                    Some(then) => node = then.clone(),
+                    None => break,
+                }
+            } else {
+                // A fix: reached straight from an answer it implies the causes it fixes.
+                if causes.is_empty() {
+                    causes = article.owners_of(&node).map(|c| c.id.clone()).collect();
+                    deciding = answers.len();
+                }
+                break;
+            }
+        }
+        (answers, causes, deciding)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_subset_of_a_walk_in_any_order_keeps_its_cause(
+            pick in any::<prop::sample::Index>(),
+            choices in prop::collection::vec(0usize..8, 1..16),
+            keep in prop::collection::vec(any::<bool>(), 64),
+            order in any::<u64>(),
+        ) {
+            let articles = walkable();
+            let article = articles[pick.index(articles.len())];
+            let (answers, causes, deciding) = walk(article, &choices);
+            prop_assume!(!causes.is_empty());
+            let mut subset: Vec<(String, String)> = answers
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| keep[*i % keep.len()])
+                .map(|(_, a)| a.clone())
+                .collect();
+            // Any order: a seeded shuffle.
+            let mut state = order | 1;
+            for i in (1..subset.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                subset.swap(i, (state % (i as u64 + 1)) as usize);
+            }
+            let pairs: Vec<String> = subset.iter().map(|(q, a)| format!("{q}={a}")).collect();
+            let graph = DecisionGraph::build(article);
+            let facts = Facts::parse(pairs.iter().map(String::as_str)).unwrap();
+            let resolution = solve(article, &graph, &facts)
+                .unwrap_or_else(|e| panic!("{}: {pairs:?}: {e}", article.id));
+            let ranked: Vec<&NodeId> = resolution.candidates.iter().map(|c| &c.cause).collect();
+            prop_assert!(
+                causes.iter().any(|c| ranked.contains(&c)),
+                "{}: {pairs:?} dropped {causes:?}", article.id
+            );
+            let complete = (0..deciding).all(|i| keep[i % keep.len()]);
+            if complete {
+                let top = resolution.candidates[0].probability;
+                let best = resolution
+                    .candidates
+                    .iter()
+                    .filter(|c| causes.contains(&c.cause))
+                    .map(|c| c.probability)
+                    .fold(0.0, f64::max);
+                prop_assert!(
+                    best >= top - 1e-9,
+                    "{}: {pairs:?}: {causes:?} not first in {ranked:?}", article.id
+                );
+            }
+        }
+    }
+}
