@@ -132,3 +132,66 @@ fn ctrl_c_on_a_terminal_exits_cleanly_with_the_transcript_so_far() {
     session.exp_string("Outcome: **interrupted**").unwrap();
     session.exp_eof().unwrap();
 }
+
+#[test]
+fn known_facts_start_the_session_and_other_answers_can_be_given_at_any_prompt() {
+    // The ticket says Event ID 6329 was logged; the first prompt is then the registry
+    // question. At it, "o" answers another open question instead (protected admin: No),
+    // then RestrictRemoteSam: Yes, keep the policy: Yes, fixed: Yes.
+    let run = fixpath_with_stdin(
+        &["ask", "SSPR_0029", "--fact", "event-6329-access-denied=yes"],
+        "o\n1\n2\n1\n1\n1\n",
+    );
+    assert_eq!(run.code, 0, "{run}");
+    let first_prompt = run
+        .stderr
+        .lines()
+        .find(|l| l.ends_with('?'))
+        .unwrap_or_default();
+    assert!(
+        first_prompt.contains("RestrictRemoteSam"),
+        "the known fact is not asked again: {run}"
+    );
+    assert!(
+        run.stderr.contains("Which do you know the answer to?"),
+        "{run}"
+    );
+    assert!(run.stdout.contains("Outcome: **fixed**"), "{run}");
+    assert!(
+        run.stdout
+            .contains("Add the AD DS Connector account to the list of allowed users"),
+        "{run}"
+    );
+    assert_run_snapshot!("known_facts_and_other_answers", run.to_string());
+}
+
+#[test]
+fn a_fix_that_did_not_work_is_evidence_and_facts_files_start_sessions_too() {
+    let facts = crate::util::fixture("solve/dc-workaround.json");
+    // The file says: not a protected admin, no 6329, Connect on a DC: the workaround comes
+    // first; it does not help (2), so the solution is offered next, and works (1).
+    let run = fixpath_with_stdin(
+        &["ask", "SSPR_0029", "--facts", facts.to_str().unwrap()],
+        "2\n1\n",
+    );
+    assert_eq!(run.code, 0, "{run}");
+    let workaround = run
+        .stderr
+        .find("Target a different Active Directory domain controller");
+    let solution = run
+        .stderr
+        .find("Resolve Active Directory permission issues");
+    assert!(workaround.is_some() && solution.is_some(), "{run}");
+    assert!(workaround < solution, "{run}");
+    assert!(run.stdout.contains("did not fix it"), "{run}");
+}
+
+#[test]
+fn facts_about_unknown_questions_are_refused_before_the_first_prompt() {
+    let run = fixpath_with_stdin(&["ask", "SSPR_0029", "--fact", "plugged-in=yes"], "");
+    assert_eq!(run.code, 2, "{run}");
+    assert!(
+        run.stderr.contains("is not a question of sspr-0029"),
+        "{run}"
+    );
+}

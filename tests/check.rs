@@ -42,6 +42,7 @@ fn broken_fixtures_fail_and_are_never_modified() {
         "unreachable",
         "missing-branch",
         "no-remedy",
+        "bad-numbers",
         "encoding",
         "empty-dir",
     ] {

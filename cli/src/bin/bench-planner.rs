@@ -322,4 +322,50 @@ fn main() {
         totals.3,
         started.elapsed().as_secs_f64()
     );
+    step_times(&loaded);
+}
+
+/// How long one `ask` step takes on the largest article (the one with the most nodes):
+/// the first step, and each step of a walk answering the first answer every time.
+fn step_times(loaded: &fixpath::load::Loaded) {
+    let Some(largest) = loaded
+        .kb
+        .articles
+        .iter()
+        .map(|e| &e.article)
+        .filter(|a| a.entry.is_some())
+        .max_by_key(|a| a.nodes().count())
+    else {
+        return;
+    };
+    let mut session = Session::new(largest);
+    let mut times = Vec::new();
+    for _ in 0..64 {
+        let started = Instant::now();
+        let step = session.next_step().expect("valid facts");
+        times.push(started.elapsed());
+        match step {
+            Some(NextStep::Ask(question)) => {
+                let first = largest.question(&question).expect("its question").answers[0]
+                    .value
+                    .clone();
+                session
+                    .answer(&question, Given::Answer(first))
+                    .expect("valid answer");
+            }
+            Some(NextStep::Try { cause, remedy }) => session.record_attempt(cause, remedy, false),
+            None => break,
+        }
+    }
+    let worst = times.iter().max().copied().unwrap_or_default();
+    println!(
+        "largest article {} ({} nodes: {} questions, {} causes): {} steps, first {:.1} µs, slowest {:.1} µs",
+        largest.id,
+        largest.nodes().count(),
+        largest.questions.len(),
+        largest.causes.len(),
+        times.len(),
+        times[0].as_secs_f64() * 1e6,
+        worst.as_secs_f64() * 1e6
+    );
 }

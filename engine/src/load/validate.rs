@@ -110,6 +110,7 @@ impl Checker<'_> {
         }
         self.check_questions();
         self.check_causes();
+        self.check_numbers();
         self.check_references(known_articles);
     }
 
@@ -257,6 +258,92 @@ impl Checker<'_> {
                 format!("choice question `{id}` needs at least two answers"),
             ),
             QuestionKind::Choice => {}
+        }
+    }
+
+    /// Priors, base rates and costs: the planner's numbers must mean something.
+    fn check_numbers(&mut self) {
+        let article = self.article;
+        for (index, question) in article.questions.iter().enumerate() {
+            let base = index_path("questions", index);
+            if let Some(cost) = question.cost
+                && !(cost.is_finite() && cost >= 0.0)
+            {
+                self.error(
+                    Code::Schema,
+                    &key_path(&base, "cost"),
+                    format!(
+                        "question `{}` has the cost {cost}; a cost is minutes, 0 or more",
+                        question.id
+                    ),
+                );
+            }
+            let mut sum = 0.0;
+            for (answer_index, answer) in question.answers.iter().enumerate() {
+                let Some(rate) = answer.base_rate else {
+                    continue;
+                };
+                if !(rate.is_finite() && (0.0..=1.0).contains(&rate)) {
+                    let path = key_path(
+                        &index_path(&key_path(&base, "answers"), answer_index),
+                        "base_rate",
+                    );
+                    self.error(
+                        Code::Schema,
+                        &path,
+                        format!("answer `{}` of question `{}` has the base rate {rate}; a base rate is between 0 and 1", answer.value, question.id),
+                    );
+                } else {
+                    sum += rate;
+                }
+            }
+            if sum > 1.0 + 1e-9 {
+                self.error(
+                    Code::Schema,
+                    &key_path(&base, "answers"),
+                    format!(
+                        "the base rates of question `{}`'s answers add up to {sum}, more than 1",
+                        question.id
+                    ),
+                );
+            }
+        }
+        for (index, cause) in article.causes.iter().enumerate() {
+            if let Some(likelihood) = cause.likelihood
+                && !(likelihood.is_finite() && likelihood > 0.0)
+            {
+                self.error(
+                    Code::Schema,
+                    &key_path(&index_path("causes", index), "likelihood"),
+                    format!("cause `{}` has the likelihood {likelihood}; a likelihood is a weight above 0 (1 is the default)", cause.id),
+                );
+            }
+        }
+        let remedies = article
+            .solutions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (index_path("solutions", i), r))
+            .chain(
+                article
+                    .workarounds
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (index_path("workarounds", i), r)),
+            );
+        for (base, remedy) in remedies.collect::<Vec<_>>() {
+            if let Some(cost) = remedy.cost
+                && !(cost.is_finite() && cost >= 0.0)
+            {
+                self.error(
+                    Code::Schema,
+                    &key_path(&base, "cost"),
+                    format!(
+                        "`{}` has the cost {cost}; a cost is minutes, 0 or more",
+                        remedy.id
+                    ),
+                );
+            }
         }
     }
 
