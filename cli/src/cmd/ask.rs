@@ -158,11 +158,7 @@ fn interview(
         let question = article
             .question(&question_id)
             .expect("the engine names questions of this article");
-        let options: Vec<String> = question
-            .answers
-            .iter()
-            .map(|a| a.label().to_owned())
-            .collect();
+        let options = labels(question);
         let others = session
             .open_questions()?
             .into_iter()
@@ -200,6 +196,15 @@ fn interview(
     }
 }
 
+/// A question's answers as the agent sees them.
+fn labels(question: &fixpath::model::Question) -> Vec<String> {
+    question
+        .answers
+        .iter()
+        .map(|a| a.label().to_owned())
+        .collect()
+}
+
 /// Lets the agent answer one of the other open questions; `Some` when the session ends.
 fn answer_other(
     session: &mut Session<'_>,
@@ -225,11 +230,7 @@ fn answer_other(
     let question = article
         .question(&others[index])
         .expect("open questions are the article's");
-    let options: Vec<String> = question
-        .answers
-        .iter()
-        .map(|a| a.label().to_owned())
-        .collect();
+    let options = labels(question);
     let extras = Extras {
         dont_know: true,
         back: true,

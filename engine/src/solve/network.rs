@@ -302,6 +302,22 @@ impl<'a> Network<'a> {
         }
     }
 
+    /// Where each answer of a question leads and the mass that flows there (none along an
+    /// answer the facts rule out).
+    fn flows<'s>(
+        &'s self,
+        known: &'s Known,
+        question: usize,
+        mass: f64,
+    ) -> impl Iterator<Item = (Target, f64)> + 's {
+        self.questions[question]
+            .targets
+            .iter()
+            .enumerate()
+            .map(move |(answer, target)| (*target, mass * self.factor(known, question, answer)))
+            .filter(|(_, flow)| *flow != 0.0)
+    }
+
     /// The forward pass: mass reaching each question, and each cause's likelihood mass
     /// (through the cause itself or through an answer that leads straight to its fix).
     pub(super) fn forward(&self, known: &Known) -> (Vec<f64>, Vec<f64>) {
@@ -317,12 +333,8 @@ impl<'a> Network<'a> {
             if mass == 0.0 {
                 continue;
             }
-            for (answer, target) in self.questions[question].targets.iter().enumerate() {
-                let flow = mass * self.factor(known, question, answer);
-                if flow == 0.0 {
-                    continue;
-                }
-                match *target {
+            for (target, flow) in self.flows(known, question, mass) {
+                match target {
                     // Only forward edges: a back edge (a cycle) is dropped.
                     Target::Question(next) if position[next] > rank => reach[next] += flow,
                     Target::Question(_) => {}
@@ -502,12 +514,8 @@ impl<'a> Network<'a> {
             if depth > self.questions.len() {
                 continue;
             }
-            for (answer, target) in self.questions[question].targets.iter().enumerate() {
-                let flow = mass * self.factor(known, question, answer);
-                if flow == 0.0 {
-                    continue;
-                }
-                match *target {
+            for (target, flow) in self.flows(known, question, mass) {
+                match target {
                     Target::Remedy(r) => out[r] += flow,
                     Target::Question(next) => stack.push((next, flow, depth + 1)),
                     Target::Cause(_) | Target::Nothing => {}
