@@ -102,6 +102,20 @@ pub(crate) fn select_article_in<'a>(
 }
 
 /// Writes command output to `-o FILE`, or to stdout.
+/// The KB's links, for resolving the links of its articles.
+pub(crate) fn links(loaded: &Loaded) -> fixpath::render::links::Links {
+    fixpath::render::links::Links::new(&loaded.kb, loaded.kb.config.base_url.as_deref())
+}
+
+/// The article with every link resolved for text output (a terminal, Markdown, a page on
+/// its own): other KB articles by the command that opens them, the rest absolute or text.
+pub(crate) fn resolved(
+    loaded: &Loaded,
+    article: &fixpath::model::Article,
+) -> fixpath::model::Article {
+    links(loaded).resolve_article(article, fixpath::render::links::Style::Text)
+}
+
 pub(crate) fn write_output(output: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     match output {

@@ -72,16 +72,6 @@ impl Prompter {
         }
     }
 
-    /// Asks a yes/no question; `None` when input ended or was interrupted.
-    pub(crate) fn confirm(&mut self, question: &str) -> Result<bool, Reply> {
-        let options = ["Yes".to_owned(), "No".to_owned()];
-        match self.select(question, &options, Extras::default()) {
-            Reply::Picked(0) => Ok(true),
-            Reply::Picked(_) => Ok(false),
-            other => Err(other),
-        }
-    }
-
     /// Asks for a line of text; `Err` when input ended or was interrupted.
     pub(crate) fn text(&mut self, question: &str) -> Result<String, Reply> {
         match self {

@@ -20,6 +20,25 @@ pub struct Span {
     pub column: usize,
 }
 
+impl Span {
+    /// The span of `len` bytes from `offset` in `text`, with its line and column.
+    pub fn from_offsets(text: &str, offset: usize, len: usize) -> Span {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Span {
+            offset,
+            len: len.max(1),
+            line,
+            column,
+        }
+    }
+}
+
 /// How bad a problem is: errors make `check` fail, warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

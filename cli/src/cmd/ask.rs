@@ -7,8 +7,9 @@
 use std::path::PathBuf;
 
 use fixpath::load::{KbArticle, Loaded};
-use fixpath::model::NodeId;
+use fixpath::model::{Article, ArticleId, NodeId};
 use fixpath::render::Renderer;
+use fixpath::render::links::{Links, Style};
 use fixpath::render::view::{self, SessionEnd};
 use fixpath::solve::{Given, NextStep, Session};
 
@@ -49,7 +50,9 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         prompter.say("No article chosen.");
         return Ok(Outcome::Negative);
     };
-    let article = &entry.article;
+    let links = crate::kb::links(&loaded);
+    let original = &entry.article;
+    let article = &links.resolve_article(original, Style::Text);
     prompter.say(&format!("\n{} ({})\n", article.title, article.id));
     if article.entry.is_none() {
         // A notice or summary: nothing to ask, so show it.
@@ -63,14 +66,53 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let facts = super::solve::read_facts(&args.facts, args.facts_file.as_deref())?;
     // Check the facts against the article before the first question.
     facts.validated(article)?;
-    let mut session = Session::with_facts(article, facts);
-    let end = interview(&mut session, &mut prompter, &renderer)?;
-    let resolution = session.state()?;
-    let transcript = view::transcript_view(article, &resolution, session.attempts(), end);
+    // One session per article: a fix that sends the agent to another article continues
+    // the run there, and the transcript records each.
+    let mut texts: Vec<String> = Vec::new();
+    let mut records: Vec<serde_json::Value> = Vec::new();
+    let mut visited = vec![original.id.clone()];
+    let mut next = Some((original, facts));
+    let mut end = SessionEnd::Incomplete;
+    while let Some((original, facts)) = next.take() {
+        let article = &links.resolve_article(original, Style::Text);
+        if visited.len() > 1 {
+            prompter.say(&format!(
+                "\nContinuing in: {} ({})\n",
+                article.title, article.id
+            ));
+        }
+        let mut session = Session::with_facts(article, facts);
+        let context = Context {
+            links: &links,
+            original,
+            visited: &visited,
+        };
+        let (ended, continue_in) = interview(&mut session, &mut prompter, &renderer, &context)?;
+        end = ended;
+        let resolution = session.state()?;
+        let mut transcript = view::transcript_view(article, &resolution, session.attempts(), end);
+        if let Some(id) = &continue_in {
+            transcript.continued_in = Some(view::ArticleRef {
+                id: id.to_string(),
+                title: links.title(id).unwrap_or(id.as_str()).to_owned(),
+            });
+        }
+        texts.push(renderer.render_transcript(&transcript, article)?);
+        records.push(serde_json::json!({ "article": { "id": article.id, "title": article.title }, "transcript": transcript }));
+        if let Some(id) = continue_in
+            && let Some(target) = loaded.kb.get(id.as_str())
+        {
+            visited.push(id);
+            next = Some((&target.article, fixpath::solve::Facts::new()));
+        }
+    }
     let text = match args.format {
-        Format::Text => renderer.render_transcript(&transcript, article)?,
+        Format::Text => texts.join("\n---\n\n"),
         Format::Json => {
-            let json = serde_json::json!({ "article": { "id": article.id, "title": article.title }, "transcript": transcript });
+            let mut json = records.remove(0);
+            if !records.is_empty() {
+                json["continued"] = serde_json::Value::Array(records);
+            }
             format!("{}\n", serde_json::to_string_pretty(&json)?)
         }
     };
@@ -123,11 +165,28 @@ fn choose_article<'a>(
 
 /// Takes the cheapest step again and again (a question, or a fix to try) until a fix works,
 /// nothing is left, or the agent stops; returns how it ended.
+/// What a session needs besides itself: the KB's links, the article as written (its links
+/// unresolved, to see where its fixes send the reader), the articles already visited.
+struct Context<'a> {
+    links: &'a Links,
+    original: &'a Article,
+    visited: &'a [ArticleId],
+}
+
+/// How a fix prompt ended.
+enum Tried {
+    Fixed,
+    NotFixed,
+    Continue(ArticleId),
+    End(SessionEnd),
+}
+
 fn interview(
     session: &mut Session<'_>,
     prompter: &mut Prompter,
     renderer: &Renderer,
-) -> anyhow::Result<SessionEnd> {
+    context: &Context<'_>,
+) -> anyhow::Result<(SessionEnd, Option<ArticleId>)> {
     let article = session.article();
     let mut announced = false;
     loop {
@@ -141,16 +200,18 @@ fn interview(
                     prompter
                         .say("Nothing left to try in this article: escalate with the note below.");
                 }
-                return Ok(SessionEnd::Escalated);
+                return Ok((SessionEnd::Escalated, None));
             }
             Some(NextStep::Try { cause, remedy }) => {
                 if !announced {
                     announce(session, prompter)?;
                     announced = true;
                 }
-                match try_fix(session, prompter, renderer, cause, remedy)? {
-                    Some(end) => return Ok(end),
-                    None => continue,
+                match try_fix(session, prompter, renderer, context, cause, remedy)? {
+                    Tried::Fixed => return Ok((SessionEnd::Fixed, None)),
+                    Tried::NotFixed => continue,
+                    Tried::Continue(id) => return Ok((SessionEnd::Continued, Some(id))),
+                    Tried::End(end) => return Ok((end, None)),
                 }
             }
             Some(NextStep::Ask(question_id)) => question_id,
@@ -179,7 +240,7 @@ fn interview(
             Reply::Help => prompter.say(&format!("\n{}\n", question.help.trim())),
             Reply::Other => {
                 if let Some(end) = answer_other(session, prompter, &others)? {
-                    return Ok(end);
+                    return Ok((end, None));
                 }
             }
             Reply::Back => {
@@ -189,9 +250,9 @@ fn interview(
             }
             Reply::EndOfInput => {
                 prompter.say("Input ended before the questions were answered.");
-                return Ok(SessionEnd::Incomplete);
+                return Ok((SessionEnd::Incomplete, None));
             }
-            Reply::Interrupted => return Ok(SessionEnd::Interrupted),
+            Reply::Interrupted => return Ok((SessionEnd::Interrupted, None)),
         }
     }
 }
@@ -271,14 +332,16 @@ fn announce(session: &Session<'_>, prompter: &mut Prompter) -> anyhow::Result<()
     Ok(())
 }
 
-/// Shows one fix and asks whether it worked; `Some` when the session ends.
+/// Shows one fix and asks whether it worked, offering to continue in the articles the fix
+/// sends the reader to.
 fn try_fix(
     session: &mut Session<'_>,
     prompter: &mut Prompter,
     renderer: &Renderer,
+    context: &Context<'_>,
     cause: NodeId,
     remedy: NodeId,
-) -> anyhow::Result<Option<SessionEnd>> {
+) -> anyhow::Result<Tried> {
     let article = session.article();
     if let Some(view) = view::remedy_only(article, &cause, &remedy) {
         prompter.say(&renderer.render_fix(article, &view)?);
@@ -286,17 +349,40 @@ fn try_fix(
     if article.remedy(&remedy).is_some_and(|r| r.by_design) {
         // "None, by design" is an answer, not something to try.
         session.record_attempt(cause, remedy, true);
-        return Ok(Some(SessionEnd::Fixed));
+        return Ok(Tried::Fixed);
     }
-    match prompter.confirm("Did this fix it?") {
-        Ok(fixed) => {
-            session.record_attempt(cause, remedy, fixed);
-            Ok(fixed.then_some(SessionEnd::Fixed))
+    let elsewhere: Vec<ArticleId> = context
+        .original
+        .remedy(&remedy)
+        .map(|r| context.links.continues_in(context.original, r))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|id| !context.visited.contains(id))
+        .collect();
+    let mut options = vec!["Yes".to_owned(), "No".to_owned()];
+    options.extend(elsewhere.iter().map(|id| {
+        format!(
+            "Continue in: {}",
+            context.links.title(id).unwrap_or(id.as_str())
+        )
+    }));
+    match prompter.select("Did this fix it?", &options, Extras::default()) {
+        Reply::Picked(0) => {
+            session.record_attempt(cause, remedy, true);
+            Ok(Tried::Fixed)
         }
-        Err(Reply::Interrupted) => Ok(Some(SessionEnd::Interrupted)),
-        Err(_) => {
+        Reply::Picked(1) => {
+            session.record_attempt(cause, remedy, false);
+            Ok(Tried::NotFixed)
+        }
+        Reply::Picked(index) => {
+            session.record_attempt(cause, remedy, false);
+            Ok(Tried::Continue(elsewhere[index - 2].clone()))
+        }
+        Reply::Interrupted => Ok(Tried::End(SessionEnd::Interrupted)),
+        _ => {
             prompter.say("Input ended before you said whether the fix worked.");
-            Ok(Some(SessionEnd::Incomplete))
+            Ok(Tried::End(SessionEnd::Incomplete))
         }
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use fixpath::render::{Format, Renderer};
 
 use crate::Outcome;
-use crate::kb::{KbArgs, select_article, write_output};
+use crate::kb::{KbArgs, resolved, select_article, write_output};
 
 /// Arguments of `fixpath render`.
 #[derive(Debug, clap::Args)]
@@ -40,8 +40,8 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         DocFormat::Md => Format::Markdown,
         DocFormat::Html => Format::Html,
     };
-    let text =
-        Renderer::new(args.templates.as_deref())?.render_article(&entry.article, format, None)?;
+    let article = resolved(&loaded, &entry.article);
+    let text = Renderer::new(args.templates.as_deref())?.render_article(&article, format, None)?;
     write_output(args.output.as_deref(), &text)?;
     Ok(Outcome::Success)
 }

@@ -65,7 +65,7 @@ pub(crate) fn read_facts(pairs: &[String], file: Option<&Path>) -> anyhow::Resul
 pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let loaded = kb.load()?;
     let entry = select_article_in(&loaded, Some(kb), &args.article)?;
-    let article = &entry.article;
+    let article = &crate::kb::resolved(&loaded, &entry.article);
     if article.entry.is_none() {
         anyhow::bail!(
             "{} describes no problem to troubleshoot; read it with `fixpath render {}`",

@@ -35,6 +35,50 @@ static EMBEDDED_KB: include_dir::Dir<'static> =
 pub struct Kb {
     /// The articles, each with the file it came from.
     pub articles: Vec<KbArticle>,
+    /// The KB's settings, from its `fixpath.toml`.
+    pub config: KbConfig,
+}
+
+/// The name of a KB's settings file, beside its articles.
+pub const CONFIG_FILE: &str = "fixpath.toml";
+
+/// A KB's settings (`fixpath.toml`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KbConfig {
+    /// The published site the articles came from, for links to its pages by root path
+    /// (`/windows/...`), for example `https://learn.microsoft.com/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+}
+
+impl KbConfig {
+    /// Reads settings from `fixpath.toml` text; a problem is a diagnostic with its position.
+    pub fn parse(text: &str) -> Result<KbConfig, Diagnostic> {
+        let error = |span: Option<std::ops::Range<usize>>, message: String| {
+            let span =
+                span.map(|r| crate::diagnostic::Span::from_offsets(text, r.start, r.end - r.start));
+            Diagnostic::error(Code::Schema, CONFIG_FILE, span, message)
+        };
+        let config: KbConfig =
+            toml::from_str(text).map_err(|e| error(e.span(), e.message().to_owned()))?;
+        if let Some(base) = &config.base_url {
+            let ok = url::Url::parse(base)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+            if !ok {
+                let at = text
+                    .find(base.as_str())
+                    .map(|start| start..start + base.len());
+                return Err(error(
+                    at,
+                    format!(
+                        "base_url `{base}` is not an absolute http(s) URL, for example https://learn.microsoft.com/"
+                    ),
+                ));
+            }
+        }
+        Ok(config)
+    }
 }
 
 /// An article and the file it was loaded from.
@@ -244,6 +288,21 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadError> {
     }
     let mut loaded = load_sources(files);
     diagnostics.append(&mut loaded.diagnostics);
+    let config = root.join(CONFIG_FILE);
+    if config.is_file() {
+        match std::fs::read_to_string(&config) {
+            Ok(text) => match KbConfig::parse(&text) {
+                Ok(parsed) => loaded.kb.config = parsed,
+                Err(diagnostic) => diagnostics.push(diagnostic),
+            },
+            Err(error) => diagnostics.push(Diagnostic::error(
+                Code::Io,
+                CONFIG_FILE,
+                None,
+                format!("cannot read: {error}"),
+            )),
+        }
+    }
     loaded.diagnostics = diagnostics;
     if loaded.kb.articles.is_empty() && !loaded.diagnostics.iter().any(Diagnostic::is_error) {
         loaded.diagnostics.push(Diagnostic::error(
@@ -261,7 +320,15 @@ pub fn load_embedded() -> Loaded {
     let mut files = Vec::new();
     collect_embedded(&EMBEDDED_KB, &mut files);
     files.sort();
-    load_sources(files)
+    let mut loaded = load_sources(files);
+    if let Some(text) = EMBEDDED_KB
+        .get_file(CONFIG_FILE)
+        .and_then(|f| f.contents_utf8())
+        && let Ok(config) = KbConfig::parse(text)
+    {
+        loaded.kb.config = config;
+    }
+    loaded
 }
 
 fn collect_embedded(dir: &include_dir::Dir<'static>, out: &mut Vec<(String, Vec<u8>)>) {

@@ -18,7 +18,21 @@ pub fn markdown_to_html(markdown: &str, links: &str) -> String {
         format!("{markdown}\n{links}\n")
     };
     let mut in_image = false;
+    // Links that lead nowhere a page can follow lose their target and keep their text.
+    let mut dropped: Vec<bool> = Vec::new();
     let events = Parser::new_ext(&source, markdown_options()).filter_map(|event| match event {
+        Event::Start(Tag::Link { ref dest_url, .. }) => {
+            let works = is_working_target(dest_url);
+            dropped.push(!works);
+            works.then_some(event)
+        }
+        Event::End(TagEnd::Link) => {
+            if dropped.pop().unwrap_or(false) {
+                None
+            } else {
+                Some(event)
+            }
+        }
         Event::Start(Tag::Image {
             dest_url,
             title,
@@ -26,7 +40,9 @@ pub fn markdown_to_html(markdown: &str, links: &str) -> String {
             ..
         }) => {
             in_image = true;
-            Some(Event::Start(Tag::Link {
+            let works = is_working_target(&dest_url);
+            dropped.push(!works);
+            works.then_some(Event::Start(Tag::Link {
                 link_type: LinkType::Inline,
                 dest_url,
                 title,
@@ -35,7 +51,11 @@ pub fn markdown_to_html(markdown: &str, links: &str) -> String {
         }
         Event::End(TagEnd::Image) => {
             in_image = false;
-            Some(Event::End(TagEnd::Link))
+            if dropped.pop().unwrap_or(false) {
+                None
+            } else {
+                Some(Event::End(TagEnd::Link))
+            }
         }
         Event::Start(Tag::MetadataBlock(_)) | Event::End(TagEnd::MetadataBlock(_)) => None,
         other => {
@@ -43,8 +63,20 @@ pub fn markdown_to_html(markdown: &str, links: &str) -> String {
             Some(other)
         }
     });
+    // Headings get the anchors the source's links use (`#required-permissions-...`).
+    let mut events: Vec<Event<'_>> = events.collect();
+    let slugs = super::links::heading_slugs(&source);
+    let mut next_slug = slugs.into_iter();
+    for event in &mut events {
+        if let Event::Start(Tag::Heading { id, .. }) = event
+            && id.is_none()
+            && let Some(slug) = next_slug.next()
+        {
+            *id = Some(slug.into());
+        }
+    }
     let mut html = String::with_capacity(source.len() * 2);
-    pulldown_cmark::html::push_html(&mut html, events);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
     sanitizer().clean(&html).to_string()
 }
 
@@ -79,6 +111,32 @@ fn sanitizer() -> ammonia::Builder<'static> {
                 "language-csharp",
             ],
         )
+        .add_tag_attributes("h1", ["id"])
+        .add_tag_attributes("h2", ["id"])
+        .add_tag_attributes("h3", ["id"])
+        .add_tag_attributes("h4", ["id"])
+        .add_tag_attributes("h5", ["id"])
+        .add_tag_attributes("h6", ["id"])
+        .attribute_filter(|_, attribute, value| {
+            // Links were resolved before rendering; what is left relative in raw HTML
+            // (an `<a href>` in the article's text) leads nowhere in a generated page.
+            if matches!(attribute, "href" | "src") && !is_working_target(value) {
+                return None;
+            }
+            Some(value.into())
+        })
         .link_rel(Some("noopener noreferrer"));
     builder
+}
+
+/// Targets a generated page can follow: absolute `http(s)`/`mailto` URLs, anchors, and the
+/// site's own article and troubleshooter pages as `Links` writes them.
+fn is_working_target(value: &str) -> bool {
+    let lower = value.trim().to_ascii_lowercase();
+    lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("mailto:")
+        || (lower.starts_with('#') && lower.len() > 1)
+        || lower.starts_with("../articles/")
+        || lower.starts_with("../troubleshoot/")
 }

@@ -7,6 +7,7 @@
 //! content can never run script or load remote resources. KB text is data, never template.
 
 mod html;
+pub mod links;
 pub mod site;
 pub mod view;
 
@@ -212,6 +213,7 @@ impl Renderer {
             path => Serde(&transcript.path),
             tried => Serde(&transcript.tried),
             outcome => Serde(transcript.outcome),
+            continued_in => Serde(&transcript.continued_in),
         };
         self.render("markdown/transcript.md.j2", context)
     }

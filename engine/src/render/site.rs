@@ -12,6 +12,7 @@ use minijinja::value::Serde;
 use serde::Serialize;
 use sha2::Digest;
 
+use super::links::{Links, Style};
 use super::{Format, RenderError, Renderer, view};
 use crate::load::Kb;
 use crate::model::{Article, Status};
@@ -74,6 +75,14 @@ struct RemedyData {
     kind: &'static str,
     heading: String,
     html: String,
+    /// Troubleshooters of the articles this fix sends the reader to.
+    continues: Vec<ContinueData>,
+}
+
+#[derive(Serialize)]
+struct ContinueData {
+    href: String,
+    title: String,
 }
 
 #[derive(Serialize)]
@@ -95,11 +104,39 @@ fn script_hash(script: &str) -> String {
 
 impl Renderer {
     /// Every page of the site for a KB.
+    ///
+    /// Links are resolved first (see [`Links`]): to other articles' pages, absolute against
+    /// the KB's `base_url`, or dropped to their text.
     pub fn render_site(&self, kb: &Kb) -> Result<Vec<Page>, RenderError> {
         let mut pages = vec![self.site_index(kb)?];
         let troubleshooter_script = self.template_text("html/site/troubleshooter.js")?;
+        let links = Links::new(kb, kb.config.base_url.as_deref());
+        let has_troubleshooter: HashMap<&str, bool> = kb
+            .articles
+            .iter()
+            .map(|e| (e.article.id.as_str(), e.article.entry.is_some()))
+            .collect();
         for entry in &kb.articles {
-            let article = &entry.article;
+            let original = &entry.article;
+            let continues: HashMap<String, Vec<ContinueData>> = original
+                .solutions
+                .iter()
+                .chain(&original.workarounds)
+                .map(|remedy| {
+                    let targets = links
+                        .continues_in(original, remedy)
+                        .into_iter()
+                        .filter(|id| has_troubleshooter.get(id.as_str()) == Some(&true))
+                        .map(|id| ContinueData {
+                            href: format!("../troubleshoot/{id}.html"),
+                            title: links.title(&id).unwrap_or(id.as_str()).to_owned(),
+                        })
+                        .collect();
+                    (remedy.id.to_string(), targets)
+                })
+                .collect();
+            let resolved = links.resolve_article(original, Style::Site);
+            let article = &resolved;
             // One view per article, shared by its page and its troubleshooter.
             let article_view = view::article_view(article);
             let diagram = self.render_svg(article).ok();
@@ -128,7 +165,7 @@ impl Renderer {
             if article.entry.is_some() {
                 let context = minijinja::context! {
                     article => Serde(&article_view),
-                    data => Serde(self.graph_data(article, &article_view)?),
+                    data => Serde(self.graph_data(article, &article_view, continues)?),
                     site_root => "../",
                     script => troubleshooter_script.clone(),
                     script_hash => script_hash(&troubleshooter_script),
@@ -208,6 +245,7 @@ impl Renderer {
         &self,
         article: &'a Article,
         view: &view::ArticleView<'_>,
+        mut continues: HashMap<String, Vec<ContinueData>>,
     ) -> Result<GraphData<'a>, RenderError> {
         let links = article.link_definitions();
         let html = |markdown: &str| super::markdown_to_html(markdown, &links);
@@ -272,6 +310,7 @@ impl Renderer {
                             kind,
                             heading,
                             html: body(minijinja::Value::from(Serde(remedy)))?,
+                            continues: continues.remove(*id).unwrap_or_default(),
                         },
                     );
                 }

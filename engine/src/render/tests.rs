@@ -14,17 +14,23 @@ fn markdown_becomes_safe_html() {
     </code></pre>
 
 
-    <p><a rel="noopener noreferrer">x</a> <a href="https://example.com/p.png" rel="noopener noreferrer">pixel</a> <a href="https://example.com/" rel="noopener noreferrer">ok</a></p>
+    <p>x <a href="https://example.com/p.png" rel="noopener noreferrer">pixel</a> <a href="https://example.com/" rel="noopener noreferrer">ok</a></p>
     "#);
 }
 
 #[test]
 fn reference_links_resolve_against_the_article() {
-    let html = markdown_to_html("See [the permissions][perm].", "\n[perm]: <permissions.md>");
+    let html = markdown_to_html(
+        "See [the permissions][perm].",
+        "\n[perm]: <https://learn.microsoft.com/p>",
+    );
     assert_eq!(
         html,
-        "<p>See <a href=\"permissions.md\" rel=\"noopener noreferrer\">the permissions</a>.</p>\n"
+        "<p>See <a href=\"https://learn.microsoft.com/p\" rel=\"noopener noreferrer\">the permissions</a>.</p>\n"
     );
+    // A target no page can follow (a source file name left unresolved) keeps its text only.
+    let html = markdown_to_html("See [the permissions](permissions.md).", "");
+    assert_eq!(html, "<p>See the permissions.</p>\n");
 }
 
 #[test]

@@ -546,6 +546,17 @@ pub enum SessionEnd {
     Incomplete,
     /// The agent pressed Ctrl-C or Esc.
     Interrupted,
+    /// A fix sent the agent to another article, and the session went on there.
+    Continued,
+}
+
+/// Another article, by id and title.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleRef {
+    /// Article id.
+    pub id: String,
+    /// Article title.
+    pub title: String,
 }
 
 /// A session's record, for the ticket: what was asked and answered, the result, what was tried.
@@ -557,6 +568,8 @@ pub struct TranscriptView<'a> {
     pub path: PathView<'a>,
     /// The fixes tried, in order.
     pub tried: Vec<AttemptView<'a>>,
+    /// The article the session went on in, when a fix sent it there.
+    pub continued_in: Option<ArticleRef>,
 }
 
 /// One fix tried.
@@ -604,6 +617,7 @@ pub fn transcript_view<'a>(
         outcome,
         path: path_view(article, resolution),
         tried,
+        continued_in: None,
     }
 }
 

@@ -73,6 +73,13 @@
       var section = element("section", "remedy " + remedy.kind);
       section.appendChild(element("h2", "", remedy.heading));
       section.appendChild(fragment(remedy.html));
+      (remedy.continues || []).forEach(function (next) {
+        var p = element("p", "continue");
+        var link = element("a", "button", "Continue in: " + next.title + " →");
+        link.setAttribute("href", next.href);
+        p.appendChild(link);
+        section.appendChild(p);
+      });
       result.appendChild(section);
     });
     step.appendChild(result);

@@ -1,0 +1,504 @@
+//! Links that work: every link target in an article's Markdown resolved against the KB.
+//!
+//! Articles come from a docs site, so their links name other articles by source file
+//! (`x.md`, `../../area/x.md#fragment`), pages of that site by root path (`/windows/...`),
+//! images beside the source (`./media/x.png`), and DocFX includes. [`Links`] knows which
+//! article each source file became, the anchors each article's page has, and the KB's
+//! published base URL, and rewrites every link before rendering:
+//!
+//! - a KB article's source file becomes that article (its page in the site, with the
+//!   fragment when the page has that anchor; `fixpath render ID` in text);
+//! - a site-root path becomes absolute against the base URL, a relative one against the
+//!   article's own URL when the source names one;
+//! - anything else (no base known, `javascript:`, an anchor the page lacks) keeps its text
+//!   and loses its target, and `[!INCLUDE ...]` directives left in the text are removed.
+//!
+//! Reference-style links come out inline, so no link definitions trail the text.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
+use regex::Regex;
+
+use crate::load::Kb;
+use crate::model::{Article, ArticleId, Remedy};
+use crate::text::markdown_options;
+
+/// How article links are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Pages of the static site: `../articles/ID.html#fragment`.
+    Site,
+    /// A page or text on its own (Markdown, a terminal, a single HTML page): the link text
+    /// followed by the command that opens the article.
+    Text,
+}
+
+/// Where one link leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Another article of the KB (or this one), with an anchor its page has.
+    Article {
+        /// The article.
+        id: ArticleId,
+        /// The anchor, when the page has it.
+        fragment: Option<String>,
+    },
+    /// An anchor on the article's own page.
+    Anchor(String),
+    /// An absolute `http(s)` or `mailto` URL.
+    Url(String),
+    /// Nowhere that works: keep the text, drop the target.
+    Drop,
+}
+
+/// What the KB holds, for resolving links.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    /// Articles by normalised source path (`entra/x.md`).
+    by_path: HashMap<String, ArticleId>,
+    /// Articles by source file name, for links whose folders differ from the KB's layout.
+    by_name: HashMap<String, Vec<ArticleId>>,
+    /// Each article's title.
+    titles: HashMap<ArticleId, String>,
+    /// The anchors each article's page has: node ids and heading slugs.
+    anchors: HashMap<ArticleId, HashSet<String>>,
+    /// The published site's base URL, for site-root paths.
+    base_url: Option<url::Url>,
+    /// Each article's own public URL, when its source names one.
+    public: HashMap<ArticleId, url::Url>,
+}
+
+static INCLUDE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\[!INCLUDE\s*\[[^\]]*\]\([^)]*\)\s*\]").expect("a valid pattern")
+});
+
+static SCHEME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([A-Za-z][A-Za-z0-9+.-]*):").expect("a valid pattern"));
+
+impl Links {
+    /// Links for a KB, with its published base URL (from its `fixpath.toml`).
+    pub fn new(kb: &Kb, base_url: Option<&str>) -> Links {
+        let mut links = Links {
+            base_url: base_url.and_then(|b| url::Url::parse(b).ok()),
+            ..Links::default()
+        };
+        for entry in &kb.articles {
+            links.add(&entry.article);
+        }
+        links
+    }
+
+    /// Adds one article: its source path, title and anchors.
+    pub fn add(&mut self, article: &Article) {
+        let id = article.id.clone();
+        if let Some(path) = article.source.as_ref().and_then(|s| s.path.as_deref()) {
+            let normal = normalise(path);
+            self.by_path
+                .entry(normal.clone())
+                .or_insert_with(|| id.clone());
+            let name = file_name(&normal).to_owned();
+            let ids = self.by_name.entry(name).or_default();
+            if !ids.contains(&id) {
+                ids.push(id.clone());
+            }
+        }
+        self.titles.insert(id.clone(), article.title.clone());
+        if let Some(url) = own_url(article) {
+            self.public.insert(id.clone(), url);
+        }
+        self.anchors.insert(id, anchors(article));
+    }
+
+    /// The title of a KB article.
+    pub fn title(&self, id: &ArticleId) -> Option<&str> {
+        self.titles.get(id).map(String::as_str)
+    }
+
+    /// Where a link target written in `article` leads.
+    pub fn resolve(&self, article: &Article, destination: &str) -> Target {
+        let destination = destination
+            .trim()
+            .trim_start_matches('<')
+            .trim_end_matches('>');
+        if destination.is_empty() {
+            return Target::Drop;
+        }
+        if let Some(scheme) = SCHEME.captures(destination) {
+            return match scheme[1].to_ascii_lowercase().as_str() {
+                "http" | "https" | "mailto" => Target::Url(destination.to_owned()),
+                _ => Target::Drop,
+            };
+        }
+        if let Some(fragment) = destination.strip_prefix('#') {
+            return match self.anchors.get(&article.id) {
+                Some(anchors) if anchors.contains(fragment) => Target::Anchor(fragment.to_owned()),
+                _ => Target::Drop,
+            };
+        }
+        if let Some(rest) = destination.strip_prefix("//") {
+            return Target::Url(format!("https://{rest}"));
+        }
+        let (path, fragment) = match destination.split_once('#') {
+            Some((path, fragment)) => (path, Some(fragment)),
+            None => (destination, None),
+        };
+        if path.starts_with('/') {
+            return match &self.base_url {
+                Some(base) => base
+                    .join(destination.trim_start_matches('/'))
+                    .map_or(Target::Drop, |u| Target::Url(u.to_string())),
+                None => Target::Drop,
+            };
+        }
+        if path.to_ascii_lowercase().ends_with(".md")
+            && let Some(id) = self.article_for(article, path)
+        {
+            let fragment = fragment
+                .filter(|f| self.anchors.get(&id).is_some_and(|a| a.contains(*f)))
+                .map(str::to_owned);
+            return Target::Article { id, fragment };
+        }
+        // Another page of the docs site, or an image beside the source: absolute against
+        // the article's own URL, when the source names one.
+        match own_url(article) {
+            Some(base) => {
+                let relative = match path.strip_suffix(".md") {
+                    Some(stem) => match fragment {
+                        Some(f) => format!("{stem}#{f}"),
+                        None => stem.to_owned(),
+                    },
+                    None => destination.to_owned(),
+                };
+                base.join(&relative)
+                    .map_or(Target::Drop, |u| Target::Url(u.to_string()))
+            }
+            None => Target::Drop,
+        }
+    }
+
+    /// The KB article a relative `.md` path names: by path from the article's own source
+    /// folder, else by file name when only one article has it.
+    fn article_for(&self, article: &Article, path: &str) -> Option<ArticleId> {
+        let folder = article
+            .source
+            .as_ref()
+            .and_then(|s| s.path.as_deref())
+            .map_or("", |p| p.rsplit_once('/').map_or("", |(dir, _)| dir));
+        let joined = normalise(&format!("{folder}/{path}"));
+        if let Some(id) = self.by_path.get(&joined) {
+            return Some(id.clone());
+        }
+        match self.by_name.get(file_name(&joined)).map(Vec::as_slice) {
+            Some([only]) => Some(only.clone()),
+            _ => None,
+        }
+    }
+
+    /// Rewrites every link of a Markdown fragment of `article` (reference-style ones
+    /// included) to where it leads, in the given style.
+    pub fn rewrite(&self, article: &Article, markdown: &str, style: Style) -> String {
+        self.rewrite_noting(article, markdown, style, &mut Vec::new())
+    }
+
+    /// [`Links::rewrite`], adding the other KB articles the text links to to `seen`.
+    fn rewrite_noting(
+        &self,
+        article: &Article,
+        markdown: &str,
+        style: Style,
+        seen: &mut Vec<ArticleId>,
+    ) -> String {
+        let markdown = INCLUDE.replace_all(markdown, "");
+        let definitions = article.link_definitions();
+        let source = format!("{markdown}\n{definitions}\n");
+        let limit = markdown.len();
+        let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+        // Open links: (whole range, inner range, target, image).
+        let mut open: Vec<(Range<usize>, Option<Range<usize>>, String, bool)> = Vec::new();
+        for (event, range) in Parser::new_ext(&source, markdown_options()).into_offset_iter() {
+            match event {
+                Event::Start(Tag::Link {
+                    link_type: LinkType::Autolink | LinkType::Email,
+                    dest_url,
+                    ..
+                }) if matches!(self.resolve(article, &dest_url), Target::Url(_)) => {
+                    // `<https://...>` already says where it leads: leave it as written.
+                    open.push((range, None, String::new(), false));
+                }
+                Event::Start(Tag::Link { dest_url, .. }) => {
+                    open.push((range, None, dest_url.to_string(), false));
+                }
+                Event::Start(Tag::Image { dest_url, .. }) => {
+                    open.push((range, None, dest_url.to_string(), true));
+                }
+                Event::End(TagEnd::Link | TagEnd::Image) => {
+                    let Some((whole, inner, destination, image)) = open.pop() else {
+                        continue;
+                    };
+                    if whole.end > limit || destination.is_empty() {
+                        continue;
+                    }
+                    let text = inner.map_or("", |r| &markdown[r]);
+                    let target = self.resolve(article, &destination);
+                    if let Target::Article { id, .. } = &target
+                        && *id != article.id
+                        && !seen.contains(id)
+                    {
+                        seen.push(id.clone());
+                    }
+                    let replacement = self.replacement(article, target, text, image, style);
+                    if let Some(outer) = open.last_mut() {
+                        // A link inside a link's text: the outer one is rewritten whole.
+                        extend(&mut outer.1, whole.clone());
+                    }
+                    edits.push((whole, replacement));
+                }
+                _ => {
+                    if let Some(current) = open.last_mut() {
+                        extend(&mut current.1, range);
+                    }
+                }
+            }
+        }
+        // Outer links were pushed after the links inside them: keep the outermost only.
+        edits.sort_by_key(|(range, _)| (range.start, std::cmp::Reverse(range.end)));
+        let mut kept: Vec<(Range<usize>, String)> = Vec::new();
+        for (range, text) in edits {
+            if kept.last().is_some_and(|(last, _)| range.start < last.end) {
+                continue;
+            }
+            kept.push((range, text));
+        }
+        let mut out = markdown.into_owned();
+        for (range, text) in kept.into_iter().rev() {
+            out.replace_range(range, &text);
+        }
+        out
+    }
+
+    fn replacement(
+        &self,
+        article: &Article,
+        target: Target,
+        text: &str,
+        image: bool,
+        style: Style,
+    ) -> String {
+        let bang = if image { "!" } else { "" };
+        match (target, style) {
+            (Target::Url(url), _) => format!("{bang}[{text}](<{url}>)"),
+            (Target::Article { id, fragment }, Style::Site) => {
+                let anchor = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+                format!("[{text}](../articles/{id}.html{anchor})")
+            }
+            // On its own, a KB article is linked at its public page when it has one (and
+            // named with the command that opens it at the end of the article).
+            (Target::Article { id, fragment }, Style::Text)
+                if id != article.id && self.public.contains_key(&id) =>
+            {
+                let mut url = self.public[&id].clone();
+                url.set_fragment(fragment.as_deref());
+                format!("[{text}](<{url}>)")
+            }
+            (Target::Anchor(fragment), Style::Site) => format!("[{text}](#{fragment})"),
+            (Target::Article { .. } | Target::Anchor(_) | Target::Drop, _) => text.to_owned(),
+        }
+    }
+
+    /// The article with every Markdown field rewritten (see [`Links::rewrite`]); its
+    /// references are then inline, so the copy has none.
+    pub fn resolve_article(&self, article: &Article, style: Style) -> Article {
+        let mut out = article.clone();
+        let mut seen: Vec<ArticleId> = Vec::new();
+        let mut fix = |text: &mut String| {
+            if !text.is_empty() {
+                *text = self.rewrite_noting(article, text, style, &mut seen);
+            }
+        };
+        fix(&mut out.summary);
+        for symptom in &mut out.symptoms {
+            fix(&mut symptom.text);
+            symptom.steps.iter_mut().for_each(&mut fix);
+            fix(&mut symptom.after);
+            if let Some(message) = &mut symptom.message {
+                fix(message);
+            }
+        }
+        for question in &mut out.questions {
+            fix(&mut question.help);
+        }
+        for cause in &mut out.causes {
+            fix(&mut cause.text);
+            cause.steps.iter_mut().for_each(&mut fix);
+            fix(&mut cause.after);
+        }
+        for remedy in out.solutions.iter_mut().chain(&mut out.workarounds) {
+            fix(&mut remedy.title);
+            fix(&mut remedy.text);
+            remedy.steps.iter_mut().for_each(&mut fix);
+            fix(&mut remedy.after);
+        }
+        out.notes.iter_mut().for_each(&mut fix);
+        out.notes.retain(|note| !note.trim().is_empty());
+        out.references.clear();
+        if style == Style::Text && !seen.is_empty() {
+            let list: Vec<String> = seen
+                .iter()
+                .map(|id| {
+                    format!(
+                        "- {}: `fixpath render {id}`",
+                        self.title(id).unwrap_or(id.as_str())
+                    )
+                })
+                .collect();
+            out.notes.push(format!(
+                "Related articles in this KB:\n\n{}",
+                list.join("\n")
+            ));
+        }
+        out
+    }
+
+    /// The other KB articles a fix sends the reader to, in the order its text names them.
+    pub fn continues_in(&self, article: &Article, remedy: &Remedy) -> Vec<ArticleId> {
+        let mut out: Vec<ArticleId> = Vec::new();
+        let definitions = article.link_definitions();
+        for text in [&remedy.text, &remedy.after]
+            .into_iter()
+            .chain(&remedy.steps)
+        {
+            let source = format!("{text}\n{definitions}\n");
+            for event in Parser::new_ext(&source, markdown_options()) {
+                if let Event::Start(Tag::Link { dest_url, .. }) = event
+                    && let Target::Article { id, .. } = self.resolve(article, &dest_url)
+                    && id != article.id
+                    && !out.contains(&id)
+                {
+                    out.push(id);
+                }
+            }
+        }
+        out
+    }
+
+    /// Every link target of an article that leads nowhere, with the link text, for `check`.
+    pub fn dead_links(&self, article: &Article) -> Vec<String> {
+        let mut dead = Vec::new();
+        let definitions = article.link_definitions();
+        for text in article.texts() {
+            let source = format!("{text}\n{definitions}\n");
+            for event in Parser::new_ext(&source, markdown_options()) {
+                if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) =
+                    event
+                    && self.resolve(article, &dest_url) == Target::Drop
+                    && !dead.contains(&dest_url.to_string())
+                {
+                    dead.push(dest_url.to_string());
+                }
+            }
+        }
+        dead
+    }
+}
+
+fn extend(range: &mut Option<Range<usize>>, more: Range<usize>) {
+    *range = Some(match range.take() {
+        None => more,
+        Some(r) => r.start.min(more.start)..r.end.max(more.end),
+    });
+}
+
+/// The article's own public URL, when its source names one for this article (not only the
+/// repository it came from): the last part of the URL is the source file's stem.
+fn own_url(article: &Article) -> Option<url::Url> {
+    let source = article.source.as_ref()?;
+    let url = url::Url::parse(source.url.as_deref()?).ok()?;
+    let stem = source
+        .path
+        .as_deref()
+        .map(|p| file_name(p).trim_end_matches(".md").to_owned())?;
+    let last = url.path_segments()?.next_back()?.to_owned();
+    (last == stem).then_some(url)
+}
+
+/// A relative path with `.` and `..` folded, `/` separators, no leading `./`.
+fn normalise(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/").to_lowercase()
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// The anchor a heading gets: lowercase words joined by `-`, punctuation dropped (the
+/// rule docs sites use, so source fragments keep working).
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if (c == ' ' || c == '-' || c == '_') && !out.is_empty() {
+            out.push(if c == '_' { '_' } else { '-' });
+        }
+    }
+    out
+}
+
+/// Every anchor an article's page has: node ids, `cause--remedy` sections, and the slug of
+/// every heading in its Markdown.
+fn anchors(article: &Article) -> HashSet<String> {
+    let mut out: HashSet<String> = article.nodes().map(|(id, _)| id.to_string()).collect();
+    for cause in &article.causes {
+        for remedy in cause.solutions.iter().chain(&cause.workarounds) {
+            out.insert(format!("{}--{}", cause.id, remedy));
+        }
+    }
+    for text in article.texts() {
+        out.extend(heading_slugs(text));
+    }
+    out
+}
+
+/// The slugs of a fragment's headings, in order (repeats get `-1`, `-2`).
+pub fn heading_slugs(markdown: &str) -> Vec<String> {
+    let mut slugs = Vec::new();
+    let mut current: Option<String> = None;
+    for event in Parser::new_ext(markdown, markdown_options()) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(heading) = &mut current {
+                    heading.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(heading) = current.take() {
+                    let base = slug(&heading);
+                    let mut unique = base.clone();
+                    let mut n = 1;
+                    while slugs.contains(&unique) {
+                        unique = format!("{base}-{n}");
+                        n += 1;
+                    }
+                    slugs.push(unique);
+                }
+            }
+            _ => {}
+        }
+    }
+    slugs
+}
