@@ -216,8 +216,7 @@ impl Links {
         let source = format!("{markdown}\n{definitions}\n");
         let limit = markdown.len();
         let mut edits: Vec<(Range<usize>, String)> = Vec::new();
-        // Open links: (whole range, inner range, target, image).
-        let mut open: Vec<(Range<usize>, Option<Range<usize>>, String, bool)> = Vec::new();
+        let mut open: Vec<OpenLink> = Vec::new();
         for (event, range) in Parser::new_ext(&source, markdown_options()).into_offset_iter() {
             match event {
                 Event::Start(Tag::Link {
@@ -403,6 +402,10 @@ impl Links {
         dead
     }
 }
+
+/// A link being read: its whole source range, the range of its text, where it points (empty
+/// to leave it as written), and whether it is an image.
+type OpenLink = (Range<usize>, Option<Range<usize>>, String, bool);
 
 fn extend(range: &mut Option<Range<usize>>, more: Range<usize>) {
     *range = Some(match range.take() {
