@@ -282,3 +282,149 @@ fn site_page_snapshots() {
         body.split("<script>").next().unwrap().to_owned()
     );
 }
+
+/// Attribute text with its character references decoded (`&#x2f;` is `/`).
+fn decode_entities(text: &str) -> String {
+    let reference = Regex::new(r"&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);").unwrap();
+    reference
+        .replace_all(text, |c: &regex::Captures<'_>| {
+            let name = &c[1];
+            let code = if let Some(hex) = name.strip_prefix("#x") {
+                u32::from_str_radix(hex, 16).ok()
+            } else if let Some(decimal) = name.strip_prefix('#') {
+                decimal.parse().ok()
+            } else {
+                Some(match name {
+                    "amp" => '&' as u32,
+                    "lt" => '<' as u32,
+                    "gt" => '>' as u32,
+                    "quot" => '"' as u32,
+                    _ => '\'' as u32,
+                })
+            };
+            code.and_then(char::from_u32)
+                .map(String::from)
+                .unwrap_or_default()
+        })
+        .into_owned()
+}
+
+/// Every `href` and `src` of every page of a built site: relative ones must name a file of
+/// the site (and an `id` on it for a fragment), all others must be absolute web or mail
+/// links. Returns the counts (internal, absolute) and the broken ones.
+fn check_site_links(site: &std::path::Path) -> (usize, usize, Vec<String>) {
+    let attribute = Regex::new(r#"(?i)\s(?:href|src)\s*=\s*"([^"]*)""#).unwrap();
+    let ids = Regex::new(r#"\sid\s*=\s*"([^"]*)""#).unwrap();
+    let pages: Vec<std::path::PathBuf> = walkdir::WalkDir::new(site)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    let anchors_of = |page: &std::path::Path| -> std::collections::HashSet<String> {
+        let html = std::fs::read_to_string(page).unwrap_or_default();
+        ids.captures_iter(&html).map(|c| c[1].to_owned()).collect()
+    };
+    let (mut internal, mut absolute, mut broken) = (0, 0, Vec::new());
+    for page in &pages {
+        let html = std::fs::read_to_string(page).unwrap();
+        // Links the troubleshooter script writes are JSON in the page: check those too. The
+        // index's search data is shown as text (`textContent`), never as markup: leave it out.
+        let shown = match (html.find(r#"id="search-data">"#), html.rfind("</script>")) {
+            (Some(start), Some(end)) if start < end => {
+                format!("{}{}", &html[..start], &html[end..])
+            }
+            _ => html.clone(),
+        };
+        let data = shown.replace("\\u0026", "&").replace("\\\"", "\"");
+        for capture in attribute.captures_iter(&data) {
+            let target = decode_entities(&capture[1]);
+            let lower = target.to_ascii_lowercase();
+            if lower.starts_with("https://")
+                || lower.starts_with("http://")
+                || lower.starts_with("mailto:")
+            {
+                absolute += 1;
+                continue;
+            }
+            let (path, fragment) = target.split_once('#').unwrap_or((&target, ""));
+            let file = if path.is_empty() {
+                page.clone()
+            } else {
+                page.parent().unwrap().join(path)
+            };
+            let ok =
+                file.is_file() && (fragment.is_empty() || anchors_of(&file).contains(fragment));
+            if ok {
+                internal += 1;
+            } else {
+                broken.push(format!(
+                    "{}: {target}",
+                    page.strip_prefix(site).unwrap().display()
+                ));
+            }
+        }
+        for leftover in ["[!INCLUDE", "includes/"] {
+            assert!(
+                !html.contains(leftover),
+                "{}: `{leftover}` left in the page",
+                page.display()
+            );
+        }
+    }
+    (internal, absolute, broken)
+}
+
+#[test]
+fn every_link_in_the_site_of_the_default_and_the_hostile_kb_works() {
+    let hostile = repo_root().join("tests/hostile/kb");
+    for kb in [None, Some(hostile.as_path())] {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().to_str().unwrap();
+        let run = match kb {
+            None => fixpath(&["site", out]),
+            Some(dir) => fixpath(&["--kb", dir.to_str().unwrap(), "site", out]),
+        };
+        assert_eq!(run.code, 0, "{run}");
+        let (internal, absolute, broken) = check_site_links(site.path());
+        eprintln!(
+            "{kb:?}: {internal} internal links, {absolute} absolute, {} broken",
+            broken.len()
+        );
+        assert!(
+            broken.is_empty(),
+            "{} broken links:\n{}",
+            broken.len(),
+            broken.join("\n")
+        );
+        assert!(internal > 0);
+    }
+}
+
+#[test]
+fn markdown_output_has_no_includes_and_no_trailing_link_definitions() {
+    for id in [
+        "sspr-0029",
+        "sspr-009",
+        "password-writeback-access-rights-permissions",
+    ] {
+        let run = fixpath(&["render", id]);
+        assert_eq!(run.code, 0, "{run}");
+        assert!(!run.stdout.contains("[!INCLUDE"), "{id}: {run}");
+        assert!(!run.stdout.contains("includes/"), "{id}: {run}");
+        assert!(
+            !run.stdout.contains("]: <"),
+            "{id}: link definitions left: {run}"
+        );
+        let relative: Vec<&str> = run
+            .stdout
+            .split("](")
+            .skip(1)
+            .filter(|rest| !rest.starts_with("<http") && !rest.starts_with("<mailto"))
+            .collect();
+        assert!(
+            relative.is_empty(),
+            "{id}: links left relative: {relative:?}"
+        );
+    }
+}

@@ -302,7 +302,10 @@ impl Links {
                 url.set_fragment(fragment.as_deref());
                 format!("[{text}](<{url}>)")
             }
-            (Target::Anchor(fragment), Style::Site) => format!("[{text}](#{fragment})"),
+            // Through the article's page, so the anchor works from its troubleshooter too.
+            (Target::Anchor(fragment), Style::Site) => {
+                format!("[{text}](../articles/{}.html#{fragment})", article.id)
+            }
             (Target::Article { .. } | Target::Anchor(_) | Target::Drop, _) => text.to_owned(),
         }
     }
@@ -461,17 +464,25 @@ pub fn slug(text: &str) -> String {
     out
 }
 
-/// Every anchor an article's page has: node ids, `cause--remedy` sections, and the slug of
-/// every heading in its Markdown.
+/// Every anchor an article's page has: symptom and cause ids, `cause--remedy` sections, and
+/// the slug of every heading in the Markdown the page shows (question help is not on it).
 fn anchors(article: &Article) -> HashSet<String> {
-    let mut out: HashSet<String> = article.nodes().map(|(id, _)| id.to_string()).collect();
+    let mut out: HashSet<String> = article
+        .symptoms
+        .iter()
+        .map(|s| s.id.to_string())
+        .chain(article.causes.iter().map(|c| c.id.to_string()))
+        .collect();
     for cause in &article.causes {
         for remedy in cause.solutions.iter().chain(&cause.workarounds) {
             out.insert(format!("{}--{}", cause.id, remedy));
         }
     }
+    let help: HashSet<&str> = article.questions.iter().map(|q| q.help.as_str()).collect();
     for text in article.texts() {
-        out.extend(heading_slugs(text));
+        if !help.contains(text) {
+            out.extend(heading_slugs(text));
+        }
     }
     out
 }

@@ -14,7 +14,7 @@ use sha2::Digest;
 
 use super::links::{Links, Style};
 use super::{Format, RenderError, Renderer, view};
-use crate::load::Kb;
+use crate::load::{Kb, KbArticle};
 use crate::model::{Article, Status};
 
 /// One file of the site.
@@ -108,15 +108,26 @@ impl Renderer {
     /// Links are resolved first (see [`Links`]): to other articles' pages, absolute against
     /// the KB's `base_url`, or dropped to their text.
     pub fn render_site(&self, kb: &Kb) -> Result<Vec<Page>, RenderError> {
-        let mut pages = vec![self.site_index(kb)?];
         let troubleshooter_script = self.template_text("html/site/troubleshooter.js")?;
         let links = Links::new(kb, kb.config.base_url.as_deref());
+        let resolved_kb = Kb {
+            articles: kb
+                .articles
+                .iter()
+                .map(|entry| KbArticle {
+                    article: links.resolve_article(&entry.article, Style::Site),
+                    file: std::sync::Arc::clone(&entry.file),
+                })
+                .collect(),
+            config: kb.config.clone(),
+        };
+        let mut pages = vec![self.site_index(&resolved_kb)?];
         let has_troubleshooter: HashMap<&str, bool> = kb
             .articles
             .iter()
             .map(|e| (e.article.id.as_str(), e.article.entry.is_some()))
             .collect();
-        for entry in &kb.articles {
+        for (entry, resolved) in kb.articles.iter().zip(&resolved_kb.articles) {
             let original = &entry.article;
             let continues: HashMap<String, Vec<ContinueData>> = original
                 .solutions
@@ -135,8 +146,7 @@ impl Renderer {
                     (remedy.id.to_string(), targets)
                 })
                 .collect();
-            let resolved = links.resolve_article(original, Style::Site);
-            let article = &resolved;
+            let article = &resolved.article;
             // One view per article, shared by its page and its troubleshooter.
             let article_view = view::article_view(article);
             let diagram = self.render_svg(article).ok();
