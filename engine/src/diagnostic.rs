@@ -78,6 +78,8 @@ pub enum Code {
     NoRemedy,
     /// A KB directory with no articles in it.
     EmptyKb,
+    /// A link that leads nowhere a reader can follow; it is shown as text.
+    DeadLink,
 }
 
 impl Code {
@@ -96,6 +98,7 @@ impl Code {
             Code::MissingBranch => "missing-branch",
             Code::NoRemedy => "no-remedy",
             Code::EmptyKb => "empty-kb",
+            Code::DeadLink => "dead-link",
         }
     }
 }

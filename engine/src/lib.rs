@@ -51,6 +51,10 @@ pub use error::{Error, Result};
 pub fn check(loaded: &load::Loaded) -> Vec<Diagnostic> {
     let mut diagnostics = loaded.diagnostics.clone();
     graph::check(&loaded.kb, &mut diagnostics);
+    let links = render::links::Links::new(&loaded.kb, loaded.kb.config.base_url.as_deref());
+    for entry in &loaded.kb.articles {
+        links.check(entry, &mut diagnostics);
+    }
     diagnostics.sort_by(|a, b| {
         let position = |d: &Diagnostic| d.span.map_or(0, |s| s.offset);
         (a.severity, &a.file, position(a)).cmp(&(b.severity, &b.file, position(b)))

@@ -426,12 +426,20 @@ impl Checker<'_> {
             if let Some(target) = &reference.article
                 && !known_articles.contains(target.as_str())
             {
-                self.diagnostics.push(Diagnostic::warning(
-                    Code::DanglingReference,
-                    &self.file.name,
-                    self.file.span_of(&key_path(&base, "article")),
-                    format!("reference `{}` points to the article `{target}`, which this KB does not have", reference.id),
-                ));
+                let span = self.file.span_of(&key_path(&base, "article"));
+                let message = format!(
+                    "reference `{}` points to the article `{target}`, which this KB does not have",
+                    reference.id
+                );
+                // A reviewed article promises working links; a draft says what its source says.
+                self.diagnostics.push(match article.status {
+                    Status::Reviewed => {
+                        Diagnostic::error(Code::DanglingReference, &self.file.name, span, message)
+                    }
+                    Status::Draft => {
+                        Diagnostic::warning(Code::DanglingReference, &self.file.name, span, message)
+                    }
+                });
             }
         }
     }

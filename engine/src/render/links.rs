@@ -22,7 +22,8 @@ use std::sync::LazyLock;
 use pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 use regex::Regex;
 
-use crate::load::Kb;
+use crate::diagnostic::{Code, Diagnostic, Span};
+use crate::load::{Kb, KbArticle};
 use crate::model::{Article, ArticleId, Remedy};
 use crate::text::markdown_options;
 
@@ -409,6 +410,35 @@ impl Links {
 /// A link being read: its whole source range, the range of its text, where it points (empty
 /// to leave it as written), and whether it is an image.
 type OpenLink = (Range<usize>, Option<Range<usize>>, String, bool);
+
+impl Links {
+    /// A warning for each link target of the article that leads nowhere (it is shown as
+    /// text), at its first place in the file.
+    pub fn check(&self, entry: &KbArticle, diagnostics: &mut Vec<Diagnostic>) {
+        for target in self.dead_links(&entry.article) {
+            let span = entry
+                .file
+                .text
+                .find(target.as_str())
+                .map(|at| Span::from_offsets(&entry.file.text, at, target.len()));
+            let why = if target.starts_with('/') {
+                "a site-root path with no `base_url` in fixpath.toml"
+            } else if target.starts_with('#') {
+                "an anchor the article's page does not have"
+            } else if SCHEME.is_match(&target) {
+                "a scheme pages never follow"
+            } else {
+                "not an article of this KB, and the source names no public URL to resolve it against"
+            };
+            diagnostics.push(Diagnostic::warning(
+                Code::DeadLink,
+                &entry.file.name,
+                span,
+                format!("the link to `{target}` leads nowhere ({why}); it is shown as text"),
+            ));
+        }
+    }
+}
 
 fn extend(range: &mut Option<Range<usize>>, more: Range<usize>) {
     *range = Some(match range.take() {
