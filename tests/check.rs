@@ -43,6 +43,7 @@ fn broken_fixtures_fail_and_are_never_modified() {
         "missing-branch",
         "no-remedy",
         "bad-numbers",
+        "bad-config",
         "encoding",
         "empty-dir",
     ] {

@@ -175,3 +175,52 @@ fn structure_and_coverage_meet_the_targets_on_the_shared_corpus() {
     assert!(recall >= 0.95, "error-code recall {recall} < 0.95\n{text}");
     assert!(coverage >= 1.0, "text coverage {coverage} < 1.0\n{text}");
 }
+
+#[test]
+fn includes_are_expanded_or_removed_and_the_base_url_is_kept_for_the_kb() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("kb");
+    let source = corpus().join("mem/2016341112-ios-device-is-currently-busy.md");
+    let run = fixpath(&[
+        "import",
+        source.to_str().unwrap(),
+        "-o",
+        kb.to_str().unwrap(),
+        "--base-url",
+        "https://learn.microsoft.com/",
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    // One include exists in the corpus's includes/ folder (found above the source), the
+    // other does not: expanded, and removed with a note.
+    assert!(
+        run.stderr
+            .contains("include `../../includes/third-party-disclaimer.md` not found: removed"),
+        "{run}"
+    );
+    let yaml =
+        std::fs::read_to_string(kb.join("2016341112-ios-device-is-currently-busy.yaml")).unwrap();
+    assert!(yaml.contains("Third-party contact disclaimer"), "{yaml}");
+    assert!(!yaml.contains("[!INCLUDE"), "{yaml}");
+    let config = std::fs::read_to_string(kb.join("fixpath.toml")).unwrap();
+    assert!(
+        config.contains("base_url = \"https://learn.microsoft.com/\""),
+        "{config}"
+    );
+    let check = fixpath(&["check", kb.to_str().unwrap()]);
+    assert_eq!(check.code, 0, "{check}");
+    // --includes names the folder when it is not beside or above the sources.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let copy = elsewhere.path().join("article.md");
+    std::fs::copy(&source, &copy).unwrap();
+    let includes = corpus().join("../includes");
+    let run = fixpath(&[
+        "import",
+        copy.to_str().unwrap(),
+        "--includes",
+        includes.to_str().unwrap(),
+    ]);
+    assert!(
+        run.stdout.contains("Third-party contact disclaimer"),
+        "{run}"
+    );
+}

@@ -32,6 +32,14 @@ pub(crate) struct Args {
     /// The licence of the source text, recorded for attribution (for example "CC BY 4.0").
     #[arg(long, value_name = "TEXT")]
     license: Option<String>,
+    /// Where `[!INCLUDE]` files are (default: an `includes/` folder beside or above each
+    /// source). Includes found are expanded; the others are removed with a note.
+    #[arg(long, value_name = "DIR")]
+    includes: Option<PathBuf>,
+    /// The published site the sources come from, for their links by root path
+    /// (`/windows/...`); written to the KB's fixpath.toml (needs --output).
+    #[arg(long, value_name = "URL", requires = "output")]
+    base_url: Option<String>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -62,6 +70,9 @@ pub(crate) fn run(args: Args, _kb: &crate::kb::KbArgs) -> anyhow::Result<Outcome
     };
     if let Some(dir) = &args.output {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        if let Some(base) = &args.base_url {
+            write_config(dir, base)?;
+        }
     }
     let schema_line = args
         .output
@@ -88,6 +99,16 @@ pub(crate) fn run(args: Args, _kb: &crate::kb::KbArgs) -> anyhow::Result<Outcome
         };
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes = match std::str::from_utf8(&bytes) {
+            Ok(text) if text.contains("[!INCLUDE") => {
+                let (text, notes) = fixpath::import::expand_includes(text, |include| {
+                    read_include(path, args.includes.as_deref(), include)
+                });
+                report.notes.extend(notes);
+                text.into_bytes()
+            }
+            _ => bytes,
+        };
         let imported = match import_markdown(&bytes, &options) {
             Ok(imported) => imported,
             Err(error) => {
@@ -103,7 +124,7 @@ pub(crate) fn run(args: Args, _kb: &crate::kb::KbArgs) -> anyhow::Result<Outcome
         report.solutions = article.solutions.iter().filter(|s| !s.by_design).count();
         report.workarounds = article.workarounds.len();
         report.error_codes = article.error_codes.clone();
-        report.notes = imported.notes.clone();
+        report.notes.extend(imported.notes.iter().cloned());
         report.notes.extend(review_notes(article));
         let yaml = fixpath::load::to_yaml(article);
         let digest = fixpath::text::digest(yaml.as_bytes());
@@ -295,4 +316,41 @@ fn write_atomically(target: &Path, text: &str) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write {}", temporary.display()))?;
     std::fs::rename(&temporary, target)
         .with_context(|| format!("cannot write {}", target.display()))
+}
+
+/// The text of an include a source names: at its path from the source, else by file name
+/// in `--includes DIR`, else in an `includes/` folder beside or above the source.
+fn read_include(source: &Path, includes: Option<&Path>, include: &str) -> Option<String> {
+    let folder = source.parent()?;
+    let name = Path::new(include.trim_start_matches("~/")).file_name()?;
+    let mut candidates = vec![folder.join(include)];
+    if let Some(dir) = includes {
+        candidates.push(dir.join(name));
+    }
+    candidates.extend(
+        folder
+            .ancestors()
+            .take(6)
+            .map(|dir| dir.join("includes").join(name)),
+    );
+    candidates
+        .into_iter()
+        .find(|candidate| candidate.is_file())
+        .and_then(|file| std::fs::read_to_string(file).ok())
+}
+
+/// Records the published site's base URL in the KB's fixpath.toml.
+fn write_config(dir: &Path, base_url: &str) -> anyhow::Result<()> {
+    let config = fixpath::load::KbConfig {
+        base_url: Some(base_url.to_owned()),
+    };
+    let text = format!(
+        "# fixpath KB settings (see the README, \"The KB format\")\n{}",
+        toml::to_string(&config)?
+    );
+    // Check it the way `check` will before writing it.
+    fixpath::load::KbConfig::parse(&text)
+        .map_err(|d| anyhow::anyhow!("--base-url: {}", d.message))?;
+    let path = dir.join(fixpath::load::CONFIG_FILE);
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
 }

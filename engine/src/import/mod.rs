@@ -34,6 +34,48 @@ pub struct ImportOptions {
     pub license: Option<String>,
 }
 
+/// Expands the DocFX `[!INCLUDE [title](path)]` directives of a Markdown article with the
+/// text `read` finds for each path (front matter dropped), or removes them. Returns the
+/// text and a note for each include that could not be found.
+pub fn expand_includes(
+    markdown: &str,
+    read: impl Fn(&str) -> Option<String>,
+) -> (String, Vec<String>) {
+    static DIRECTIVE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?im)^([ \t>]*)\[!INCLUDE\s*\[[^\]]*\]\(([^)]*)\)\s*\][ \t]*$")
+            .expect("a valid pattern")
+    });
+    let mut notes = Vec::new();
+    let expanded = DIRECTIVE.replace_all(markdown, |c: &regex::Captures<'_>| {
+        let prefix = &c[1];
+        let path = c[2].trim();
+        match read(path) {
+            Some(text) => {
+                let body = strip_front_matter(&text).trim();
+                body.lines()
+                    .map(|line| format!("{prefix}{line}").trim_end().to_owned())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+            None => {
+                notes.push(format!("include `{path}` not found: removed"));
+                String::new()
+            }
+        }
+    });
+    (expanded.into_owned(), notes)
+}
+
+fn strip_front_matter(text: &str) -> &str {
+    let text = text.trim_start_matches('\u{feff}');
+    if let Some(rest) = text.strip_prefix("---\n")
+        && let Some(end) = rest.find("\n---")
+    {
+        return rest[end + 4..].trim_start_matches(['\r', '\n']);
+    }
+    text
+}
+
 /// An imported draft and what the importer noticed while mapping it.
 #[derive(Debug, Clone)]
 pub struct Imported {

@@ -88,3 +88,72 @@ fn fuzz_regressions_render_inert() {
     }
     assert!(seen >= 1);
 }
+
+#[test]
+fn links_resolve_to_kb_articles_the_base_url_the_article_url_or_text() {
+    use crate::render::links::{Links, Style, Target};
+    let loaded = crate::load::load_embedded();
+    let links = Links::new(&loaded.kb, Some("https://learn.microsoft.com/"));
+    let seed = &loaded.kb.get("sspr-0029").unwrap().article;
+    let article = |id: &str, fragment: Option<&str>| Target::Article {
+        id: crate::model::ArticleId(id.to_owned()),
+        fragment: fragment.map(str::to_owned),
+    };
+    let cases = [
+        // Another article's source file, by path and by name, with an anchor its page has.
+        (
+            "password-writeback-access-rights-permissions.md#identify-the-ad-ds-connector-account",
+            article(
+                "password-writeback-access-rights-permissions",
+                Some("identify-the-ad-ds-connector-account"),
+            ),
+        ),
+        (
+            "../../../windows-server/identity/netuser-netgroup-fails-with-access-denied.md",
+            article("netuser-netgroup-fails-with-access-denied", None),
+        ),
+        // An anchor the target page lacks is dropped, the link kept.
+        (
+            "password-writeback-access-rights-permissions.md#no-such-section",
+            article("password-writeback-access-rights-permissions", None),
+        ),
+        // Site-root paths against the base URL; relative ones against the article's URL.
+        (
+            "/windows/security/x",
+            Target::Url("https://learn.microsoft.com/windows/security/x".into()),
+        ),
+        (
+            "other-article.md#part",
+            Target::Url(
+                "https://learn.microsoft.com/troubleshoot/entra/entra-id/user-prov-sync/other-article#part".into(),
+            ),
+        ),
+        (
+            "./media/shot.png",
+            Target::Url(
+                "https://learn.microsoft.com/troubleshoot/entra/entra-id/user-prov-sync/media/shot.png".into(),
+            ),
+        ),
+        ("https://example.com/a", Target::Url("https://example.com/a".into())),
+        ("#remote-sam-restricted", Target::Anchor("remote-sam-restricted".into())),
+        ("#nowhere", Target::Drop),
+        ("javascript:alert(1)", Target::Drop),
+        ("", Target::Drop),
+    ];
+    for (destination, expected) in cases {
+        assert_eq!(links.resolve(seed, destination), expected, "{destination}");
+    }
+    // Without a base URL or an article URL, a site-root path is text.
+    let bare = Links::new(&loaded.kb, None);
+    assert_eq!(bare.resolve(seed, "/windows/x"), Target::Drop);
+    // Rewritten Markdown: inline links, includes gone, no definitions trailing.
+    let text = links.rewrite(
+        seed,
+        "See [the permissions][access-rights-permissions] and [x](/a).\n\n[!INCLUDE [Help](../includes/help.md)]",
+        Style::Site,
+    );
+    assert_eq!(
+        text.trim_end(),
+        "See [the permissions](../articles/password-writeback-access-rights-permissions.html) and [x](<https://learn.microsoft.com/a>)."
+    );
+}
