@@ -195,3 +195,56 @@ fn facts_about_unknown_questions_are_refused_before_the_first_prompt() {
         "{run}"
     );
 }
+
+#[test]
+fn a_fix_that_points_to_another_article_continues_the_session_there() {
+    // Not a protected admin, no 6329, not on a DC: "Resolve Active Directory permission
+    // issues" sends the agent to the access-rights article: option 3 continues there. Its
+    // questions are then answered (all "Yes" but the user object: "No") and its fix works.
+    let input = "2\n2\n2\n3\n1\n1\n1\n2\n1\n1\n1\n1\n1\n1\n";
+    let run = fixpath_with_stdin(&["ask", "SSPR_0029", "--format", "json"], input);
+    assert!(
+        run.stderr.contains(
+            "3) Continue in: Troubleshoot password writeback access rights and permissions"
+        ),
+        "{run}"
+    );
+    assert!(
+        run.stderr.contains(
+            "Continuing in: Troubleshoot password writeback access rights and permissions"
+        ),
+        "{run}"
+    );
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(value["article"]["id"], "sspr-0029");
+    assert_eq!(value["transcript"]["outcome"], "continued");
+    assert_eq!(
+        value["transcript"]["continued_in"]["id"],
+        "password-writeback-access-rights-permissions"
+    );
+    assert_eq!(
+        value["transcript"]["tried"][0]["remedy_id"],
+        "resolve-ad-permissions"
+    );
+    let next = &value["continued"][0];
+    assert_eq!(
+        next["article"]["id"],
+        "password-writeback-access-rights-permissions"
+    );
+    assert!(
+        next["transcript"]["path"]["checked"]
+            .as_array()
+            .unwrap()
+            .len()
+            >= 2,
+        "{run}"
+    );
+    // The text transcript records both articles, one after the other.
+    let text = fixpath_with_stdin(&["ask", "SSPR_0029"], input);
+    assert!(text.stdout.contains("## Continued in"), "{text}");
+    assert!(
+        text.stdout
+            .contains("# Troubleshooting transcript: Troubleshoot password writeback access rights and permissions"),
+        "{text}"
+    );
+}

@@ -368,3 +368,21 @@ fn html_path_is_a_page_with_only_the_branch_that_applies() {
         "the other solution stays out"
     );
 }
+
+#[test]
+fn a_fix_that_sends_the_reader_to_another_article_names_it() {
+    let run = fixpath(&solve_args(SCENARIOS[1].1, "json"));
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let remedy = &value["path"]["cause"]["remedies"][0];
+    assert_eq!(remedy["id"], "resolve-ad-permissions");
+    assert_eq!(
+        remedy["continues_in"][0]["id"], "password-writeback-access-rights-permissions",
+        "{run}"
+    );
+    // In text, the link leads to the article's public page (the reviewed graph names it).
+    let text = fixpath(&solve_args(SCENARIOS[1].1, "md"));
+    assert!(
+        text.stdout.contains("[Password Writeback access rights and permissions](<https://learn.microsoft.com/troubleshoot/entra/entra-id/user-prov-sync/password-writeback-access-rights-permissions>)"),
+        "{text}"
+    );
+}

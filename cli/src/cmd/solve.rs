@@ -65,7 +65,8 @@ pub(crate) fn read_facts(pairs: &[String], file: Option<&Path>) -> anyhow::Resul
 pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let loaded = kb.load()?;
     let entry = select_article_in(&loaded, Some(kb), &args.article)?;
-    let article = &crate::kb::resolved(&loaded, &entry.article);
+    let links = crate::kb::links(&loaded);
+    let article = &links.resolve_article(&entry.article, fixpath::render::links::Style::Text);
     if article.entry.is_none() {
         anyhow::bail!(
             "{} describes no problem to troubleshoot; read it with `fixpath render {}`",
@@ -81,7 +82,20 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let resolution = solve(article, &graph, &facts)?;
     let text = match args.format {
         PathFormat::Json => {
-            let view = render::view::path_view(article, &resolution);
+            let mut view = render::view::path_view(article, &resolution);
+            let original = &entry.article;
+            view.link_continuations(&|remedy| {
+                original
+                    .remedy(&fixpath::model::NodeId(remedy.to_owned()))
+                    .map(|r| links.continues_in(original, r))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|id| render::view::ArticleRef {
+                        title: links.title(&id).unwrap_or(id.as_str()).to_owned(),
+                        id: id.to_string(),
+                    })
+                    .collect()
+            });
             let json = serde_json::json!({ "article": { "id": article.id, "title": article.title }, "path": view });
             format!("{}\n", serde_json::to_string_pretty(&json)?)
         }

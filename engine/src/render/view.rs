@@ -79,6 +79,8 @@ pub struct RemedyView<'a> {
     pub steps: &'a [String],
     /// Markdown after the steps.
     pub after: &'a str,
+    /// Other KB articles this fix sends the reader to (see [`PathView::link_continuations`]).
+    pub continues_in: Vec<ArticleRef>,
 }
 
 /// A resolution path as templates (and `--format json`) see it.
@@ -311,6 +313,7 @@ fn remedy_view<'a>(remedy: &'a Remedy, kind: &'static str, heading: String) -> R
         text: &remedy.text,
         steps: &remedy.steps,
         after: &remedy.after,
+        continues_in: Vec::new(),
     }
 }
 
@@ -532,6 +535,21 @@ fn percent(probability: f64) -> u32 {
 /// Four decimals: enough to explain, stable across platforms in snapshots.
 fn round(value: f64) -> f64 {
     (value * 10_000.0).round() / 10_000.0
+}
+
+impl PathView<'_> {
+    /// Names, on each fix, the other KB articles it sends the reader to.
+    pub fn link_continuations(&mut self, continues: &dyn Fn(&str) -> Vec<ArticleRef>) {
+        let causes = self
+            .cause
+            .iter_mut()
+            .chain(self.candidates.iter_mut().map(|c| &mut c.cause));
+        for cause in causes {
+            for remedy in &mut cause.remedies {
+                remedy.continues_in = continues(remedy.id);
+            }
+        }
+    }
 }
 
 /// How an interactive session ended.
