@@ -61,6 +61,31 @@ await page.click("#back");
 check((await page.textContent("#step")).includes("keep the"), "back did not return to the last question");
 check(page.events.length === 0, `troubleshooter: ${page.events.join("; ")}`);
 
+// Cause 2's fix sends the reader to the access-rights article: its troubleshooter goes on
+// there. Not an admin, no 6329, not on a DC: "Resolve Active Directory permission issues".
+page = await open({ width: 1000, height: 1200 });
+await page.goto(`file://${site}/troubleshoot/sspr-0029.html`);
+await page.click('button[data-answer="no"]');
+await page.click('button[data-answer="no"]');
+await page.click('button[data-answer="no"]');
+const fix = await page.textContent("#step");
+check(fix.includes("Resolve Active Directory permission issues"), "the troubleshooter did not reach cause 2's solution");
+await page.click("p.continue a");
+check(page.url().endsWith("/troubleshoot/password-writeback-access-rights-permissions.html"),
+  `continue went to ${page.url()}`);
+const next = await page.textContent("#step");
+check(next.includes("domain root"), `the access-rights troubleshooter shows: ${next.slice(0, 200)}`);
+await page.click('button[data-answer="yes"]');
+await page.click('button[data-answer="no"]');
+check((await page.textContent("#step")).includes("User default permissions for the AD DS Connector account"),
+  "the access-rights troubleshooter did not reach the user object fix");
+await page.screenshot({ path: `${shots}/continue.png`, fullPage: false });
+// The article page's link to the other article works too.
+await page.goto(`file://${site}/articles/sspr-0029.html`);
+await page.click('a[href$="password-writeback-access-rights-permissions.html"]');
+check(page.url().endsWith("/articles/password-writeback-access-rights-permissions.html"), `article link went to ${page.url()}`);
+check(page.events.length === 0, `continue: ${page.events.join("; ")}`);
+
 // The hostile article: open every page, click every answer; nothing may run or load.
 for (const path of ["index.html", "articles/hostile.html", "troubleshoot/hostile.html"]) {
   page = await open({ width: 1000, height: 900 });
