@@ -428,3 +428,48 @@ fn markdown_output_has_no_includes_and_no_trailing_link_definitions() {
         );
     }
 }
+
+#[test]
+fn images_beside_a_source_are_copied_into_the_kb_and_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let kb = dir.path().join("kb");
+    let source = crate::util::fixture("images/printer-offline.md");
+    let run = fixpath(&[
+        "import",
+        source.to_str().unwrap(),
+        "-o",
+        kb.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(kb.join("media/printer-offline/shot.png").is_file(), "{run}");
+    let yaml = std::fs::read_to_string(kb.join("the-printer-shows-as-offline.yaml"))
+        .or_else(|_| {
+            let file = std::fs::read_dir(&kb)
+                .unwrap()
+                .filter_map(Result::ok)
+                .find(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+                .unwrap();
+            std::fs::read_to_string(file.path())
+        })
+        .unwrap();
+    assert!(yaml.contains("(media/printer-offline/shot.png)"), "{yaml}");
+    let site = dir.path().join("site");
+    let run = fixpath(&["--kb", kb.to_str().unwrap(), "site", site.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{run}");
+    assert!(
+        site.join("media/printer-offline/shot.png").is_file(),
+        "{run}"
+    );
+    let (internal, _, broken) = check_site_links(&site);
+    assert!(broken.is_empty(), "{broken:?}");
+    assert!(internal > 0);
+    // The missing picture keeps its alt text and has no target; no <img> in any page.
+    let pages: String = walkdir::WalkDir::new(&site)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert!(pages.contains("a missing picture"));
+    assert!(!pages.contains("<img"));
+}

@@ -109,6 +109,13 @@ pub(crate) fn run(args: Args, _kb: &crate::kb::KbArgs) -> anyhow::Result<Outcome
             }
             _ => bytes,
         };
+        // Images beside the source go into the KB's media folder, linked from there.
+        let bytes = match (&args.output, std::str::from_utf8(&bytes)) {
+            (Some(kb), Ok(text)) if text.contains("![") => {
+                copy_images(path, kb, text, &mut report.notes)?.into_bytes()
+            }
+            _ => bytes,
+        };
         let imported = match import_markdown(&bytes, &options) {
             Ok(imported) => imported,
             Err(error) => {
@@ -353,4 +360,39 @@ fn write_config(dir: &Path, base_url: &str) -> anyhow::Result<()> {
         .map_err(|d| anyhow::anyhow!("--base-url: {}", d.message))?;
     let path = dir.join(fixpath::load::CONFIG_FILE);
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Copies each image a source shows that exists beside it into `KB/media/<source name>/`
+/// and points the image there; the others stay as written (`render` resolves them).
+fn copy_images(
+    source: &Path,
+    kb: &Path,
+    text: &str,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<String> {
+    let folder = source.parent().unwrap_or(Path::new("."));
+    let stem = source
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut out = text.to_owned();
+    for destination in fixpath::import::image_targets(text) {
+        let relative = destination.split(['#', '?']).next().unwrap_or_default();
+        let file = folder.join(relative);
+        let Some(name) = file.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        if relative.contains(':') || relative.starts_with('/') || !file.is_file() {
+            continue;
+        }
+        let target_dir = kb.join("media").join(&stem);
+        std::fs::create_dir_all(&target_dir)
+            .with_context(|| format!("cannot create {}", target_dir.display()))?;
+        std::fs::copy(&file, target_dir.join(&name))
+            .with_context(|| format!("cannot copy {}", file.display()))?;
+        let linked = format!("media/{stem}/{name}");
+        out = out.replace(&format!("]({destination}"), &format!("]({linked}"));
+        notes.push(format!("image `{relative}` copied to {linked}"));
+    }
+    Ok(out)
 }

@@ -41,6 +41,29 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         std::fs::write(&path, &page.text)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
+    // Images `import` copied into the KB, for the pages that show them.
+    let mut media = 0;
+    if let Some(dir) = &kb.kb {
+        let source = dir.join("media");
+        for entry in walkdir::WalkDir::new(&source)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+        {
+            let relative = entry.path().strip_prefix(&source)?;
+            let target = args.out_dir.join("media").join(relative);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            std::fs::copy(entry.path(), &target)
+                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+            media += 1;
+        }
+    }
+    if media > 0 {
+        eprintln!("copied {media} media files");
+    }
     eprintln!(
         "wrote {} pages for {} articles to {} in {:.0} ms; open {}",
         pages.len(),

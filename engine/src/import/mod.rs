@@ -66,6 +66,19 @@ pub fn expand_includes(
     (expanded.into_owned(), notes)
 }
 
+/// The targets of the images a Markdown text shows, as written, in order.
+pub fn image_targets(markdown: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for event in pulldown_cmark::Parser::new_ext(markdown, crate::text::markdown_options()) {
+        if let pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { dest_url, .. }) = event
+            && !out.iter().any(|d| *d == *dest_url)
+        {
+            out.push(dest_url.to_string());
+        }
+    }
+    out
+}
+
 fn strip_front_matter(text: &str) -> &str {
     let text = text.trim_start_matches('\u{feff}');
     if let Some(rest) = text.strip_prefix("---\n")

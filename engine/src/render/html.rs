@@ -139,4 +139,5 @@ fn is_working_target(value: &str) -> bool {
         || (lower.starts_with('#') && lower.len() > 1)
         || lower.starts_with("../articles/")
         || lower.starts_with("../troubleshoot/")
+        || lower.starts_with("../media/")
 }

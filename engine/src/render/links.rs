@@ -51,6 +51,8 @@ pub enum Target {
     Anchor(String),
     /// An absolute `http(s)` or `mailto` URL.
     Url(String),
+    /// A file of the KB's `media/` folder (an image copied in by `import`).
+    Media(String),
     /// Nowhere that works: keep the text, drop the target.
     Drop,
 }
@@ -153,6 +155,11 @@ impl Links {
                     .map_or(Target::Drop, |u| Target::Url(u.to_string())),
                 None => Target::Drop,
             };
+        }
+        if let Some(media) = path.strip_prefix("media/")
+            && !media.contains("..")
+        {
+            return Target::Media(format!("media/{media}"));
         }
         if path.to_ascii_lowercase().ends_with(".md")
             && let Some(id) = self.article_for(article, path)
@@ -290,6 +297,8 @@ impl Links {
         let bang = if image { "!" } else { "" };
         match (target, style) {
             (Target::Url(url), _) => format!("{bang}[{text}](<{url}>)"),
+            (Target::Media(path), Style::Site) => format!("{bang}[{text}](../{path})"),
+            (Target::Media(path), Style::Text) => format!("{bang}[{text}]({path})"),
             (Target::Article { id, fragment }, Style::Site) => {
                 let anchor = fragment.map(|f| format!("#{f}")).unwrap_or_default();
                 format!("[{text}](../articles/{id}.html{anchor})")
