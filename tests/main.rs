@@ -13,3 +13,4 @@ mod kb;
 mod render;
 mod search;
 mod solve;
+mod terminal;

@@ -23,6 +23,11 @@ struct Cli {
     command: cmd::Command,
 }
 
+/// The whole command line definition, for completions and the man page.
+pub(crate) fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
 /// What a command reports back to `main`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Outcome {

@@ -2,6 +2,7 @@
 
 pub(crate) mod ask;
 pub(crate) mod check;
+pub(crate) mod completions;
 pub(crate) mod graph;
 pub(crate) mod import;
 pub(crate) mod index;
@@ -18,10 +19,12 @@ use crate::kb::KbArgs;
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum Command {
     /// Troubleshoot interactively: one question at a time, then the fix, then a transcript.
+    #[command(allow_negative_numbers = true)]
     Ask(ask::Args),
     /// Find the cause and fix from known answers (`--fact QUESTION=ANSWER`), for scripts.
     Solve(solve::Args),
     /// Search the KB for an error code, a pasted message or a few words.
+    #[command(allow_negative_numbers = true)]
     Search(search::Args),
     /// Render a whole article as Markdown or HTML, for customers and publishing.
     Render(render::Args),
@@ -37,6 +40,10 @@ pub(crate) enum Command {
     Index(index::Args),
     /// Print the JSON Schema of the article format (as in kb/article.schema.json).
     Schema(schema::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::Args),
+    /// Print the man page (roff), for `man -l -` or a man directory.
+    Man(completions::ManArgs),
 }
 
 /// Runs one subcommand.
@@ -52,5 +59,7 @@ pub(crate) fn run(command: Command, kb: &KbArgs) -> anyhow::Result<Outcome> {
         Command::Schema(args) => schema::run(args),
         Command::Site(args) => site::run(args, kb),
         Command::Solve(args) => solve::run(args, kb),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => completions::man(args),
     }
 }

@@ -12,7 +12,7 @@ use crate::output::{self, Format};
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// What to look for: an error code, a pasted message, or a few words. Quotes make a phrase.
-    #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+    #[arg(required = true, num_args = 1..)]
     query: Vec<String>,
     /// The most results to show.
     #[arg(long, short = 'n', default_value_t = 10)]

@@ -17,20 +17,19 @@ pub(crate) struct Args {
     /// A directory of templates that override the built-in ones file by file.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// Write into a folder that holds other files (they are left alone).
+    #[arg(long)]
+    force: bool,
 }
+
+/// The file that marks a folder as a fixpath site, listing the files written there.
+const MARKER: &str = ".fixpath-site";
 
 /// Writes index.html, articles/*.html and troubleshoot/*.html.
 pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let loaded = kb.load()?;
-    if let Some(dir) = &kb.kb
-        && std::fs::canonicalize(dir).ok() == std::fs::canonicalize(&args.out_dir).ok()
-    {
-        anyhow::bail!(
-            "the site would be written into the KB directory {}; choose another folder",
-            dir.display()
-        );
-    }
+    guard(&args, kb)?;
     let pages = Renderer::new(args.templates.as_deref())?.render_site(&loaded.kb)?;
     for page in &pages {
         let path = args.out_dir.join(&page.path);
@@ -64,6 +63,12 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     if media > 0 {
         eprintln!("copied {media} media files");
     }
+    let written: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    std::fs::write(
+        args.out_dir.join(MARKER),
+        format!("# written by fixpath site\n{}\n", written.join("\n")),
+    )
+    .with_context(|| format!("cannot write {}", args.out_dir.join(MARKER).display()))?;
     eprintln!(
         "wrote {} pages for {} articles to {} in {:.0} ms; open {}",
         pages.len(),
@@ -73,4 +78,36 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         args.out_dir.join("index.html").display()
     );
     Ok(Outcome::Success)
+}
+
+/// Refuses folders a site must not be written into: the KB itself (or a folder inside it),
+/// the file system's root, and, without `--force`, a folder holding files that are not a
+/// previous fixpath site. Nothing is ever deleted.
+fn guard(args: &Args, kb: &KbArgs) -> anyhow::Result<()> {
+    let out = std::fs::canonicalize(&args.out_dir).ok();
+    if let (Some(dir), Some(out)) = (&kb.kb, &out)
+        && let Ok(kb_dir) = std::fs::canonicalize(dir)
+        && out.starts_with(&kb_dir)
+    {
+        anyhow::bail!(
+            "the site would be written into the KB directory {}; choose another folder",
+            dir.display()
+        );
+    }
+    if out.as_deref().is_some_and(|o| o.parent().is_none()) {
+        anyhow::bail!(
+            "refusing to write a site into the root folder /; choose a folder of its own"
+        );
+    }
+    let foreign = std::fs::read_dir(&args.out_dir)
+        .map(|mut entries| entries.next().is_some())
+        .unwrap_or(false)
+        && !args.out_dir.join(MARKER).is_file();
+    if foreign && !args.force {
+        anyhow::bail!(
+            "{} already holds files that are not a fixpath site; choose an empty folder, or pass --force to write beside them (nothing is deleted)",
+            args.out_dir.display()
+        );
+    }
+    Ok(())
 }
