@@ -117,11 +117,44 @@ fn arrow_keys_work_on_a_real_terminal() {
     // Down to "No, remove the policy".
     press(&mut session, DOWN);
     press(&mut session, "\r");
-    session.exp_string("Did this fix it?").unwrap();
+    // The fix reads as formatted text on a terminal: no Markdown markers, links as text.
+    let fix = session.exp_string("Did this fix it?").unwrap();
+    assert!(fix.contains("Remove-ItemProperty"), "{fix}");
+    assert!(fix.contains("Solution 2: Remove"), "{fix}");
+    assert!(!fix.contains("**"), "bold markers on a terminal: {fix}");
+    assert!(!fix.contains("]("), "raw links on a terminal: {fix}");
     session.exp_string(menu).unwrap();
     press(&mut session, "\r");
     session.exp_string("Outcome: **fixed**").unwrap();
     session.exp_eof().unwrap();
+}
+
+#[test]
+fn render_on_a_terminal_is_formatted_and_paged_and_plain_when_asked() {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_fixpath"));
+    command
+        .args(["render", "sspr-0029"])
+        .current_dir(repo_root())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env("PAGER", "cat")
+        .env_remove("FIXPATH_KB");
+    let mut session = rexpect::session::spawn_command(command, Some(20_000)).unwrap();
+    let text = session.exp_eof().unwrap();
+    assert!(text.contains("Remove-ItemProperty"), "{text}");
+    assert!(!text.contains("**"), "bold markers on a terminal: {text}");
+    assert!(!text.contains("[!NOTE]"), "{text}");
+    assert!(text.contains("Note:"), "notes read as callouts: {text}");
+    // --format md stays Markdown, terminal or not.
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_fixpath"));
+    command
+        .args(["render", "sspr-0029", "--format", "md"])
+        .current_dir(repo_root())
+        .env("NO_COLOR", "1")
+        .env_remove("FIXPATH_KB");
+    let mut session = rexpect::session::spawn_command(command, Some(20_000)).unwrap();
+    let text = session.exp_eof().unwrap();
+    assert!(text.contains("**Network access"), "{text}");
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod cmd;
 mod kb;
 mod output;
 mod prompt;
+mod terminal;
 
 use std::process::ExitCode;
 

@@ -18,8 +18,12 @@ pub(crate) enum Format {
 
 /// True when stdout is a terminal and `NO_COLOR` is unset (or empty).
 pub(crate) fn use_colour() -> bool {
-    let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    !no_colour && io::stdout().is_terminal()
+    !no_colour() && io::stdout().is_terminal()
+}
+
+/// True when `NO_COLOR` is set to something.
+pub(crate) fn no_colour() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
 fn report_handler() -> GraphicalReportHandler {

@@ -58,6 +58,15 @@ impl Prompter {
         }
     }
 
+    /// Prints Markdown for the agent (to stderr): formatted on a terminal, as written when
+    /// the session is driven through pipes.
+    pub(crate) fn say_markdown(&self, markdown: &str) {
+        match self {
+            Prompter::Terminal => self.say(&crate::terminal::format(markdown)),
+            Prompter::Lines(_) => self.say(markdown),
+        }
+    }
+
     /// Prints a line for the agent (to stderr).
     pub(crate) fn say(&self, text: &str) {
         let mut err = io::stderr().lock();
@@ -92,6 +101,9 @@ impl Prompter {
 }
 
 fn select_terminal(question: &str, options: &[String], extras: Extras) -> Reply {
+    // A menu line cannot show bold or code: the question reads as plain text.
+    let question = fixpath::text::plain_text(question);
+    let question = question.as_str();
     let mut items: Vec<String> = options.to_vec();
     if extras.dont_know {
         items.push(DONT_KNOW.to_owned());

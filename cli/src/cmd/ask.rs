@@ -237,7 +237,7 @@ fn interview(
                 Given::Answer(question.answers[index].value.clone()),
             )?,
             Reply::DontKnow => session.answer(&question.id, Given::Unknown)?,
-            Reply::Help => prompter.say(&format!("\n{}\n", question.help.trim())),
+            Reply::Help => prompter.say_markdown(&format!("\n{}\n", question.help.trim())),
             Reply::Other => {
                 if let Some(end) = answer_other(session, prompter, &others)? {
                     return Ok((end, None));
@@ -344,7 +344,7 @@ fn try_fix(
 ) -> anyhow::Result<Tried> {
     let article = session.article();
     if let Some(view) = view::remedy_only(article, &cause, &remedy) {
-        prompter.say(&renderer.render_fix(article, &view)?);
+        prompter.say_markdown(&renderer.render_fix(article, &view)?);
     }
     if article.remedy(&remedy).is_some_and(|r| r.by_design) {
         // "None, by design" is an answer, not something to try.

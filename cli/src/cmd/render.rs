@@ -12,9 +12,13 @@ use crate::kb::{KbArgs, resolved, select_article, write_output};
 pub(crate) struct Args {
     /// The article: its id, or an error code it lists.
     article: String,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = DocFormat::Md)]
-    format: DocFormat,
+    /// Output format (default: Markdown, formatted and paged on a terminal; `md` keeps it
+    /// plain Markdown there too).
+    #[arg(long, value_enum)]
+    format: Option<DocFormat>,
+    /// On a terminal, print straight to it instead of through `$PAGER`.
+    #[arg(long)]
+    no_pager: bool,
     /// Write to this file instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -37,11 +41,16 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let loaded = kb.load()?;
     let entry = select_article(&loaded, &args.article)?;
     let format = match args.format {
-        DocFormat::Md => Format::Markdown,
-        DocFormat::Html => Format::Html,
+        None | Some(DocFormat::Md) => Format::Markdown,
+        Some(DocFormat::Html) => Format::Html,
     };
     let article = resolved(&loaded, &entry.article);
     let text = Renderer::new(args.templates.as_deref())?.render_article(&article, format, None)?;
-    write_output(args.output.as_deref(), &text)?;
+    if args.format.is_none() && args.output.is_none() {
+        // For a person at a terminal: formatted and paged; piped, plain Markdown.
+        crate::terminal::print_markdown(&text, args.no_pager)?;
+    } else {
+        write_output(args.output.as_deref(), &text)?;
+    }
     Ok(Outcome::Success)
 }
