@@ -81,3 +81,26 @@ fn site_refuses_the_kb_the_root_and_foreign_folders_and_deletes_nothing() {
     let run = fixpath(&["site", foreign.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{run}");
 }
+
+#[test]
+fn progress_shows_on_a_terminal_and_never_when_piped() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    // Piped: the summary line only.
+    let run = fixpath(&["site", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(run.stderr.lines().count(), 1, "{run}");
+    // On a terminal, once the work has run past the delay (0 here), a bar is drawn.
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_fixpath"));
+    command
+        .args(["import", crate::util::corpus().to_str().unwrap(), "-o"])
+        .arg(dir.path().join("kb"))
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env("FIXPATH_PROGRESS_DELAY_MS", "0")
+        .env_remove("FIXPATH_KB");
+    let mut session = rexpect::session::spawn_command(command, Some(30_000)).unwrap();
+    let text = session.exp_eof().unwrap();
+    assert!(text.contains("importing ["), "{text}");
+    assert!(text.contains("files in"), "{text}");
+}

@@ -7,6 +7,7 @@
 mod cmd;
 mod kb;
 mod output;
+mod progress;
 mod prompt;
 mod terminal;
 

@@ -81,7 +81,9 @@ pub(crate) fn run(args: Args, _kb: &crate::kb::KbArgs) -> anyhow::Result<Outcome
         .map(|_| "# yaml-language-server: $schema=article.schema.json\n");
     let mut reports = Vec::new();
     let mut printed = Vec::new();
+    let progress = crate::progress::Progress::bar(files.len() as u64, "importing");
     for (path, source) in &files {
+        progress.step();
         let options = ImportOptions {
             source_path: source.clone(),
             source_url: args.source_url.clone(),
@@ -161,6 +163,7 @@ pub(crate) fn run(args: Args, _kb: &crate::kb::KbArgs) -> anyhow::Result<Outcome
         }
         reports.push(report);
     }
+    progress.finish();
     let elapsed = started.elapsed();
     if args.output.is_none() {
         write_output(None, &printed.join("---\n"))?;

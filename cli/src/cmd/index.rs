@@ -12,7 +12,9 @@ pub(crate) struct Args {}
 /// Rebuilds the index from scratch and says how long it took.
 pub(crate) fn run(_args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
+    let progress = crate::progress::Progress::spinner("indexing");
     let (index, _) = crate::cmd::search::open(kb, true)?;
+    progress.finish();
     eprintln!(
         "indexed {} articles in {:.0} ms into {}",
         index.len(),

@@ -30,8 +30,12 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let loaded = kb.load()?;
     guard(&args, kb)?;
+    let rendering = crate::progress::Progress::spinner("rendering the site");
     let pages = Renderer::new(args.templates.as_deref())?.render_site(&loaded.kb)?;
+    rendering.finish();
+    let writing = crate::progress::Progress::bar(pages.len() as u64, "writing pages");
     for page in &pages {
+        writing.step();
         let path = args.out_dir.join(&page.path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
@@ -40,6 +44,7 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         std::fs::write(&path, &page.text)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
+    writing.finish();
     // Images `import` copied into the KB, for the pages that show them.
     let mut media = 0;
     if let Some(dir) = &kb.kb {
