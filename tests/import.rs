@@ -152,15 +152,11 @@ fn figure(output: &str, label: &str) -> f64 {
 
 #[test]
 fn structure_and_coverage_meet_the_targets_on_the_shared_corpus() {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_eval-import"))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = String::from_utf8(output.stdout).unwrap();
+    let text = fixpath_tools::eval_import::run(
+        &corpus(),
+        &repo_root().join("../shared/eval/structure-gold.tsv"),
+    )
+    .unwrap();
     let exact = figure(
         &text,
         "exact (causes, solutions, workarounds, has_symptoms):",

@@ -1,6 +1,6 @@
 //! Measures the importer on the shared corpus against hand counts, and checks no text is lost.
 //!
-//! `cargo run --release -p fixpath-cli --bin eval-import [-- CORPUS_DIR GOLD_TSV]`
+//! `cargo run --release -p fixpath-tools --bin eval-import [-- CORPUS_DIR GOLD_TSV]`
 //! prints, per gold article and in total, the exact-match rate of (causes, solutions,
 //! workarounds, has_symptoms), error-code recall, and the share of corpus articles whose
 //! rendered import holds every paragraph, list item, code block and note of the source.
@@ -8,19 +8,22 @@
 use std::collections::BTreeSet;
 use std::time::Instant;
 
-mod common;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::common;
 
 use fixpath::import::{ImportOptions, import_markdown};
 use fixpath::render::{Format, Renderer};
 
-fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    let corpus = common::path_arg(&mut args, "shared/corpus/dev");
-    let gold = common::path_arg(&mut args, "shared/eval/structure-gold.tsv");
+/// Runs the evaluation of the importer on `corpus` against the hand counts in `gold`, and
+/// returns the report.
+pub fn run(corpus: &Path, gold: &Path) -> anyhow::Result<String> {
+    let mut out = String::new();
     let renderer = Renderer::new(None)?;
 
     // Every corpus article: import time and text coverage of the rendered draft.
-    let sources = common::read_corpus(&corpus)?;
+    let sources = common::read_corpus(corpus)?;
     let started = Instant::now();
     let imported: Vec<_> = sources
         .iter()
@@ -57,16 +60,17 @@ fn main() -> anyhow::Result<()> {
     }
 
     // Structure against the hand counts.
-    let gold_text = std::fs::read_to_string(&gold)?;
+    let gold_text = std::fs::read_to_string(gold)?;
     let mut rows = 0;
     let mut tuple_matches = 0;
     let mut field_matches = [0usize; 5];
     let mut codes_expected = 0;
     let mut codes_found = 0;
-    println!(
+    writeln!(
+        out,
         "{:<72} {:>11} {:>11} {:>7} {:>9}",
         "article", "gold c/s/w/y", "got c/s/w/y", "tuple", "codes"
-    );
+    )?;
     for line in gold_text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         let columns: Vec<&str> = line.split('\t').collect();
         let file = columns[0];
@@ -119,22 +123,24 @@ fn main() -> anyhow::Result<()> {
         let show = |t: (usize, usize, usize, bool)| {
             format!("{}/{}/{}/{}", t.0, t.1, t.2, if t.3 { "y" } else { "n" })
         };
-        println!(
+        writeln!(
+            out,
             "{file:<72} {:>11} {:>11} {:>7} {:>4}/{:<4}",
             show(expected),
             show(got),
             if same { "ok" } else { "MISS" },
             hit,
             gold_codes.len()
-        );
+        )?;
     }
     let share = |n: usize, d: usize| if d == 0 { 1.0 } else { n as f64 / d as f64 };
-    println!();
-    println!("structure, {rows} gold articles:");
-    println!(
+    writeln!(out)?;
+    writeln!(out, "structure, {rows} gold articles:")?;
+    writeln!(
+        out,
         "  exact (causes, solutions, workarounds, has_symptoms): {:.3} ({tuple_matches}/{rows})",
         share(tuple_matches, rows)
-    );
+    )?;
     for (name, count) in [
         "causes",
         "solutions",
@@ -145,27 +151,30 @@ fn main() -> anyhow::Result<()> {
     .iter()
     .zip(field_matches)
     {
-        println!("  {name:<14} {:.3}", share(count, rows));
+        writeln!(out, "  {name:<14} {:.3}", share(count, rows))?;
     }
-    println!(
+    writeln!(
+        out,
         "  error-code recall: {:.3} ({codes_found}/{codes_expected})",
         share(codes_found, codes_expected)
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "no text lost, {} corpus articles: {:.3} fully covered ({full}/{})",
         sources.len(),
         share(full, sources.len()),
         sources.len()
-    );
+    )?;
     for line in &partial {
-        println!("  {line}");
+        writeln!(out, "  {line}")?;
     }
-    println!(
+    writeln!(
+        out,
         "import of {} articles: {:.1} ms",
         sources.len(),
         import_time.as_secs_f64() * 1000.0
-    );
-    Ok(())
+    )?;
+    Ok(out)
 }
 
 /// A code as compared with the gold file: lowercase letters, digits and dots; event and

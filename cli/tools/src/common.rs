@@ -1,6 +1,4 @@
 //! What the measuring tools share: where the shared corpus is, and reading it.
-// Each tool uses only part of this module.
-#![allow(dead_code)]
 
 use std::path::PathBuf;
 
@@ -8,18 +6,18 @@ use fixpath::import::{ImportOptions, import_markdown};
 use fixpath::model::Article;
 
 /// The repository root.
-pub(crate) fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 /// The next command-line argument as a path, or `default` under the repository's parent.
-pub(crate) fn path_arg(args: &mut impl Iterator<Item = String>, default: &str) -> PathBuf {
+pub fn path_arg(args: &mut impl Iterator<Item = String>, default: &str) -> PathBuf {
     args.next()
         .map_or_else(|| repo_root().join("..").join(default), PathBuf::from)
 }
 
 /// Every `*.md` file under `dir` as (path relative to `dir` with `/` separators, text), sorted.
-pub(crate) fn read_corpus(dir: &std::path::Path) -> anyhow::Result<Vec<(String, String)>> {
+pub fn read_corpus(dir: &std::path::Path) -> anyhow::Result<Vec<(String, String)>> {
     let mut sources = Vec::new();
     for entry in walkdir::WalkDir::new(dir)
         .sort_by_file_name()
@@ -40,7 +38,7 @@ pub(crate) fn read_corpus(dir: &std::path::Path) -> anyhow::Result<Vec<(String, 
 }
 
 /// Imports every source as a draft article, recording its path as the source.
-pub(crate) fn import_corpus(sources: &[(String, String)]) -> anyhow::Result<Vec<Article>> {
+pub fn import_corpus(sources: &[(String, String)]) -> anyhow::Result<Vec<Article>> {
     sources
         .iter()
         .map(|(path, text)| {

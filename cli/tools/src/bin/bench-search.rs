@@ -1,6 +1,6 @@
 //! Search speed at 10,000 articles, measured end to end against `rg -il`.
 //!
-//! `cargo run --release -p fixpath-cli --bin bench-search [-- ARTICLES]` builds a KB of
+//! `cargo run --release -p fixpath-tools --bin bench-search [-- ARTICLES]` builds a KB of
 //! ARTICLES (default 10,000) from the shared corpus deterministically (the imported articles
 //! repeated with unique ids, titles and error codes), writes the same articles as Markdown
 //! for ripgrep, and prints: full index build time, reindex time after one article changes,
@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-mod common;
+use fixpath_tools::common;
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);

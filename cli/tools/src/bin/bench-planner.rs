@@ -1,6 +1,6 @@
 //! Simulated helpdesk sessions: the planner against the authored-order walk.
 //!
-//! `cargo run --release -p fixpath-cli --bin bench-planner [-- SESSIONS DONT_KNOW_RATE]`
+//! `cargo run --release -p fixpath-tools --bin bench-planner [-- SESSIONS DONT_KNOW_RATE]`
 //! takes every article of the embedded KB with two or more causes and simulates sessions:
 //! the true cause is drawn from the priors (`likelihood`), the customer's world (an answer
 //! to every question) is drawn from the base rates until the tree leads to that cause, and

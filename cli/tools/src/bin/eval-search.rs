@@ -1,6 +1,6 @@
 //! Measures search relevance on the hand-written query set, against two baselines.
 //!
-//! `cargo run --release -p fixpath-cli --bin eval-search [-- CORPUS_DIR QUERIES_TSV]`
+//! `cargo run --release -p fixpath-tools --bin eval-search [-- CORPUS_DIR QUERIES_TSV]`
 //! imports the corpus into an in-memory KB, runs every query through fixpath's search,
 //! tantivy with default settings, and a word-count ranking (what grep gives), and prints
 //! success@1, success@3 and MRR@10 overall, per query type (a code, b symptom, c hard) and per area.
@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-mod common;
+use fixpath_tools::common;
 
 use fixpath::search::SearchIndex;
 use fixpath::search::baseline::{TantivyDefault, word_count_ranking};

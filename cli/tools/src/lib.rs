@@ -1,0 +1,11 @@
+//! fixpath's measuring tools: they run with `cargo run -p fixpath-tools --bin NAME` and are
+//! never installed with `fixpath` (`cargo install --path cli` installs the one binary).
+//!
+//! - `eval-import`: the importer against the hand counts (also run by the end-to-end tests
+//!   through [`eval_import::run`]);
+//! - `eval-search`: relevance against two baselines;
+//! - `bench-search`: search speed at 10,000 articles against ripgrep;
+//! - `bench-planner`: simulated sessions, the planner against the authored-order walk.
+
+pub mod common;
+pub mod eval_import;
