@@ -91,12 +91,20 @@ pub fn blocks(markdown: &str) -> Vec<String> {
 
 /// The text of every heading in a Markdown document, normalized.
 pub fn headings(markdown: &str) -> Vec<String> {
+    heading_texts(markdown)
+        .iter()
+        .map(|h| normalize(h))
+        .collect()
+}
+
+/// The text of every heading in a Markdown document, as written (inline code kept as text).
+pub fn heading_texts(markdown: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current: Option<String> = None;
     for event in Parser::new_ext(markdown, markdown_options()) {
         match event {
             Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
-            Event::End(TagEnd::Heading(_)) => out.extend(current.take().map(|h| normalize(&h))),
+            Event::End(TagEnd::Heading(_)) => out.extend(current.take()),
             Event::Text(text) | Event::Code(text) if current.is_some() => {
                 if let Some(heading) = current.as_mut() {
                     heading.push_str(&text);

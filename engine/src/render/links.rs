@@ -528,30 +528,16 @@ fn anchors(article: &Article) -> HashSet<String> {
 
 /// The slugs of a fragment's headings, in order (repeats get `-1`, `-2`).
 pub fn heading_slugs(markdown: &str) -> Vec<String> {
-    let mut slugs = Vec::new();
-    let mut current: Option<String> = None;
-    for event in Parser::new_ext(markdown, markdown_options()) {
-        match event {
-            Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
-            Event::Text(text) | Event::Code(text) => {
-                if let Some(heading) = &mut current {
-                    heading.push_str(&text);
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some(heading) = current.take() {
-                    let base = slug(&heading);
-                    let mut unique = base.clone();
-                    let mut n = 1;
-                    while slugs.contains(&unique) {
-                        unique = format!("{base}-{n}");
-                        n += 1;
-                    }
-                    slugs.push(unique);
-                }
-            }
-            _ => {}
+    let mut slugs: Vec<String> = Vec::new();
+    for heading in crate::text::heading_texts(markdown) {
+        let base = slug(&heading);
+        let mut unique = base.clone();
+        let mut n = 1;
+        while slugs.contains(&unique) {
+            unique = format!("{base}-{n}");
+            n += 1;
         }
+        slugs.push(unique);
     }
     slugs
 }
