@@ -219,6 +219,10 @@ impl Links {
         style: Style,
         seen: &mut Vec<ArticleId>,
     ) -> String {
+        // No bracket, no link (and no include): nothing to rewrite.
+        if !markdown.contains('[') {
+            return markdown.to_owned();
+        }
         let markdown = INCLUDE.replace_all(markdown, "");
         let definitions = article.link_definitions();
         let source = format!("{markdown}\n{definitions}\n");
@@ -400,7 +404,11 @@ impl Links {
     pub fn dead_links(&self, article: &Article) -> Vec<String> {
         let mut dead = Vec::new();
         let definitions = article.link_definitions();
-        for text in article.texts() {
+        for text in article
+            .texts()
+            .into_iter()
+            .filter(|t| might_hold_link(t, &definitions))
+        {
             let source = format!("{text}\n{definitions}\n");
             for event in Parser::new_ext(&source, markdown_options()) {
                 if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) =
@@ -447,6 +455,12 @@ impl Links {
             ));
         }
     }
+}
+
+/// False when a fragment certainly holds no link: no `](`, no `<http`, and no `[` a
+/// reference could complete.
+fn might_hold_link(text: &str, definitions: &str) -> bool {
+    text.contains("](") || text.contains("<http") || (!definitions.is_empty() && text.contains(']'))
 }
 
 fn extend(range: &mut Option<Range<usize>>, more: Range<usize>) {
@@ -519,11 +533,22 @@ fn anchors(article: &Article) -> HashSet<String> {
     }
     let help: HashSet<&str> = article.questions.iter().map(|q| q.help.as_str()).collect();
     for text in article.texts() {
-        if !help.contains(text) {
+        // Most fragments hold no heading: only those that might are parsed.
+        if !help.contains(text) && might_hold_heading(text) {
             out.extend(heading_slugs(text));
         }
     }
     out
+}
+
+/// False when a fragment certainly has no heading (no `#`, no setext underline).
+fn might_hold_heading(text: &str) -> bool {
+    let text = text.trim_start();
+    text.starts_with('#')
+        || text.contains("\n#")
+        || text.contains("\n ")
+        || text.contains("\n==")
+        || text.contains("\n--")
 }
 
 /// The slugs of a fragment's headings, in order (repeats get `-1`, `-2`).
