@@ -357,7 +357,7 @@ fn try_fix(
         .map(|r| context.links.continues_in(context.original, r))
         .unwrap_or_default()
         .into_iter()
-        .filter(|id| !context.visited.contains(id))
+        .filter(|id| !context.visited.contains(id) && context.links.is_walkable(id))
         .collect();
     let mut options = vec!["Yes".to_owned(), "No".to_owned()];
     options.extend(elsewhere.iter().map(|id| {

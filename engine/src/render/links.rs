@@ -72,6 +72,8 @@ pub struct Links {
     base_url: Option<url::Url>,
     /// Each article's own public URL, when its source names one.
     public: HashMap<ArticleId, url::Url>,
+    /// The articles with a decision graph to walk (an entry).
+    walkable: HashSet<ArticleId>,
 }
 
 static INCLUDE: LazyLock<Regex> = LazyLock::new(|| {
@@ -109,6 +111,9 @@ impl Links {
             }
         }
         self.titles.insert(id.clone(), article.title.clone());
+        if article.entry.is_some() {
+            self.walkable.insert(id.clone());
+        }
         if let Some(url) = own_url(article) {
             self.public.insert(id.clone(), url);
         }
@@ -376,6 +381,11 @@ impl Links {
             ));
         }
         out
+    }
+
+    /// True when the article has a decision graph to troubleshoot with.
+    pub fn is_walkable(&self, id: &ArticleId) -> bool {
+        self.walkable.contains(id)
     }
 
     /// The other KB articles a fix sends the reader to, in the order its text names them.

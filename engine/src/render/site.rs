@@ -122,11 +122,6 @@ impl Renderer {
             config: kb.config.clone(),
         };
         let mut pages = vec![self.site_index(&resolved_kb)?];
-        let has_troubleshooter: HashMap<&str, bool> = kb
-            .articles
-            .iter()
-            .map(|e| (e.article.id.as_str(), e.article.entry.is_some()))
-            .collect();
         for (entry, resolved) in kb.articles.iter().zip(&resolved_kb.articles) {
             let original = &entry.article;
             let continues: HashMap<String, Vec<ContinueData>> = original
@@ -137,7 +132,7 @@ impl Renderer {
                     let targets = links
                         .continues_in(original, remedy)
                         .into_iter()
-                        .filter(|id| has_troubleshooter.get(id.as_str()) == Some(&true))
+                        .filter(|id| links.is_walkable(id))
                         .map(|id| ContinueData {
                             href: format!("../troubleshoot/{id}.html"),
                             title: links.title(&id).unwrap_or(id.as_str()).to_owned(),
