@@ -487,3 +487,24 @@ fn images_beside_a_source_are_copied_into_the_kb_and_the_site() {
     assert!(pages.contains("a missing picture"));
     assert!(!pages.contains("<img"));
 }
+
+#[test]
+fn no_markdown_output_of_any_article_holds_an_include_or_a_source_link() {
+    let loaded = fixpath::load::load_embedded();
+    let links =
+        fixpath::render::links::Links::new(&loaded.kb, loaded.kb.config.base_url.as_deref());
+    let renderer = fixpath::render::Renderer::new(None).unwrap();
+    for entry in &loaded.kb.articles {
+        let article = links.resolve_article(&entry.article, fixpath::render::links::Style::Text);
+        let markdown = renderer
+            .render_article(&article, fixpath::render::Format::Markdown, None)
+            .unwrap();
+        for leftover in ["[!INCLUDE", "includes/", ".md)", ".md#"] {
+            assert!(
+                !markdown.contains(leftover),
+                "{}: `{leftover}` left in the Markdown",
+                article.id
+            );
+        }
+    }
+}
