@@ -133,7 +133,8 @@ fn shipped_schema_matches_the_model_and_accepts_every_kb_article() {
 
 #[test]
 fn the_readme_main_command_runs_the_fixpath_binary() {
-    // `cargo run --release -- ask SSPR_0029` needs `default-run`: the package has measuring tools too.
+    // `cargo run --release -- ask SSPR_0029` from the workspace root runs `fixpath` (the
+    // measuring tools are in their own package, fixpath-tools).
     let manifest = std::fs::read_to_string(repo_root().join("cli/Cargo.toml")).unwrap();
     assert!(
         manifest.contains("default-run = \"fixpath\""),
