@@ -441,7 +441,9 @@ pub const DEFAULT_QUESTION_COST: f64 = 1.0;
 impl Question {
     /// Minutes it takes to answer: the authored `cost`, else [`DEFAULT_QUESTION_COST`].
     pub fn cost(&self) -> f64 {
-        self.cost.unwrap_or(DEFAULT_QUESTION_COST)
+        self.cost
+            .filter(|c| c.is_finite() && *c >= 0.0)
+            .unwrap_or(DEFAULT_QUESTION_COST)
     }
 
     /// Each answer's base rate, in answer order: the authored ones, and the rest sharing

@@ -94,7 +94,7 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         if let Some(id) = &continue_in {
             transcript.continued_in = Some(view::ArticleRef {
                 id: id.to_string(),
-                title: links.title(id).unwrap_or(id.as_str()).to_owned(),
+                title: links.title_or_id(id).to_owned(),
             });
         }
         texts.push(renderer.render_transcript(&transcript, article)?);
@@ -232,11 +232,8 @@ fn interview(
             other: !others.is_empty(),
         };
         match prompter.select(&question.text, &options, extras) {
-            Reply::Picked(index) => session.answer(
-                &question.id,
-                Given::Answer(question.answers[index].value.clone()),
-            )?,
-            Reply::DontKnow => session.answer(&question.id, Given::Unknown)?,
+            Reply::Picked(index) => session.answer(&question.id, given(question, Some(index)))?,
+            Reply::DontKnow => session.answer(&question.id, given(question, None))?,
             Reply::Help => prompter.say_markdown(&format!("\n{}\n", question.help.trim())),
             Reply::Other => {
                 if let Some(end) = answer_other(session, prompter, &others)? {
@@ -254,6 +251,14 @@ fn interview(
             }
             Reply::Interrupted => return Ok((SessionEnd::Interrupted, None)),
         }
+    }
+}
+
+/// What a picked option (or "don't know", `None`) says about a question.
+fn given(question: &fixpath::model::Question, picked: Option<usize>) -> Given {
+    match picked {
+        Some(index) => Given::Answer(question.answers[index].value.clone()),
+        None => Given::Unknown,
     }
 }
 
@@ -298,11 +303,8 @@ fn answer_other(
         ..Extras::default()
     };
     match prompter.select(&question.text, &options, extras) {
-        Reply::Picked(answer) => session.answer(
-            &question.id,
-            Given::Answer(question.answers[answer].value.clone()),
-        )?,
-        Reply::DontKnow => session.answer(&question.id, Given::Unknown)?,
+        Reply::Picked(answer) => session.answer(&question.id, given(question, Some(answer)))?,
+        Reply::DontKnow => session.answer(&question.id, given(question, None))?,
         Reply::Interrupted => return Ok(Some(SessionEnd::Interrupted)),
         Reply::EndOfInput => return Ok(Some(SessionEnd::Incomplete)),
         _ => {}
@@ -360,12 +362,11 @@ fn try_fix(
         .filter(|id| !context.visited.contains(id) && context.links.is_walkable(id))
         .collect();
     let mut options = vec!["Yes".to_owned(), "No".to_owned()];
-    options.extend(elsewhere.iter().map(|id| {
-        format!(
-            "Continue in: {}",
-            context.links.title(id).unwrap_or(id.as_str())
-        )
-    }));
+    options.extend(
+        elsewhere
+            .iter()
+            .map(|id| format!("Continue in: {}", context.links.title_or_id(id))),
+    );
     match prompter.select("Did this fix it?", &options, Extras::default()) {
         Reply::Picked(0) => {
             session.record_attempt(cause, remedy, true);

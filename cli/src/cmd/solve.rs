@@ -91,7 +91,7 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
                     .unwrap_or_default()
                     .into_iter()
                     .map(|id| render::view::ArticleRef {
-                        title: links.title(&id).unwrap_or(id.as_str()).to_owned(),
+                        title: links.title_or_id(&id).to_owned(),
                         id: id.to_string(),
                     })
                     .collect()

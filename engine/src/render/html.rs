@@ -64,9 +64,23 @@ pub fn markdown_to_html(markdown: &str, links: &str) -> String {
         }
     });
     // Headings get the anchors the source's links use (`#required-permissions-...`).
+    // The heading texts come from the events already parsed, not from a second parse.
     let mut events: Vec<Event<'_>> = events.collect();
-    let slugs = super::links::heading_slugs(&source);
-    let mut next_slug = slugs.into_iter();
+    let mut texts: Vec<String> = Vec::new();
+    let mut current: Option<String> = None;
+    for event in &events {
+        match event {
+            Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => texts.extend(current.take()),
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(heading) = current.as_mut() {
+                    heading.push_str(text);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut next_slug = super::links::unique_slugs(texts).into_iter();
     for event in &mut events {
         if let Event::Start(Tag::Heading { id, .. }) = event
             && id.is_none()

@@ -125,6 +125,11 @@ impl Links {
         self.titles.get(id).map(String::as_str)
     }
 
+    /// The title of a KB article, or its id when the KB does not have it.
+    pub fn title_or_id<'s>(&'s self, id: &'s ArticleId) -> &'s str {
+        self.title(id).unwrap_or(id.as_str())
+    }
+
     /// Where a link target written in `article` leads.
     pub fn resolve(&self, article: &Article, destination: &str) -> Target {
         let destination = destination
@@ -213,13 +218,15 @@ impl Links {
     /// Rewrites every link of a Markdown fragment of `article` (reference-style ones
     /// included) to where it leads, in the given style.
     pub fn rewrite(&self, article: &Article, markdown: &str, style: Style) -> String {
-        self.rewrite_noting(article, markdown, style, &mut Vec::new())
+        let definitions = article.link_definitions();
+        self.rewrite_noting(article, &definitions, markdown, style, &mut Vec::new())
     }
 
     /// [`Links::rewrite`], adding the other KB articles the text links to to `seen`.
     fn rewrite_noting(
         &self,
         article: &Article,
+        definitions: &str,
         markdown: &str,
         style: Style,
         seen: &mut Vec<ArticleId>,
@@ -229,7 +236,6 @@ impl Links {
             return markdown.to_owned();
         }
         let markdown = INCLUDE.replace_all(markdown, "");
-        let definitions = article.link_definitions();
         let source = format!("{markdown}\n{definitions}\n");
         let limit = markdown.len();
         let mut edits: Vec<(Range<usize>, String)> = Vec::new();
@@ -334,9 +340,10 @@ impl Links {
     pub fn resolve_article(&self, article: &Article, style: Style) -> Article {
         let mut out = article.clone();
         let mut seen: Vec<ArticleId> = Vec::new();
+        let definitions = article.link_definitions();
         let mut fix = |text: &mut String| {
             if !text.is_empty() {
-                *text = self.rewrite_noting(article, text, style, &mut seen);
+                *text = self.rewrite_noting(article, &definitions, text, style, &mut seen);
             }
         };
         fix(&mut out.summary);
@@ -368,12 +375,7 @@ impl Links {
         if style == Style::Text && !seen.is_empty() {
             let list: Vec<String> = seen
                 .iter()
-                .map(|id| {
-                    format!(
-                        "- {}: `fixpath render {id}`",
-                        self.title(id).unwrap_or(id.as_str())
-                    )
-                })
+                .map(|id| format!("- {}: `fixpath render {id}`", self.title_or_id(id)))
                 .collect();
             out.notes.push(format!(
                 "Related articles in this KB:\n\n{}",
@@ -390,48 +392,57 @@ impl Links {
 
     /// The other KB articles a fix sends the reader to, in the order its text names them.
     pub fn continues_in(&self, article: &Article, remedy: &Remedy) -> Vec<ArticleId> {
-        let mut out: Vec<ArticleId> = Vec::new();
-        let definitions = article.link_definitions();
-        for text in [&remedy.text, &remedy.after]
+        let texts = [&remedy.text, &remedy.after]
             .into_iter()
             .chain(&remedy.steps)
-        {
-            let source = format!("{text}\n{definitions}\n");
-            for event in Parser::new_ext(&source, markdown_options()) {
-                if let Event::Start(Tag::Link { dest_url, .. }) = event
-                    && let Target::Article { id, .. } = self.resolve(article, &dest_url)
-                    && id != article.id
-                    && !out.contains(&id)
-                {
-                    out.push(id);
-                }
+            .map(String::as_str);
+        let mut out: Vec<ArticleId> = Vec::new();
+        for target in link_targets(article, texts, false) {
+            if let Target::Article { id, .. } = self.resolve(article, &target)
+                && id != article.id
+                && !out.contains(&id)
+            {
+                out.push(id);
             }
         }
         out
     }
 
-    /// Every link target of an article that leads nowhere, with the link text, for `check`.
+    /// Every link target of an article that leads nowhere, for `check`.
     pub fn dead_links(&self, article: &Article) -> Vec<String> {
-        let mut dead = Vec::new();
-        let definitions = article.link_definitions();
-        for text in article
-            .texts()
+        link_targets(article, article.texts(), true)
             .into_iter()
-            .filter(|t| might_hold_link(t, &definitions))
-        {
-            let source = format!("{text}\n{definitions}\n");
-            for event in Parser::new_ext(&source, markdown_options()) {
-                if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) =
-                    event
-                    && self.resolve(article, &dest_url) == Target::Drop
-                    && !dead.contains(&dest_url.to_string())
-                {
-                    dead.push(dest_url.to_string());
-                }
+            .filter(|target| self.resolve(article, target) == Target::Drop)
+            .collect()
+    }
+}
+
+/// The targets of the links (and, with `images`, the images) in some of an article's
+/// fragments, in order, each once; reference-style links resolve against its references.
+fn link_targets<'t>(
+    article: &Article,
+    texts: impl IntoIterator<Item = &'t str>,
+    images: bool,
+) -> Vec<String> {
+    let definitions = article.link_definitions();
+    let mut out: Vec<String> = Vec::new();
+    for text in texts
+        .into_iter()
+        .filter(|t| might_hold_link(t, &definitions))
+    {
+        let source = format!("{text}\n{definitions}\n");
+        for event in Parser::new_ext(&source, markdown_options()) {
+            let target = match event {
+                Event::Start(Tag::Link { dest_url, .. }) => dest_url,
+                Event::Start(Tag::Image { dest_url, .. }) if images => dest_url,
+                _ => continue,
+            };
+            if !out.iter().any(|t| *t == *target) {
+                out.push(target.to_string());
             }
         }
-        dead
     }
+    out
 }
 
 /// A link being read: its whole source range, the range of its text, where it points (empty
@@ -563,8 +574,13 @@ fn might_hold_heading(text: &str) -> bool {
 
 /// The slugs of a fragment's headings, in order (repeats get `-1`, `-2`).
 pub fn heading_slugs(markdown: &str) -> Vec<String> {
+    unique_slugs(crate::text::heading_texts(markdown))
+}
+
+/// The slugs of these heading texts, in order (repeats get `-1`, `-2`).
+pub fn unique_slugs(headings: impl IntoIterator<Item = String>) -> Vec<String> {
     let mut slugs: Vec<String> = Vec::new();
-    for heading in crate::text::heading_texts(markdown) {
+    for heading in headings {
         let base = slug(&heading);
         let mut unique = base.clone();
         let mut n = 1;

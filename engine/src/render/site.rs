@@ -135,7 +135,7 @@ impl Renderer {
                         .filter(|id| links.is_walkable(id))
                         .map(|id| ContinueData {
                             href: format!("../troubleshoot/{id}.html"),
-                            title: links.title(&id).unwrap_or(id.as_str()).to_owned(),
+                            title: links.title_or_id(&id).to_owned(),
                         })
                         .collect();
                     (remedy.id.to_string(), targets)

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::model::{Article, Cause, NodeId, Question, Remedy, Source, Status, Symptom};
-use crate::solve::{Action, Condition, Effect, Evidence, Resolution};
+use crate::solve::{Action, Condition, Effect, Evidence, Resolution, round};
 
 /// An article as templates see it.
 #[derive(Debug, Clone, Serialize)]
@@ -530,11 +530,6 @@ fn evidence_view<'a>(article: &'a Article, evidence: &[Evidence]) -> Vec<Evidenc
 
 fn percent(probability: f64) -> u32 {
     (probability * 100.0).round().clamp(0.0, 100.0) as u32
-}
-
-/// Four decimals: enough to explain, stable across platforms in snapshots.
-fn round(value: f64) -> f64 {
-    (value * 10_000.0).round() / 10_000.0
 }
 
 impl PathView<'_> {

@@ -655,7 +655,12 @@ impl Network<'_> {
     /// Each fact and failed fix alone, with the factor it puts on every cause.
     fn clues(&self, facts: &Facts, known: &Known) -> Vec<Clue> {
         let nothing = self.nothing_known();
-        let prior = self.posterior(&nothing);
+        // With nothing known every reachable cause weighs its prior.
+        let prior: Vec<f64> = self
+            .causes
+            .iter()
+            .map(|c| if c.base_mass > 0.0 { c.prior } else { 0.0 })
+            .collect();
         let mut clues = Vec::new();
         let mut walking: Vec<usize> = (0..self.questions.len())
             .filter(|q| known.answer(*q).is_some())
@@ -666,7 +671,7 @@ impl Network<'_> {
             // P(fact | cause) / base rate: the base rate of the fact itself cancels.
             let alone = self.posterior(&nothing.with(question, answer));
             let factors = (0..self.causes.len())
-                .map(|c| ratio(alone.weight[c], prior.weight[c]))
+                .map(|c| ratio(alone.weight[c], prior[c]))
                 .collect();
             let q = &self.article.questions[question];
             clues.push(Clue {
@@ -684,7 +689,7 @@ impl Network<'_> {
             alone.failed[index] = true;
             let alone = self.posterior(&alone);
             let factors = (0..self.causes.len())
-                .map(|c| ratio(alone.weight[c], prior.weight[c]))
+                .map(|c| ratio(alone.weight[c], prior[c]))
                 .collect();
             clues.push(Clue {
                 question: None,
@@ -761,8 +766,8 @@ fn strength(factor: f64) -> f64 {
     }
 }
 
-/// Four decimals: factors are explanations, not measurements.
-fn round(value: f64) -> f64 {
+/// Four decimals: factors and probabilities are explanations, not measurements.
+pub(crate) fn round(value: f64) -> f64 {
     (value * 10_000.0).round() / 10_000.0
 }
 

@@ -186,7 +186,7 @@ impl<'a> Network<'a> {
             .map(|q| QuestionNode {
                 rates: q.base_rates(),
                 targets: q.answers.iter().map(|a| target(a.goto.as_ref())).collect(),
-                cost: q.cost.filter(|c| c.is_finite() && *c >= 0.0).unwrap_or(1.0),
+                cost: q.cost(),
             })
             .collect();
         let mut remedies: Vec<RemedyNode> = article
