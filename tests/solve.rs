@@ -1,7 +1,7 @@
 //! `fixpath solve`: every branch of the seed from facts, as Markdown, JSON and HTML.
 
 use crate::assert_run_snapshot;
-use crate::util::{fixpath, fixture};
+use crate::util::{fixpath, fixture, repo_root, tree_digest};
 
 /// Tickets as customers tell them: partial facts, in their order, some the tree would ask
 /// only on another branch. A name, the facts, and the cause that must rank first.
@@ -384,5 +384,65 @@ fn a_fix_that_sends_the_reader_to_another_article_names_it() {
     assert!(
         text.stdout.contains("[Password Writeback access rights and permissions](<https://learn.microsoft.com/troubleshoot/entra/entra-id/user-prov-sync/password-writeback-access-rights-permissions>)"),
         "{text}"
+    );
+}
+
+/// A command about one article reads that article's file as it is now, through the index:
+/// an edit shows at once, a broken file elsewhere in the KB does not matter, and the KB is
+/// left as it was.
+#[test]
+fn one_article_is_read_fresh_through_the_index() {
+    let kb = tempfile::tempdir().unwrap();
+    for name in [
+        "sspr-0029.yaml",
+        "password-writeback-access-rights-permissions.yaml",
+    ] {
+        std::fs::copy(repo_root().join("kb").join(name), kb.path().join(name)).unwrap();
+    }
+    let dir = kb.path().to_str().unwrap();
+    let first = fixpath(&[
+        "--kb",
+        dir,
+        "solve",
+        "SSPR_0029",
+        "-f",
+        "protected-admin=yes",
+    ]);
+    assert_eq!(first.code, 0, "{first}");
+    // Edited in place (the directory does not change, so the index is trusted as it is).
+    let path = kb.path().join("sspr-0029.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("title: ", "title: Edited ", 1)).unwrap();
+    std::fs::write(
+        kb.path()
+            .join("password-writeback-access-rights-permissions.yaml"),
+        "id: [broken",
+    )
+    .unwrap();
+    let before = tree_digest(kb.path());
+    let edited = fixpath(&[
+        "--kb",
+        dir,
+        "solve",
+        "sspr-0029",
+        "-f",
+        "protected-admin=yes",
+    ]);
+    assert_eq!(edited.code, 0, "{edited}");
+    assert!(edited.stdout.contains("Edited "), "{edited}");
+    let graph = fixpath(&["--kb", dir, "graph", "sspr-0029", "--format", "mermaid"]);
+    assert_eq!(graph.code, 0, "{graph}");
+    assert_eq!(
+        tree_digest(kb.path()),
+        before,
+        "read commands never write to the KB"
+    );
+    // `check` reads everything and finds the broken file.
+    let check = fixpath(&["--kb", dir, "check"]);
+    assert_eq!(check.code, 1, "{check}");
+    assert!(
+        check
+            .stdout
+            .contains("password-writeback-access-rights-permissions.yaml")
     );
 }

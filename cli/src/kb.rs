@@ -3,7 +3,11 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
+use fixpath::catalog::Catalog;
 use fixpath::load::{self, KbArticle, Loaded};
+use fixpath::model::Article;
+use fixpath::render::links::{Links, Style};
+use fixpath::search::{self, IndexStatus, Located};
 
 /// Options shared by every subcommand.
 #[derive(Debug, clap::Args)]
@@ -14,7 +18,7 @@ pub(crate) struct KbArgs {
 }
 
 impl KbArgs {
-    /// Loads the chosen KB, or the embedded one.
+    /// Loads the chosen KB whole, or the embedded one (for commands about every article).
     pub(crate) fn load(&self) -> anyhow::Result<Loaded> {
         match &self.kb {
             Some(dir) => load::load_dir(dir)
@@ -22,37 +26,74 @@ impl KbArgs {
             None => Ok(load::load_embedded()),
         }
     }
+
+    /// Which KB, as the search index names it.
+    pub(crate) fn source(&self) -> search::KbSource<'_> {
+        match &self.kb {
+            Some(dir) => search::KbSource::Dir(dir),
+            None => search::KbSource::Embedded,
+        }
+    }
+
+    /// Opens the chosen KB for a command about one article: through its search index
+    /// (built first if there is none), so only that article's file is read. When the
+    /// index cannot be used, the KB is read whole.
+    pub(crate) fn catalog(&self) -> anyhow::Result<Catalog> {
+        let cache = search::store::default_cache_dir();
+        let building = crate::progress::Progress::spinner("indexing the KB");
+        let opened = Catalog::open(self.source(), &cache);
+        building.finish();
+        match opened {
+            Ok((catalog, status)) => {
+                if let IndexStatus::Rebuilt { reason } = &status
+                    && reason.starts_with("the index was damaged")
+                {
+                    crate::cmd::search::report_status(&status);
+                }
+                Ok(catalog)
+            }
+            Err(error) => {
+                if let Some(dir) = &self.kb
+                    && !dir.is_dir()
+                {
+                    // Say what is wrong with the KB, not with its index.
+                    self.load()?;
+                }
+                eprintln!("note: the search index cannot be used ({error}); reading the whole KB");
+                Ok(Catalog::from_loaded(self.load()?))
+            }
+        }
+    }
 }
+
+/// How many articles an ambiguous name lists.
+const MAX_LISTED: usize = 10;
 
 /// Picks the one article a user's text names (id or error code), or says why not.
 ///
 /// An article whose file has errors is refused with the first of them: walking a broken
 /// graph would give wrong answers.
-pub(crate) fn select_article<'a>(loaded: &'a Loaded, query: &str) -> anyhow::Result<&'a KbArticle> {
-    select_article_in(loaded, None, query)
+pub(crate) fn select_article(catalog: &Catalog, query: &str) -> anyhow::Result<KbArticle> {
+    select_article_in(catalog, false, query)
 }
 
-/// As [`select_article`]; with `kb`, free text that names no id or code is searched, and
-/// a top hit well ahead of the next one is taken.
-pub(crate) fn select_article_in<'a>(
-    loaded: &'a Loaded,
-    kb: Option<&KbArgs>,
+/// As [`select_article`]; with `search`, free text that names no id or code is searched,
+/// and a top hit well ahead of the next one is taken.
+pub(crate) fn select_article_in(
+    catalog: &Catalog,
+    search: bool,
     query: &str,
-) -> anyhow::Result<&'a KbArticle> {
-    let mut found = loaded.kb.find(query);
-    if found.is_empty()
-        && let Some(kb) = kb
-    {
-        let (index, status) = crate::cmd::search::open(kb, false)?;
-        crate::cmd::search::report_status(&status);
-        let hits = index.search(query, 5)?.hits;
+) -> anyhow::Result<KbArticle> {
+    let mut found = catalog.find(query)?;
+    if found.is_empty() && search {
+        let hits = catalog.search(query, 5)?.hits;
         let clear_winner = match hits.as_slice() {
             [only] => Some(only),
             [first, second, ..] if first.score >= 1.5 * second.score => Some(first),
             _ => None,
         };
-        match clear_winner.and_then(|hit| loaded.kb.get(&hit.id)) {
-            Some(entry) => found.push(entry),
+        match clear_winner {
+            Some(hit) => found.extend(catalog.find(&hit.id)?),
             None if !hits.is_empty() => {
                 let ids: Vec<String> = hits
                     .iter()
@@ -66,16 +107,23 @@ pub(crate) fn select_article_in<'a>(
             None => {}
         }
     }
-    let entry = match found.as_slice() {
-        [one] => *one,
+    let located = match found.as_slice() {
+        [one] => one,
         [] => anyhow::bail!(
             "no article matches `{query}`: give an article id or an error code (`fixpath search {query}` lists close matches)"
         ),
         many => {
-            let ids: Vec<String> = many
+            let mut ids: Vec<String> = many
                 .iter()
-                .map(|e| format!("{} ({})", e.article.id, e.article.title))
+                .take(MAX_LISTED)
+                .map(|l| format!("{} ({})", l.id, l.title))
                 .collect();
+            if many.len() > MAX_LISTED {
+                ids.push(format!(
+                    "... and {} more (`fixpath search {query}` ranks them)",
+                    many.len() - MAX_LISTED
+                ));
+            }
             anyhow::bail!(
                 "`{query}` matches {} articles; name one by id:\n  {}",
                 many.len(),
@@ -83,39 +131,36 @@ pub(crate) fn select_article_in<'a>(
             )
         }
     };
-    // Only this article's problems matter here: its file's load diagnostics and its graph.
-    let mut graph_problems = Vec::new();
-    fixpath::graph::check_article(entry, &mut graph_problems);
-    let broken = loaded
-        .diagnostics
-        .iter()
-        .chain(&graph_problems)
-        .find(|d| d.is_error() && d.file == entry.file.name)
-        .cloned();
-    if let Some(diagnostic) = broken {
-        anyhow::bail!(
-            "article {} has errors; run `fixpath check`:\n  {diagnostic}",
-            entry.article.id
-        );
-    }
-    Ok(entry)
+    article(catalog, &located.id)
 }
 
-/// Writes command output to `-o FILE`, or to stdout.
-/// The KB's links, for resolving the links of its articles.
-pub(crate) fn links(loaded: &Loaded) -> fixpath::render::links::Links {
-    fixpath::render::links::Links::new(&loaded.kb, loaded.kb.config.base_url.as_deref())
+/// The article with this id, refused when its file has errors.
+pub(crate) fn article(catalog: &Catalog, id: &str) -> anyhow::Result<KbArticle> {
+    let Some(mut single) = catalog.article(id)? else {
+        anyhow::bail!("no article has the id `{id}`");
+    };
+    // Only this article's problems matter here: its file's load diagnostics and its graph.
+    if let Some(diagnostic) = single.diagnostics.iter().find(|d| d.is_error()) {
+        anyhow::bail!("article {id} has errors; run `fixpath check`:\n  {diagnostic}");
+    }
+    match single.kb.articles.pop() {
+        Some(entry) => Ok(entry),
+        None => anyhow::bail!("article {id} could not be read; run `fixpath check`"),
+    }
+}
+
+/// The links of the KB that an article's links lead to.
+pub(crate) fn links(catalog: &Catalog, article: &Article) -> anyhow::Result<Links> {
+    Ok(catalog.links(article)?)
 }
 
 /// The article with every link resolved for text output (a terminal, Markdown, a page on
 /// its own): other KB articles by the command that opens them, the rest absolute or text.
-pub(crate) fn resolved(
-    loaded: &Loaded,
-    article: &fixpath::model::Article,
-) -> fixpath::model::Article {
-    links(loaded).resolve_article(article, fixpath::render::links::Style::Text)
+pub(crate) fn resolved(catalog: &Catalog, article: &Article) -> anyhow::Result<Article> {
+    Ok(links(catalog, article)?.resolve_article(article, Style::Text))
 }
 
+/// Writes command output to `-o FILE`, or to stdout.
 pub(crate) fn write_output(output: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     match output {
@@ -133,21 +178,19 @@ pub(crate) fn write_output(output: Option<&std::path::Path>, text: &str) -> anyh
 
 /// Articles worth offering for free text, best first: error-code matches, else the search
 /// index's top ten.
-pub(crate) fn suggest<'a>(
-    loaded: &'a Loaded,
-    kb: &KbArgs,
-    query: &str,
-) -> anyhow::Result<Vec<&'a KbArticle>> {
-    let found = loaded.kb.find(query);
+pub(crate) fn suggest(catalog: &Catalog, query: &str) -> anyhow::Result<Vec<Located>> {
+    let found = catalog.find(query)?;
     if !found.is_empty() {
         return Ok(found);
     }
-    let (index, status) = crate::cmd::search::open(kb, false)?;
-    crate::cmd::search::report_status(&status);
-    let results = index.search(query, 10)?;
+    let results = catalog.search(query, 10)?;
     Ok(results
         .hits
-        .iter()
-        .filter_map(|hit| loaded.kb.get(&hit.id))
+        .into_iter()
+        .map(|hit| Located {
+            id: hit.id,
+            file: String::new(),
+            title: hit.title,
+        })
         .collect())
 }

@@ -31,6 +31,7 @@
 //! assert!(markdown.contains("None (behavior is by design)"));
 //! ```
 
+pub mod catalog;
 pub mod diagnostic;
 pub mod error;
 pub mod graph;
@@ -49,12 +50,22 @@ pub use error::{Error, Result};
 ///
 /// Errors come before warnings; within each, the order is file, then position.
 pub fn check(loaded: &load::Loaded) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
     let mut diagnostics = loaded.diagnostics.clone();
-    graph::check(&loaded.kb, &mut diagnostics);
     let links = render::links::Links::new(&loaded.kb, loaded.kb.config.base_url.as_deref());
-    for entry in &loaded.kb.articles {
-        links.check(entry, &mut diagnostics);
-    }
+    // Each article's graph and links are checked on their own, on every core.
+    let found: Vec<Vec<Diagnostic>> = loaded
+        .kb
+        .articles
+        .par_iter()
+        .map(|entry| {
+            let mut found = Vec::new();
+            graph::check_article(entry, &mut found);
+            links.check(entry, &mut found);
+            found
+        })
+        .collect();
+    diagnostics.extend(found.into_iter().flatten());
     diagnostics.sort_by(|a, b| {
         let position = |d: &Diagnostic| d.span.map_or(0, |s| s.offset);
         (a.severity, &a.file, position(a)).cmp(&(b.severity, &b.file, position(b)))

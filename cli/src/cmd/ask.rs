@@ -6,7 +6,8 @@
 
 use std::path::PathBuf;
 
-use fixpath::load::{KbArticle, Loaded};
+use fixpath::catalog::Catalog;
+use fixpath::load::KbArticle;
 use fixpath::model::{Article, ArticleId, NodeId};
 use fixpath::render::Renderer;
 use fixpath::render::links::{Links, Style};
@@ -42,17 +43,16 @@ pub(crate) struct Args {
 
 /// Runs one session; exit 0 when a fix worked, 1 otherwise.
 pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
-    let loaded = kb.load()?;
+    let catalog = kb.catalog()?;
     let renderer = Renderer::new(args.templates.as_deref())?;
     let mut prompter = Prompter::detect();
     let query = args.query.join(" ");
-    let Some(entry) = choose_article(&loaded, kb, &query, &mut prompter)? else {
+    let Some(entry) = choose_article(&catalog, &query, &mut prompter)? else {
         prompter.say("No article chosen.");
         return Ok(Outcome::Negative);
     };
-    let links = crate::kb::links(&loaded);
-    let original = &entry.article;
-    let article = &links.resolve_article(original, Style::Text);
+    let links = crate::kb::links(&catalog, &entry.article)?;
+    let article = &links.resolve_article(&entry.article, Style::Text);
     prompter.say(&format!("\n{} ({})\n", article.title, article.id));
     if article.entry.is_none() {
         // A notice or summary: nothing to ask, so show it.
@@ -70,10 +70,11 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     // the run there, and the transcript records each.
     let mut texts: Vec<String> = Vec::new();
     let mut records: Vec<serde_json::Value> = Vec::new();
-    let mut visited = vec![original.id.clone()];
-    let mut next = Some((original, facts));
+    let mut visited = vec![entry.article.id.clone()];
+    let mut next = Some((entry, links, facts));
     let mut end = SessionEnd::Incomplete;
-    while let Some((original, facts)) = next.take() {
+    while let Some((entry, links, facts)) = next.take() {
+        let original = &entry.article;
         let article = &links.resolve_article(original, Style::Text);
         if visited.len() > 1 {
             prompter.say(&format!(
@@ -99,11 +100,11 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         }
         texts.push(renderer.render_transcript(&transcript, article)?);
         records.push(serde_json::json!({ "article": { "id": article.id, "title": article.title }, "transcript": transcript }));
-        if let Some(id) = continue_in
-            && let Some(target) = loaded.kb.get(id.as_str())
-        {
+        if let Some(id) = continue_in {
+            let target = crate::kb::article(&catalog, id.as_str())?;
+            let links = crate::kb::links(&catalog, &target.article)?;
             visited.push(id);
-            next = Some((&target.article, fixpath::solve::Facts::new()));
+            next = Some((target, links, fixpath::solve::Facts::new()));
         }
     }
     let text = match args.format {
@@ -128,12 +129,11 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
 }
 
 /// The article the query names, or one the agent picks from a list.
-fn choose_article<'a>(
-    loaded: &'a Loaded,
-    kb: &KbArgs,
+fn choose_article(
+    catalog: &Catalog,
     query: &str,
     prompter: &mut Prompter,
-) -> anyhow::Result<Option<&'a KbArticle>> {
+) -> anyhow::Result<Option<KbArticle>> {
     let query = if query.trim().is_empty() {
         match prompter
             .text("What is the problem? Paste the error code or describe it in a few words")
@@ -144,21 +144,19 @@ fn choose_article<'a>(
     } else {
         query.to_owned()
     };
-    if loaded.kb.find(&query).len() == 1 {
-        return select_article(loaded, &query).map(Some);
+    if catalog.find(&query)?.len() == 1 {
+        return select_article(catalog, &query).map(Some);
     }
-    let suggestions = crate::kb::suggest(loaded, kb, &query)?;
+    let suggestions = crate::kb::suggest(catalog, &query)?;
     if suggestions.is_empty() {
         anyhow::bail!("no article matches `{query}`");
     }
     let options: Vec<String> = suggestions
         .iter()
-        .map(|e| format!("{} ({})", e.article.title, e.article.id))
+        .map(|l| format!("{} ({})", l.title, l.id))
         .collect();
     match prompter.select("Which article fits?", &options, Extras::default()) {
-        Reply::Picked(index) => {
-            select_article(loaded, suggestions[index].article.id.as_str()).map(Some)
-        }
+        Reply::Picked(index) => crate::kb::article(catalog, &suggestions[index].id).map(Some),
         _ => Ok(None),
     }
 }

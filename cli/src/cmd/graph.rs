@@ -36,8 +36,8 @@ pub(crate) enum GraphFormat {
 
 /// Prints the picture source.
 pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
-    let loaded = kb.load()?;
-    let entry = select_article(&loaded, &args.article)?;
+    let catalog = kb.catalog()?;
+    let entry = select_article(&catalog, &args.article)?;
     let renderer = Renderer::new(args.templates.as_deref())?;
     let text = match args.format {
         GraphFormat::Dot => renderer.render_dot(&entry.article)?,

@@ -38,13 +38,13 @@ pub(crate) enum DocFormat {
 
 /// Renders the article with every cause, solution and workaround, in source order.
 pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
-    let loaded = kb.load()?;
-    let entry = select_article(&loaded, &args.article)?;
+    let catalog = kb.catalog()?;
+    let entry = select_article(&catalog, &args.article)?;
     let format = match args.format {
         None | Some(DocFormat::Md) => Format::Markdown,
         Some(DocFormat::Html) => Format::Html,
     };
-    let article = resolved(&loaded, &entry.article);
+    let article = resolved(&catalog, &entry.article)?;
     let text = Renderer::new(args.templates.as_deref())?.render_article(&article, format, None)?;
     if args.format.is_none() && args.output.is_none() {
         // For a person at a terminal: formatted and paged; piped, plain Markdown.

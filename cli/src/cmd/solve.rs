@@ -63,9 +63,9 @@ pub(crate) fn read_facts(pairs: &[String], file: Option<&Path>) -> anyhow::Resul
 /// Solves, prints the path, and exits 0 when one cause is found and no question is left to
 /// ask, 1 when more are possible or none fits.
 pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
-    let loaded = kb.load()?;
-    let entry = select_article_in(&loaded, Some(kb), &args.article)?;
-    let links = crate::kb::links(&loaded);
+    let catalog = kb.catalog()?;
+    let entry = select_article_in(&catalog, true, &args.article)?;
+    let links = crate::kb::links(&catalog, &entry.article)?;
     let article = &links.resolve_article(&entry.article, fixpath::render::links::Style::Text);
     if article.entry.is_none() {
         anyhow::bail!(

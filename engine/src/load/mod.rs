@@ -260,7 +260,7 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadError> {
             path: root.to_owned(),
         });
     }
-    let mut files = Vec::new();
+    let mut paths = Vec::new();
     let mut diagnostics = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
@@ -268,13 +268,7 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadError> {
     for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_file() && is_article_file(entry.path()) => {
-                let name = display_name(root, entry.path());
-                match read_limited(entry.path()) {
-                    Ok(bytes) => files.push((name, bytes)),
-                    Err(message) => {
-                        diagnostics.push(Diagnostic::error(Code::Io, &name, None, message))
-                    }
-                }
+                paths.push((display_name(root, entry.path()), entry.into_path()));
             }
             Ok(_) => {}
             Err(error) => {
@@ -288,6 +282,24 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadError> {
                 };
                 diagnostics.push(Diagnostic::error(Code::Io, &name, None, message));
             }
+        }
+    }
+    // Files are read on every core, in the walk's order.
+    let read: Vec<(String, Result<Vec<u8>, String>)> = {
+        use rayon::prelude::*;
+        paths
+            .into_par_iter()
+            .map(|(name, path)| {
+                let bytes = read_limited(&path);
+                (name, bytes)
+            })
+            .collect()
+    };
+    let mut files = Vec::with_capacity(read.len());
+    for (name, bytes) in read {
+        match bytes {
+            Ok(bytes) => files.push((name, bytes)),
+            Err(message) => diagnostics.push(Diagnostic::error(Code::Io, &name, None, message)),
         }
     }
     let mut loaded = load_sources(files);
@@ -325,13 +337,7 @@ pub fn load_embedded() -> Loaded {
     collect_embedded(&EMBEDDED_KB, &mut files);
     files.sort();
     let mut loaded = load_sources(files);
-    if let Some(text) = EMBEDDED_KB
-        .get_file(CONFIG_FILE)
-        .and_then(|f| f.contents_utf8())
-        && let Ok(config) = KbConfig::parse(text)
-    {
-        loaded.kb.config = config;
-    }
+    loaded.kb.config = embedded_config();
     loaded
 }
 
@@ -349,19 +355,85 @@ fn collect_embedded(dir: &include_dir::Dir<'static>, out: &mut Vec<(String, Vec<
 
 /// Loads articles from named file contents; names are used in diagnostics.
 pub fn load_sources(files: Vec<(String, Vec<u8>)>) -> Loaded {
+    use rayon::prelude::*;
+    // Files parse on every core; the results keep the files' order.
+    type Parsed = (Option<Arc<SourceFile>>, Option<Article>, Vec<Diagnostic>);
+    let parsed: Vec<Parsed> = files
+        .into_par_iter()
+        .map(|(name, bytes)| {
+            let mut diagnostics = Vec::new();
+            let Some(file) = decode_file(name, bytes, &mut diagnostics) else {
+                return (None, None, diagnostics);
+            };
+            let article = parse_file(&file, &mut diagnostics);
+            (Some(Arc::new(file)), article, diagnostics)
+        })
+        .collect();
     let mut loaded = Loaded::default();
-    for (name, bytes) in files {
-        let Some(file) = decode_file(name, bytes, &mut loaded.diagnostics) else {
-            continue;
-        };
-        let file = Arc::new(file);
+    for (file, article, mut diagnostics) in parsed {
+        loaded.diagnostics.append(&mut diagnostics);
+        let Some(file) = file else { continue };
         loaded.files.push(Arc::clone(&file));
-        if let Some(article) = parse_file(&file, &mut loaded.diagnostics) {
+        if let Some(article) = article {
             loaded.kb.articles.push(KbArticle { article, file });
         }
     }
     validate::validate(&loaded.kb, &mut loaded.diagnostics);
     loaded
+}
+
+/// Loads one file of a larger KB, as [`load_sources`] would load it among the others:
+/// `exists` answers whether the KB has an article with a given id (for its references).
+pub fn load_one(name: String, bytes: Vec<u8>, exists: impl Fn(&str) -> bool) -> Loaded {
+    let mut loaded = Loaded::default();
+    let Some(file) = decode_file(name, bytes, &mut loaded.diagnostics) else {
+        return loaded;
+    };
+    let file = Arc::new(file);
+    loaded.files.push(Arc::clone(&file));
+    if let Some(article) = parse_file(&file, &mut loaded.diagnostics) {
+        loaded.kb.articles.push(KbArticle { article, file });
+        let article = &loaded.kb.articles[0].article;
+        let mut known: std::collections::HashSet<&str> = article
+            .references
+            .iter()
+            .filter_map(|r| r.article.as_ref())
+            .map(|id| id.as_str())
+            .filter(|id| exists(id))
+            .collect();
+        known.insert(article.id.as_str());
+        validate::validate_knowing(&loaded.kb, &known, &mut loaded.diagnostics);
+    }
+    loaded
+}
+
+/// Reads one file of a KB directory (`name` relative to `root`) within the size limit.
+pub fn read_kb_file(root: &Path, name: &str) -> Result<Vec<u8>, String> {
+    read_limited(&root.join(name))
+}
+
+/// The bytes of one file of the embedded KB (`kb/...`, as its diagnostics name it).
+pub fn embedded_file(name: &str) -> Option<Vec<u8>> {
+    let path = name.strip_prefix("kb/")?;
+    EMBEDDED_KB.get_file(path).map(|f| f.contents().to_vec())
+}
+
+/// The embedded KB's `fixpath.toml` settings.
+pub fn embedded_config() -> KbConfig {
+    EMBEDDED_KB
+        .get_file(CONFIG_FILE)
+        .and_then(|f| f.contents_utf8())
+        .and_then(|text| KbConfig::parse(text).ok())
+        .unwrap_or_default()
+}
+
+/// A KB directory's `fixpath.toml` settings, or the defaults when it has none (or one
+/// `check` reports as broken).
+pub fn dir_config(root: &Path) -> KbConfig {
+    std::fs::read_to_string(root.join(CONFIG_FILE))
+        .ok()
+        .and_then(|text| KbConfig::parse(&text).ok())
+        .unwrap_or_default()
 }
 
 /// Parses one article from YAML text, for callers that hold a single file.
@@ -415,15 +487,22 @@ fn io_message(error: &walkdir::Error) -> String {
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
-    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
-    if metadata.len() > MAX_FILE_BYTES as u64 {
+    use std::io::Read;
+    let problem = |e: std::io::Error| format!("cannot read: {e}");
+    let file = std::fs::File::open(path).map_err(problem)?;
+    let length = file.metadata().map_err(problem)?.len();
+    if length > MAX_FILE_BYTES as u64 {
         return Err(format!(
-            "file is {} bytes, larger than the {} MiB an article may be; split it",
-            metadata.len(),
+            "file is {length} bytes, larger than the {} MiB an article may be; split it",
             MAX_FILE_BYTES / (1024 * 1024)
         ));
     }
-    std::fs::read(path).map_err(|e| format!("cannot read: {e}"))
+    let mut bytes = Vec::with_capacity(length as usize);
+    // A file that grew since: read no more than the limit allows (`decode_file` says so).
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(problem)?;
+    Ok(bytes)
 }
 
 /// Turns a file's bytes into text: UTF-8, no byte-order mark, not empty, not too large.
@@ -491,21 +570,22 @@ fn nesting_depth(text: &str) -> (usize, usize) {
             .split("- ")
             .take_while(|part| part.is_empty())
             .count();
-        let mut quote: Option<char> = None;
-        for c in line.chars() {
+        // The characters that matter are ASCII, so bytes will do (and are much faster).
+        let mut quote: Option<u8> = None;
+        for &c in line.as_bytes() {
             match (quote, c) {
                 (Some(q), c) if c == q => quote = None,
                 (Some(_), _) => {}
-                (None, '"' | '\'') => quote = Some(c),
-                (None, '#') => break,
-                (None, '[' | '{') => {
+                (None, b'"' | b'\'') => quote = Some(c),
+                (None, b'#') => break,
+                (None, b'[' | b'{') => {
                     depth += 1;
                     if depth > deepest {
                         deepest = depth;
                         deepest_line = number + 1;
                     }
                 }
-                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                (None, b']' | b'}') => depth = depth.saturating_sub(1),
                 _ => {}
             }
         }
@@ -538,6 +618,11 @@ fn parse_file(file: &SourceFile, diagnostics: &mut Vec<Diagnostic>) -> Option<Ar
             message,
         ));
         return None;
+    }
+    // Most files are well formed: read them straight into the model. Any problem, and the
+    // file is read again the slow way, which reports every problem with its place.
+    if let Ok(article) = serde_yaml::from_str::<Article>(&file.text) {
+        return Some(article);
     }
     let value: Value = match serde_yaml::from_str(&file.text) {
         Ok(value) => value,

@@ -10,9 +10,36 @@ use crate::model::{Article, NodeId, NodeKind, QuestionKind, Status};
 
 /// Appends every id and reference problem in `kb` to `diagnostics`.
 pub(super) fn validate(kb: &Kb, diagnostics: &mut Vec<Diagnostic>) {
-    let mut first_file: HashMap<&str, &str> = HashMap::new();
     let known: HashSet<&str> = kb.ids().map(|id| id.as_str()).collect();
-    for entry in &kb.articles {
+    validate_knowing(kb, &known, diagnostics);
+}
+
+/// As [`validate`], for some articles of a larger KB whose ids are `known`.
+pub(super) fn validate_knowing(kb: &Kb, known: &HashSet<&str>, diagnostics: &mut Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    // Each article is checked on its own, on every core; then ids across files, in order.
+    let found: Vec<Vec<Diagnostic>> = kb
+        .articles
+        .par_iter()
+        .map(|entry| {
+            let article = &entry.article;
+            let mut found = Vec::new();
+            let mut kinds = HashMap::new();
+            for (id, kind) in article.nodes() {
+                kinds.entry(id).or_insert(kind);
+            }
+            Checker {
+                article,
+                kinds,
+                file: &entry.file,
+                diagnostics: &mut found,
+            }
+            .check(known);
+            found
+        })
+        .collect();
+    let mut first_file: HashMap<&str, &str> = HashMap::new();
+    for (entry, mut found) in kb.articles.iter().zip(found) {
         let article = &entry.article;
         let file = &*entry.file;
         match first_file.get(article.id.as_str()) {
@@ -26,17 +53,7 @@ pub(super) fn validate(kb: &Kb, diagnostics: &mut Vec<Diagnostic>) {
                 first_file.insert(article.id.as_str(), &file.name);
             }
         }
-        let mut kinds = HashMap::new();
-        for (id, kind) in article.nodes() {
-            kinds.entry(id).or_insert(kind);
-        }
-        Checker {
-            article,
-            kinds,
-            file,
-            diagnostics,
-        }
-        .check(&known);
+        diagnostics.append(&mut found);
     }
 }
 

@@ -76,6 +76,61 @@ pub struct Links {
     walkable: HashSet<ArticleId>,
 }
 
+/// What resolving links to one article needs to know about it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LinkInfo {
+    /// The article.
+    pub id: ArticleId,
+    /// Its title.
+    pub title: String,
+    /// Its source file's path, normalised (`entra/x.md`), when it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_path: Option<String>,
+    /// Its own public URL, when its source names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+    /// The anchors its page has, sorted.
+    #[serde(default)]
+    pub anchors: Vec<String>,
+    /// True when it has a decision graph to walk.
+    #[serde(default)]
+    pub walkable: bool,
+}
+
+impl LinkInfo {
+    /// What an article tells others' links about itself.
+    pub fn of(article: &Article) -> LinkInfo {
+        let mut anchors: Vec<String> = anchors(article).into_iter().collect();
+        anchors.sort();
+        LinkInfo {
+            id: article.id.clone(),
+            title: article.title.clone(),
+            source_path: article
+                .source
+                .as_ref()
+                .and_then(|s| s.path.as_deref())
+                .map(normalise),
+            public_url: own_url(article).map(String::from),
+            anchors,
+            walkable: article.entry.is_some(),
+        }
+    }
+
+    /// The file name of its source path (`x.md`).
+    pub fn source_name(&self) -> Option<&str> {
+        self.source_path.as_deref().map(file_name)
+    }
+}
+
+/// The source paths and file names an article's links could name (see [`Links::lookups`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lookups {
+    /// Normalised source paths.
+    pub paths: Vec<String>,
+    /// Source file names.
+    pub names: Vec<String>,
+}
+
 static INCLUDE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\[!INCLUDE\s*\[[^\]]*\]\([^)]*\)\s*\]").expect("a valid pattern")
 });
@@ -86,38 +141,88 @@ static SCHEME: LazyLock<Regex> =
 impl Links {
     /// Links for a KB, with its published base URL (from its `fixpath.toml`).
     pub fn new(kb: &Kb, base_url: Option<&str>) -> Links {
-        let mut links = Links {
-            base_url: base_url.and_then(|b| url::Url::parse(b).ok()),
-            ..Links::default()
-        };
-        for entry in &kb.articles {
-            links.add(&entry.article);
+        use rayon::prelude::*;
+        let infos: Vec<LinkInfo> = kb
+            .articles
+            .par_iter()
+            .map(|entry| LinkInfo::of(&entry.article))
+            .collect();
+        let mut links = Links::with_base(base_url);
+        for info in infos {
+            links.add_info(info);
         }
         links
     }
 
+    /// Links with no article yet: add them with [`Links::add`] or [`Links::add_info`].
+    pub fn with_base(base_url: Option<&str>) -> Links {
+        Links {
+            base_url: base_url.and_then(|b| url::Url::parse(b).ok()),
+            ..Links::default()
+        }
+    }
+
     /// Adds one article: its source path, title and anchors.
     pub fn add(&mut self, article: &Article) {
-        let id = article.id.clone();
-        if let Some(path) = article.source.as_ref().and_then(|s| s.path.as_deref()) {
-            let normal = normalise(path);
-            self.by_path
-                .entry(normal.clone())
-                .or_insert_with(|| id.clone());
+        self.add_info(LinkInfo::of(article));
+    }
+
+    /// Adds what is known of one article (from the article itself, or from the search
+    /// index, which keeps this for every article). Added in KB order: of two articles
+    /// with the same source path, the first keeps it.
+    pub fn add_info(&mut self, info: LinkInfo) {
+        let LinkInfo {
+            id,
+            title,
+            source_path,
+            public_url,
+            anchors,
+            walkable,
+        } = info;
+        if let Some(normal) = source_path {
             let name = file_name(&normal).to_owned();
+            self.by_path.entry(normal).or_insert_with(|| id.clone());
             let ids = self.by_name.entry(name).or_default();
             if !ids.contains(&id) {
                 ids.push(id.clone());
             }
         }
-        self.titles.insert(id.clone(), article.title.clone());
-        if article.entry.is_some() {
+        self.titles.insert(id.clone(), title);
+        if walkable {
             self.walkable.insert(id.clone());
         }
-        if let Some(url) = own_url(article) {
+        if let Some(url) = public_url.and_then(|u| url::Url::parse(&u).ok()) {
             self.public.insert(id.clone(), url);
         }
-        self.anchors.insert(id, anchors(article));
+        self.anchors.insert(id, anchors.into_iter().collect());
+    }
+
+    /// What resolving the links of `article` looks up: the source paths and file names its
+    /// `.md` targets could name. Links built from the articles holding these (and the
+    /// article itself) resolve its links exactly as links built from the whole KB.
+    pub fn lookups(article: &Article) -> Lookups {
+        let folder = source_folder(article);
+        let definitions = article.link_definitions();
+        let targets = link_targets(article, article.texts(), true)
+            .into_iter()
+            .chain(definition_targets(&definitions).map(str::to_owned));
+        let mut lookups = Lookups::default();
+        for target in targets {
+            let target = target.trim().trim_start_matches('<').trim_end_matches('>');
+            let path = target.split_once('#').map_or(target, |(path, _)| path);
+            if SCHEME.is_match(path) || !path.to_ascii_lowercase().ends_with(".md") {
+                continue;
+            }
+            let joined = normalise(&format!("{folder}/{path}"));
+            let name = file_name(&joined).to_owned();
+            if !lookups.paths.contains(&joined) {
+                lookups.paths.push(joined);
+            }
+            if !lookups.names.contains(&name) {
+                lookups.names.push(name);
+            }
+        }
+        lookups
     }
 
     /// The title of a KB article.
@@ -200,12 +305,7 @@ impl Links {
     /// The KB article a relative `.md` path names: by path from the article's own source
     /// folder, else by file name when only one article has it.
     fn article_for(&self, article: &Article, path: &str) -> Option<ArticleId> {
-        let folder = article
-            .source
-            .as_ref()
-            .and_then(|s| s.path.as_deref())
-            .map_or("", |p| p.rsplit_once('/').map_or("", |(dir, _)| dir));
-        let joined = normalise(&format!("{folder}/{path}"));
+        let joined = normalise(&format!("{}/{path}", source_folder(article)));
         if let Some(id) = self.by_path.get(&joined) {
             return Some(id.clone());
         }
@@ -518,6 +618,23 @@ fn normalise(path: &str) -> String {
         }
     }
     parts.join("/").to_lowercase()
+}
+
+/// The folder of the article's source file (`entra` for `entra/x.md`), or "".
+fn source_folder(article: &Article) -> &str {
+    article
+        .source
+        .as_ref()
+        .and_then(|s| s.path.as_deref())
+        .map_or("", |p| p.rsplit_once('/').map_or("", |(dir, _)| dir))
+}
+
+/// The targets of link definitions as [`Article::link_definitions`] writes them.
+fn definition_targets(definitions: &str) -> impl Iterator<Item = &str> {
+    definitions.lines().filter_map(|line| {
+        line.split_once("]: <")
+            .map(|(_, rest)| rest.trim_end_matches('>'))
+    })
 }
 
 fn file_name(path: &str) -> &str {

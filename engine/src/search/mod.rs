@@ -8,6 +8,7 @@
 //! cache directory, keyed to the KB, and refreshes it when the KB changes.
 
 pub mod baseline;
+mod lookup;
 pub(crate) mod query;
 mod schema;
 pub mod store;
@@ -29,6 +30,7 @@ use tantivy::{
 use crate::model::Article;
 use schema::Fields;
 
+pub use lookup::Located;
 pub use store::{IndexStatus, KbSource, open_index};
 
 /// How many top hits are re-ranked by query-word coverage.
@@ -115,7 +117,7 @@ impl SearchIndex {
         index.set_tokenizers(schema::tokenizers());
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
         for article in articles {
-            writer.add_document(schema::document(&fields, article))?;
+            writer.add_document(schema::document(&fields, article, ""))?;
         }
         writer.commit()?;
         Self::from_index(index)

@@ -14,11 +14,13 @@ use tantivy::tokenizer::{
 use tantivy::{TantivyDocument, doc};
 
 use super::query::code_forms;
+use crate::load::fold_code;
 use crate::model::Article;
+use crate::render::links::LinkInfo;
 use crate::text::plain_text;
 
 /// Bumped whenever the schema or what goes into a document changes: old indexes rebuild.
-pub(crate) const SCHEMA_VERSION: u32 = 2;
+pub(crate) const SCHEMA_VERSION: u32 = 3;
 
 pub(crate) const STEMMED: &str = "fixpath_en";
 pub(crate) const PLAIN: &str = "fixpath_words";
@@ -41,6 +43,15 @@ pub(crate) struct Fields {
     pub(crate) text: Field,
     /// The title as written, for results.
     pub(crate) title_display: Field,
+    /// The KB file the article is in (`entra/x.yaml`), so one article can be read alone.
+    pub(crate) file: Field,
+    /// Each error code folded (`sspr0029`), one term each, for exact lookups.
+    pub(crate) folded_codes: Field,
+    /// The source file's normalised path, and its file name, for link lookups.
+    pub(crate) source_path: Field,
+    pub(crate) source_name: Field,
+    /// What other articles' links need to know about this one (`LinkInfo` as JSON).
+    pub(crate) link_info: Field,
 }
 
 impl Fields {
@@ -82,6 +93,11 @@ pub(crate) fn schema() -> (Schema, Fields) {
         words: builder.add_text_field("words", text(PLAIN, IndexRecordOption::Basic)),
         text: builder.add_text_field("text", STORED),
         title_display: builder.add_text_field("title_display", STORED),
+        file: builder.add_text_field("file", STRING | STORED),
+        folded_codes: builder.add_text_field("folded_codes", STRING),
+        source_path: builder.add_text_field("source_path", STRING),
+        source_name: builder.add_text_field("source_name", STRING),
+        link_info: builder.add_text_field("link_info", STORED),
     };
     (builder.build(), fields)
 }
@@ -140,8 +156,8 @@ pub(crate) fn fold_apostrophes(text: &str) -> String {
     out
 }
 
-/// The index document of an article.
-pub(crate) fn document(fields: &Fields, article: &Article) -> TantivyDocument {
+/// The index document of an article held in the KB file `file`.
+pub(crate) fn document(fields: &Fields, article: &Article, file: &str) -> TantivyDocument {
     let mut codes: Vec<String> = Vec::new();
     for code in article
         .error_codes
@@ -195,9 +211,10 @@ pub(crate) fn document(fields: &Fields, article: &Article) -> TantivyDocument {
         .collect();
     let plain = plain.join("\n");
     let body = fold_apostrophes(&plain);
-    doc!(
+    let info = LinkInfo::of(article);
+    let mut document = doc!(
         fields.id => article.id.as_str(),
-                fields.title => fold_apostrophes(&article.title),
+        fields.title => fold_apostrophes(&article.title),
         fields.codes => codes.join(" "),
         fields.code_list => article.error_codes.join("\n"),
         fields.keywords => keywords.join("\n"),
@@ -205,10 +222,25 @@ pub(crate) fn document(fields: &Fields, article: &Article) -> TantivyDocument {
         fields.causes => causes,
         fields.fixes => fixes,
         fields.words => body.clone(),
-                fields.body => body,
+        fields.body => body,
         fields.text => plain,
         fields.title_display => article.title.as_str(),
-    )
+        fields.file => file,
+        fields.link_info => serde_json::to_string(&info).expect("link info always serializes"),
+    );
+    let mut folded: Vec<String> = article.error_codes.iter().map(|c| fold_code(c)).collect();
+    folded.sort();
+    folded.dedup();
+    for code in folded.into_iter().filter(|c| !c.is_empty()) {
+        document.add_text(fields.folded_codes, code);
+    }
+    if let Some(path) = &info.source_path {
+        document.add_text(fields.source_path, path);
+    }
+    if let Some(name) = info.source_name() {
+        document.add_text(fields.source_name, name);
+    }
+    document
 }
 
 /// Keywords that are identifiers (`KB3185990`) rather than words.

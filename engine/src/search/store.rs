@@ -339,7 +339,7 @@ fn refresh(
     }
     for entry in &loaded.kb.articles {
         writer.delete_term(Term::from_field_text(fields.id, entry.article.id.as_str()));
-        writer.add_document(schema::document(&fields, &entry.article))?;
+        writer.add_document(schema::document(&fields, &entry.article, &entry.file.name))?;
     }
     writer.commit()?;
     for name in &removed {
@@ -412,7 +412,7 @@ fn full_rebuild(
     index.set_tokenizers(schema::tokenizers());
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
     for entry in &loaded.kb.articles {
-        writer.add_document(schema::document(&fields, &entry.article))?;
+        writer.add_document(schema::document(&fields, &entry.article, &entry.file.name))?;
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
