@@ -3,8 +3,11 @@
 use std::io::{self, IsTerminal, Write};
 
 use fixpath::diagnostic::{Diagnostic, Severity};
-use fixpath::load::Loaded;
+use std::sync::Arc;
+
+use fixpath::load::{Loaded, SourceFile};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// How a command prints its result.
@@ -81,7 +84,64 @@ impl<'a> CheckReport<'a> {
 #[derive(Debug)]
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<NamedSource<Shared>>,
+}
+
+/// A KB file's text, shared by every report that quotes it (not copied for each), and the
+/// line (from 1) the report's span starts on.
+struct Shared(Arc<SourceFile>, usize);
+
+impl miette::SourceCode for Shared {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        // miette reads from the start of the text to the span; a large file with many
+        // reports would be read again for each. Start from the first line shown instead.
+        let text = self.0.text.as_bytes();
+        let at = span.offset().min(text.len());
+        let mut window = line_start(text, at);
+        for _ in 0..context_lines_before {
+            if window == 0 {
+                break;
+            }
+            window = line_start(text, window - 1);
+        }
+        // The span's line is known: count back from it, not forward from the start.
+        let lines_before =
+            self.1.saturating_sub(1) - line_breaks(&text[window..at]).min(self.1.saturating_sub(1));
+        let shifted = miette::SourceSpan::new((span.offset() - window).into(), span.len());
+        let inner =
+            text[window..].read_span(&shifted, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new(
+            inner.data(),
+            miette::SourceSpan::new((inner.span().offset() + window).into(), inner.span().len()),
+            inner.line() + lines_before,
+            inner.column(),
+            inner.line_count() + lines_before,
+        )))
+    }
+}
+
+/// Where the line holding byte `at` starts.
+fn line_start(text: &[u8], at: usize) -> usize {
+    text[..at]
+        .iter()
+        .rposition(|b| matches!(b, b'\n' | b'\r'))
+        .map_or(0, |i| i + 1)
+}
+
+/// Line breaks as miette counts them: `\n`, `\r\n`, or a lone `\r`.
+fn line_breaks(text: &[u8]) -> usize {
+    let newlines = text.iter().filter(|b| **b == b'\n').count();
+    let lone_returns = text
+        .windows(2)
+        .filter(|w| w[0] == b'\r' && w[1] != b'\n')
+        .count()
+        + usize::from(text.last() == Some(&b'\r'));
+    newlines + lone_returns
 }
 
 impl std::fmt::Display for Report<'_> {
@@ -147,18 +207,32 @@ pub(crate) fn print_check(
         return writeln!(out);
     }
     let handler = report_handler();
-    for diagnostic in report.diagnostics {
-        let source = diagnostic
-            .span
-            .and(loaded.file(&diagnostic.file))
-            .map(|file| NamedSource::new(&file.name, file.text.clone()).with_language("yaml"));
-        let mut rendered = String::new();
-        let report = Report { diagnostic, source };
-        if handler.render_report(&mut rendered, &report).is_err() {
-            rendered = diagnostic.to_string();
+    // Thousands of reports for a large KB: rendered on every core, a batch at a time,
+    // printed in order.
+    for batch in report.diagnostics.chunks(256) {
+        let rendered: Vec<String> = batch
+            .par_iter()
+            .map(|diagnostic| {
+                let source = diagnostic
+                    .span
+                    .and(loaded.file(&diagnostic.file))
+                    .map(|file| {
+                        let line = diagnostic.span.map_or(1, |s| s.line);
+                        NamedSource::new(&file.name, Shared(Arc::clone(file), line))
+                            .with_language("yaml")
+                    });
+                let mut rendered = String::new();
+                let report = Report { diagnostic, source };
+                if handler.render_report(&mut rendered, &report).is_err() {
+                    rendered = diagnostic.to_string();
+                }
+                rendered
+            })
+            .collect();
+        for text in rendered {
+            writeln!(out, "{}", text.trim_end())?;
+            writeln!(out)?;
         }
-        writeln!(out, "{}", rendered.trim_end())?;
-        writeln!(out)?;
     }
     let articles = plural(report.articles, "article");
     let errors = plural(report.errors, "error");

@@ -138,11 +138,11 @@ pub struct Loaded {
 
 impl Loaded {
     /// The file with this name.
-    pub fn file(&self, name: &str) -> Option<&SourceFile> {
+    pub fn file(&self, name: &str) -> Option<&Arc<SourceFile>> {
         // Files are read in name order: a binary search first, a scan when the order differs.
         match self.files.binary_search_by(|f| f.name.as_str().cmp(name)) {
-            Ok(index) => Some(&*self.files[index]),
-            Err(_) => self.files.iter().find(|f| f.name == name).map(|f| &**f),
+            Ok(index) => Some(&self.files[index]),
+            Err(_) => self.files.iter().find(|f| f.name == name),
         }
     }
 }
