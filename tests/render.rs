@@ -146,7 +146,8 @@ static DIAGRAM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<svg.*?</svg
 fn foreign_scripts(html: &str) -> Vec<String> {
     let tag = Regex::new(r"(?is)<script([^>]*)>(.*?)</script>").unwrap();
     tag.captures_iter(html)
-        .filter(|c| !c[1].contains("application/json"))
+        // The index's search records are a script file of the site's own.
+        .filter(|c| !c[1].contains("application/json") && c[1].trim() != r#"src="search-data.js""#)
         .map(|c| c[2].to_owned())
         .filter(|body| !body.contains("\"use strict\""))
         .collect()
@@ -178,6 +179,19 @@ fn a_hostile_article_renders_inert_everywhere() {
     ] {
         outputs.push(std::fs::read_to_string(site.path().join(page)).unwrap());
     }
+    // The search records are one JSON value assigned to one global: article text cannot
+    // end the value or the statement early.
+    let data = std::fs::read_to_string(site.path().join("search-data.js")).unwrap();
+    let json = data
+        .lines()
+        .filter(|l| !l.starts_with("//"))
+        .collect::<String>()
+        .strip_prefix("window.fixpathSearch = ")
+        .and_then(|rest| rest.strip_suffix(';'))
+        .map(str::to_owned)
+        .expect("one assignment");
+    let records: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(records.as_array().map(Vec::len), Some(1), "{records}");
     for page in &outputs {
         // The head holds our own meta and style elements; the article is in the body.
         let html = page
@@ -239,6 +253,28 @@ fn the_site_is_self_contained() {
         )),
         "{run}"
     );
+    // The index stays small: each group lists its first articles and links to its own
+    // page, which lists them all; every article is on exactly one group page.
+    let index = std::fs::read_to_string(site.path().join("index.html")).unwrap();
+    let listed = index.matches(r#"<li><a href="articles/"#).count();
+    assert!(listed < kb_articles(), "{listed}");
+    assert!(
+        index.contains("articles in "),
+        "a group too long to list links to its page"
+    );
+    let article_link = Regex::new(r#"href="\.\./articles/([^"]+)\.html""#).unwrap();
+    let mut on_group_pages: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(site.path().join("groups")).unwrap() {
+        let html = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        on_group_pages.extend(article_link.captures_iter(&html).map(|c| c[1].to_owned()));
+    }
+    on_group_pages.sort();
+    let total = on_group_pages.len();
+    on_group_pages.dedup();
+    assert_eq!(
+        (total, on_group_pages.len()),
+        (kb_articles(), kb_articles())
+    );
     let remote = Regex::new(r#"(?i)(?:src|href)\s*=\s*["'](?:https?:)?//"#).unwrap();
     for entry in walkdir::WalkDir::new(site.path())
         .into_iter()
@@ -287,6 +323,9 @@ fn site_page_snapshots() {
         "site_index_body",
         body.split("<script>").next().unwrap().to_owned()
     );
+    let group = std::fs::read_to_string(site.path().join("groups/other.html")).unwrap();
+    let (_, body) = group.split_once("<body>").unwrap();
+    assert_run_snapshot!("site_group_body", body.to_owned());
     let run = fixpath(&["site", site.path().to_str().unwrap()]);
     assert_eq!(run.code, 0, "{run}");
     let page = std::fs::read_to_string(site.path().join("troubleshoot/sspr-0029.html")).unwrap();

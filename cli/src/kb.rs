@@ -27,6 +27,15 @@ impl KbArgs {
         }
     }
 
+    /// Loads the chosen KB whole for rendering only: the files' text is not kept.
+    pub(crate) fn load_to_render(&self) -> anyhow::Result<Loaded> {
+        match &self.kb {
+            Some(dir) => load::load_dir_to_render(dir)
+                .with_context(|| format!("cannot load the KB at {}", dir.display())),
+            None => Ok(load::load_embedded()),
+        }
+    }
+
     /// Which KB, as the search index names it.
     pub(crate) fn source(&self) -> search::KbSource<'_> {
         match &self.kb {

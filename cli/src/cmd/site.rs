@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Context;
-use fixpath::render::Renderer;
+use fixpath::render::site::Page;
+use fixpath::render::{RenderError, Renderer};
 
 use crate::Outcome;
 use crate::kb::KbArgs;
@@ -28,23 +29,44 @@ const MARKER: &str = ".fixpath-site";
 /// Writes index.html, articles/*.html and troubleshoot/*.html.
 pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let loaded = kb.load()?;
+    let loaded = kb.load_to_render()?;
     guard(&args, kb)?;
-    let rendering = crate::progress::Progress::spinner("rendering the site");
-    let pages = Renderer::new(args.templates.as_deref())?.render_site(&loaded.kb)?;
-    rendering.finish();
-    let writing = crate::progress::Progress::bar(pages.len() as u64, "writing pages");
-    for page in &pages {
-        writing.step();
-        let path = args.out_dir.join(&page.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
+    let progress = crate::progress::Progress::bar(page_count(&loaded), "writing pages");
+    let renderer = Renderer::new(args.templates.as_deref())?;
+    // Pages are rendered on every core and written by one thread as they come: files
+    // created in one folder from several threads only wait on each other.
+    let (send, receive) = std::sync::mpsc::sync_channel::<Page>(256);
+    let out_dir = args.out_dir.clone();
+    let writer = std::thread::spawn(move || -> Result<(), RenderError> {
+        for page in receive {
+            let path = out_dir.join(&page.path);
+            let fail = |source| RenderError::Write {
+                path: path.clone(),
+                source,
+            };
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(fail)?;
+            }
+            std::fs::write(&path, &page.text).map_err(fail)?;
         }
-        std::fs::write(&path, &page.text)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    writing.finish();
+        Ok(())
+    });
+    let rendered = renderer.render_site(&loaded.kb, &|page: Page| {
+        progress.step();
+        let path = page.path.clone();
+        // A closed channel means the writer stopped on an error, reported below.
+        send.send(page).map_err(|_| RenderError::Write {
+            path: path.into(),
+            source: std::io::Error::other("the page writer stopped"),
+        })
+    });
+    drop(send);
+    let wrote = writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("the page writer panicked"))?;
+    wrote?;
+    let written = rendered?;
+    progress.finish();
     // Images `import` copied into the KB, for the pages that show them.
     let mut media = 0;
     if let Some(dir) = &kb.kb {
@@ -68,7 +90,6 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     if media > 0 {
         eprintln!("copied {media} media files");
     }
-    let written: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     std::fs::write(
         args.out_dir.join(MARKER),
         format!("# written by fixpath site\n{}\n", written.join("\n")),
@@ -76,13 +97,25 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     .with_context(|| format!("cannot write {}", args.out_dir.join(MARKER).display()))?;
     eprintln!(
         "wrote {} pages for {} articles to {} in {:.0} ms; open {}",
-        pages.len(),
+        written.iter().filter(|p| p.ends_with(".html")).count(),
         loaded.kb.articles.len(),
         args.out_dir.display(),
         started.elapsed().as_secs_f64() * 1000.0,
         args.out_dir.join("index.html").display()
     );
     Ok(Outcome::Success)
+}
+
+/// About how many pages the site has, for the progress bar: an article page each, a
+/// troubleshooter for each with a graph, and the index's few.
+fn page_count(loaded: &fixpath::load::Loaded) -> u64 {
+    let troubleshooters = loaded
+        .kb
+        .articles
+        .iter()
+        .filter(|e| e.article.entry.is_some())
+        .count();
+    (loaded.kb.articles.len() + troubleshooters + 2) as u64
 }
 
 /// Refuses folders a site must not be written into: the KB itself (or a folder inside it),

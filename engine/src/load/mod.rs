@@ -251,6 +251,17 @@ pub(crate) fn is_article_file(path: &Path) -> bool {
 ///
 /// Symbolic links are followed; a link loop is reported as a diagnostic, not followed forever.
 pub fn load_dir(root: &Path) -> Result<Loaded, LoadError> {
+    load_dir_keeping(root, true)
+}
+
+/// As [`load_dir`] for commands that only render the articles (`site`): the files' text is
+/// not kept once parsed, so a large KB takes about half the memory. Diagnostics are still
+/// reported, but [`Loaded::files`] is empty and no article's file can be quoted.
+pub fn load_dir_to_render(root: &Path) -> Result<Loaded, LoadError> {
+    load_dir_keeping(root, false)
+}
+
+fn load_dir_keeping(root: &Path, keep_text: bool) -> Result<Loaded, LoadError> {
     let metadata = std::fs::metadata(root).map_err(|source| LoadError::Directory {
         path: root.to_owned(),
         source,
@@ -302,7 +313,7 @@ pub fn load_dir(root: &Path) -> Result<Loaded, LoadError> {
             Err(message) => diagnostics.push(Diagnostic::error(Code::Io, &name, None, message)),
         }
     }
-    let mut loaded = load_sources(files);
+    let mut loaded = load_sources_keeping(files, keep_text);
     diagnostics.append(&mut loaded.diagnostics);
     let config = root.join(CONFIG_FILE);
     if config.is_file() {
@@ -355,6 +366,10 @@ fn collect_embedded(dir: &include_dir::Dir<'static>, out: &mut Vec<(String, Vec<
 
 /// Loads articles from named file contents; names are used in diagnostics.
 pub fn load_sources(files: Vec<(String, Vec<u8>)>) -> Loaded {
+    load_sources_keeping(files, true)
+}
+
+fn load_sources_keeping(files: Vec<(String, Vec<u8>)>, keep_text: bool) -> Loaded {
     use rayon::prelude::*;
     // Files parse on every core; the results keep the files' order.
     type Parsed = (Option<Arc<SourceFile>>, Option<Article>, Vec<Diagnostic>);
@@ -366,6 +381,11 @@ pub fn load_sources(files: Vec<(String, Vec<u8>)>) -> Loaded {
                 return (None, None, diagnostics);
             };
             let article = parse_file(&file, &mut diagnostics);
+            let file = if keep_text {
+                file
+            } else {
+                SourceFile::new(file.name, String::new())
+            };
             (Some(Arc::new(file)), article, diagnostics)
         })
         .collect();
@@ -373,7 +393,9 @@ pub fn load_sources(files: Vec<(String, Vec<u8>)>) -> Loaded {
     for (file, article, mut diagnostics) in parsed {
         loaded.diagnostics.append(&mut diagnostics);
         let Some(file) = file else { continue };
-        loaded.files.push(Arc::clone(&file));
+        if keep_text {
+            loaded.files.push(Arc::clone(&file));
+        }
         if let Some(article) = article {
             loaded.kb.articles.push(KbArticle { article, file });
         }

@@ -12,6 +12,34 @@ use crate::text::markdown_options;
 /// become links to the image (pages load nothing remote); raw HTML is sanitised: no script,
 /// event handlers, `javascript:` URLs, frames, forms or styles survive.
 pub fn markdown_to_html(markdown: &str, links: &str) -> String {
+    let key = (markdown.to_owned(), links.to_owned());
+    if let Some(html) = RECENT.with(|recent| recent.borrow().get(&key).cloned()) {
+        return html;
+    }
+    let html = convert(markdown, links);
+    RECENT.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        if recent.len() >= 512 {
+            recent.clear();
+        }
+        recent.insert(key, html.clone());
+    });
+    html
+}
+
+thread_local! {
+    /// The fragments of the article being rendered on this thread, converted.
+    static RECENT: std::cell::RefCell<std::collections::HashMap<(String, String), String>> =
+        std::cell::RefCell::default();
+}
+
+/// Starts a new article on this thread: an article's page and its troubleshooter show the
+/// same fragments, so each is converted once per article (never across articles).
+pub(crate) fn start_article() {
+    RECENT.with(|recent| recent.borrow_mut().clear());
+}
+
+fn convert(markdown: &str, links: &str) -> String {
     let source = if links.is_empty() {
         markdown.to_owned()
     } else {
@@ -91,8 +119,12 @@ pub fn markdown_to_html(markdown: &str, links: &str) -> String {
     }
     let mut html = String::with_capacity(source.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    sanitizer().clean(&html).to_string()
+    SANITIZER.clean(&html).to_string()
 }
+
+/// Built once: a sanitiser's allow-lists are costly to build for every fragment.
+static SANITIZER: std::sync::LazyLock<ammonia::Builder<'static>> =
+    std::sync::LazyLock::new(sanitizer);
 
 fn sanitizer() -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::default();

@@ -75,6 +75,14 @@ pub enum RenderError {
         /// The article.
         article: String,
     },
+    /// A page could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The page's path.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
     /// The override directory cannot be read.
     #[error("cannot read the templates directory {path}: {source}")]
     Directory {

@@ -36,6 +36,8 @@ struct Entry<'a> {
 #[derive(Serialize)]
 struct Group<'a> {
     name: String,
+    /// The group page's file name (`groups/<slug>.html`).
+    slug: String,
     articles: Vec<Entry<'a>>,
 }
 
@@ -102,90 +104,125 @@ fn script_hash(script: &str) -> String {
     )
 }
 
+/// How many articles of a group the index lists before linking to the group's own page.
+const LISTED_PER_GROUP: usize = 12;
+
+/// The file holding the index's search records, loaded by a `<script>` (pages opened
+/// from `file://` cannot fetch data, but can load a script beside them).
+pub const SEARCH_DATA: &str = "search-data.js";
+
 impl Renderer {
-    /// Every page of the site for a KB.
+    /// Renders every page of the site for a KB and hands each to `write` as soon as it is
+    /// rendered (articles on every core, so a large KB is never held as pages in memory);
+    /// returns the paths written.
     ///
     /// Links are resolved first (see [`Links`]): to other articles' pages, absolute against
     /// the KB's `base_url`, or dropped to their text.
-    pub fn render_site(&self, kb: &Kb) -> Result<Vec<Page>, RenderError> {
+    pub fn render_site(
+        &self,
+        kb: &Kb,
+        write: &(dyn Fn(Page) -> Result<(), RenderError> + Sync),
+    ) -> Result<Vec<String>, RenderError> {
+        use rayon::prelude::*;
         let troubleshooter_script = self.template_text("html/site/troubleshooter.js")?;
+        let troubleshooter_hash = script_hash(&troubleshooter_script);
         let links = Links::new(kb, kb.config.base_url.as_deref());
-        let resolved_kb = Kb {
-            articles: kb
-                .articles
-                .iter()
-                .map(|entry| KbArticle {
-                    article: links.resolve_article(&entry.article, Style::Site),
-                    file: std::sync::Arc::clone(&entry.file),
-                })
-                .collect(),
-            config: kb.config.clone(),
+        let mut written = Vec::new();
+        for page in self.site_index(kb)? {
+            written.push(page.path.clone());
+            write(page)?;
+        }
+        let per_article: Vec<Vec<String>> = kb
+            .articles
+            .par_iter()
+            .map(|entry| {
+                let mut paths = Vec::new();
+                for page in
+                    self.article_pages(entry, &links, &troubleshooter_script, &troubleshooter_hash)?
+                {
+                    paths.push(page.path.clone());
+                    write(page)?;
+                }
+                Ok(paths)
+            })
+            .collect::<Result<_, RenderError>>()?;
+        written.extend(per_article.into_iter().flatten());
+        Ok(written)
+    }
+
+    /// An article's page, and its troubleshooter when it has a graph.
+    fn article_pages(
+        &self,
+        entry: &KbArticle,
+        links: &Links,
+        troubleshooter_script: &str,
+        troubleshooter_hash: &str,
+    ) -> Result<Vec<Page>, RenderError> {
+        super::html::start_article();
+        let original = &entry.article;
+        let continues: HashMap<String, Vec<ContinueData>> = original
+            .solutions
+            .iter()
+            .chain(&original.workarounds)
+            .map(|remedy| {
+                let targets = links
+                    .continues_in(original, remedy)
+                    .into_iter()
+                    .filter(|id| links.is_walkable(id))
+                    .map(|id| ContinueData {
+                        href: format!("../troubleshoot/{id}.html"),
+                        title: links.title_or_id(&id).to_owned(),
+                    })
+                    .collect();
+                (remedy.id.to_string(), targets)
+            })
+            .collect();
+        let article = &links.resolve_article(original, Style::Site);
+        // One view per article, shared by its page and its troubleshooter.
+        let article_view = view::article_view(article);
+        let diagram = self.render_svg(article).ok();
+        let troubleshooter = article
+            .entry
+            .as_ref()
+            .map(|_| format!("../troubleshoot/{}.html", article.id));
+        let context = minijinja::context! {
+            article => Serde(&article_view),
+            diagram => diagram,
+            site_root => "../",
+            troubleshooter => troubleshooter,
         };
-        let mut pages = vec![self.site_index(&resolved_kb)?];
-        for (entry, resolved) in kb.articles.iter().zip(&resolved_kb.articles) {
-            let original = &entry.article;
-            let continues: HashMap<String, Vec<ContinueData>> = original
-                .solutions
-                .iter()
-                .chain(&original.workarounds)
-                .map(|remedy| {
-                    let targets = links
-                        .continues_in(original, remedy)
-                        .into_iter()
-                        .filter(|id| links.is_walkable(id))
-                        .map(|id| ContinueData {
-                            href: format!("../troubleshoot/{id}.html"),
-                            title: links.title_or_id(&id).to_owned(),
-                        })
-                        .collect();
-                    (remedy.id.to_string(), targets)
-                })
-                .collect();
-            let article = &resolved.article;
-            // One view per article, shared by its page and its troubleshooter.
-            let article_view = view::article_view(article);
-            let diagram = self.render_svg(article).ok();
-            let troubleshooter = article
-                .entry
-                .as_ref()
-                .map(|_| format!("../troubleshoot/{}.html", article.id));
+        let text = self.render(
+            &format!(
+                "{}/article.{}.j2",
+                Format::Html.directory(),
+                Format::Html.extension()
+            ),
+            context,
+        )?;
+        let mut pages = vec![Page {
+            path: format!("articles/{}.html", article.id),
+            text,
+        }];
+        if article.entry.is_some() {
             let context = minijinja::context! {
                 article => Serde(&article_view),
-                diagram => diagram,
+                data => Serde(self.graph_data(article, &article_view, continues)?),
                 site_root => "../",
-                troubleshooter => troubleshooter,
+                script => troubleshooter_script,
+                script_hash => troubleshooter_hash,
             };
-            let text = self.render(
-                &format!(
-                    "{}/article.{}.j2",
-                    Format::Html.directory(),
-                    Format::Html.extension()
-                ),
-                context,
-            )?;
+            let text = self.render("html/site/troubleshooter.html.j2", context)?;
             pages.push(Page {
-                path: format!("articles/{}.html", article.id),
+                path: format!("troubleshoot/{}.html", article.id),
                 text,
             });
-            if article.entry.is_some() {
-                let context = minijinja::context! {
-                    article => Serde(&article_view),
-                    data => Serde(self.graph_data(article, &article_view, continues)?),
-                    site_root => "../",
-                    script => troubleshooter_script.clone(),
-                    script_hash => script_hash(&troubleshooter_script),
-                };
-                let text = self.render("html/site/troubleshooter.html.j2", context)?;
-                pages.push(Page {
-                    path: format!("troubleshoot/{}.html", article.id),
-                    text,
-                });
-            }
         }
         Ok(pages)
     }
 
-    fn site_index(&self, kb: &Kb) -> Result<Page, RenderError> {
+    /// The index (each group's first articles, and the search box), a page per group
+    /// listing all of its articles, and the search records the index loads.
+    fn site_index(&self, kb: &Kb) -> Result<Vec<Page>, RenderError> {
         let mut groups: BTreeMap<String, Vec<&Article>> = BTreeMap::new();
         for entry in &kb.articles {
             let article = &entry.article;
@@ -197,9 +234,11 @@ impl Renderer {
             };
             groups.entry(name).or_default().push(article);
         }
+        let slugs = super::links::unique_slugs(groups.keys().cloned());
         let groups: Vec<Group<'_>> = groups
             .into_iter()
-            .map(|(name, mut articles)| {
+            .zip(slugs)
+            .map(|((name, mut articles), slug)| {
                 articles.sort_by(|a, b| a.title.cmp(&b.title));
                 let articles = articles
                     .into_iter()
@@ -209,7 +248,15 @@ impl Renderer {
                         status: a.status,
                     })
                     .collect();
-                Group { name, articles }
+                Group {
+                    name,
+                    slug: if slug.is_empty() {
+                        "other".to_owned()
+                    } else {
+                        slug
+                    },
+                    articles,
+                }
             })
             .collect();
         let data: Vec<SearchRecord<'_>> = kb
@@ -230,19 +277,49 @@ impl Renderer {
                 }
             })
             .collect();
+        let data = serde_json::to_string(&data).expect("search records always serialize");
         let script = self.template_text("html/site/search.js")?;
+        let index: Vec<minijinja::Value> = groups
+            .iter()
+            .map(|g| {
+                minijinja::context! {
+                    name => &g.name,
+                    slug => &g.slug,
+                    count => g.articles.len(),
+                    articles => Serde(&g.articles[..g.articles.len().min(LISTED_PER_GROUP)]),
+                }
+            })
+            .collect();
         let context = minijinja::context! {
-            groups => Serde(groups),
-            data => Serde(data),
+            groups => index,
             count => kb.articles.len(),
             site_root => "",
             script_hash => script_hash(&script),
             script => script,
+            script_files => true,
+            search_data => SEARCH_DATA,
         };
-        Ok(Page {
-            path: "index.html".to_owned(),
-            text: self.render("html/site/index.html.j2", context)?,
-        })
+        let mut pages = vec![
+            Page {
+                path: "index.html".to_owned(),
+                text: self.render("html/site/index.html.j2", context)?,
+            },
+            Page {
+                path: SEARCH_DATA.to_owned(),
+                text: format!("// The index's search records.\nwindow.fixpathSearch = {data};\n"),
+            },
+        ];
+        for group in &groups {
+            let context = minijinja::context! {
+                group => Serde(group),
+                site_root => "../",
+            };
+            pages.push(Page {
+                path: format!("groups/{}.html", group.slug),
+                text: self.render("html/site/group.html.j2", context)?,
+            });
+        }
+        Ok(pages)
     }
 
     /// The graph of one article for the troubleshooter script, fragments as sanitised HTML.

@@ -1,7 +1,8 @@
 // Offline search for the index page: words and error codes, no network, no framework.
 (function () {
   "use strict";
-  var records = JSON.parse(document.getElementById("search-data").textContent);
+  // The records come from search-data.js, loaded just before this script.
+  var records = window.fixpathSearch || [];
   var box = document.getElementById("q");
   var list = document.getElementById("results");
   var index = document.getElementById("index");
