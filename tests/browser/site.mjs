@@ -36,6 +36,16 @@ await page.fill("#q", "sspr 0029");
 check((await page.textContent("#results li a") || "").includes("SSPR_0029"), "search for `sspr 0029` misses the article");
 check(page.events.length === 0, `index: ${page.events.join("; ")}`);
 
+// A group too long for the index: its "All N articles" link opens a page listing them all.
+page = await open({ width: 1100, height: 800 });
+await page.goto(`file://${site}/index.html`);
+const more = page.locator("p.more a").first();
+const wanted = Number(((await more.textContent()) || "").match(/All (\d+) articles/)[1]);
+await more.click();
+check(page.url().includes("/groups/"), `the group link went to ${page.url()}`);
+check((await page.locator("ul.group li").count()) === wanted, `the group page does not list ${wanted} articles`);
+check(page.events.length === 0, `group page: ${page.events.join("; ")}`);
+
 // The article page, with its diagram, and the link to its troubleshooter.
 page = await open({ width: 1100, height: 1400 });
 await page.goto(`file://${site}/articles/sspr-0029.html`);
