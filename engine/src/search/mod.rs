@@ -222,7 +222,8 @@ impl SearchIndex {
                     .unwrap_or_default()
                     .to_owned()
             };
-            let snippet = snippets.snippet(&text(self.fields.text));
+            let full = text(self.fields.text);
+            let snippet = snippets.snippet(snippet_window(&full, &stemmed));
             let codes = text(self.fields.code_list)
                 .lines()
                 .filter(|code| {
@@ -438,31 +439,40 @@ impl SearchIndex {
         if wanted == 0 {
             return Ok(top);
         }
-        let mut out = Vec::with_capacity(top.len());
-        for (score, address) in top {
-            let segment = searcher.segment_reader(address.segment_ord);
-            let mut held = 0;
+        // How many of the wanted terms each hit holds. Each term's posting list is read
+        // once per segment and walked forward over the hits in document order.
+        let mut held = vec![0usize; top.len()];
+        let mut order: Vec<usize> = (0..top.len()).collect();
+        order.sort_by_key(|&i| (top[i].1.segment_ord, top[i].1.doc_id));
+        for segment_hits in order.chunk_by(|&a, &b| top[a].1.segment_ord == top[b].1.segment_ord) {
+            let segment = searcher.segment_reader(top[segment_hits[0]].1.segment_ord);
+            let docs: Vec<(usize, u32)> =
+                segment_hits.iter().map(|&i| (i, top[i].1.doc_id)).collect();
             for term in &distinct {
-                let mut found = false;
+                let mut found = vec![false; docs.len()];
                 for (field, _) in self.fields.prose() {
-                    if contains(segment, field, term, address.doc_id)? {
-                        found = true;
-                        break;
-                    }
+                    mark_holders(segment, field, term, &docs, &mut found)?;
                 }
-                held += usize::from(found);
+                for ((index, _), found) in docs.iter().zip(found) {
+                    held[*index] += usize::from(found);
+                }
             }
-            let mut code_held = false;
+            let mut found = vec![false; docs.len()];
             for code in codes {
-                if contains(segment, self.fields.codes, code, address.doc_id)? {
-                    code_held = true;
-                    break;
-                }
+                mark_holders(segment, self.fields.codes, code, &docs, &mut found)?;
             }
-            held += usize::from(code_held);
-            let coverage = held as f32 / wanted as f32;
-            out.push((score * (0.25 + 0.75 * coverage), address));
+            for ((index, _), found) in docs.iter().zip(found) {
+                held[*index] += usize::from(found);
+            }
         }
+        let mut out: Vec<(f32, DocAddress)> = top
+            .into_iter()
+            .zip(held)
+            .map(|((score, address), held)| {
+                let coverage = held as f32 / wanted as f32;
+                (score * (0.25 + 0.75 * coverage), address)
+            })
+            .collect();
         out.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         Ok(out)
     }
@@ -483,19 +493,55 @@ impl SearchIndex {
 }
 
 /// True when the document holds the term in the field.
-fn contains(
+/// How much of a long text the snippet is looked for in.
+const SNIPPET_WINDOW: usize = 1200;
+
+/// The part of a hit's text its snippet comes from: all of a short text; of a long one,
+/// the stretch from just before the first place a query term appears (stemming a whole
+/// long article for a 180-character snippet costs more than the search itself).
+fn snippet_window<'t>(text: &'t str, stemmed: &[String]) -> &'t str {
+    if text.len() <= SNIPPET_WINDOW {
+        return text;
+    }
+    let lower = text.to_ascii_lowercase();
+    let first = stemmed
+        .iter()
+        .filter(|t| t.len() > 1)
+        .filter_map(|t| lower.find(t.as_str()))
+        .min()
+        .unwrap_or(0);
+    let floor = |at: usize| {
+        (0..=at.min(text.len()))
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0)
+    };
+    let start = floor(first.saturating_sub(200));
+    let end = floor(start + SNIPPET_WINDOW);
+    &text[start..end]
+}
+
+/// Sets `found[i]` for each of `docs` (ascending document ids) that holds `term` in
+/// `field`; one read of the term's posting list.
+fn mark_holders(
     segment: &tantivy::SegmentReader,
     field: Field,
     term: &str,
-    doc: u32,
-) -> Result<bool, SearchError> {
+    docs: &[(usize, u32)],
+    found: &mut [bool],
+) -> Result<(), SearchError> {
     let inverted = segment.inverted_index(field)?;
     let term = Term::from_field_text(field, term);
-    match inverted.read_postings(&term, IndexRecordOption::Basic)? {
-        // A posting list starts on its first document; seeking backwards is not allowed.
-        Some(mut postings) if postings.doc() <= doc => Ok(postings.seek(doc) == doc),
-        _ => Ok(false),
+    let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? else {
+        return Ok(());
+    };
+    for (position, (_, doc)) in docs.iter().enumerate() {
+        // Posting lists only move forward: past this document means it is not there.
+        if postings.doc() <= *doc && postings.seek(*doc) == *doc {
+            found[position] = true;
+        }
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,30 +1,103 @@
-//! Search speed at 10,000 articles, measured end to end against `rg -il`.
+//! The speed of every command at team-KB sizes, measured end to end as processes.
 //!
-//! `cargo run --release -p fixpath-tools --bin bench-search [-- ARTICLES]` builds a KB of
-//! ARTICLES (default 10,000) from the shared corpus deterministically (the imported articles
-//! repeated with unique ids, titles and error codes), writes the same articles as Markdown
-//! for ripgrep, and prints: full index build time, reindex time after one article changes,
-//! `fixpath search` process time p50/p95 over 50 queries next to `rg -il` over the Markdown,
-//! and the maximum RSS of one search. Needs the release `fixpath` binary and `rg` on PATH.
+//! `cargo build --release -p fixpath-cli && cargo run --release -p fixpath-tools --bin
+//! bench-search [-- SIZE...]` (default sizes 10000 and 50000) builds, for each size, a KB
+//! of the default KB's articles (the reviewed graphs among them) plus the shared corpus
+//! imported and repeated with unique ids, titles and error codes up to SIZE, and the same
+//! articles as Markdown for ripgrep. It prints, per size: index build, `fixpath search`
+//! p50/p95 next to `rg -il -F` in the same run, reindex after one edit, and for the
+//! commands about one article (`solve ID`, `solve ERROR_CODE`, `render ID`, `graph ID`, the
+//! first prompt of `ask ID`) the p50 time and the peak RSS. At the first size it also runs
+//! `check` (text and JSON) and `site`, with the size of the site's index page and search
+//! data. A table of every row closes the output. Needs `rg` on PATH.
 
-use std::path::Path;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use fixpath_tools::common;
 
+/// One measured row: what ran, its p50 in ms, its peak RSS in KiB, and a note.
+struct Row {
+    size: usize,
+    what: String,
+    ms: f64,
+    rss_kib: Option<u64>,
+    note: String,
+}
+
+struct Bench {
+    fixpath: PathBuf,
+    cache: PathBuf,
+    kb: PathBuf,
+}
+
+impl Bench {
+    /// Runs `fixpath ARGS` once; the wall time in ms.
+    fn run(&self, args: &[&str]) -> anyhow::Result<f64> {
+        let started = Instant::now();
+        let output = self.command(args).output()?;
+        anyhow::ensure!(
+            output.status.success() || output.status.code() == Some(1),
+            "fixpath {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        Ok(started.elapsed().as_secs_f64() * 1000.0)
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(&self.fixpath);
+        command
+            .arg("--kb")
+            .arg(&self.kb)
+            .args(args)
+            .env("FIXPATH_CACHE_DIR", &self.cache)
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null());
+        command
+    }
+
+    /// The p50 of `runs` runs (after one warm-up), and the peak RSS of one more.
+    fn measure(&self, args: &[&str], runs: usize) -> anyhow::Result<(f64, u64)> {
+        self.run(args)?;
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            times.push(self.run(args)?);
+        }
+        let (p50, _) = percentiles(&mut times);
+        Ok((p50, self.max_rss(args)?))
+    }
+
+    /// The peak RSS (KiB) of one run, read by a child of our own that waits for it.
+    fn max_rss(&self, args: &[&str]) -> anyhow::Result<u64> {
+        let me = std::env::current_exe()?;
+        let mut command = Command::new(me);
+        command
+            .arg("--max-rss-of")
+            .arg(&self.fixpath)
+            .arg("--kb")
+            .arg(&self.kb)
+            .args(args)
+            .env("FIXPATH_CACHE_DIR", &self.cache);
+        let output = command.output()?;
+        Ok(String::from_utf8_lossy(&output.stdout).trim().parse()?)
+    }
+}
+
 fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    if args.next().as_deref() == Some("--max-rss-of") {
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("--max-rss-of") {
         // Runs one command as our only child and prints its peak RSS in KiB.
-        let command: Vec<String> = args.collect();
+        let command: Vec<String> = args.skip(1).collect();
         let status = Command::new(&command[0])
             .args(&command[1..])
             .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
             .output()?;
         anyhow::ensure!(
             status.status.success() || status.status.code() == Some(1),
-            "{command:?} failed"
+            "{command:?} failed: {}",
+            String::from_utf8_lossy(&status.stderr)
         );
         // SAFETY: getrusage only writes into the struct we pass.
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -32,12 +105,11 @@ fn main() -> anyhow::Result<()> {
         println!("{}", usage.ru_maxrss);
         return Ok(());
     }
-    let count: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(10_000);
+    let mut sizes: Vec<usize> = args.filter_map(|a| a.parse().ok()).collect();
+    if sizes.is_empty() {
+        sizes = vec![10_000, 50_000];
+    }
     let root = common::repo_root();
-    let corpus = root.join("../shared/corpus/dev");
     let fixpath = root.join("target/release/fixpath");
     anyhow::ensure!(
         fixpath.is_file(),
@@ -47,24 +119,69 @@ fn main() -> anyhow::Result<()> {
         Command::new("rg").arg("--version").output().is_ok(),
         "install ripgrep (apt-get install ripgrep)"
     );
+    let sources = common::read_corpus(&root.join("../shared/corpus/dev"))?;
+    let base = common::import_corpus(&sources)?;
+    let mut rows: Vec<Row> = Vec::new();
+    for (position, &size) in sizes.iter().enumerate() {
+        rows.extend(bench_size(
+            &root,
+            &fixpath,
+            &sources,
+            &base,
+            size,
+            position == 0,
+        )?);
+    }
+    println!("\n| articles | command | p50 | peak RSS | note |");
+    println!("| ---: | --- | ---: | ---: | --- |");
+    for row in &rows {
+        let rss = row
+            .rss_kib
+            .map_or_else(String::new, |k| format!("{:.1} MiB", k as f64 / 1024.0));
+        println!(
+            "| {} | {} | {:.1} ms | {rss} | {} |",
+            row.size, row.what, row.ms, row.note
+        );
+    }
+    Ok(())
+}
 
+/// Builds a KB of `size` articles and measures it; `everything` adds check and site.
+fn bench_size(
+    root: &Path,
+    fixpath: &Path,
+    sources: &[(String, String)],
+    base: &[fixpath::model::Article],
+    size: usize,
+    everything: bool,
+) -> anyhow::Result<Vec<Row>> {
     let mut work = tempfile::TempDir::with_prefix("fixpath-bench-")?;
     // BENCH_KEEP=1 leaves the KB, the Markdown and the index behind for a closer look.
     work.disable_cleanup(std::env::var_os("BENCH_KEEP").is_some());
-    let kb = work.path().join("kb");
+    let bench = Bench {
+        fixpath: fixpath.to_path_buf(),
+        cache: work.path().join("cache"),
+        kb: work.path().join("kb"),
+    };
     let markdown = work.path().join("md");
-    let cache = work.path().join("cache");
-    std::fs::create_dir_all(&kb)?;
+    std::fs::create_dir_all(&bench.kb)?;
     std::fs::create_dir_all(&markdown)?;
-    let sources = common::read_corpus(&corpus)?;
-    let base = common::import_corpus(&sources)?;
-    for i in 0..count {
+    // The default KB as it is (its reviewed graphs, their links), then corpus copies.
+    let mut written = 0;
+    for entry in std::fs::read_dir(root.join("kb"))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "yaml" || e == "toml") {
+            std::fs::copy(&path, bench.kb.join(path.file_name().unwrap()))?;
+            written += usize::from(path.extension().is_some_and(|e| e == "yaml"));
+        }
+    }
+    for i in 0..size.saturating_sub(written) {
         let mut article = base[i % base.len()].clone();
         article.id = fixpath::model::ArticleId(format!("{}-{i:05}", article.id));
         article.title = format!("{} (copy {i})", article.title);
         article.error_codes.push(format!("FXP_{i:05}"));
         std::fs::write(
-            kb.join(format!("{}.yaml", article.id)),
+            bench.kb.join(format!("{}.yaml", article.id)),
             fixpath::load::to_yaml(&article),
         )?;
         let (_, text) = &sources[i % sources.len()];
@@ -74,30 +191,39 @@ fn main() -> anyhow::Result<()> {
         )?;
     }
     println!(
-        "KB: {count} articles ({} distinct sources), in {}",
+        "\n## {size} articles ({} distinct sources), in {}",
         base.len(),
         work.path().display()
     );
-
-    let run = |args: &[&str]| -> anyhow::Result<f64> {
-        let started = Instant::now();
-        let output = Command::new(&fixpath)
-            .args(args)
-            .env("FIXPATH_CACHE_DIR", &cache)
-            .env("NO_COLOR", "1")
-            .output()?;
-        anyhow::ensure!(
-            output.status.success() || output.status.code() == Some(1),
-            "fixpath {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
+    let mut rows = Vec::new();
+    let mut row = |what: &str, ms: f64, rss: Option<u64>, note: String| {
+        println!(
+            "{what}: {ms:.1} ms{}{}",
+            rss.map_or_else(String::new, |k| format!(
+                ", peak RSS {:.1} MiB",
+                k as f64 / 1024.0
+            )),
+            if note.is_empty() {
+                String::new()
+            } else {
+                format!(" ({note})")
+            }
         );
-        Ok(started.elapsed().as_secs_f64() * 1000.0)
+        rows.push(Row {
+            size,
+            what: what.to_owned(),
+            ms,
+            rss_kib: rss,
+            note,
+        });
     };
-    let kb_arg = kb.to_str().unwrap();
-    let build = run(&["--kb", kb_arg, "index"])?;
-    println!(
-        "index build: {build:.0} ms for {count} articles = {:.0} articles/s (whole process: YAML parse + index)",
-        count as f64 / (build / 1000.0)
+
+    let build = bench.run(&["index"])?;
+    row(
+        "index (build)",
+        build,
+        None,
+        format!("{:.0} articles/s", size as f64 / (build / 1000.0)),
     );
 
     let queries: Vec<String> =
@@ -109,16 +235,14 @@ fn main() -> anyhow::Result<()> {
             .take(50)
             .map(str::to_owned)
             .collect();
-    let warm = run(&["--kb", kb_arg, "search", "-n", "10", "--", &queries[0]])?;
-    let _ = warm;
+    bench.run(&["search", "-n", "10", "--", &queries[0]])?;
     let mut ours = Vec::new();
     let mut grep = Vec::new();
     for query in &queries {
-        ours.push(run(&["--kb", kb_arg, "search", "-n", "10", "--", query])?);
-        let words: Vec<&str> = query.split_whitespace().filter(|w| w.len() > 2).collect();
+        ours.push(bench.run(&["search", "-n", "10", "--", query])?);
         let mut rg = Command::new("rg");
         rg.arg("-il").arg("-F");
-        for word in &words {
+        for word in query.split_whitespace().filter(|w| w.len() > 2) {
             rg.arg("-e").arg(word);
         }
         rg.arg(&markdown);
@@ -128,63 +252,96 @@ fn main() -> anyhow::Result<()> {
     }
     let (p50, p95) = percentiles(&mut ours);
     let (rg50, rg95) = percentiles(&mut grep);
-    println!("fixpath search (process, 50 queries): p50 {p50:.1} ms, p95 {p95:.1} ms");
-    println!("rg -il (process, same queries):       p50 {rg50:.1} ms, p95 {rg95:.1} ms");
-    println!("speed-up at p50: {:.1}x", rg50 / p50);
+    let search_rss = bench.max_rss(&["search", "--", &queries[1]])?;
+    row(
+        "search (50 queries)",
+        p50,
+        Some(search_rss),
+        format!(
+            "p95 {p95:.1} ms; rg -il -F p50 {rg50:.1} ms, p95 {rg95:.1} ms: {:.1}x faster",
+            rg50 / p50
+        ),
+    );
+
+    // The commands about one article, by id and by an error code only one article has.
+    let code = format!("FXP_{:05}", size / 2);
+    let one_article: [(&str, Vec<&str>); 5] = [
+        (
+            "solve ID",
+            vec!["solve", "sspr-0029", "-f", "protected-admin=no"],
+        ),
+        ("solve ERROR_CODE", vec!["solve", &code]),
+        ("render ID", vec!["render", "sspr-0029", "--format", "md"]),
+        ("graph ID", vec!["graph", "sspr-0029"]),
+        ("ask ID (first prompt)", vec!["ask", "sspr-0029"]),
+    ];
+    for (what, args) in &one_article {
+        let (ms, rss) = bench.measure(args, 20)?;
+        row(what, ms, Some(rss), String::new());
+    }
 
     // Reindex after one article changes: the first search after the edit re-indexes it.
-    let changed = kb.join(
-        std::fs::read_dir(&kb)?
-            .filter_map(Result::ok)
-            .next()
-            .unwrap()
-            .file_name(),
-    );
-    let mut text = std::fs::read_to_string(&changed)?;
-    text = text.replacen("title: ", "title: Zyxwvut edited ", 1);
+    let changed = bench.kb.join("sspr-0029.yaml");
+    let text = std::fs::read_to_string(&changed)?.replacen("title: ", "title: Zyxwvut edited ", 1);
     // Saved the way editors and git save: a new file renamed over the old one.
-    let temporary = kb.join("edit.tmp");
+    let temporary = bench.kb.join("edit.tmp");
     std::fs::write(&temporary, text)?;
     std::fs::rename(&temporary, &changed)?;
-    let after_edit = run(&["--kb", kb_arg, "search", "-n", "10", "--", "zyxwvut"])?;
-    let found = Command::new(&fixpath)
-        .args([
-            "--kb", kb_arg, "search", "--format", "json", "--", "zyxwvut",
-        ])
-        .env("FIXPATH_CACHE_DIR", &cache)
+    let after_edit = bench.run(&["search", "-n", "10", "--", "zyxwvut"])?;
+    let found = bench
+        .command(&["search", "--format", "json", "--", "zyxwvut"])
         .output()?;
     anyhow::ensure!(
         String::from_utf8_lossy(&found.stdout).contains("Zyxwvut edited"),
         "the edit was not re-indexed"
     );
-    println!(
-        "reindex after one article changed: {:.0} ms (search that refreshed: {after_edit:.0} ms, minus search p50 {p50:.0} ms)",
-        (after_edit - p50).max(0.0)
+    row(
+        "reindex after one edit",
+        (after_edit - p50).max(0.0),
+        None,
+        format!("the search that refreshed took {after_edit:.0} ms"),
     );
 
-    let me = std::env::current_exe()?;
-    let rss = Command::new(me)
-        .args([
-            "--max-rss-of",
-            fixpath.to_str().unwrap(),
-            "--kb",
-            kb_arg,
-            "search",
-            "--",
-            &queries[1],
-        ])
-        .env("FIXPATH_CACHE_DIR", &cache)
-        .output()?;
-    println!(
-        "max RSS of one search: {} KiB",
-        String::from_utf8_lossy(&rss.stdout).trim()
-    );
-    let size = dir_size(&cache);
+    if everything {
+        for (what, args) in [
+            ("check", vec!["check"]),
+            ("check --format json", vec!["check", "--format", "json"]),
+        ] {
+            let (ms, rss) = bench.measure(&args, 3)?;
+            row(what, ms, Some(rss), String::new());
+        }
+        // The site, into a fresh folder each time.
+        let mut times = Vec::new();
+        let mut rss = 0;
+        for run in 0..4 {
+            let out = work.path().join(format!("site-{run}"));
+            let out = out.to_str().unwrap();
+            if run == 3 {
+                rss = bench.max_rss(&["site", out])?;
+            } else {
+                times.push(bench.run(&["site", out])?);
+            }
+        }
+        let (ms, _) = percentiles(&mut times);
+        let site = work.path().join("site-0");
+        let kib = |name: &str| std::fs::metadata(site.join(name)).map_or(0, |m| m.len()) / 1024;
+        row(
+            "site",
+            ms,
+            Some(rss),
+            format!(
+                "index.html {} KiB, search-data.js {} KiB",
+                kib("index.html"),
+                kib(fixpath::render::site::SEARCH_DATA)
+            ),
+        );
+    }
+    let size_on_disk = dir_size(&bench.cache);
     println!(
         "index size on disk: {:.1} MiB",
-        size as f64 / (1024.0 * 1024.0)
+        size_on_disk as f64 / (1024.0 * 1024.0)
     );
-    Ok(())
+    Ok(rows)
 }
 
 fn percentiles(values: &mut [f64]) -> (f64, f64) {
