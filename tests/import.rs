@@ -152,23 +152,35 @@ fn figure(output: &str, label: &str) -> f64 {
 
 #[test]
 fn structure_and_coverage_meet_the_targets_on_the_shared_corpus() {
-    let text = fixpath_tools::eval_import::run(
-        &corpus(),
-        &repo_root().join("../shared/eval/structure-gold.tsv"),
-    )
-    .unwrap();
-    let exact = figure(
-        &text,
-        "exact (causes, solutions, workarounds, has_symptoms):",
-    );
-    let recall = figure(&text, "error-code recall:");
+    // The shared gold (the articles the rules were written against) and ours (articles of
+    // other shapes, counted by hand later: tests/eval/structure-gold-unseen.tsv).
+    let shared = repo_root().join("../shared/eval/structure-gold.tsv");
+    let unseen = repo_root().join("tests/eval/structure-gold-unseen.tsv");
+    let text = fixpath_tools::eval_import::run(&corpus(), &[&shared, &unseen]).unwrap();
+    for (name, at_least) in [
+        ("structure-gold.tsv", 0.975),
+        ("structure-gold-unseen.tsv", 0.93),
+    ] {
+        let block = text
+            .split("structure, ")
+            .find(|b| b.contains(&format!("({name}):")))
+            .unwrap_or_else(|| panic!("no figures for {name}:\n{text}"));
+        let exact = figure(
+            block,
+            "exact (causes, solutions, workarounds, has_symptoms):",
+        );
+        let recall = figure(block, "error-code recall:");
+        assert!(
+            exact >= at_least,
+            "{name}: exact {exact} < {at_least}\n{text}"
+        );
+        assert!(
+            recall >= 0.98,
+            "{name}: error-code recall {recall} < 0.98\n{text}"
+        );
+    }
     let label = format!("no text lost, {} corpus articles:", corpus_articles());
     let coverage = figure(&text, &label);
-    assert!(
-        exact >= 0.90,
-        "structure exact-match {exact} < 0.90\n{text}"
-    );
-    assert!(recall >= 0.95, "error-code recall {recall} < 0.95\n{text}");
     assert!(coverage >= 1.0, "text coverage {coverage} < 1.0\n{text}");
 }
 

@@ -1,7 +1,7 @@
 //! Measures the importer on the shared corpus against hand counts, and checks no text is lost.
 //!
-//! `cargo run --release -p fixpath-tools --bin eval-import [-- CORPUS_DIR GOLD_TSV]`
-//! prints, per gold article and in total, the exact-match rate of (causes, solutions,
+//! `cargo run --release -p fixpath-tools --bin eval-import [-- CORPUS_DIR GOLD_TSV...]`
+//! prints, per gold article and in total for each file of hand counts, the exact-match rate of (causes, solutions,
 //! workarounds, has_symptoms), error-code recall, and the share of corpus articles whose
 //! rendered import holds every paragraph, list item, code block and note of the source.
 
@@ -16,9 +16,9 @@ use crate::common;
 use fixpath::import::{ImportOptions, import_markdown};
 use fixpath::render::{Format, Renderer};
 
-/// Runs the evaluation of the importer on `corpus` against the hand counts in `gold`, and
-/// returns the report.
-pub fn run(corpus: &Path, gold: &Path) -> anyhow::Result<String> {
+/// Runs the evaluation of the importer on `corpus` against each file of hand counts in
+/// `golds`, and returns the report.
+pub fn run(corpus: &Path, golds: &[&Path]) -> anyhow::Result<String> {
     let mut out = String::new();
     let renderer = Renderer::new(None)?;
 
@@ -60,7 +60,41 @@ pub fn run(corpus: &Path, gold: &Path) -> anyhow::Result<String> {
     }
 
     // Structure against the hand counts.
+    for gold in golds {
+        score(gold, &sources, &imported, &mut out)?;
+    }
+    let share = |n: usize, d: usize| if d == 0 { 1.0 } else { n as f64 / d as f64 };
+    writeln!(
+        out,
+        "no text lost, {} corpus articles: {:.3} fully covered ({full}/{})",
+        sources.len(),
+        share(full, sources.len()),
+        sources.len()
+    )?;
+    for line in &partial {
+        writeln!(out, "  {line}")?;
+    }
+    writeln!(
+        out,
+        "import of {} articles: {:.1} ms",
+        sources.len(),
+        import_time.as_secs_f64() * 1000.0
+    )?;
+    Ok(out)
+}
+
+/// Compares the imported articles with one file of hand counts; appends the table and the
+/// figures to `out`.
+fn score(
+    gold: &Path,
+    sources: &[(String, String)],
+    imported: &[Result<fixpath::import::Imported, fixpath::import::ImportError>],
+    out: &mut String,
+) -> anyhow::Result<()> {
     let gold_text = std::fs::read_to_string(gold)?;
+    let name = gold
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let mut rows = 0;
     let mut tuple_matches = 0;
     let mut field_matches = [0usize; 5];
@@ -135,7 +169,7 @@ pub fn run(corpus: &Path, gold: &Path) -> anyhow::Result<String> {
     }
     let share = |n: usize, d: usize| if d == 0 { 1.0 } else { n as f64 / d as f64 };
     writeln!(out)?;
-    writeln!(out, "structure, {rows} gold articles:")?;
+    writeln!(out, "structure, {rows} gold articles ({name}):")?;
     writeln!(
         out,
         "  exact (causes, solutions, workarounds, has_symptoms): {:.3} ({tuple_matches}/{rows})",
@@ -158,23 +192,7 @@ pub fn run(corpus: &Path, gold: &Path) -> anyhow::Result<String> {
         "  error-code recall: {:.3} ({codes_found}/{codes_expected})",
         share(codes_found, codes_expected)
     )?;
-    writeln!(
-        out,
-        "no text lost, {} corpus articles: {:.3} fully covered ({full}/{})",
-        sources.len(),
-        share(full, sources.len()),
-        sources.len()
-    )?;
-    for line in &partial {
-        writeln!(out, "  {line}")?;
-    }
-    writeln!(
-        out,
-        "import of {} articles: {:.1} ms",
-        sources.len(),
-        import_time.as_secs_f64() * 1000.0
-    )?;
-    Ok(out)
+    Ok(())
 }
 
 /// A code as compared with the gold file: lowercase letters, digits and dots; event and

@@ -140,7 +140,8 @@ impl Catalog {
             }
             Backing::Index { index, .. } => index,
         };
-        let mut infos: Vec<(String, LinkInfo)> = index.link_infos(&Links::lookups(article))?;
+        let found = index.link_infos(&Links::lookups(article))?;
+        let mut infos = found.articles;
         // The article itself as read now, in its place in the KB's order.
         let own = index
             .file_of(article.id.as_str())?
@@ -151,6 +152,9 @@ impl Catalog {
         let mut links = Links::with_base(self.config.base_url.as_deref());
         for (_, info) in infos {
             links.add_info(info);
+        }
+        for name in &found.ambiguous_names {
+            links.add_ambiguous_name(name);
         }
         Ok(links)
     }

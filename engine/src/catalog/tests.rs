@@ -177,3 +177,49 @@ fn a_catalog_over_a_full_load_answers_the_same() {
     let ids = |r: &Results| r.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
     assert_eq!(ids(&fast), ids(&whole));
 }
+
+#[test]
+fn a_file_name_several_articles_have_leads_nowhere_as_in_the_whole_kb() {
+    let seed = load::load_embedded();
+    let template = seed.kb.get("sspr-0029").unwrap().article.clone();
+    let kb = tempfile::tempdir().unwrap();
+    let write = |id: &str, path: &str, text: &str| {
+        let mut article = template.clone();
+        article.id = crate::model::ArticleId(id.to_owned());
+        article.source.as_mut().unwrap().path = Some(path.to_owned());
+        article.source.as_mut().unwrap().url = None;
+        article.references.clear();
+        article.summary = text.to_owned();
+        std::fs::write(
+            kb.path().join(format!("{id}.yaml")),
+            load::to_yaml(&article),
+        )
+        .unwrap();
+    };
+    // `x.md` alone is ambiguous (two folders have one); `../b/x.md` names one of them.
+    write(
+        "a",
+        "a/a.md",
+        "See [x](x.md), [b's x](../b/x.md) and [y](y.md).",
+    );
+    write("b", "b/x.md", "One x.");
+    write("c", "c/x.md", "Another x.");
+    write("d", "d/y.md", "The only y.");
+    let (catalog, loaded, _cache) = both(kb.path());
+    let whole = Links::new(&loaded.kb, None);
+    let article = &loaded.kb.get("a").unwrap().article;
+    let links = catalog.links(article).unwrap();
+    let alone = links.resolve_article(article, Style::Site);
+    assert_eq!(alone, whole.resolve_article(article, Style::Site));
+    assert!(alone.summary.contains("See x,"), "{}", alone.summary);
+    assert!(
+        alone.summary.contains("(../articles/b.html)"),
+        "{}",
+        alone.summary
+    );
+    assert!(
+        alone.summary.contains("(../articles/d.html)"),
+        "{}",
+        alone.summary
+    );
+}

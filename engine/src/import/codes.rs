@@ -14,7 +14,7 @@ static HEX: LazyLock<Regex> =
 /// Group 1 is the naming word (strong names are never years), group 2 the code.
 static NAMED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(event\s+id|event|events|msg|error\s+code|error|code|status\s*code|status|exit\s+code|return\s+code|decimal|http(?:/1\.[01])?(?:\s+error)?)[\s:#]+(-?\d{2,10}(?:\.\d{1,2})?)\b((?:\s*(?:,|and|or)\s*\d{3,6}\b)*)",
+        r"(?i)\b(event\s+id|event|events|msg|error\s+code|error|code|status\s*code|status|exit\s+code|return\s+code|decimal|http(?:/1\.[01])?(?:\s+error)?)(?:[\s:#]|&nbsp;)+(-?\d{2,10}(?:\.\d{1,2})?)\b((?:\s*(?:,|and|or)\s*\d{3,6}\b)*)",
     )
     .unwrap()
 });
@@ -26,6 +26,24 @@ static DASHED: LazyLock<Regex> =
 /// A code in parentheses after a code name or before a reason: `WSAENOBUFS (10055)`, `(400) Bad Request`.
 static PARENTHESIZED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[A-Z][A-Z_]{3,}\s*\((\d{2,6})\)|\((\d{3})\)\s+[A-Z][a-z]").unwrap()
+});
+
+/// A hex code's decimal form in parentheses after it: `0x80094800 (-2146875392 ...)`.
+static DECIMAL_AFTER_HEX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b0x[0-9a-f]{8}\s*\((-?\d{6,11})\b").unwrap());
+
+/// An HRESULT written without `0x` after the words that name it: `error code 8023062C`.
+static BARE_HEX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:error\s+code|hresult)[\s:]+([0-9a-f]{8})\b").unwrap());
+
+/// Windows Installer log lines: `MSI (s) (14:AC) ...: Note: 1: 1708`.
+static MSI_NOTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bNote:\s*1:\s*(\d{4})\b").unwrap());
+
+/// Event Viewer rows copied as text: level, date, time, source, then the event id
+/// (`Error <Date> <Time> ADSync 6306 Server ...`).
+static EVENT_ROW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:Error|Warning|Information|Critical)\s+(?:\S+\s+){2,4}?[A-Za-z][\w.-]*\s+(\d{3,5})\s+\S").unwrap()
 });
 
 /// Numbers joined to a named code by `and`, `or` or commas.
@@ -70,6 +88,18 @@ pub fn error_codes(text: &str) -> Vec<String> {
                 for extra in MORE.find_iter(more.as_str()) {
                     push(extra.as_str());
                 }
+            }
+        }
+        for pattern in [&*DECIMAL_AFTER_HEX, &*MSI_NOTE, &*EVENT_ROW] {
+            for capture in pattern.captures_iter(line) {
+                push(&capture[1]);
+            }
+        }
+        for capture in BARE_HEX.captures_iter(line) {
+            let code = &capture[1];
+            // Eight hex digits with a letter among them: not a plain number.
+            if code.chars().any(|c| c.is_ascii_alphabetic()) {
+                push(code);
             }
         }
         for capture in DASHED.captures_iter(line) {
@@ -137,7 +167,12 @@ mod tests {
                     System error 85 has occurred. See KB3185990. In 2019 we had code 31.\n\
                     ntdll!Foo+0x1a2 is an offset, do_scan_async+0x1b/0x80 a call trace.\n\
                     StatusCode: 409. **429 – TooManyRequests**. 2016341112 -iOS device is currently busy.\n\
-                    WSAENOBUFS (10055), (400) Bad Request, hex 0x6d9 / decimal 1753, Event ID: 2005.";
+                    WSAENOBUFS (10055), (400) Bad Request, hex 0x6d9 / decimal 1753, Event ID: 2005.\n\
+                    Event ID:&nbsp;&nbsp; 4242 was logged: 0x80094800 (-2146875392 CERTSRV_E_UNSUPPORTED).\n\
+                    Troubleshoot error code 8023062C: insecure reset. Error code 12345678 is a number.\n\
+                    MSI (s) (14:AC) [10:12:01:123]: Note: 1: 1708\n\
+                    Error <Date> <Time> ADSync 6306 Server \"unexpected error\"\n\
+                    Information 5/12/2024 10:33:12 AM PasswordResetService 31044 None TrackingId";
         assert_eq!(
             error_codes(text),
             [
@@ -157,7 +192,15 @@ mod tests {
                 "1753",
                 "2005",
                 "10055",
-                "400"
+                "400",
+                "0x80094800",
+                "4242",
+                "-2146875392",
+                "12345678",
+                "8023062C",
+                "1708",
+                "6306",
+                "31044"
             ]
         );
         assert_eq!(

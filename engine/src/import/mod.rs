@@ -18,7 +18,7 @@ use crate::model::{
 };
 use sections::{
     Kind, Outline, Section, first_sentence, introduces_alternative_causes,
-    introduces_alternative_fixes, split_alternatives, split_steps,
+    introduces_alternative_fixes, split_alternative_lists, split_alternatives, split_steps,
 };
 
 pub use codes::error_codes;
@@ -235,6 +235,9 @@ struct Fix {
     by_design: bool,
     /// The cause this fix names (`Resolution for cause 2`), 1-based.
     for_cause: Option<usize>,
+    /// `Step N` groups this fix is made of: one fix, unless there are as many as causes
+    /// and each names a cause of its own.
+    parts: Vec<Fix>,
 }
 
 /// A cause found in the article, with the fixes written under it.
@@ -255,6 +258,10 @@ struct Builder {
     mapping: Vec<String>,
     /// Set after a section ending "use one of the following methods": whether they are workarounds.
     methods_follow: Option<bool>,
+    /// True when the article has a Resolution, Solution, Workaround or Method heading.
+    has_fix_headings: bool,
+    /// True once a `Determine whether ...` section was read (a how-to article's problem).
+    checked: bool,
 }
 
 fn build(
@@ -278,6 +285,7 @@ fn build(
     if !outline.preamble.trim().is_empty() {
         builder.summary.push(outline.preamble.trim().to_owned());
     }
+    builder.has_fix_headings = outline.sections.iter().any(holds_fix_heading);
     for section in &outline.sections {
         builder.section(section);
     }
@@ -338,7 +346,7 @@ impl Builder {
     fn section(&mut self, section: &Section) {
         // After "use one of the following methods.", the next plain sections are the methods.
         if let Some(workaround) = self.methods_follow
-            && section.kind == Kind::Other
+            && matches!(section.kind, Kind::Other | Kind::Action)
         {
             let text = section.full_text();
             let title = crate::text::plain_text(&section.heading);
@@ -348,6 +356,7 @@ impl Builder {
                 text,
                 by_design: false,
                 for_cause: None,
+                parts: Vec::new(),
             });
             return;
         }
@@ -371,7 +380,25 @@ impl Builder {
                 self.fixes.extend(fixes);
             }
             Kind::Issue { number } => self.issue(section, *number),
-            Kind::Notes | Kind::Other => self.note(section),
+            // Named for what it does, after a cause (or a how-to's check) in an article
+            // with no Resolution heading: a fix.
+            Kind::Action if !self.has_fix_headings && (!self.causes.is_empty() || self.checked) => {
+                self.fixes.push(Fix {
+                    workaround: false,
+                    title: crate::text::plain_text(&section.heading),
+                    text: section.full_text(),
+                    by_design: false,
+                    for_cause: None,
+                    parts: Vec::new(),
+                });
+            }
+            Kind::Check if !self.has_fix_headings && self.causes.is_empty() => {
+                self.checked = true;
+                self.note(section);
+            }
+            Kind::Notes | Kind::Other | Kind::Step | Kind::Action | Kind::Check => {
+                self.note(section)
+            }
         }
     }
 
@@ -447,6 +474,23 @@ impl Builder {
             && introduces_alternative_causes(&intro)
         {
             self.alternatives(&intro, items, &after);
+            return;
+        }
+        // Several lists of alternatives (one per error the article names): every item.
+        if title.is_none()
+            && fixes.is_empty()
+            && own.children.is_empty()
+            && let Some((lists, after)) = split_alternative_lists(&text)
+        {
+            let count = lists.len();
+            for (index, (intro, items)) in lists.into_iter().enumerate() {
+                let tail = if index + 1 == count {
+                    after.as_str()
+                } else {
+                    ""
+                };
+                self.alternatives(&intro, items, tail);
+            }
             return;
         }
         let title = title
@@ -584,11 +628,76 @@ impl Builder {
                     text,
                     by_design: false,
                     for_cause,
+                    parts: Vec::new(),
                 });
             }
             return fixes;
         }
+        // A Resolution whose sub-sections are named for what they do ("Refresh the flow",
+        // "Check for null inputs"): each is a fix, tried in turn.
+        let actions = section
+            .children
+            .iter()
+            .filter(|c| c.kind == Kind::Action)
+            .count();
+        if actions >= 2
+            && section
+                .children
+                .iter()
+                .all(|c| matches!(c.kind, Kind::Action | Kind::Notes))
+        {
+            let mut fixes: Vec<Fix> = Vec::new();
+            for child in &section.children {
+                let mut text = child.full_text();
+                if fixes.is_empty() && !section.body.trim().is_empty() {
+                    text = format!("{}\n\n{text}", section.body.trim());
+                }
+                match (&child.kind, fixes.last_mut()) {
+                    // A trailing note stays with the fix before it.
+                    (Kind::Notes, Some(last)) => {
+                        last.text = format!("{}\n\n{}\n\n{text}", last.text, child.heading)
+                    }
+                    _ => fixes.push(Fix {
+                        workaround,
+                        title: crate::text::plain_text(&child.heading),
+                        text,
+                        by_design: false,
+                        for_cause,
+                        parts: Vec::new(),
+                    }),
+                }
+            }
+            return fixes;
+        }
         let text = section.full_text();
+        // `Step 1`, `Step 2` groups: one procedure, but kept apart in case each fixes a
+        // cause of its own (see `finish`).
+        let steps: Vec<&Section> = section
+            .children
+            .iter()
+            .filter(|c| c.kind == Kind::Step)
+            .collect();
+        if steps.len() >= 2 && section.body.trim().is_empty() {
+            let parts = steps
+                .iter()
+                .map(|step| Fix {
+                    workaround,
+                    title: crate::text::plain_text(&step.heading),
+                    text: step.full_text(),
+                    by_design: false,
+                    for_cause: None,
+                    parts: Vec::new(),
+                })
+                .collect();
+            return vec![Fix {
+                workaround,
+                title: heading_title,
+                text,
+                by_design,
+                for_cause,
+                parts,
+            }];
+        }
         if let Some((intro, items, after)) = split_alternatives(&text)
             && introduces_alternative_fixes(&intro, workaround)
         {
@@ -611,6 +720,7 @@ impl Builder {
                         text: fix_text,
                         by_design: false,
                         for_cause,
+                        parts: Vec::new(),
                     }
                 })
                 .collect();
@@ -621,7 +731,35 @@ impl Builder {
             text,
             by_design,
             for_cause,
+            parts: Vec::new(),
         }]
+    }
+
+    /// The cause each step group fixes, when there is one group per cause (two or more)
+    /// and each shares the most words with a different cause.
+    fn assign_parts(&self, parts: &[Fix]) -> Option<Vec<usize>> {
+        if parts.len() < 2 || parts.len() != self.causes.len() {
+            return None;
+        }
+        let mut targets = Vec::new();
+        for part in parts {
+            let scores: Vec<usize> = self
+                .causes
+                .iter()
+                .map(|c| overlap(&part.title, &format!("{} {}", c.title, c.text)))
+                .collect();
+            let best = *scores.iter().max()?;
+            let index = scores.iter().position(|s| *s == best)?;
+            // A tie, or no shared word at all: the groups are steps of one procedure.
+            if best == 0 || scores.iter().filter(|s| **s == best).count() > 1 {
+                return None;
+            }
+            targets.push(index);
+        }
+        let mut distinct = targets.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        (distinct.len() == targets.len()).then_some(targets)
     }
 
     fn finish(mut self, id: ArticleId, title: &str) -> (Article, Vec<String>) {
@@ -637,8 +775,28 @@ impl Builder {
                 issue: None,
             });
         }
+        // One procedure of `Step` groups, as many as the causes, each naming one of them
+        // (and no cause with a fix of its own): each group fixes the cause it names.
+        let causes_without_fixes = self.causes.iter().all(|c| c.fixes.is_empty());
+        let mut loose: Vec<Fix> = Vec::new();
+        for mut fix in std::mem::take(&mut self.fixes) {
+            let parts = std::mem::take(&mut fix.parts);
+            match self.assign_parts(&parts) {
+                Some(targets) if causes_without_fixes && fix.for_cause.is_none() => {
+                    self.mapping.push(format!(
+                        "{}: {} step groups, one per cause",
+                        fix.title,
+                        parts.len()
+                    ));
+                    for (mut part, target) in parts.into_iter().zip(targets) {
+                        part.for_cause = Some(target + 1);
+                        loose.push(part);
+                    }
+                }
+                _ => loose.push(fix),
+            }
+        }
         // Link the fixes written outside any cause.
-        let loose = std::mem::take(&mut self.fixes);
         let count = self.causes.len();
         let (targeted, untargeted): (Vec<Fix>, Vec<Fix>) = loose
             .into_iter()
@@ -753,6 +911,28 @@ impl Builder {
         }
         (article, self.mapping)
     }
+}
+
+/// True when the section, or one inside it, is headed Resolution, Solution, Workaround or Method.
+fn holds_fix_heading(section: &Section) -> bool {
+    matches!(
+        section.kind,
+        Kind::Solution { .. } | Kind::Workaround { .. } | Kind::Method { .. }
+    ) || section.children.iter().any(holds_fix_heading)
+}
+
+/// How much two texts share: the words of four letters or more of `a` found in `b`.
+fn overlap(a: &str, b: &str) -> usize {
+    let words = |text: &str| -> std::collections::BTreeSet<String> {
+        crate::text::plain_text(text)
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() >= 4)
+            .map(str::to_owned)
+            .collect()
+    };
+    let theirs = words(b);
+    words(a).intersection(&theirs).count()
 }
 
 /// One fix into the article's solutions or workarounds; returns its id.

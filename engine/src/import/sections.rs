@@ -5,8 +5,11 @@
 //! rewritten on the way into the YAML.
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use regex::Regex;
 
 use crate::text::{markdown_options, normalize};
 
@@ -78,6 +81,14 @@ pub(crate) enum Kind {
     },
     /// `Issue 1: title`: a group holding a cause and its resolution.
     Issue { number: usize },
+    /// `Step 1: title`: one part of a procedure (the parts together are one fix, unless
+    /// each fixes a cause of its own).
+    Step,
+    /// A heading named for what it has the reader do: `Verify that ...`, `Check ...`,
+    /// `Make sure ...`, `Refresh the flow`: a fix when it follows a cause.
+    Action,
+    /// `Determine whether ...`: a check that states the problem, in how-to articles.
+    Check,
     /// `More information`, `Status`, `References`, ...: kept as article notes.
     Notes,
     /// Anything else: kept where it stands.
@@ -140,6 +151,11 @@ pub(crate) fn classify(heading: &str) -> Kind {
             title,
         },
         ["method", ..] => Kind::Method { number, title },
+        // `Option 1`, `Option 2: title`: alternatives, like methods.
+        ["option", n, ..] if n.trim_end_matches(':').parse::<usize>().is_ok() => {
+            Kind::Method { number, title }
+        }
+        ["step", n, ..] if n.trim_end_matches(':').parse::<usize>().is_ok() => Kind::Step,
         _ if lower.contains("work around") || lower.contains("workaround") => Kind::Workaround {
             number: None,
             title: None,
@@ -156,8 +172,75 @@ pub(crate) fn classify(heading: &str) -> Kind {
         | ["next", "steps"]
         | ["data", "collection"]
         | ["applies", "to"] => Kind::Notes,
+        _ if is_check(lower) => Kind::Check,
+        _ if is_action(lower) => Kind::Action,
         _ => Kind::Other,
     }
+}
+
+/// Verbs a heading that tells the reader to fix something starts with.
+const ACTION_VERBS: [&str; 44] = [
+    "verify",
+    "check",
+    "ensure",
+    "confirm",
+    "enable",
+    "disable",
+    "update",
+    "install",
+    "reinstall",
+    "uninstall",
+    "restart",
+    "reset",
+    "remove",
+    "delete",
+    "clear",
+    "refresh",
+    "configure",
+    "reconfigure",
+    "set",
+    "add",
+    "grant",
+    "assign",
+    "change",
+    "repair",
+    "run",
+    "upgrade",
+    "recreate",
+    "re-create",
+    "renew",
+    "rebuild",
+    "register",
+    "re-register",
+    "allow",
+    "replace",
+    "increase",
+    "rename",
+    "restore",
+    "apply",
+    "modify",
+    "edit",
+    "turn",
+    "reauthorize",
+    "reconnect",
+    "sign",
+];
+
+/// `Verify that ...`, `Check the ...`, `Make sure ...`, `Refresh the flow`.
+fn is_action(lower: &str) -> bool {
+    let first = lower.split_whitespace().next().unwrap_or("");
+    lower.starts_with("make sure") || ACTION_VERBS.contains(&first)
+}
+
+/// `Determine whether ...`, `Check whether ...`, `Find out if ...`.
+fn is_check(lower: &str) -> bool {
+    ["determine", "check", "verify", "find out", "identify"]
+        .iter()
+        .any(|verb| {
+            lower
+                .strip_prefix(verb)
+                .is_some_and(|rest| rest.starts_with(" whether") || rest.starts_with(" if "))
+        })
 }
 
 /// A parsed article body: the text before the first heading, the H1, and the sections.
@@ -467,6 +550,67 @@ pub(crate) fn introduces_alternative_causes(intro: &str) -> bool {
     ]
     .iter()
     .any(|phrase| lower.contains(phrase))
+        || lists_conditions(&lower)
+}
+
+/// "This issue occurs if:" / "The problem happens when:" before a list: each item is a
+/// condition that causes it, unless all of them must hold ("both", "all of the").
+fn lists_conditions(lower: &str) -> bool {
+    static CONDITIONS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:occurs?|happens?|appears?|is caused|can be caused)\s+(?:when|if|because(?: of)?|by)\s*(?:the following)?\s*:\s*$")
+            .expect("a valid pattern")
+    });
+    let last = lower.trim().rsplit("\n\n").next().unwrap_or("");
+    CONDITIONS.is_match(last) && !last.contains("both") && !last.contains("all of")
+}
+
+/// An intro and the alternatives listed after it.
+pub(crate) type Alternatives = (String, Vec<String>);
+
+/// Splits a text holding several lists, each after an intro that presents alternatives
+/// ("Error 0x2AFC: ... one of the following conditions is true:"), into
+/// (text before the list, items) per list, and the text after the last list.
+pub(crate) fn split_alternative_lists(markdown: &str) -> Option<(Vec<Alternatives>, String)> {
+    let mut depth = 0usize;
+    let mut lists: Vec<(Range<usize>, Vec<Range<usize>>)> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::List(None)) if depth == 0 => {
+                lists.push((range, Vec::new()));
+                depth += 1;
+            }
+            Event::Start(Tag::List(_)) => depth += 1,
+            Event::End(TagEnd::List(_)) => depth -= 1,
+            Event::Start(Tag::Item) if depth == 1 => {
+                if let Some((_, items)) = lists.last_mut() {
+                    items.push(range);
+                }
+            }
+            _ => {}
+        }
+    }
+    if lists.len() < 2 {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut position = 0;
+    for (list, items) in &lists {
+        let intro = markdown[position..list.start].trim().to_owned();
+        if items.len() < 2 || !introduces_alternative_causes(&intro) {
+            return None;
+        }
+        let items = items
+            .iter()
+            .map(|item| {
+                let text = markdown[item.clone()].trim_start();
+                let body = text.strip_prefix(['-', '*', '+']).unwrap_or(text);
+                dedent_lines(body.trim_start(), 2)
+            })
+            .collect();
+        out.push((intro, items));
+        position = list.end;
+    }
+    Some((out, markdown[position..].trim().to_owned()))
 }
 
 /// True when an intro presents the list after it as alternative fixes ("use one of the following methods").
@@ -477,6 +621,8 @@ pub(crate) fn introduces_alternative_fixes(intro: &str, workaround: bool) -> boo
         "following workarounds",
         "following options",
         "of the following ways",
+        "do one of the following",
+        "try one of the following",
     ]
     .iter()
     .any(|p| lower.contains(p));

@@ -188,3 +188,159 @@ fn every_imported_draft_loads_back_without_errors() {
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(loaded.kb.articles[0].article, imported.article);
 }
+
+#[test]
+fn options_under_a_resolution_are_separate_fixes() {
+    insta::assert_snapshot!(check(
+        "# Sync fails\n\n## Cause\n\nThe account is locked.\n\n## Resolution\n\n### Option 1: Unlock the account\n\nUnlock it.\n\n### Option 2: Use another account\n\nSwitch accounts.\n"
+    ), @"
+    example-article | Sync fails | entry=cause-1
+    cause-1: The account is locked. -> solution-1, solution-2
+    solution-1: Unlock the account, 0 steps
+    solution-2: Use another account, 0 steps
+    mapping: no front matter: title and dates come from the body
+    ");
+}
+
+#[test]
+fn sections_named_for_what_they_do_after_a_cause_are_fixes() {
+    // No Resolution heading: "Verify ...", "Check ...", "Make sure ..." are the fixes.
+    insta::assert_snapshot!(check(
+        "# Printer offline\n\n## Symptoms\n\nNothing prints.\n\n## Cause\n\nThe spooler stopped.\n\n## Verify that the spooler runs\n\nRun `Get-Service spooler`.\n\n## Make sure the driver is current\n\nUpdate it.\n\n## More information\n\nSee the docs.\n"
+    ), @"
+    example-article | Printer offline | entry=cause-1
+    symptom symptoms: 0 steps
+    cause-1: The spooler stopped. -> solution-1, solution-2
+    solution-1: Verify that the spooler runs, 0 steps
+    solution-2: Make sure the driver is current, 0 steps
+    note: ## More information
+    mapping: no front matter: title and dates come from the body
+    ");
+    // With a Resolution heading, such a section stays where it stands (a note).
+    insta::assert_snapshot!(check(
+        "# Printer offline\n\n## Cause\n\nThe spooler stopped.\n\n## Resolution\n\nStart it.\n\n## Check the event log\n\nLook for 7031.\n"
+    ), @"
+    example-article | Printer offline | entry=cause-1
+    cause-1: The spooler stopped. -> solution-1
+    solution-1: Resolution, 0 steps
+    note: ## Check the event log
+    mapping: no front matter: title and dates come from the body
+    ");
+}
+
+#[test]
+fn a_how_to_that_checks_then_acts_has_an_implied_cause_and_its_fix() {
+    insta::assert_snapshot!(check(
+        "# Users can't sign in after a certificate expires\n\n## Determine whether the certificate expired\n\nRun `certutil -store my`.\n\n## Renew the certificate\n\nRequest a new one.\n"
+    ), @"
+    example-article | Users can't sign in after a certificate expires | entry=cause-1
+    cause-1: Cause not stated in the source article -> solution-1
+    solution-1: Renew the certificate, 0 steps
+    note: ## Determine whether the certificate expired
+    mapping: no front matter: title and dates come from the body
+    mapping: no Cause section: one cause is implied
+    ");
+    // Without the check, an article of instructions describes no problem.
+    insta::assert_snapshot!(check(
+        "# Set up the connector\n\n## Install the connector\n\nRun setup.\n\n## Configure the connector\n\nSign in.\n"
+    ), @"
+    example-article | Set up the connector | entry=-
+    note: ## Install the connector
+    note: ## Configure the connector
+    mapping: no front matter: title and dates come from the body
+    ");
+}
+
+#[test]
+fn conditions_listed_after_occurs_if_are_causes_each_but_both_is_one() {
+    insta::assert_snapshot!(check(
+        "# VPN drops\n\n## Cause\n\nThis issue occurs if:\n\n- The tunnel times out.\n- The certificate is revoked.\n\n## Resolution\n\nReconnect.\n"
+    ), @"
+    example-article | VPN drops | entry=which-cause
+    cause-1: The tunnel times out. -> solution-1
+    cause-2: The certificate is revoked. -> solution-1
+    solution-1: Resolution, 0 steps
+    mapping: no front matter: title and dates come from the body
+    ");
+    insta::assert_snapshot!(check(
+        "# VPN drops\n\n## Cause\n\nThis issue occurs if both the following conditions are true:\n\n- The tunnel times out.\n- The certificate is revoked.\n\n## Resolution\n\nReconnect.\n"
+    ), @"
+    example-article | VPN drops | entry=cause-1
+    cause-1: This issue occurs if both the following conditions are true: The tunnel times out. -> solution-1
+    solution-1: Resolution, 0 steps
+    mapping: no front matter: title and dates come from the body
+    ");
+    // A list that is not of reasons (the keys a cause changed) stays one cause.
+    insta::assert_snapshot!(check(
+        "# PEAP missing\n\n## Cause\n\nAn installer changed these keys:\n\n- `HKLM\\\\A`\n- `HKLM\\\\B`\n\n## Resolution\n\nRestore them.\n"
+    ), @r"
+    example-article | PEAP missing | entry=cause-1
+    cause-1: An installer changed these keys: HKLM\\A HKLM\\B -> solution-1
+    solution-1: Resolution, 0 steps
+    mapping: no front matter: title and dates come from the body
+    ");
+}
+
+#[test]
+fn several_lists_of_reasons_in_one_cause_are_causes_each() {
+    insta::assert_snapshot!(check(
+        "# Connect fails\n\n## Cause\n\nError 0x2AFC\n\nThis error may occur if one of the following conditions is true:\n\n- A proxy blocks it.\n- The name can't be resolved.\n\nError 0x274D\n\nThis error may occur if one of the following conditions is true:\n\n- The firewall blocks it.\n- The NRPT is wrong.\n\n## Resolution\n\nAdd an NRPT entry.\n"
+    ), @"
+    example-article | Connect fails | entry=which-cause
+    codes: 0x2AFC, 0x274D
+    cause-1: A proxy blocks it. -> solution-1
+    cause-2: The name can't be resolved. -> solution-1
+    cause-3: The firewall blocks it. -> solution-1
+    cause-4: The NRPT is wrong. -> solution-1
+    solution-1: Resolution, 0 steps
+    mapping: no front matter: title and dates come from the body
+    ");
+}
+
+#[test]
+fn step_groups_are_one_procedure_unless_each_fixes_its_own_cause() {
+    // Steps of one procedure: one fix.
+    insta::assert_snapshot!(check(
+        "# VM won't boot\n\n## Cause\n\nThe BCD is corrupt.\n\n## Resolution\n\n### Step 1: Attach the disk to a repair VM\n\nAttach it.\n\n### Step 2: Repair the BCD\n\nRun bcdedit.\n"
+    ), @"
+    example-article | VM won't boot | entry=cause-1
+    cause-1: The BCD is corrupt. -> solution-1
+    solution-1: Resolution, 0 steps
+    mapping: no front matter: title and dates come from the body
+    ");
+    // One group per cause, each naming its cause: each fixes that cause.
+    insta::assert_snapshot!(check(
+        "# Can't enable writeback\n\n## Cause\n\nThis issue can occur if one of the following conditions is true:\n\n- The organization isn't enabled for device writeback.\n- A domain controller that holds an FSMO role isn't replicating.\n\n## Resolution\n\n### Step 1: Troubleshoot FSMO role replication\n\nRun repadmin.\n\n### Step 2: Enable the organization for device writeback\n\nRun Initialize-ADSyncDeviceWriteBack.\n"
+    ), @"
+    example-article | Can't enable writeback | entry=which-cause
+    cause-1: The organization isn't enabled for device writeback. -> solution-1
+    cause-2: A domain controller that holds an FSMO role isn't replicating. -> solution-2
+    solution-1: Step 2: Enable the organization for device writeback, 0 steps
+    solution-2: Step 1: Troubleshoot FSMO role replication, 0 steps
+    mapping: no front matter: title and dates come from the body
+    mapping: Resolution: 2 step groups, one per cause
+    ");
+}
+
+#[test]
+fn a_resolution_made_of_named_actions_or_alternatives_has_a_fix_each() {
+    insta::assert_snapshot!(check(
+        "# Flow fails\n\n## Cause\n\nThe schema changed.\n\n## Solution\n\n### Refresh the flow\n\nSelect Refresh.\n\n### Check for null inputs\n\nCompare the inputs.\n\n### Clear the conversation state\n\nType /debug clearstate.\n"
+    ), @"
+    example-article | Flow fails | entry=cause-1
+    cause-1: The schema changed. -> solution-1, solution-2, solution-3
+    solution-1: Refresh the flow, 0 steps
+    solution-2: Check for null inputs, 0 steps
+    solution-3: Clear the conversation state, 0 steps
+    mapping: no front matter: title and dates come from the body
+    ");
+    insta::assert_snapshot!(check(
+        "# Console error\n\n## Cause\n\nWMF 3.0 is missing.\n\n## Resolution\n\nDo one of the following:\n\n- Install WMF 3.0.\n- Run the tool on Windows Server 2012 R2.\n"
+    ), @"
+    example-article | Console error | entry=cause-1
+    cause-1: WMF 3.0 is missing. -> solution-1, solution-2
+    solution-1: Install WMF 3.0., 0 steps
+    solution-2: Run the tool on Windows Server 2012 R2., 0 steps
+    mapping: no front matter: title and dates come from the body
+    ");
+}

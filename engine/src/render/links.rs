@@ -74,6 +74,9 @@ pub struct Links {
     public: HashMap<ArticleId, url::Url>,
     /// The articles with a decision graph to walk (an entry).
     walkable: HashSet<ArticleId>,
+    /// Source file names several articles of the KB have, when only some of the KB was
+    /// added (a link by such a name alone leads nowhere).
+    ambiguous: HashSet<String>,
 }
 
 /// What resolving links to one article needs to know about it.
@@ -309,10 +312,20 @@ impl Links {
         if let Some(id) = self.by_path.get(&joined) {
             return Some(id.clone());
         }
-        match self.by_name.get(file_name(&joined)).map(Vec::as_slice) {
+        let name = file_name(&joined);
+        if self.ambiguous.contains(name) {
+            return None;
+        }
+        match self.by_name.get(name).map(Vec::as_slice) {
             Some([only]) => Some(only.clone()),
             _ => None,
         }
+    }
+
+    /// Records that several articles of the KB have this source file name, for links
+    /// built from part of the KB.
+    pub fn add_ambiguous_name(&mut self, name: &str) {
+        self.ambiguous.insert(name.to_owned());
     }
 
     /// Rewrites every link of a Markdown fragment of `article` (reference-style ones

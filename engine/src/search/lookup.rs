@@ -7,7 +7,7 @@
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::{TantivyDocument, Term};
+use tantivy::{DocAddress, TantivyDocument, Term};
 
 use super::{SearchError, SearchIndex};
 use crate::load::fold_code;
@@ -20,6 +20,15 @@ const MAX_CODE: usize = 64;
 /// Up to this length a query's parts are looked up one by one; a longer one is compared
 /// with every code of the KB.
 const LOOKUP_EACH_PART: usize = 96;
+
+/// What [`SearchIndex::link_infos`] finds.
+#[derive(Debug, Clone, Default)]
+pub struct LinkInfos {
+    /// The articles, each with its KB file, in file order.
+    pub articles: Vec<(String, LinkInfo)>,
+    /// Source file names several articles have.
+    pub ambiguous_names: Vec<String>,
+}
 
 /// An article the index holds, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,23 +111,37 @@ impl SearchIndex {
             .next())
     }
 
-    /// What the links of an article need to know about the articles they could name:
-    /// every article with one of these source paths or file names, with its KB file, in
-    /// file order.
-    pub fn link_infos(&self, lookups: &Lookups) -> Result<Vec<(String, LinkInfo)>, SearchError> {
-        let terms: Vec<(Field, String)> = lookups
-            .paths
-            .iter()
-            .map(|p| (self.fields.source_path, p.clone()))
-            .chain(
-                lookups
-                    .names
-                    .iter()
-                    .map(|n| (self.fields.source_name, n.clone())),
-            )
-            .collect();
+    /// What the links of an article need to know about the articles they could name: the
+    /// first article (in KB file order) with each of these source paths, the one article
+    /// with each of these file names, with its KB file, in file order; and the file names
+    /// several articles have. Only those articles' documents are read, however many share
+    /// a name.
+    pub fn link_infos(&self, lookups: &Lookups) -> Result<LinkInfos, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut chosen: Vec<DocAddress> = Vec::new();
+        for path in &lookups.paths {
+            let mut first: Option<(String, DocAddress)> = None;
+            for address in self.addresses(self.fields.source_path, path)? {
+                let file = self.file_at(&searcher, address)?;
+                if first.as_ref().is_none_or(|(f, _)| file < *f) {
+                    first = Some((file, address));
+                }
+            }
+            chosen.extend(first.map(|(_, address)| address));
+        }
+        let mut ambiguous = Vec::new();
+        for name in &lookups.names {
+            match self.addresses(self.fields.source_name, name)?.as_slice() {
+                [] => {}
+                [only] => chosen.push(*only),
+                _ => ambiguous.push(name.clone()),
+            }
+        }
+        chosen.sort();
+        chosen.dedup();
         let mut found: Vec<(String, LinkInfo)> = Vec::new();
-        for document in self.documents(&terms)? {
+        for address in chosen {
+            let document: TantivyDocument = searcher.doc(address)?;
             let text = |field: Field| {
                 document
                     .get_first(field)
@@ -131,7 +154,35 @@ impl SearchIndex {
             found.push((text(self.fields.file), info));
         }
         found.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(LinkInfos {
+            articles: found,
+            ambiguous_names: ambiguous,
+        })
+    }
+
+    /// The live documents holding one exact term.
+    fn addresses(&self, field: Field, text: &str) -> Result<Vec<DocAddress>, SearchError> {
+        let query = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic);
+        let found = self.reader.searcher().search(&query, &DocSetCollector)?;
+        let mut found: Vec<DocAddress> = found.into_iter().collect();
+        found.sort();
         Ok(found)
+    }
+
+    /// The KB file of a document, from the column store (no stored document is read).
+    fn file_at(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: DocAddress,
+    ) -> Result<String, SearchError> {
+        let segment = searcher.segment_reader(address.segment_ord);
+        let mut file = String::new();
+        if let Some(column) = segment.fast_fields().str("file")?
+            && let Some(ord) = column.term_ords(address.doc_id).next()
+        {
+            column.ord_to_str(ord, &mut file)?;
+        }
+        Ok(file)
     }
 
     /// The articles matching any of these exact terms, in file order.

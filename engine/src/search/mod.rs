@@ -30,7 +30,7 @@ use tantivy::{
 use crate::model::Article;
 use schema::Fields;
 
-pub use lookup::Located;
+pub use lookup::{LinkInfos, Located};
 pub use store::{IndexStatus, KbSource, open_index};
 
 /// How many top hits are re-ranked by query-word coverage.

@@ -5,7 +5,7 @@
 //! typo correction; `body` is stored for snippets.
 
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
@@ -20,7 +20,7 @@ use crate::render::links::LinkInfo;
 use crate::text::plain_text;
 
 /// Bumped whenever the schema or what goes into a document changes: old indexes rebuild.
-pub(crate) const SCHEMA_VERSION: u32 = 3;
+pub(crate) const SCHEMA_VERSION: u32 = 4;
 
 pub(crate) const STEMMED: &str = "fixpath_en";
 pub(crate) const PLAIN: &str = "fixpath_words";
@@ -93,7 +93,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         words: builder.add_text_field("words", text(PLAIN, IndexRecordOption::Basic)),
         text: builder.add_text_field("text", STORED),
         title_display: builder.add_text_field("title_display", STORED),
-        file: builder.add_text_field("file", STRING | STORED),
+        file: builder.add_text_field("file", STRING | STORED | FAST),
         folded_codes: builder.add_text_field("folded_codes", STRING),
         source_path: builder.add_text_field("source_path", STRING),
         source_name: builder.add_text_field("source_name", STRING),
