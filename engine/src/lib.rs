@@ -9,6 +9,8 @@
 //! - [`model`]: the plain serde data of the format;
 //! - [`load`]: YAML files (or the embedded `kb/`) into a [`load::Kb`], with a
 //!   [`Diagnostic`] for every problem, each with file, line and column;
+//! - [`catalog`]: one article of a large KB through the search index, at the cost of that
+//!   article (its file, its problems, what its links lead to);
 //! - [`graph`]: one article as a petgraph [`graph::DecisionGraph`]; cycles and reachability;
 //! - [`solve`]: [`solve::Facts`] (answers to questions) into a [`solve::Resolution`]: the
 //!   cause and its fixes, or the causes still possible and the next question;

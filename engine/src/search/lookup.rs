@@ -6,7 +6,7 @@
 
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, TantivyDocument, Term};
 
 use super::{SearchError, SearchIndex};
@@ -142,13 +142,7 @@ impl SearchIndex {
         let mut found: Vec<(String, LinkInfo)> = Vec::new();
         for address in chosen {
             let document: TantivyDocument = searcher.doc(address)?;
-            let text = |field: Field| {
-                document
-                    .get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned()
-            };
+            let text = |field: Field| super::stored_text(&document, field);
             let info: LinkInfo = serde_json::from_str(&text(self.fields.link_info))
                 .map_err(|e| SearchError::Read(std::io::Error::other(e)))?;
             found.push((text(self.fields.file), info));
@@ -191,13 +185,7 @@ impl SearchIndex {
             .documents(terms)?
             .into_iter()
             .map(|document| {
-                let text = |field: Field| {
-                    document
-                        .get_first(field)
-                        .and_then(|v| v.as_str())
-                        .unwrap_or_default()
-                        .to_owned()
-                };
+                let text = |field: Field| super::stored_text(&document, field);
                 Located {
                     id: text(self.fields.id),
                     file: text(self.fields.file),

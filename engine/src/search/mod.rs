@@ -216,12 +216,7 @@ impl SearchIndex {
         snippets.set_max_num_chars(180);
         for (score, address) in scored {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let text = |field: Field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned()
-            };
+            let text = |field: Field| stored_text(&doc, field);
             let full = text(self.fields.text);
             let snippet = snippets.snippet(snippet_window(&full, &stemmed));
             let codes = text(self.fields.code_list)
@@ -493,6 +488,15 @@ impl SearchIndex {
 }
 
 /// True when the document holds the term in the field.
+/// A stored text field of a document, or "" when it has none.
+pub(crate) fn stored_text(document: &TantivyDocument, field: Field) -> String {
+    document
+        .get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// How much of a long text the snippet is looked for in.
 const SNIPPET_WINDOW: usize = 1200;
 
