@@ -26,9 +26,15 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let diagnostics = fixpath::check(&loaded);
     let report = output::CheckReport::new(&loaded, &diagnostics);
     output::print_check(&report, &loaded, args.format)?;
-    Ok(if report.errors == 0 {
+    let outcome = if report.errors == 0 {
         Outcome::Success
     } else {
         Outcome::Negative
-    })
+    };
+    drop(report);
+    // The process ends with this command: freeing a large KB string by string is wasted
+    // work (tens of milliseconds at 10,000 articles).
+    std::mem::forget(diagnostics);
+    std::mem::forget(loaded);
+    Ok(outcome)
 }
