@@ -647,25 +647,36 @@ impl Builder {
                 .all(|c| matches!(c.kind, Kind::Action | Kind::Notes))
         {
             let mut fixes: Vec<Fix> = Vec::new();
+            // The Resolution's own text (and any note before the first action) leads the
+            // first fix; a note after an action stays with that action.
+            let mut lead = section.body.trim().to_owned();
             for child in &section.children {
-                let mut text = child.full_text();
-                if fixes.is_empty() && !section.body.trim().is_empty() {
-                    text = format!("{}\n\n{text}", section.body.trim());
-                }
-                match (&child.kind, fixes.last_mut()) {
-                    // A trailing note stays with the fix before it.
-                    (Kind::Notes, Some(last)) => {
-                        last.text = format!("{}\n\n{}\n\n{text}", last.text, child.heading)
+                let text = child.full_text();
+                if child.kind == Kind::Notes {
+                    let note = format!(
+                        "{} {}\n\n{text}",
+                        "#".repeat(usize::from(child.level)),
+                        child.heading
+                    );
+                    match fixes.last_mut() {
+                        Some(last) => last.text = format!("{}\n\n{note}", last.text),
+                        None => lead = format!("{lead}\n\n{note}").trim().to_owned(),
                     }
-                    _ => fixes.push(Fix {
-                        workaround,
-                        title: crate::text::plain_text(&child.heading),
-                        text,
-                        by_design: false,
-                        for_cause,
-                        parts: Vec::new(),
-                    }),
+                    continue;
                 }
+                let text = if lead.is_empty() {
+                    text
+                } else {
+                    format!("{}\n\n{text}", std::mem::take(&mut lead))
+                };
+                fixes.push(Fix {
+                    workaround,
+                    title: crate::text::plain_text(&child.heading),
+                    text,
+                    by_design: false,
+                    for_cause,
+                    parts: Vec::new(),
+                });
             }
             return fixes;
         }

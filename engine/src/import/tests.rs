@@ -325,7 +325,7 @@ fn step_groups_are_one_procedure_unless_each_fixes_its_own_cause() {
 #[test]
 fn a_resolution_made_of_named_actions_or_alternatives_has_a_fix_each() {
     insta::assert_snapshot!(check(
-        "# Flow fails\n\n## Cause\n\nThe schema changed.\n\n## Solution\n\n### Refresh the flow\n\nSelect Refresh.\n\n### Check for null inputs\n\nCompare the inputs.\n\n### Clear the conversation state\n\nType /debug clearstate.\n"
+        "# Flow fails\n\n## Cause\n\nThe schema changed.\n\n## Solution\n\n### Refresh the flow\n\nSelect Refresh.\n\n### Check for null inputs\n\nCompare the inputs.\n\n### Clear the conversation state\n\nType /debug clearstate.\n\n### More information\n\nA note, kept with the last fix.\n"
     ), @"
     example-article | Flow fails | entry=cause-1
     cause-1: The schema changed. -> solution-1, solution-2, solution-3
