@@ -446,3 +446,12 @@ fn one_article_is_read_fresh_through_the_index() {
             .contains("password-writeback-access-rights-permissions.yaml")
     );
 }
+
+/// A KB with no article says so, rather than that nothing matches.
+#[test]
+fn an_empty_kb_says_it_is_empty() {
+    let kb = tempfile::tempdir().unwrap();
+    let run = fixpath(&["--kb", kb.path().to_str().unwrap(), "solve", "sspr-0029"]);
+    assert_eq!(run.code, 2, "{run}");
+    assert!(run.stderr.contains("the KB has no articles"), "{run}");
+}

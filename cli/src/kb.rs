@@ -93,6 +93,11 @@ pub(crate) fn select_article_in(
     search: bool,
     query: &str,
 ) -> anyhow::Result<KbArticle> {
+    if catalog.is_empty() {
+        anyhow::bail!(
+            "the KB has no articles: a KB is a directory of *.yaml files (`fixpath check` says more)"
+        );
+    }
     let mut found = catalog.find(query)?;
     if found.is_empty() && search {
         let hits = catalog.search(query, 5)?.hits;

@@ -60,6 +60,14 @@ impl Catalog {
         }
     }
 
+    /// True when the KB has no article at all.
+    pub fn is_empty(&self) -> bool {
+        match &self.backing {
+            Backing::Index { index, .. } => index.is_empty(),
+            Backing::Loaded(loaded) => loaded.kb.articles.is_empty(),
+        }
+    }
+
     /// The KB's settings.
     pub fn config(&self) -> &KbConfig {
         &self.config
