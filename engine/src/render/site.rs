@@ -234,7 +234,15 @@ impl Renderer {
             };
             groups.entry(name).or_default().push(article);
         }
-        let slugs = super::links::unique_slugs(groups.keys().cloned());
+        // A group page's name: its slug, `group` for a name without letters or digits,
+        // and `-1`, `-2` for repeats.
+        let slugs = super::links::unique_slugs(groups.keys().map(|name| {
+            if super::links::slug(name).is_empty() {
+                "group".to_owned()
+            } else {
+                name.clone()
+            }
+        }));
         let groups: Vec<Group<'_>> = groups
             .into_iter()
             .zip(slugs)
@@ -250,11 +258,7 @@ impl Renderer {
                     .collect();
                 Group {
                     name,
-                    slug: if slug.is_empty() {
-                        "other".to_owned()
-                    } else {
-                        slug
-                    },
+                    slug,
                     articles,
                 }
             })

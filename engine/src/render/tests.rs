@@ -157,3 +157,49 @@ fn links_resolve_to_kb_articles_the_base_url_the_article_url_or_text() {
         "See [the permissions](../articles/password-writeback-access-rights-permissions.html) and [x](<https://learn.microsoft.com/a>)."
     );
 }
+
+#[test]
+fn every_group_gets_a_page_of_its_own() {
+    let loaded = crate::load::load_embedded();
+    let mut kb = crate::load::Kb::default();
+    // Names that slug alike, and one with no letters or digits at all.
+    for (index, product) in ["Other", "other!", "··", "—"].iter().enumerate() {
+        let mut entry = loaded.kb.articles[index].clone();
+        entry.article.product = Some((*product).to_owned());
+        entry.article.area = None;
+        kb.articles.push(entry);
+    }
+    let pages = std::sync::Mutex::new(Vec::new());
+    let written = Renderer::new(None)
+        .unwrap()
+        .render_site(&kb, &|page: site::Page| {
+            pages.lock().unwrap().push(page);
+            Ok(())
+        })
+        .unwrap();
+    let mut groups: Vec<&str> = written
+        .iter()
+        .filter(|p| p.starts_with("groups/"))
+        .map(String::as_str)
+        .collect();
+    groups.sort_unstable();
+    assert_eq!(
+        groups,
+        [
+            "groups/group-1.html",
+            "groups/group.html",
+            "groups/other-1.html",
+            "groups/other.html"
+        ]
+    );
+    let pages = pages.into_inner().unwrap();
+    assert_eq!(pages.len(), written.len());
+    for entry in &kb.articles {
+        let link = format!("../articles/{}.html", entry.article.id);
+        let on = pages
+            .iter()
+            .filter(|p| p.path.starts_with("groups/") && p.text.contains(&link))
+            .count();
+        assert_eq!(on, 1, "{} is on {on} group pages", entry.article.id);
+    }
+}
