@@ -6,7 +6,7 @@ use anyhow::Context;
 use fixpath::catalog::Catalog;
 use fixpath::load::{self, KbArticle, Loaded};
 use fixpath::model::Article;
-use fixpath::render::links::{Links, Style};
+use fixpath::render::links::Style;
 use fixpath::search::{self, IndexStatus, Located};
 
 /// Options shared by every subcommand.
@@ -20,18 +20,22 @@ pub(crate) struct KbArgs {
 impl KbArgs {
     /// Loads the chosen KB whole, or the embedded one (for commands about every article).
     pub(crate) fn load(&self) -> anyhow::Result<Loaded> {
-        match &self.kb {
-            Some(dir) => load::load_dir(dir)
-                .with_context(|| format!("cannot load the KB at {}", dir.display())),
-            None => Ok(load::load_embedded()),
-        }
+        self.load_with(load::load_dir)
     }
 
     /// Loads the chosen KB whole for rendering only: the files' text is not kept.
     pub(crate) fn load_to_render(&self) -> anyhow::Result<Loaded> {
+        self.load_with(load::load_dir_to_render)
+    }
+
+    fn load_with(
+        &self,
+        load_dir: fn(&std::path::Path) -> Result<Loaded, load::LoadError>,
+    ) -> anyhow::Result<Loaded> {
         match &self.kb {
-            Some(dir) => load::load_dir_to_render(dir)
-                .with_context(|| format!("cannot load the KB at {}", dir.display())),
+            Some(dir) => {
+                load_dir(dir).with_context(|| format!("cannot load the KB at {}", dir.display()))
+            }
             None => Ok(load::load_embedded()),
         }
     }
@@ -163,15 +167,12 @@ pub(crate) fn article(catalog: &Catalog, id: &str) -> anyhow::Result<KbArticle> 
     }
 }
 
-/// The links of the KB that an article's links lead to.
-pub(crate) fn links(catalog: &Catalog, article: &Article) -> anyhow::Result<Links> {
-    Ok(catalog.links(article)?)
-}
-
 /// The article with every link resolved for text output (a terminal, Markdown, a page on
 /// its own): other KB articles by the command that opens them, the rest absolute or text.
-pub(crate) fn resolved(catalog: &Catalog, article: &Article) -> anyhow::Result<Article> {
-    Ok(links(catalog, article)?.resolve_article(article, Style::Text))
+pub(crate) fn resolved(catalog: &Catalog, entry: &KbArticle) -> anyhow::Result<Article> {
+    Ok(catalog
+        .links(entry)?
+        .resolve_article(&entry.article, Style::Text))
 }
 
 /// Writes command output to `-o FILE`, or to stdout.

@@ -51,7 +51,7 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         prompter.say("No article chosen.");
         return Ok(Outcome::Negative);
     };
-    let links = crate::kb::links(&catalog, &entry.article)?;
+    let links = catalog.links(&entry)?;
     let article = &links.resolve_article(&entry.article, Style::Text);
     prompter.say(&format!("\n{} ({})\n", article.title, article.id));
     if article.entry.is_none() {
@@ -102,7 +102,7 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         records.push(serde_json::json!({ "article": { "id": article.id, "title": article.title }, "transcript": transcript }));
         if let Some(id) = continue_in {
             let target = crate::kb::article(&catalog, id.as_str())?;
-            let links = crate::kb::links(&catalog, &target.article)?;
+            let links = catalog.links(&target)?;
             visited.push(id);
             next = Some((target, links, fixpath::solve::Facts::new()));
         }

@@ -44,7 +44,7 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         None | Some(DocFormat::Md) => Format::Markdown,
         Some(DocFormat::Html) => Format::Html,
     };
-    let article = resolved(&catalog, &entry.article)?;
+    let article = resolved(&catalog, &entry)?;
     let text = Renderer::new(args.templates.as_deref())?.render_article(&article, format, None)?;
     if args.format.is_none() && args.output.is_none() {
         // For a person at a terminal: formatted and paged; piped, plain Markdown.

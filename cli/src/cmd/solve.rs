@@ -65,7 +65,7 @@ pub(crate) fn read_facts(pairs: &[String], file: Option<&Path>) -> anyhow::Resul
 pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let catalog = kb.catalog()?;
     let entry = select_article_in(&catalog, true, &args.article)?;
-    let links = crate::kb::links(&catalog, &entry.article)?;
+    let links = catalog.links(&entry)?;
     let article = &links.resolve_article(&entry.article, fixpath::render::links::Style::Text);
     if article.entry.is_none() {
         anyhow::bail!(

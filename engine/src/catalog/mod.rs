@@ -14,7 +14,6 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{self, KbArticle, KbConfig, Loaded};
-use crate::model::Article;
 use crate::render::links::{LinkInfo, Links};
 use crate::search::{IndexStatus, KbSource, Located, Results, SearchError, SearchIndex};
 
@@ -141,7 +140,8 @@ impl Catalog {
     }
 
     /// Links that resolve this article's links as links built from the whole KB would.
-    pub fn links(&self, article: &Article) -> Result<Links, SearchError> {
+    pub fn links(&self, entry: &KbArticle) -> Result<Links, SearchError> {
+        let article = &entry.article;
         let index = match &self.backing {
             Backing::Loaded(loaded) => {
                 return Ok(Links::new(&loaded.kb, self.config.base_url.as_deref()));
@@ -151,11 +151,8 @@ impl Catalog {
         let found = index.link_infos(&Links::lookups(article))?;
         let mut infos = found.articles;
         // The article itself as read now, in its place in the KB's order.
-        let own = index
-            .file_of(article.id.as_str())?
-            .map_or_else(String::new, |l| l.file);
         infos.retain(|(_, info)| info.id != article.id);
-        infos.push((own, LinkInfo::of(article)));
+        infos.push((entry.file.name.clone(), LinkInfo::of(article)));
         infos.sort_by(|a, b| a.0.cmp(&b.0));
         let mut links = Links::with_base(self.config.base_url.as_deref());
         for (_, info) in infos {

@@ -43,7 +43,7 @@ fn every_article_reads_alone_as_in_the_whole_kb() {
         problems.sort_by_key(|d| d.to_string());
         assert_eq!(problems, problems_of(&loaded, &entry.file.name), "{id}");
         // Links from the index resolve every link as links from the whole KB do.
-        let links = catalog.links(&entry.article).unwrap();
+        let links = catalog.links(entry).unwrap();
         for style in [Style::Text, Style::Site] {
             assert_eq!(
                 links.resolve_article(&entry.article, style),
@@ -207,8 +207,9 @@ fn a_file_name_several_articles_have_leads_nowhere_as_in_the_whole_kb() {
     write("d", "d/y.md", "The only y.");
     let (catalog, loaded, _cache) = both(kb.path());
     let whole = Links::new(&loaded.kb, None);
-    let article = &loaded.kb.get("a").unwrap().article;
-    let links = catalog.links(article).unwrap();
+    let entry = loaded.kb.get("a").unwrap();
+    let article = &entry.article;
+    let links = catalog.links(entry).unwrap();
     let alone = links.resolve_article(article, Style::Site);
     assert_eq!(alone, whole.resolve_article(article, Style::Site));
     assert!(alone.summary.contains("See x,"), "{}", alone.summary);

@@ -157,17 +157,12 @@ impl Links {
         links
     }
 
-    /// Links with no article yet: add them with [`Links::add`] or [`Links::add_info`].
+    /// Links with no article yet: add them with [`Links::add_info`].
     pub fn with_base(base_url: Option<&str>) -> Links {
         Links {
             base_url: base_url.and_then(|b| url::Url::parse(b).ok()),
             ..Links::default()
         }
-    }
-
-    /// Adds one article: its source path, title and anchors.
-    pub fn add(&mut self, article: &Article) {
-        self.add_info(LinkInfo::of(article));
     }
 
     /// Adds what is known of one article (from the article itself, or from the search
