@@ -1,5 +1,6 @@
 //! Rebuilds the engine when the embedded KB or templates change (include_dir alone does not
-//! tell cargo), and fingerprints the KB so the search index of the embedded KB is keyed to it.
+//! tell cargo), fingerprints the KB so the search index of the embedded KB is keyed to it, and
+//! fingerprints the model so parsed articles cached by another build are not trusted.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
@@ -27,4 +28,22 @@ fn main() {
     let mut hasher = DefaultHasher::new();
     files.hash(&mut hasher);
     println!("cargo:rustc-env=FIXPATH_KB_HASH={:016x}", hasher.finish());
+
+    // Parsed articles kept between runs are only trusted by a build with the same model
+    // and the same way of reading it.
+    let mut hasher = DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut hasher);
+    for file in [
+        "src/model.rs",
+        "src/load/mod.rs",
+        "src/load/cache.rs",
+        "../Cargo.lock",
+    ] {
+        println!("cargo:rerun-if-changed={file}");
+        std::fs::read(file).unwrap_or_default().hash(&mut hasher);
+    }
+    println!(
+        "cargo:rustc-env=FIXPATH_MODEL_HASH={:016x}",
+        hasher.finish()
+    );
 }

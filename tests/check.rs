@@ -1,7 +1,7 @@
 //! `fixpath check`: every defect class, reported with file:line:column, and a clean default KB.
 
 use crate::assert_run_snapshot;
-use crate::util::{fixpath, fixture, repo_root, tree_digest};
+use crate::util::{fixpath, fixpath_with_cache, fixture, repo_root, tree_digest};
 
 /// Runs `check` on a fixture KB and snapshots the report; returns the exit code.
 fn check(case: &str) -> i32 {
@@ -143,4 +143,51 @@ fn the_readme_main_command_runs_the_fixpath_binary() {
     let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
     assert!(readme.contains("cargo run --release -- ask SSPR_0029"));
     assert!(readme.contains("cargo test --workspace"));
+}
+
+#[test]
+fn a_second_check_reads_the_parsed_cache_and_reports_the_same() {
+    let kb = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(repo_root().join("kb")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, kb.path().join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::copy(
+        fixture("check/dangling/article.yaml"),
+        kb.path().join("dangling.yaml"),
+    )
+    .unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let kb_dir = kb.path().to_str().unwrap();
+    let before = tree_digest(kb.path());
+    let first = fixpath_with_cache(&["check", kb_dir, "--format", "json"], cache.path());
+    assert_eq!(first.code, 1, "{first}");
+    let cached: Vec<_> = walkdir::WalkDir::new(cache.path())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "parsed.bin")
+        .collect();
+    assert_eq!(cached.len(), 1, "one parsed cache, in the cache directory");
+    let second = fixpath_with_cache(&["check", kb_dir, "--format", "json"], cache.path());
+    assert_eq!(first.stdout, second.stdout);
+    assert_eq!(first.code, second.code);
+    assert_eq!(
+        before,
+        tree_digest(kb.path()),
+        "check must never write to the KB"
+    );
+
+    // An edit that breaks a cached file is found at once.
+    let sspr = kb.path().join("sspr-0029.yaml");
+    let text = std::fs::read_to_string(&sspr).unwrap();
+    std::fs::write(&sspr, text.replacen("\ntitle:", "\ntitel:", 1)).unwrap();
+    let third = fixpath_with_cache(&["check", kb_dir], cache.path());
+    assert!(
+        third.stdout.contains("sspr-0029.yaml") && third.stdout.contains("titel"),
+        "{third}"
+    );
+    // A damaged cache is read past, not trusted.
+    std::fs::write(cached[0].path(), b"not a cache").unwrap();
+    let fourth = fixpath_with_cache(&["check", kb_dir], cache.path());
+    assert_eq!(third.stdout, fourth.stdout);
 }

@@ -65,15 +65,21 @@ pub(crate) fn fixpath(args: &[&str]) -> Run {
 
 /// Runs `fixpath` with these arguments, feeding `stdin` to it.
 pub(crate) fn fixpath_with_stdin(args: &[&str], stdin: &str) -> Run {
+    run(args, stdin, &std::env::temp_dir().join("fixpath-e2e-cache"))
+}
+
+/// Runs `fixpath` with these arguments and its cache (indexes, parsed articles) in `cache`.
+pub(crate) fn fixpath_with_cache(args: &[&str], cache: &Path) -> Run {
+    run(args, "", cache)
+}
+
+fn run(args: &[&str], stdin: &str, cache: &Path) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_fixpath"))
         .args(args)
         .current_dir(repo_root())
         .env("NO_COLOR", "1")
         .env_remove("FIXPATH_KB")
-        .env(
-            "FIXPATH_CACHE_DIR",
-            std::env::temp_dir().join("fixpath-e2e-cache"),
-        )
+        .env("FIXPATH_CACHE_DIR", cache)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

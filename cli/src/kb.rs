@@ -19,23 +19,32 @@ pub(crate) struct KbArgs {
 
 impl KbArgs {
     /// Loads the chosen KB whole, or the embedded one (for commands about every article).
+    /// Files parsed by an earlier run and unchanged since are not parsed again.
     pub(crate) fn load(&self) -> anyhow::Result<Loaded> {
-        self.load_with(load::load_dir)
+        self.load_with(|dir| load::LoadOptions {
+            parsed_cache: Some(search::store::parsed_cache_file(
+                &search::store::default_cache_dir(),
+                dir,
+            )),
+            ..load::LoadOptions::default()
+        })
     }
 
     /// Loads the chosen KB whole for rendering only: the files' text is not kept.
     pub(crate) fn load_to_render(&self) -> anyhow::Result<Loaded> {
-        self.load_with(load::load_dir_to_render)
+        self.load_with(|_| load::LoadOptions {
+            drop_text: true,
+            ..load::LoadOptions::default()
+        })
     }
 
     fn load_with(
         &self,
-        load_dir: fn(&std::path::Path) -> Result<Loaded, load::LoadError>,
+        options: impl Fn(&std::path::Path) -> load::LoadOptions,
     ) -> anyhow::Result<Loaded> {
         match &self.kb {
-            Some(dir) => {
-                load_dir(dir).with_context(|| format!("cannot load the KB at {}", dir.display()))
-            }
+            Some(dir) => load::load_dir_with(dir, &options(dir))
+                .with_context(|| format!("cannot load the KB at {}", dir.display())),
             None => Ok(load::load_embedded()),
         }
     }

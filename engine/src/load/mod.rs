@@ -6,6 +6,7 @@
 //! checks ids and references. serde_yaml is used here and nowhere else, so a maintained
 //! fork can replace it in one place. Loading never writes to the KB.
 
+mod cache;
 mod spans;
 mod validate;
 
@@ -251,17 +252,33 @@ pub(crate) fn is_article_file(path: &Path) -> bool {
 ///
 /// Symbolic links are followed; a link loop is reported as a diagnostic, not followed forever.
 pub fn load_dir(root: &Path) -> Result<Loaded, LoadError> {
-    load_dir_keeping(root, true)
+    load_dir_with(root, &LoadOptions::default())
 }
 
 /// As [`load_dir`] for commands that only render the articles (`site`): the files' text is
 /// not kept once parsed, so a large KB takes about half the memory. Diagnostics are still
 /// reported, but [`Loaded::files`] is empty and no article's file can be quoted.
 pub fn load_dir_to_render(root: &Path) -> Result<Loaded, LoadError> {
-    load_dir_keeping(root, false)
+    let options = LoadOptions {
+        drop_text: true,
+        ..LoadOptions::default()
+    };
+    load_dir_with(root, &options)
 }
 
-fn load_dir_keeping(root: &Path, keep_text: bool) -> Result<Loaded, LoadError> {
+/// How [`load_dir_with`] reads a KB directory.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Forget each file's text once parsed (see [`load_dir_to_render`]).
+    pub drop_text: bool,
+    /// A file of parsed articles kept between runs (created if missing): files whose text
+    /// it holds are not parsed again, and it is rewritten when the KB's files changed.
+    /// The loaded KB and its diagnostics are the same with or without it.
+    pub parsed_cache: Option<PathBuf>,
+}
+
+/// Loads every article under `root` as [`load_dir`] does, with `options`.
+pub fn load_dir_with(root: &Path, options: &LoadOptions) -> Result<Loaded, LoadError> {
     let metadata = std::fs::metadata(root).map_err(|source| LoadError::Directory {
         path: root.to_owned(),
         source,
@@ -313,7 +330,11 @@ fn load_dir_keeping(root: &Path, keep_text: bool) -> Result<Loaded, LoadError> {
             Err(message) => diagnostics.push(Diagnostic::error(Code::Io, &name, None, message)),
         }
     }
-    let mut loaded = load_sources_keeping(files, keep_text);
+    let cache = options
+        .parsed_cache
+        .as_deref()
+        .map(cache::ParsedCache::open);
+    let mut loaded = load_sources_keeping(files, !options.drop_text, cache.as_ref());
     diagnostics.append(&mut loaded.diagnostics);
     let config = root.join(CONFIG_FILE);
     if config.is_file() {
@@ -366,42 +387,90 @@ fn collect_embedded(dir: &include_dir::Dir<'static>, out: &mut Vec<(String, Vec<
 
 /// Loads articles from named file contents; names are used in diagnostics.
 pub fn load_sources(files: Vec<(String, Vec<u8>)>) -> Loaded {
-    load_sources_keeping(files, true)
+    load_sources_keeping(files, true, None)
 }
 
-fn load_sources_keeping(files: Vec<(String, Vec<u8>)>, keep_text: bool) -> Loaded {
+fn load_sources_keeping(
+    files: Vec<(String, Vec<u8>)>,
+    keep_text: bool,
+    cache: Option<&cache::ParsedCache>,
+) -> Loaded {
     use rayon::prelude::*;
     // Files parse on every core; the results keep the files' order.
-    type Parsed = (Option<Arc<SourceFile>>, Option<Article>, Vec<Diagnostic>);
+    struct Parsed {
+        file: Option<Arc<SourceFile>>,
+        article: Option<Article>,
+        diagnostics: Vec<Diagnostic>,
+        cached: Option<cache::Entry>,
+    }
     let parsed: Vec<Parsed> = files
         .into_par_iter()
         .map(|(name, bytes)| {
             let mut diagnostics = Vec::new();
             let Some(file) = decode_file(name, bytes, &mut diagnostics) else {
-                return (None, None, diagnostics);
+                return Parsed {
+                    file: None,
+                    article: None,
+                    diagnostics,
+                    cached: None,
+                };
             };
-            let article = parse_file(&file, &mut diagnostics);
+            let (article, cached) = match cache {
+                Some(cache) => parse_cached(cache, &file, &mut diagnostics),
+                None => (parse_file(&file, &mut diagnostics), None),
+            };
             let file = if keep_text {
                 file
             } else {
                 SourceFile::new(file.name, String::new())
             };
-            (Some(Arc::new(file)), article, diagnostics)
+            Parsed {
+                file: Some(Arc::new(file)),
+                article,
+                diagnostics,
+                cached,
+            }
         })
         .collect();
     let mut loaded = Loaded::default();
-    for (file, article, mut diagnostics) in parsed {
-        loaded.diagnostics.append(&mut diagnostics);
-        let Some(file) = file else { continue };
+    let mut entries = Vec::new();
+    for mut parsed in parsed {
+        loaded.diagnostics.append(&mut parsed.diagnostics);
+        entries.extend(parsed.cached);
+        let Some(file) = parsed.file else { continue };
         if keep_text {
             loaded.files.push(Arc::clone(&file));
         }
-        if let Some(article) = article {
+        if let Some(article) = parsed.article {
             loaded.kb.articles.push(KbArticle { article, file });
         }
     }
+    if let Some(cache) = cache {
+        cache.save(&entries);
+    }
     validate::validate(&loaded.kb, &mut loaded.diagnostics);
     loaded
+}
+
+/// As [`parse_file`], through the cache: a text parsed before is decoded instead, a text
+/// that parses without a problem gets an entry for the next cache.
+fn parse_cached(
+    cache: &cache::ParsedCache,
+    file: &SourceFile,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Option<Article>, Option<cache::Entry>) {
+    let key = cache::key(&file.text);
+    if let Some((article, entry)) = cache.get(key) {
+        return (Some(article), Some(entry));
+    }
+    let before = diagnostics.len();
+    let article = parse_file(file, diagnostics);
+    let entry = article
+        .as_ref()
+        .filter(|_| diagnostics.len() == before)
+        .and_then(cache::encode)
+        .map(|bytes| cache::Entry::New(key, bytes));
+    (article, entry)
 }
 
 /// Loads one file of a larger KB, as [`load_sources`] would load it among the others:

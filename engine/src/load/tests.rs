@@ -89,3 +89,98 @@ fn yes_no_questions_need_both_answers_and_no_others() {
     8:7 schema: yes/no question `q` has other answers (maybe); use `kind: choice` for those
     ");
 }
+
+/// Loads `dir` three ways (no cache, a cold cache, the cache the cold load wrote) and
+/// asserts the same articles and problems each time; returns the cache file.
+fn assert_cache_changes_nothing(dir: &Path, cache_dir: &Path) -> PathBuf {
+    let cache = cache_dir.join("parsed.bin");
+    let options = LoadOptions {
+        parsed_cache: Some(cache.clone()),
+        ..LoadOptions::default()
+    };
+    let plain = load_dir(dir).unwrap();
+    let expected = (articles_of(&plain), crate::check(&plain));
+    for run in ["cold", "warm"] {
+        let cached = load_dir_with(dir, &options).unwrap();
+        let got = (articles_of(&cached), crate::check(&cached));
+        assert_eq!(got, expected, "{run} cache, {}", dir.display());
+    }
+    cache
+}
+
+/// Each article with its file, as Debug text (a NaN cost is not equal to itself).
+fn articles_of(loaded: &Loaded) -> Vec<(String, String)> {
+    loaded
+        .kb
+        .articles
+        .iter()
+        .map(|e| (e.file.name.clone(), format!("{:?}", e.article)))
+        .collect()
+}
+
+#[test]
+fn the_parsed_cache_changes_no_article_and_no_problem() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut dirs = vec![root.join("kb")];
+    for entry in std::fs::read_dir(root.join("tests/fixtures/check")).unwrap() {
+        dirs.push(entry.unwrap().path());
+    }
+    for dir in dirs.iter().filter(|d| d.is_dir()) {
+        let cache = tempfile::tempdir().unwrap();
+        let file = assert_cache_changes_nothing(dir, cache.path());
+        if dir.ends_with("kb") {
+            let size = std::fs::metadata(&file).unwrap().len();
+            assert!(size > 100_000, "the default KB is cached ({size} bytes)");
+        }
+    }
+}
+
+#[test]
+fn an_edited_file_is_parsed_again_and_its_problems_found() {
+    let kb = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| std::fs::write(kb.path().join(name), text).unwrap();
+    write("a.yaml", MINIMAL);
+    write("b.yaml", &MINIMAL.replace("id: a", "id: b"));
+    assert_cache_changes_nothing(kb.path(), cache.path());
+    // Same size, same second: only the content tells the edit apart.
+    write(
+        "b.yaml",
+        &MINIMAL
+            .replace("id: a", "id: b")
+            .replace("title: S", "titel: S"),
+    );
+    assert_cache_changes_nothing(kb.path(), cache.path());
+    let problems = crate::check(&load_dir(kb.path()).unwrap());
+    assert!(
+        problems
+            .iter()
+            .any(|d| d.file == "b.yaml" && d.code == Code::Schema),
+        "{problems:?}"
+    );
+    // A copy of a cached file under a new name loads as itself.
+    write("c.yaml", &MINIMAL.replace("id: a", "id: c"));
+    std::fs::remove_file(kb.path().join("a.yaml")).unwrap();
+    assert_cache_changes_nothing(kb.path(), cache.path());
+}
+
+#[test]
+fn a_warm_load_takes_unchanged_files_from_the_cache() {
+    let kb = tempfile::tempdir().unwrap();
+    let cache_dir = tempfile::tempdir().unwrap();
+    std::fs::write(kb.path().join("a.yaml"), MINIMAL).unwrap();
+    let path = cache_dir.path().join("parsed.bin");
+    // A cache that says this text holds another title: a warm load believes it.
+    let mut forged: Article = serde_yaml::from_str(MINIMAL).unwrap();
+    forged.title = "Read from the cache".to_owned();
+    cache::ParsedCache::open(&path).save(&[cache::Entry::New(
+        cache::key(MINIMAL),
+        cache::encode(&forged).unwrap(),
+    )]);
+    let options = LoadOptions {
+        parsed_cache: Some(path),
+        ..LoadOptions::default()
+    };
+    let loaded = load_dir_with(kb.path(), &options).unwrap();
+    assert_eq!(loaded.kb.articles[0].article.title, "Read from the cache");
+}

@@ -136,6 +136,14 @@ pub fn index_dir(cache: &Path, source: KbSource<'_>) -> PathBuf {
     }
 }
 
+/// The file of parsed articles kept beside a KB directory's index, so the commands that read
+/// the whole KB parse only what changed (see [`load::LoadOptions::parsed_cache`]).
+pub fn parsed_cache_file(cache: &Path, dir: &Path) -> PathBuf {
+    index_dir(cache, KbSource::Dir(dir)).join(PARSED_CACHE)
+}
+
+const PARSED_CACHE: &str = "parsed.bin";
+
 fn sanitize(name: &str) -> String {
     name.chars()
         .map(|c| {
@@ -383,10 +391,16 @@ fn checked(
     }
 }
 
-fn load_source(source: KbSource<'_>) -> Result<Loaded, SearchError> {
+fn load_source(source: KbSource<'_>, root: &Path) -> Result<Loaded, SearchError> {
     Ok(match source {
         KbSource::Embedded => load::load_embedded(),
-        KbSource::Dir(dir) => load::load_dir(dir)?,
+        KbSource::Dir(dir) => {
+            let options = load::LoadOptions {
+                parsed_cache: Some(root.join(PARSED_CACHE)),
+                ..load::LoadOptions::default()
+            };
+            load::load_dir_with(dir, &options)?
+        }
     })
 }
 
@@ -396,7 +410,7 @@ fn full_rebuild(
     root: &Path,
     reason: String,
 ) -> Result<(SearchIndex, IndexStatus), SearchError> {
-    let loaded = load_source(source)?;
+    let loaded = load_source(source, root)?;
     let files = match source {
         KbSource::Dir(dir) => signatures(dir),
         KbSource::Embedded => BTreeMap::new(),
