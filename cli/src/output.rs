@@ -3,9 +3,8 @@
 use std::io::{self, IsTerminal, Write};
 
 use fixpath::diagnostic::{Diagnostic, Severity};
-use std::sync::Arc;
 
-use fixpath::load::{Loaded, SourceFile};
+use fixpath::load::Loaded;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -80,68 +79,156 @@ impl<'a> CheckReport<'a> {
     }
 }
 
-/// A diagnostic dressed for miette, with the file's text so it can quote the line.
+/// A diagnostic dressed for miette, with the lines of its file that it quotes.
 #[derive(Debug)]
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
-    source: Option<NamedSource<Shared>>,
+    source: Option<NamedSource<Excerpt>>,
 }
 
-/// A KB file's text, shared by every report that quotes it (not copied for each), and the
-/// line (from 1) the report's span starts on.
-struct Shared(Arc<SourceFile>, usize);
+/// The most characters of a line a report quotes; longer lines (a long string written on
+/// one line, as imports do) are cut to a window around the problem, marked with `…`.
+const QUOTED_CHARS: usize = 96;
 
-impl miette::SourceCode for Shared {
+/// How much of the line before the problem a cut line keeps.
+const LEAD_CHARS: usize = 32;
+
+/// The lines a report quotes (the problem's line and one either side, each cut to
+/// [`QUOTED_CHARS`]), placed where they are in the file: miette numbers the lines and
+/// names the position from the file, not from the excerpt.
+#[derive(Debug)]
+struct Excerpt {
+    text: String,
+    /// The problem in `text`.
+    span: std::ops::Range<usize>,
+    /// The file's line (from 0) that `text` starts with.
+    first_line: usize,
+    /// The problem's line (from 0) and column (from 0, in characters) in the file.
+    line: usize,
+    column: usize,
+}
+
+impl Excerpt {
+    fn new(text: &str, span: fixpath::diagnostic::Span) -> Excerpt {
+        let at = floor_char_boundary(text, span.offset.min(text.len()));
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let line = trim_return(&text[start..end]);
+        let problem_end =
+            floor_char_boundary(text, (span.offset + span.len).min(start + line.len()));
+        let (quoted, range) = cut_around(line, at - start, problem_end.max(at) - start);
+        let mut excerpt = String::new();
+        let mut first_line = span.line.saturating_sub(1);
+        if start > 0 {
+            let before_start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+            excerpt.push_str(&cut_start(trim_return(&text[before_start..start - 1])));
+            excerpt.push('\n');
+            first_line = first_line.saturating_sub(1);
+        }
+        let problem = excerpt.len() + range.start..excerpt.len() + range.end;
+        excerpt.push_str(&quoted);
+        if end < text.len() {
+            let after = &text[end + 1..];
+            let after = &after[..after.find('\n').unwrap_or(after.len())];
+            excerpt.push('\n');
+            excerpt.push_str(&cut_start(trim_return(after)));
+        }
+        Excerpt {
+            text: excerpt,
+            span: problem,
+            first_line,
+            line: span.line.saturating_sub(1),
+            column: span.column.saturating_sub(1),
+        }
+    }
+}
+
+fn trim_return(line: &str) -> &str {
+    line.strip_suffix('\r').unwrap_or(line)
+}
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The byte offset `chars` characters after `from` in `text` (or its end).
+fn chars_after(text: &str, from: usize, chars: usize) -> usize {
+    text[from..]
+        .char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| from + i)
+}
+
+/// The byte offset `chars` characters before `to` in `text` (or its start).
+fn chars_before(text: &str, to: usize, chars: usize) -> usize {
+    text[..to]
+        .char_indices()
+        .rev()
+        .nth(chars.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
+        .min(to)
+}
+
+/// A line shown as context: its first [`QUOTED_CHARS`] characters.
+fn cut_start(line: &str) -> String {
+    let end = chars_after(line, 0, QUOTED_CHARS);
+    if end == line.len() {
+        line.to_owned()
+    } else {
+        format!("{}…", &line[..end])
+    }
+}
+
+/// The problem's line cut to a window holding `problem` (byte offsets in `line`), and where
+/// the problem is in the cut line. A problem longer than the window is cut too.
+fn cut_around(line: &str, start: usize, end: usize) -> (String, std::ops::Range<usize>) {
+    if line.chars().count() <= QUOTED_CHARS {
+        return (line.to_owned(), start..end);
+    }
+    // From the line's start when the problem shows from there; else a little before it.
+    let fits = |to: usize, chars: usize| line[..to].chars().nth(chars).is_none();
+    let from = if fits(start, QUOTED_CHARS / 2) || fits(end, QUOTED_CHARS) {
+        0
+    } else {
+        chars_before(line, start, LEAD_CHARS)
+    };
+    let to = chars_after(line, from, QUOTED_CHARS);
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < line.len() { "…" } else { "" };
+    let shift = lead.len();
+    let range = start - from + shift..end.min(to) - from + shift;
+    (format!("{lead}{}{tail}", &line[from..to]), range)
+}
+
+impl miette::SourceCode for Excerpt {
     fn read_span<'a>(
         &'a self,
         span: &miette::SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        // miette reads from the start of the text to the span; a large file with many
-        // reports would be read again for each. Start from the first line shown instead.
-        let text = self.0.text.as_bytes();
-        let at = span.offset().min(text.len());
-        let mut window = line_start(text, at);
-        for _ in 0..context_lines_before {
-            if window == 0 {
-                break;
-            }
-            window = line_start(text, window - 1);
-        }
-        // The span's line is known: count back from it, not forward from the start.
-        let lines_before =
-            self.1.saturating_sub(1) - line_breaks(&text[window..at]).min(self.1.saturating_sub(1));
-        let shifted = miette::SourceSpan::new((span.offset() - window).into(), span.len());
         let inner =
-            text[window..].read_span(&shifted, context_lines_before, context_lines_after)?;
+            self.text
+                .as_str()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        let line = inner.line() + self.first_line;
+        // The column miette prints is the problem's, in the file (not in a cut line).
+        let column = if line == self.line {
+            self.column
+        } else {
+            inner.column()
+        };
         Ok(Box::new(miette::MietteSpanContents::new(
             inner.data(),
-            miette::SourceSpan::new((inner.span().offset() + window).into(), inner.span().len()),
-            inner.line() + lines_before,
-            inner.column(),
-            inner.line_count() + lines_before,
+            *inner.span(),
+            line,
+            column,
+            inner.line_count(),
         )))
     }
-}
-
-/// Where the line holding byte `at` starts.
-fn line_start(text: &[u8], at: usize) -> usize {
-    text[..at]
-        .iter()
-        .rposition(|b| matches!(b, b'\n' | b'\r'))
-        .map_or(0, |i| i + 1)
-}
-
-/// Line breaks as miette counts them: `\n`, `\r\n`, or a lone `\r`.
-fn line_breaks(text: &[u8]) -> usize {
-    let newlines = text.iter().filter(|b| **b == b'\n').count();
-    let lone_returns = text
-        .windows(2)
-        .filter(|w| w[0] == b'\r' && w[1] != b'\n')
-        .count()
-        + usize::from(text.last() == Some(&b'\r'));
-    newlines + lone_returns
 }
 
 impl std::fmt::Display for Report<'_> {
@@ -169,12 +256,11 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.diagnostic.span?;
-        self.source.as_ref()?;
+        let excerpt = self.source.as_ref()?.inner();
         Some(Box::new(std::iter::once(LabeledSpan::new(
             Some("here".to_owned()),
-            span.offset,
-            span.len,
+            excerpt.span.start,
+            excerpt.span.len(),
         ))))
     }
 
@@ -213,14 +299,14 @@ pub(crate) fn print_check(
         let rendered: Vec<String> = batch
             .par_iter()
             .map(|diagnostic| {
-                let source = diagnostic
-                    .span
-                    .and(loaded.file(&diagnostic.file))
-                    .map(|file| {
-                        let line = diagnostic.span.map_or(1, |s| s.line);
-                        NamedSource::new(&file.name, Shared(Arc::clone(file), line))
-                            .with_language("yaml")
-                    });
+                let source =
+                    diagnostic
+                        .span
+                        .zip(loaded.file(&diagnostic.file))
+                        .map(|(span, file)| {
+                            NamedSource::new(&file.name, Excerpt::new(&file.text, span))
+                                .with_language("yaml")
+                        });
                 let mut rendered = String::new();
                 let report = Report { diagnostic, source };
                 if handler.render_report(&mut rendered, &report).is_err() {
@@ -245,5 +331,65 @@ fn plural(count: usize, word: &str) -> String {
         format!("1 {word}")
     } else {
         format!("{count} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(text: &str, needle: &str) -> fixpath::diagnostic::Span {
+        let offset = text.find(needle).unwrap();
+        fixpath::diagnostic::Span::from_offsets(text, offset, needle.len())
+    }
+
+    #[test]
+    fn a_short_line_is_quoted_whole_with_its_neighbours() {
+        let text = "a: 1\r\nb: here\r\nc: 3\r\n";
+        let excerpt = Excerpt::new(text, span(text, "here"));
+        assert_eq!(excerpt.text, "a: 1\nb: here\nc: 3");
+        assert_eq!(&excerpt.text[excerpt.span.clone()], "here");
+        assert_eq!(
+            (excerpt.first_line, excerpt.line, excerpt.column),
+            (0, 1, 3)
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_problem_on_character_boundaries() {
+        let before = "é".repeat(300);
+        let after = "ü".repeat(300);
+        let text = format!("first\n{before}[x](nowhere.md){after}\n{after}");
+        let excerpt = Excerpt::new(&text, span(&text, "nowhere.md"));
+        let lines: Vec<&str> = excerpt.text.lines().collect();
+        assert_eq!(lines[0], "first");
+        assert!(
+            lines[1].starts_with('…') && lines[1].ends_with('…'),
+            "{}",
+            lines[1]
+        );
+        assert_eq!(lines[1].chars().count(), QUOTED_CHARS + 2);
+        assert_eq!(&excerpt.text[excerpt.span.clone()], "nowhere.md");
+        assert_eq!(lines[2].chars().count(), QUOTED_CHARS + 1);
+        // The position named is the file's.
+        assert_eq!((excerpt.line, excerpt.column), (1, 304));
+    }
+
+    #[test]
+    fn a_problem_longer_than_the_window_is_cut_too() {
+        let long = "x".repeat(500);
+        let text = format!("key: {long}");
+        let excerpt = Excerpt::new(&text, span(&text, &long));
+        assert_eq!(excerpt.text, format!("key: {}…", &long[..QUOTED_CHARS - 5]));
+        assert_eq!(excerpt.span, 5..QUOTED_CHARS);
+        // A span past the end of the text (a file changed meanwhile) is quoted, not a panic.
+        let past = fixpath::diagnostic::Span {
+            offset: 10_000,
+            len: 3,
+            line: 1,
+            column: 9_999,
+        };
+        let excerpt = Excerpt::new(&text, past);
+        assert!(excerpt.span.start <= excerpt.text.len());
     }
 }
