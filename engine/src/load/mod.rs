@@ -655,15 +655,19 @@ const MAX_NESTING: usize = 128;
 /// in the text, with the line it is on; quoted text is skipped.
 fn nesting_depth(text: &str) -> (usize, usize) {
     let (mut depth, mut deepest, mut deepest_line) = (0usize, 0usize, 1usize);
-    for (number, line) in text.lines().enumerate() {
-        let dashes = line
-            .trim_start()
-            .split("- ")
-            .take_while(|part| part.is_empty())
-            .count();
-        // The characters that matter are ASCII, so bytes will do (and are much faster).
+    // The characters that matter are ASCII, so bytes will do (and are much faster).
+    for (number, line) in text.as_bytes().split(|b| *b == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        // `- - - x` nests three sequences (and `- - ` with nothing after, three).
+        let mut rest = line.trim_ascii_start();
+        let mut dashes = 0;
+        while let Some(after) = rest.strip_prefix(b"- ") {
+            dashes += 1;
+            rest = after;
+        }
+        dashes += usize::from(dashes > 0 && rest.is_empty());
         let mut quote: Option<u8> = None;
-        for &c in line.as_bytes() {
+        for &c in line {
             match (quote, c) {
                 (Some(q), c) if c == q => quote = None,
                 (Some(_), _) => {}

@@ -184,3 +184,17 @@ fn a_warm_load_takes_unchanged_files_from_the_cache() {
     let loaded = load_dir_with(kb.path(), &options).unwrap();
     assert_eq!(loaded.kb.articles[0].article.title, "Read from the cache");
 }
+
+#[test]
+fn nesting_depth_counts_flow_brackets_and_inline_sequences() {
+    assert_eq!(nesting_depth("a: 1\nb: 2\n"), (0, 1));
+    assert_eq!(nesting_depth("a: 1\r\n  - - - x\r\n"), (3, 2));
+    assert_eq!(nesting_depth("a: [[{b: [1]}]]\n"), (4, 1));
+    // Brackets in quotes and comments are text; an unclosed one counts on later lines.
+    assert_eq!(
+        nesting_depth("a: \"[[[[\" # [[[[\nb: '{{{{'\nc: [[\n  [1]]]\n"),
+        (3, 4)
+    );
+    let deep = format!("x: {}{}\n", "[".repeat(200), "]".repeat(200));
+    assert_eq!(nesting_depth(&deep), (200, 1));
+}

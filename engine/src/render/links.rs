@@ -586,10 +586,13 @@ impl Links {
     }
 }
 
-/// False when a fragment certainly holds no link: no `](`, no `<http`, and no `[` a
-/// reference could complete.
-fn might_hold_link(text: &str, definitions: &str) -> bool {
-    text.contains("](") || text.contains("<http") || (!definitions.is_empty() && text.contains(']'))
+/// False when a fragment certainly holds no link: no `](`, no `<http`, no link definition
+/// of its own, and no `]` a reference could complete.
+pub(crate) fn might_hold_link(text: &str, definitions: &str) -> bool {
+    text.contains("](")
+        || text.contains("<http")
+        || text.contains("]:")
+        || (!definitions.is_empty() && text.contains(']'))
 }
 
 fn extend(range: &mut Option<Range<usize>>, more: Range<usize>) {
@@ -687,14 +690,35 @@ fn anchors(article: &Article) -> HashSet<String> {
     out
 }
 
-/// False when a fragment certainly has no heading (no `#`, no setext underline).
-fn might_hold_heading(text: &str) -> bool {
-    let text = text.trim_start();
-    text.starts_with('#')
-        || text.contains("\n#")
-        || text.contains("\n ")
-        || text.contains("\n==")
-        || text.contains("\n--")
+/// False when a fragment certainly has no heading: no line that, past its indent, quote
+/// marks and list markers, starts with `#` or is a setext underline (`===`, `---`).
+pub(crate) fn might_hold_heading(text: &str) -> bool {
+    text.lines().any(|line| {
+        let mut rest = line;
+        loop {
+            let trimmed = rest.trim_start_matches([' ', '\t', '>']);
+            let after_marker = trimmed
+                .strip_prefix(['-', '*', '+'])
+                .or_else(|| {
+                    let digits = trimmed.trim_start_matches(|c: char| c.is_ascii_digit());
+                    (digits.len() < trimmed.len())
+                        .then(|| digits.strip_prefix(['.', ')']))
+                        .flatten()
+                })
+                .filter(|after| after.starts_with([' ', '\t']));
+            match after_marker {
+                Some(after) => rest = after,
+                None => {
+                    rest = trimmed;
+                    break;
+                }
+            }
+        }
+        let rest = rest.trim_end();
+        rest.starts_with('#')
+            || (!rest.is_empty() && rest.bytes().all(|b| b == b'='))
+            || (!rest.is_empty() && rest.bytes().all(|b| matches!(b, b'-' | b' ' | b'\t')))
+    })
 }
 
 /// The slugs of a fragment's headings, in order (repeats get `-1`, `-2`).

@@ -203,3 +203,53 @@ fn every_group_gets_a_page_of_its_own() {
         assert_eq!(on, 1, "{} is on {on} group pages", entry.article.id);
     }
 }
+
+#[test]
+fn the_quick_filters_never_skip_a_fragment_with_a_heading_or_a_link() {
+    let loaded = crate::load::load_embedded();
+    let mut samples: Vec<String> = loaded
+        .kb
+        .articles
+        .iter()
+        .flat_map(|e| e.article.texts().into_iter().map(str::to_owned))
+        .collect();
+    samples.extend(
+        [
+            "Title\n=====",
+            "Text\n---",
+            "> # Quoted heading",
+            "- ## In a list item",
+            "1. # In a numbered item",
+            "   ### Indented three",
+            "Para\n  ===",
+            "See [x]\n\n[x]: https://example.com",
+            "<https://example.com>",
+        ]
+        .map(str::to_owned),
+    );
+    let (mut headings, mut links) = (0, 0);
+    for text in &samples {
+        if !crate::text::heading_texts(text).is_empty() {
+            headings += 1;
+            assert!(
+                links::might_hold_heading(text),
+                "heading missed in {text:?}"
+            );
+        }
+        let parsed =
+            pulldown_cmark::Parser::new_ext(text, crate::text::markdown_options()).any(|e| {
+                matches!(
+                    e,
+                    pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { .. })
+                )
+            });
+        if parsed {
+            links += 1;
+            assert!(links::might_hold_link(text, ""), "link missed in {text:?}");
+        }
+    }
+    assert!(
+        headings > 20 && links > 100,
+        "{headings} headings, {links} links"
+    );
+}
