@@ -497,8 +497,14 @@ pub(crate) fn stored_text(document: &TantivyDocument, field: Field) -> String {
         .to_owned()
 }
 
-/// How much of a long text the snippet is looked for in.
-const SNIPPET_WINDOW: usize = 1200;
+/// How much of a long text the snippet is looked for in: the 180-character snippet and a
+/// little either side. Tokenizing and stemming the window is most of a query's time, so it
+/// is kept small.
+const SNIPPET_WINDOW: usize = 480;
+
+/// How far before the first query term the window starts, so the snippet can open on the
+/// words that lead to it.
+const SNIPPET_LEAD: usize = 60;
 
 /// The part of a hit's text its snippet comes from: all of a short text; of a long one,
 /// the stretch from just before the first place a query term appears (stemming a whole
@@ -520,7 +526,11 @@ fn snippet_window<'t>(text: &'t str, stemmed: &[String]) -> &'t str {
             .find(|&i| text.is_char_boundary(i))
             .unwrap_or(0)
     };
-    let start = floor(first.saturating_sub(200));
+    // Start on a word: just after the last space before the lead's start.
+    let lead = floor(first.saturating_sub(SNIPPET_LEAD));
+    let start = text[..lead]
+        .rfind(char::is_whitespace)
+        .map_or(0, |space| space + 1);
     let end = floor(start + SNIPPET_WINDOW);
     &text[start..end]
 }
