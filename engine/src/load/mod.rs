@@ -4,7 +4,8 @@
 //! deserialized into [`Article`]; every syntax and schema problem becomes a [`Diagnostic`]
 //! with file, line and column, and the articles that did load are kept. `validate` then
 //! checks ids and references. serde_yaml is used here and nowhere else, so a maintained
-//! fork can replace it in one place. Loading never writes to the KB.
+//! fork can replace it in one place. Loading never writes to the KB; given a parsed cache
+//! ([`LoadOptions::parsed_cache`]), it writes that one file, in the cache directory.
 
 mod cache;
 mod spans;
