@@ -286,10 +286,20 @@ pub(crate) fn print_check(
     loaded: &Loaded,
     format: Format,
 ) -> io::Result<()> {
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    // Thousands of lines: written in large blocks, not a write per line.
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    write_check(&mut out, report, loaded, format)?;
+    out.flush()
+}
+
+fn write_check(
+    out: &mut impl Write,
+    report: &CheckReport<'_>,
+    loaded: &Loaded,
+    format: Format,
+) -> io::Result<()> {
     if format == Format::Json {
-        serde_json::to_writer_pretty(&mut out, report)?;
+        serde_json::to_writer_pretty(&mut *out, report)?;
         return writeln!(out);
     }
     let handler = report_handler();

@@ -61,8 +61,19 @@ pub(crate) fn report_status(status: &IndexStatus) {
 }
 
 fn print(query: &str, results: &Results, format: Format) -> anyhow::Result<()> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // One write for the whole answer, not one per line.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    write_results(&mut out, query, results, format)?;
+    out.flush()?;
+    Ok(())
+}
+
+fn write_results(
+    out: &mut impl Write,
+    query: &str,
+    results: &Results,
+    format: Format,
+) -> anyhow::Result<()> {
     if format == Format::Json {
         let json = serde_json::json!({ "query": query, "results": results });
         writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
