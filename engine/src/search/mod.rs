@@ -217,8 +217,8 @@ impl SearchIndex {
         for (score, address) in scored {
             let doc: TantivyDocument = searcher.doc(address)?;
             let text = |field: Field| stored_text(&doc, field);
-            let full = text(self.fields.text);
-            let snippet = snippets.snippet(snippet_window(&full, &stemmed));
+            let full = stored_str(&doc, self.fields.text);
+            let snippet = snippets.snippet(snippet_window(full, &stemmed));
             let codes = text(self.fields.code_list)
                 .lines()
                 .filter(|code| {
@@ -487,14 +487,17 @@ impl SearchIndex {
     }
 }
 
-/// True when the document holds the term in the field.
 /// A stored text field of a document, or "" when it has none.
 pub(crate) fn stored_text(document: &TantivyDocument, field: Field) -> String {
+    stored_str(document, field).to_owned()
+}
+
+/// As [`stored_text`], borrowed from the document.
+fn stored_str(document: &TantivyDocument, field: Field) -> &str {
     document
         .get_first(field)
         .and_then(|v| v.as_str())
         .unwrap_or_default()
-        .to_owned()
 }
 
 /// How much of a long text the snippet is looked for in: the 180-character snippet and a
@@ -513,13 +516,14 @@ fn snippet_window<'t>(text: &'t str, stemmed: &[String]) -> &'t str {
     if text.len() <= SNIPPET_WINDOW {
         return text;
     }
-    let lower = text.to_ascii_lowercase();
-    let first = stemmed
-        .iter()
-        .filter(|t| t.len() > 1)
-        .filter_map(|t| lower.find(t.as_str()))
-        .min()
-        .unwrap_or(0);
+    // The leftmost place any term starts, ignoring ASCII case (the text is not copied).
+    let terms = stemmed.iter().filter(|t| t.len() > 1);
+    let first = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(terms)
+        .ok()
+        .and_then(|terms| terms.find(text))
+        .map_or(0, |found| found.start());
     let floor = |at: usize| {
         (0..=at.min(text.len()))
             .rev()
