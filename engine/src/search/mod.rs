@@ -214,11 +214,16 @@ impl SearchIndex {
         let snippet_query = self.snippet_query(&stemmed);
         let mut snippets = SnippetGenerator::create(&searcher, &*snippet_query, self.fields.body)?;
         snippets.set_max_num_chars(180);
+        // Finds where a hit's text first holds a query term, ignoring ASCII case.
+        let first_term = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(stemmed.iter().filter(|t| t.len() > 1))
+            .ok();
         for (score, address) in scored {
             let doc: TantivyDocument = searcher.doc(address)?;
             let text = |field: Field| stored_text(&doc, field);
             let full = stored_str(&doc, self.fields.text);
-            let snippet = snippets.snippet(snippet_window(full, &stemmed));
+            let snippet = snippets.snippet(snippet_window(full, first_term.as_ref()));
             let codes = text(self.fields.code_list)
                 .lines()
                 .filter(|code| {
@@ -512,16 +517,12 @@ const SNIPPET_LEAD: usize = 60;
 /// The part of a hit's text its snippet comes from: all of a short text; of a long one,
 /// the stretch from just before the first place a query term appears (stemming a whole
 /// long article for a 180-character snippet costs more than the search itself).
-fn snippet_window<'t>(text: &'t str, stemmed: &[String]) -> &'t str {
+fn snippet_window<'t>(text: &'t str, terms: Option<&aho_corasick::AhoCorasick>) -> &'t str {
     if text.len() <= SNIPPET_WINDOW {
         return text;
     }
-    // The leftmost place any term starts, ignoring ASCII case (the text is not copied).
-    let terms = stemmed.iter().filter(|t| t.len() > 1);
-    let first = aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(terms)
-        .ok()
+    // The leftmost place any term starts (the text is not copied to lowercase it).
+    let first = terms
         .and_then(|terms| terms.find(text))
         .map_or(0, |found| found.start());
     let floor = |at: usize| {

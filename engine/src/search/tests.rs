@@ -298,3 +298,24 @@ fn searches_during_rebuilds_never_fail() {
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
     });
 }
+
+#[test]
+fn snippet_windows_open_on_a_word_just_before_the_first_term() {
+    let terms = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(["writeback", "sspr"])
+        .unwrap();
+    let text = format!(
+        "{} Then PASSWORD WRITEBACK fails with SSPR_0029. {}",
+        "Ünïcödé filler words. ".repeat(40),
+        "More text after. ".repeat(60)
+    );
+    let window = snippet_window(&text, Some(&terms));
+    assert!(window.len() <= SNIPPET_WINDOW, "{}", window.len());
+    assert!(window.contains("PASSWORD WRITEBACK fails"), "{window}");
+    let before = &text[..text.find(window).unwrap()];
+    assert!(before.ends_with(' '), "starts on a word: {window}");
+    // A short text is its own window; no term found means the start.
+    assert_eq!(snippet_window("short", Some(&terms)), "short");
+    assert!(text.starts_with(snippet_window(&text, None)));
+}
