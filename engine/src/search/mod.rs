@@ -204,7 +204,20 @@ impl SearchIndex {
             }
         }
         let stemmed: Vec<String> = terms.iter().filter_map(|t| self.stem(t)).collect();
-        let query = self.build_query(&stemmed, &parsed.codes, &parsed.phrases);
+        // Words most articles hold cost the most to score and tell the least; they still
+        // count for coverage in the re-rank.
+        let total = searcher.num_docs().max(1);
+        let rare = |t: &&String| {
+            searcher
+                .doc_freq(&Term::from_field_text(self.fields.body, t))
+                .map_or(true, |n| n * 10 <= total * 4)
+        };
+        let scoring: Vec<String> = if stemmed.iter().any(|t| rare(&t)) {
+            stemmed.iter().filter(rare).cloned().collect()
+        } else {
+            stemmed.clone()
+        };
+        let query = self.build_query(&scoring, &parsed.codes, &parsed.phrases);
         let top = searcher.search(
             &query,
             &TopDocs::with_limit(RERANK_DEPTH.max(limit)).order_by_score(),

@@ -319,3 +319,25 @@ fn snippet_windows_open_on_a_word_just_before_the_first_term() {
     assert_eq!(snippet_window("short", Some(&terms)), "short");
     assert!(text.starts_with(snippet_window(&text, None)));
 }
+
+#[test]
+fn words_most_articles_hold_only_score_when_nothing_rarer_is_asked() {
+    let index = embedded_index();
+    let searcher = index.reader.searcher();
+    let total = searcher.num_docs();
+    let held = |word: &str| {
+        searcher
+            .doc_freq(&Term::from_field_text(index.fields.body, word))
+            .unwrap()
+    };
+    // Every default-KB article names Microsoft; "error" is in most of them.
+    assert!(held("microsoft") * 10 > total * 4 && held("error") * 10 > total * 4);
+    // Alone, common words still find articles.
+    assert!(!index.search("microsoft error", 5).unwrap().hits.is_empty());
+    // With a rarer word, the rare word picks the articles (the common ones only count for
+    // coverage among them).
+    let alone = index.search("writeback", 5).unwrap();
+    let with_common = index.search("microsoft error writeback", 5).unwrap();
+    let ids = |hits: &[Hit]| hits.iter().map(|h| h.id.clone()).collect::<HashSet<_>>();
+    assert_eq!(ids(&alone.hits), ids(&with_common.hits));
+}
