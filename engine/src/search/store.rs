@@ -6,7 +6,8 @@
 //! commit is atomic); a full rebuild writes a new generation folder and then swaps the
 //! manifest (write to a temporary file, then rename), so a search running meanwhile reads
 //! the old generation to the end. A manifest or index that cannot be read is rebuilt, with
-//! the reason in [`IndexStatus::Rebuilt`].
+//! the reason in [`IndexStatus::Rebuilt`]. Beside them, `parsed.bin` keeps the KB's parsed
+//! articles for full loads (index builds, `check`; see [`load::LoadOptions::parsed_cache`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
