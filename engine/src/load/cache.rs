@@ -62,7 +62,7 @@ impl Entry {
 impl ParsedCache {
     /// Opens the cache at `path`; a missing, foreign or damaged file is an empty cache.
     pub(super) fn open(path: &Path) -> ParsedCache {
-        let bytes = std::fs::read(path).unwrap_or_default();
+        let bytes = read_if_ours(path).unwrap_or_default();
         let entries = read_entries(&bytes).unwrap_or_default();
         ParsedCache {
             path: path.to_owned(),
@@ -121,6 +121,20 @@ impl ParsedCache {
         temporary.persist(&self.path).map_err(|e| e.error)?;
         Ok(())
     }
+}
+
+/// The cache file's bytes, unless it is missing or another build's (known from its first
+/// bytes, before the rest is read).
+fn read_if_ours(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut bytes = vec![0; MAGIC.len() + 8];
+    file.read_exact(&mut bytes).ok()?;
+    if !bytes.starts_with(MAGIC) || bytes[MAGIC.len()..] != fingerprint().to_le_bytes() {
+        return None;
+    }
+    file.read_to_end(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 fn fingerprint() -> u64 {
