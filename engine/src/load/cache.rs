@@ -7,7 +7,7 @@
 //! every run. The file starts with a fingerprint of the build (the model, the loader and the
 //! dependency versions); a cache written by another build is ignored, as is anything that
 //! cannot be read. It is written to a temporary file and renamed, so readers never see half
-//! of it, and only when the set of files it would hold changed.
+//! of it, and only when enough changed to be worth rewriting it whole (see `save`).
 //!
 //! Layout: [`MAGIC`], the fingerprint (8 bytes), the entry count (8 bytes), then for each
 //! entry its key (16 bytes), its length (4 bytes) and the article as MessagePack (fields by
@@ -78,16 +78,22 @@ impl ParsedCache {
         Some((article, Entry::Kept(key, range.clone())))
     }
 
-    /// Writes the cache for the files just loaded, unless it would hold what it holds now.
+    /// Writes the cache for the files just loaded, when it is worth it: the whole file is
+    /// rewritten, so a few edited files (parsed again each run, a fraction of a millisecond
+    /// each) do not cause it; many new files, or many entries for files that are gone, do.
     /// A cache that cannot be written is not an error: the next run parses again.
     pub(super) fn save(&self, entries: &[Entry]) {
         let mut unique: HashMap<u128, &Entry> = HashMap::with_capacity(entries.len());
         for entry in entries {
             unique.entry(entry.key()).or_insert(entry);
         }
-        let unchanged = unique.len() == self.entries.len()
-            && unique.values().all(|e| matches!(e, Entry::Kept(..)));
-        if unchanged {
+        let new = unique
+            .values()
+            .filter(|e| matches!(e, Entry::New(..)))
+            .count();
+        let kept = unique.len() - new;
+        let gone = self.entries.len() - kept;
+        if !worth_writing(new, kept, gone) {
             return;
         }
         let mut sorted: Vec<&Entry> = unique.into_values().collect();
@@ -121,6 +127,14 @@ impl ParsedCache {
         temporary.persist(&self.path).map_err(|e| e.error)?;
         Ok(())
     }
+}
+
+/// Whether to rewrite a cache that holds `kept + gone` entries when a load found `new`
+/// files it lacks: always when it holds nothing yet, else when more than 1 file in 20 is
+/// new or more than 1 entry in 4 is for a file that is gone.
+fn worth_writing(new: usize, kept: usize, gone: usize) -> bool {
+    let held = kept + gone;
+    (held == 0 && new > 0) || new * 20 > kept + new || gone * 4 > held
 }
 
 /// The cache file's bytes, unless it is missing or another build's (known from its first
@@ -203,11 +217,22 @@ mod tests {
             std::fs::metadata(&path).unwrap().modified().unwrap(),
             written
         );
-        // One file gone: rewritten without it.
+        // One file of two gone: rewritten without it.
         cache.save(&kept[..1]);
         let cache = ParsedCache::open(&path);
         assert_eq!(cache.get(1).unwrap().0, a);
         assert!(cache.get(2).is_none());
+    }
+
+    #[test]
+    fn a_few_edited_files_do_not_rewrite_a_large_cache() {
+        assert!(worth_writing(1, 0, 0), "an empty cache is written");
+        assert!(!worth_writing(0, 0, 0), "nothing to write");
+        assert!(!worth_writing(1, 99, 0), "1 new in 100");
+        assert!(!worth_writing(5, 195, 1), "5 new in 200, 1 gone");
+        assert!(worth_writing(6, 94, 0), "6 new in 100");
+        assert!(worth_writing(0, 70, 30), "30 of 100 gone");
+        assert!(!worth_writing(0, 80, 20), "20 of 100 gone");
     }
 
     #[test]

@@ -273,7 +273,8 @@ pub struct LoadOptions {
     /// Forget each file's text once parsed (see [`load_dir_to_render`]).
     pub drop_text: bool,
     /// A file of parsed articles kept between runs (created if missing): files whose text
-    /// it holds are not parsed again, and it is rewritten when the KB's files changed.
+    /// it holds are not parsed again, and it is rewritten when many of the KB's files
+    /// changed (a few edited files are parsed again instead).
     /// The loaded KB and its diagnostics are the same with or without it.
     pub parsed_cache: Option<PathBuf>,
 }
