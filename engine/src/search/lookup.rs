@@ -121,7 +121,7 @@ impl SearchIndex {
         let mut chosen: Vec<DocAddress> = Vec::new();
         for path in &lookups.paths {
             let mut first: Option<(String, DocAddress)> = None;
-            for address in self.addresses(self.fields.source_path, path)? {
+            for address in self.addresses(&searcher, self.fields.source_path, path)? {
                 let file = self.file_at(&searcher, address)?;
                 if first.as_ref().is_none_or(|(f, _)| file < *f) {
                     first = Some((file, address));
@@ -131,7 +131,10 @@ impl SearchIndex {
         }
         let mut ambiguous = Vec::new();
         for name in &lookups.names {
-            match self.addresses(self.fields.source_name, name)?.as_slice() {
+            match self
+                .addresses(&searcher, self.fields.source_name, name)?
+                .as_slice()
+            {
                 [] => {}
                 [only] => chosen.push(*only),
                 _ => ambiguous.push(name.clone()),
@@ -155,9 +158,14 @@ impl SearchIndex {
     }
 
     /// The live documents holding one exact term.
-    fn addresses(&self, field: Field, text: &str) -> Result<Vec<DocAddress>, SearchError> {
+    fn addresses(
+        &self,
+        searcher: &tantivy::Searcher,
+        field: Field,
+        text: &str,
+    ) -> Result<Vec<DocAddress>, SearchError> {
         let query = TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic);
-        let found = self.reader.searcher().search(&query, &DocSetCollector)?;
+        let found = searcher.search(&query, &DocSetCollector)?;
         let mut found: Vec<DocAddress> = found.into_iter().collect();
         found.sort();
         Ok(found)

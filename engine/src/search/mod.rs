@@ -207,17 +207,17 @@ impl SearchIndex {
         // Words most articles hold cost the most to score and tell the least; they still
         // count for coverage in the re-rank.
         let total = searcher.num_docs().max(1);
-        let rare = |t: &&String| {
-            searcher
-                .doc_freq(&Term::from_field_text(self.fields.body, t))
-                .map_or(true, |n| n * 10 <= total * 4)
-        };
-        let scoring: Vec<String> = if stemmed.iter().any(|t| rare(&t)) {
-            stemmed.iter().filter(rare).cloned().collect()
-        } else {
-            stemmed.clone()
-        };
-        let query = self.build_query(&scoring, &parsed.codes, &parsed.phrases);
+        let rare: Vec<String> = stemmed
+            .iter()
+            .filter(|t| {
+                searcher
+                    .doc_freq(&Term::from_field_text(self.fields.body, t))
+                    .map_or(true, |n| n * 10 <= total * 4)
+            })
+            .cloned()
+            .collect();
+        let scoring = if rare.is_empty() { &stemmed } else { &rare };
+        let query = self.build_query(scoring, &parsed.codes, &parsed.phrases);
         let top = searcher.search(
             &query,
             &TopDocs::with_limit(RERANK_DEPTH.max(limit)).order_by_score(),
