@@ -531,10 +531,10 @@ fn images_beside_a_source_are_copied_into_the_kb_and_the_site() {
 fn no_markdown_output_of_any_article_holds_an_include_or_a_source_link() {
     let loaded = fixpath::load::load_embedded();
     let links =
-        fixpath::render::links::Links::new(&loaded.kb, loaded.kb.config.base_url.as_deref());
+        fixpath::links::Links::new(&loaded.kb, loaded.kb.config.base_url.as_deref());
     let renderer = fixpath::render::Renderer::new(None).unwrap();
     for entry in &loaded.kb.articles {
-        let article = links.resolve_article(&entry.article, fixpath::render::links::Style::Text);
+        let article = links.resolve_article(&entry.article, fixpath::links::Style::Text);
         let markdown = renderer
             .render_article(&article, fixpath::render::Format::Markdown, None)
             .unwrap();

@@ -6,8 +6,8 @@ use anyhow::Context;
 use fixpath::catalog::Catalog;
 use fixpath::load::{self, KbArticle, Loaded};
 use fixpath::model::Article;
-use fixpath::render::links::Style;
-use fixpath::search::{self, IndexStatus, Located};
+use fixpath::links::Style;
+use fixpath::search::{self, IndexStatus, Located, RebuildReason};
 
 /// Options shared by every subcommand.
 #[derive(Debug, clap::Args)]
@@ -57,6 +57,12 @@ impl KbArgs {
         }
     }
 
+    /// Opens (building or refreshing) the search index of the chosen KB.
+    pub(crate) fn index(&self, rebuild: bool) -> anyhow::Result<(search::SearchIndex, IndexStatus)> {
+        let cache = search::store::default_cache_dir();
+        Ok(search::open_index(self.source(), &cache, rebuild)?)
+    }
+
     /// Opens the chosen KB for a command about one article: through its search index
     /// (built first if there is none), so only that article's file is read. When the
     /// index cannot be used, the KB is read whole.
@@ -68,9 +74,9 @@ impl KbArgs {
         match opened {
             Ok((catalog, status)) => {
                 if let IndexStatus::Rebuilt { reason } = &status
-                    && reason.starts_with("the index was damaged")
+                    && reason.is_damage()
                 {
-                    crate::cmd::search::report_status(&status);
+                    report_status(&status);
                 }
                 Ok(catalog)
             }
@@ -217,4 +223,18 @@ pub(crate) fn suggest(catalog: &Catalog, query: &str) -> anyhow::Result<Vec<Loca
             title: hit.title,
         })
         .collect())
+}
+
+/// Says on stderr when the index had to be built or was damaged.
+pub(crate) fn report_status(status: &IndexStatus) {
+    match status {
+        IndexStatus::Rebuilt { reason } if reason.is_damage() => {
+            eprintln!("warning: {reason}; it was rebuilt");
+        }
+        IndexStatus::Rebuilt {
+            reason: RebuildReason::AskedFor,
+        } => {}
+        IndexStatus::Rebuilt { reason } => eprintln!("note: built the search index ({reason})"),
+        _ => {}
+    }
 }

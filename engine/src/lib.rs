@@ -38,6 +38,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod graph;
 pub mod import;
+pub mod links;
 pub mod load;
 pub mod model;
 pub mod render;
@@ -54,7 +55,7 @@ pub use error::{Error, Result};
 pub fn check(loaded: &load::Loaded) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let mut diagnostics = loaded.diagnostics.clone();
-    let links = render::links::Links::new(&loaded.kb, loaded.kb.config.base_url.as_deref());
+    let links = links::Links::new(&loaded.kb, loaded.kb.config.base_url.as_deref());
     // Each article's graph and links are checked on their own, on every core.
     let found: Vec<Vec<Diagnostic>> = loaded
         .kb

@@ -1,4 +1,5 @@
-//! Plain-text views of Markdown: for the search index, and for proving no text was lost.
+//! Text helpers: plain-text views of Markdown (for the search index, and for proving no text
+//! was lost), error-code folding, digests.
 //!
 //! Markdown is parsed with pulldown-cmark; formatting, link targets and front matter are
 //! dropped and white space is folded, so the same words compare equal however they were
@@ -12,6 +13,15 @@ pub fn markdown_options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_GFM
+}
+
+/// An error code reduced to lowercase letters and digits: `SSPR_0029`, `sspr 0029` and
+/// `Sspr-0029` all fold to `sspr0029`.
+pub fn fold_code(code: &str) -> String {
+    code.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// The SHA-256 of some bytes, as lowercase hex (import headers, index folder names).

@@ -10,7 +10,7 @@ use fixpath::catalog::Catalog;
 use fixpath::load::KbArticle;
 use fixpath::model::{Article, ArticleId, NodeId};
 use fixpath::render::Renderer;
-use fixpath::render::links::{Links, Style};
+use fixpath::links::{Links, Style};
 use fixpath::render::view::{self, SessionEnd};
 use fixpath::solve::{Given, NextStep, Session};
 

@@ -13,7 +13,7 @@ pub(crate) struct Args {}
 pub(crate) fn run(_args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let progress = crate::progress::Progress::spinner("indexing");
-    let (index, _) = crate::cmd::search::open(kb, true)?;
+    let (index, _) = kb.index(true)?;
     progress.finish();
     eprintln!(
         "indexed {} articles in {:.0} ms into {}",

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use fixpath::search::{self, IndexStatus, Results};
+use fixpath::search::Results;
 
 use crate::Outcome;
 use crate::kb::KbArgs;
@@ -25,8 +25,8 @@ pub(crate) struct Args {
 /// Searches; exit 0 when something matched, 1 when nothing did.
 pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let query = args.query.join(" ");
-    let (index, status) = open(kb, false)?;
-    report_status(&status);
+    let (index, status) = kb.index(false)?;
+    crate::kb::report_status(&status);
     let results = index.search(&query, args.limit.max(1))?;
     print(&query, &results, args.format)?;
     Ok(if results.hits.is_empty() {
@@ -34,30 +34,6 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Success
     })
-}
-
-/// Opens (building or refreshing) the index of the chosen KB.
-pub(crate) fn open(
-    kb: &KbArgs,
-    rebuild: bool,
-) -> anyhow::Result<(search::SearchIndex, IndexStatus)> {
-    let cache = search::store::default_cache_dir();
-    let source = match &kb.kb {
-        Some(dir) => search::KbSource::Dir(dir),
-        None => search::KbSource::Embedded,
-    };
-    Ok(search::open_index(source, &cache, rebuild)?)
-}
-
-/// Says on stderr when the index had to be built or was damaged.
-pub(crate) fn report_status(status: &IndexStatus) {
-    if let IndexStatus::Rebuilt { reason } = status {
-        if reason.starts_with("the index was damaged") {
-            eprintln!("warning: {reason}; it was rebuilt");
-        } else if reason != "asked for" {
-            eprintln!("note: built the search index ({reason})");
-        }
-    }
 }
 
 fn print(query: &str, results: &Results, format: Format) -> anyhow::Result<()> {

@@ -66,7 +66,7 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let catalog = kb.catalog()?;
     let entry = select_article_in(&catalog, true, &args.article)?;
     let links = catalog.links(&entry)?;
-    let article = &links.resolve_article(&entry.article, fixpath::render::links::Style::Text);
+    let article = &links.resolve_article(&entry.article, fixpath::links::Style::Text);
     if article.entry.is_none() {
         anyhow::bail!(
             "{} describes no problem to troubleshoot; read it with `fixpath render {}`",

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::load::{self, KbArticle, KbConfig, Loaded};
-use crate::render::links::{LinkInfo, Links};
+use crate::links::{LinkInfo, Links};
 use crate::search::{IndexStatus, KbSource, Located, Results, SearchError, SearchIndex};
 
 /// A KB opened for commands about one article.

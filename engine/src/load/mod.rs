@@ -185,7 +185,7 @@ impl Kb {
         if let Some(entry) = self.get(query.trim()) {
             return vec![entry];
         }
-        let wanted = fold_code(query);
+        let wanted = crate::text::fold_code(query);
         if wanted.is_empty() {
             return Vec::new();
         }
@@ -193,7 +193,7 @@ impl Kb {
             .iter()
             .filter(|entry| {
                 entry.article.error_codes.iter().any(|code| {
-                    let code = fold_code(code);
+                    let code = crate::text::fold_code(code);
                     !code.is_empty()
                         && (code == wanted || wanted.contains(&code) && code.len() >= 6)
                 })
@@ -207,15 +207,6 @@ impl Kb {
     }
 }
 
-/// An error code reduced to lowercase letters and digits: `SSPR_0029`, `sspr 0029` and
-/// `Sspr-0029` all fold to `sspr0029`.
-pub fn fold_code(code: &str) -> String {
-    code.chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
-
 /// Parses a YAML mapping (front matter, for example) into JSON values by key.
 pub fn yaml_mapping(
     text: &str,
@@ -226,17 +217,32 @@ pub fn yaml_mapping(
     serde_yaml::from_str(text).map_err(|e| e.to_string())
 }
 
+/// Why a facts file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FactsError {
+    /// The text is not a YAML or JSON mapping.
+    #[error("expected a mapping of question: answer ({0})")]
+    NotAMapping(String),
+    /// An answer is a list or a mapping, not one value.
+    #[error("the answer to `{question}` must be a single value")]
+    NotAValue {
+        /// The question id whose answer is not one value.
+        question: String,
+    },
+}
+
 /// Reads a facts file (YAML or JSON): a mapping from question id to answer.
-pub fn parse_facts(text: &str) -> Result<Vec<(String, String)>, String> {
-    let map: std::collections::BTreeMap<String, Value> = serde_yaml::from_str(text)
-        .map_err(|e| format!("expected a mapping of question: answer ({e})"))?;
+pub fn parse_facts(text: &str) -> Result<Vec<(String, String)>, FactsError> {
+    let map: std::collections::BTreeMap<String, Value> =
+        serde_yaml::from_str(text).map_err(|e| FactsError::NotAMapping(e.to_string()))?;
     map.into_iter()
         .map(|(question, answer)| match answer {
             Value::String(s) => Ok((question, s)),
             Value::Bool(b) => Ok((question, if b { "yes" } else { "no" }.to_owned())),
             Value::Number(n) => Ok((question, n.to_string())),
             Value::Null => Ok((question, "unknown".to_owned())),
-            _ => Err(format!("the answer to `{question}` must be a single value")),
+            _ => Err(FactsError::NotAValue { question }),
         })
         .collect()
 }

@@ -108,7 +108,7 @@ fn convert(markdown: &str, links: &str) -> String {
             _ => {}
         }
     }
-    let mut next_slug = super::links::unique_slugs(texts).into_iter();
+    let mut next_slug = crate::links::unique_slugs(texts).into_iter();
     for event in &mut events {
         if let Event::Start(Tag::Heading { id, .. }) = event
             && id.is_none()

@@ -7,7 +7,7 @@
 //! content can never run script or load remote resources. KB text is data, never template.
 
 mod html;
-pub mod links;
+
 pub mod site;
 pub mod view;
 

@@ -12,7 +12,7 @@ use minijinja::value::Serde;
 use serde::Serialize;
 use sha2::Digest;
 
-use super::links::{Links, Style};
+use crate::links::{Links, Style};
 use super::{Format, RenderError, Renderer, view};
 use crate::load::{Kb, KbArticle};
 use crate::model::{Article, Status};
@@ -236,8 +236,8 @@ impl Renderer {
         }
         // A group page's name: its slug, `group` for a name without letters or digits,
         // and `-1`, `-2` for repeats.
-        let slugs = super::links::unique_slugs(groups.keys().map(|name| {
-            if super::links::slug(name).is_empty() {
+        let slugs = crate::links::unique_slugs(groups.keys().map(|name| {
+            if crate::links::slug(name).is_empty() {
                 "group".to_owned()
             } else {
                 name.clone()

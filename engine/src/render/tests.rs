@@ -91,7 +91,7 @@ fn fuzz_regressions_render_inert() {
 
 #[test]
 fn links_resolve_to_kb_articles_the_base_url_the_article_url_or_text() {
-    use crate::render::links::{Links, Style, Target};
+    use crate::links::{Links, Style, Target};
     let loaded = crate::load::load_embedded();
     let links = Links::new(&loaded.kb, Some("https://learn.microsoft.com/"));
     let seed = &loaded.kb.get("sspr-0029").unwrap().article;
@@ -232,7 +232,7 @@ fn the_quick_filters_never_skip_a_fragment_with_a_heading_or_a_link() {
         if !crate::text::heading_texts(text).is_empty() {
             headings += 1;
             assert!(
-                links::might_hold_heading(text),
+                crate::links::might_hold_heading(text),
                 "heading missed in {text:?}"
             );
         }
@@ -245,7 +245,7 @@ fn the_quick_filters_never_skip_a_fragment_with_a_heading_or_a_link() {
             });
         if parsed {
             links += 1;
-            assert!(links::might_hold_link(text, ""), "link missed in {text:?}");
+            assert!(crate::links::might_hold_link(text, ""), "link missed in {text:?}");
         }
     }
     assert!(

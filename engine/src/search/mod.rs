@@ -31,7 +31,7 @@ use crate::model::Article;
 use schema::Fields;
 
 pub use lookup::{LinkInfos, Located};
-pub use store::{IndexStatus, KbSource, open_index};
+pub use store::{IndexStatus, KbSource, RebuildReason, open_index};
 
 /// How many top hits are re-ranked by query-word coverage.
 const RERANK_DEPTH: usize = 50;

@@ -20,7 +20,7 @@ pub(crate) struct UserQuery {
     pub(crate) codes: Vec<String>,
 }
 
-use crate::load::fold_code as fold;
+use crate::text::fold_code as fold;
 
 /// The forms an error code is indexed under: the folded whole, the number inside it, hex
 /// with and without `0x`, and the part before a decimal point (`405.0` → `405`).

@@ -44,9 +44,42 @@ pub enum IndexStatus {
     },
     /// The index was built from scratch.
     Rebuilt {
-        /// Why: none yet, asked for, schema changed, or damaged (with what was wrong).
-        reason: String,
+        /// Why it was built (its message, in JSON).
+        #[serde(serialize_with = "serialize_display")]
+        reason: RebuildReason,
     },
+}
+
+/// Why the index was built from scratch.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RebuildReason {
+    /// The caller asked for a rebuild (`fixpath index --rebuild`).
+    #[error("asked for")]
+    AskedFor,
+    /// There was no index for this KB yet.
+    #[error("there was no index yet")]
+    NoneYet,
+    /// The index was written by a build with another schema.
+    #[error("the index format changed")]
+    FormatChanged,
+    /// The index could not be read; what was wrong.
+    #[error("the index was damaged ({0})")]
+    Damaged(String),
+}
+
+fn serialize_display<S: serde::Serializer>(
+    value: &RebuildReason,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
+}
+
+impl RebuildReason {
+    /// True when the index was damaged, which users should hear about.
+    pub fn is_damage(&self) -> bool {
+        matches!(self, RebuildReason::Damaged(_))
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -173,7 +206,7 @@ pub fn open_index(
     let root = index_dir(cache, source);
     std::fs::create_dir_all(&root).map_err(io(&root))?;
     if rebuild {
-        return full_rebuild(source, &root, "asked for".to_owned());
+        return full_rebuild(source, &root, RebuildReason::AskedFor);
     }
     // A concurrent rebuild may swap generations between reading the manifest and opening
     // the folder: read again before calling the index damaged.
@@ -182,9 +215,9 @@ pub fn open_index(
         let manifest = match read_manifest(&root) {
             Ok(Some(manifest)) if manifest.schema == SCHEMA_VERSION => manifest,
             Ok(Some(_)) => {
-                return full_rebuild(source, &root, "the index format changed".to_owned());
+                return full_rebuild(source, &root, RebuildReason::FormatChanged);
             }
-            Ok(None) => return full_rebuild(source, &root, "there was no index yet".to_owned()),
+            Ok(None) => return full_rebuild(source, &root, RebuildReason::NoneYet),
             Err(problem) => {
                 last_problem = problem;
                 continue;
@@ -199,7 +232,7 @@ pub fn open_index(
     full_rebuild(
         source,
         &root,
-        format!("the index was damaged ({last_problem})"),
+        RebuildReason::Damaged(last_problem),
     )
 }
 
@@ -388,7 +421,7 @@ fn checked(
 ) -> Result<(SearchIndex, IndexStatus), SearchError> {
     match SearchIndex::from_index(index).and_then(|search| search.probe().map(|()| search)) {
         Ok(search) => Ok((search, status)),
-        Err(error) => full_rebuild(source, root, format!("the index was damaged ({error})")),
+        Err(error) => full_rebuild(source, root, RebuildReason::Damaged(error.to_string())),
     }
 }
 
@@ -409,7 +442,7 @@ fn load_source(source: KbSource<'_>, root: &Path) -> Result<Loaded, SearchError>
 fn full_rebuild(
     source: KbSource<'_>,
     root: &Path,
-    reason: String,
+    reason: RebuildReason,
 ) -> Result<(SearchIndex, IndexStatus), SearchError> {
     let loaded = load_source(source, root)?;
     let files = match source {

@@ -232,7 +232,7 @@ fn the_index_is_kept_current_with_the_kb_and_rebuilt_when_damaged() {
     let IndexStatus::Rebuilt { reason } = status else {
         panic!("{status:?}")
     };
-    assert!(reason.contains("damaged"), "{reason}");
+    assert!(reason.is_damage(), "{reason}");
     assert_eq!(top(&index, "monitor"), "gamma");
     drop(index);
 
@@ -247,7 +247,7 @@ fn the_index_is_kept_current_with_the_kb_and_rebuilt_when_damaged() {
     }
     let (index, status) = open_index(source, &cache, false).unwrap();
     assert!(
-        matches!(&status, IndexStatus::Rebuilt { reason } if reason.contains("damaged")),
+        matches!(&status, IndexStatus::Rebuilt { reason } if reason.is_damage()),
         "{status:?}"
     );
     assert_eq!(top(&index, "printer"), "alpha");

@@ -465,11 +465,28 @@ impl Network<'_> {
         known
     }
 
-    fn resolution(&self, facts: &Facts, known: &Known, posterior: &Posterior) -> Resolution {
-        let article = self.article;
-        let causes = 0..self.causes.len();
-        let mut ranked: Vec<usize> = causes
-            .clone()
+    /// The cheapest next step for these facts, and nothing else: what a session and the
+    /// site's precomputed troubleshooter need at every point (no evidence, no views).
+    pub fn next_action(&self, facts: &Facts) -> Result<Option<Action>, SolveError> {
+        let facts = facts.validated(self.article)?;
+        let known = self.known(&facts);
+        let posterior = self.posterior(&known);
+        let ranked = self.ranked(&posterior);
+        let bears = self.bearing(&known, &posterior, &ranked);
+        let open: Vec<usize> = self
+            .walking_order()
+            .into_iter()
+            .filter(|&q| bears[q] && !ranked.is_empty())
+            .filter(|&q| facts.get(&self.article.questions[q].id).is_none())
+            .collect();
+        let fixes = plan::fix_order(self, &posterior, &known);
+        let weighed = plan::weigh(self, &known, &posterior, &fixes, &open);
+        Ok(weighed.first().map(|w| self.action(w)))
+    }
+
+    /// The causes still possible, most likely first (ties in document order).
+    fn ranked(&self, posterior: &Posterior) -> Vec<usize> {
+        let mut ranked: Vec<usize> = (0..self.causes.len())
             .filter(|&c| posterior.is_candidate(c))
             .collect();
         ranked.sort_by(|a, b| {
@@ -477,6 +494,39 @@ impl Network<'_> {
                 .total_cmp(&posterior.probability[*a])
                 .then(a.cmp(b))
         });
+        ranked
+    }
+
+    /// Which questions bear on what is left: on a walk that agrees with the facts and
+    /// reaches a candidate, or choosing between a candidate's fixes; every question when
+    /// nothing fits (every fact is then part of the story told to whoever takes it on).
+    fn bearing(&self, known: &Known, posterior: &Posterior, ranked: &[usize]) -> Vec<bool> {
+        if ranked.is_empty() {
+            return vec![true; self.questions.len()];
+        }
+        let good = self.leads_to_candidate(known, posterior);
+        let mut bears: Vec<bool> = (0..self.questions.len())
+            .map(|q| posterior.reach[q] > 0.0 && good[q])
+            .collect();
+        for &cause in ranked {
+            for question in self.then_questions(cause, known) {
+                bears[question] = true;
+            }
+        }
+        bears
+    }
+
+    /// Question indices in walking order.
+    fn walking_order(&self) -> Vec<usize> {
+        let mut walking: Vec<usize> = (0..self.questions.len()).collect();
+        walking.sort_by_key(|q| (self.rank[*q], *q));
+        walking
+    }
+
+    fn resolution(&self, facts: &Facts, known: &Known, posterior: &Posterior) -> Resolution {
+        let article = self.article;
+        let causes = 0..self.causes.len();
+        let ranked = self.ranked(posterior);
         let clues = self.clues(facts, known);
         let candidates = ranked
             .iter()
@@ -489,27 +539,11 @@ impl Network<'_> {
                 by: excluded_by(cause, &clues),
             })
             .collect();
-        // Which questions bear on what is left: on a walk that agrees with the facts and
-        // reaches a candidate, or choosing between a candidate's fixes.
-        let good = self.leads_to_candidate(known, posterior);
-        let mut bears: Vec<bool> = (0..self.questions.len())
-            .map(|q| posterior.reach[q] > 0.0 && good[q])
-            .collect();
-        for &cause in &ranked {
-            for question in self.then_questions(cause, known) {
-                bears[question] = true;
-            }
-        }
-        if ranked.is_empty() {
-            // Nothing fits: every fact is part of the story told to whoever takes it on.
-            bears = vec![true; self.questions.len()];
-        }
+        let bears = self.bearing(known, posterior, &ranked);
         let mut path = Vec::new();
         let mut unused = Vec::new();
         let mut open = Vec::new();
-        let mut walking: Vec<usize> = (0..self.questions.len()).collect();
-        walking.sort_by_key(|q| (self.rank[*q], *q));
-        for &question in &walking {
+        for question in self.walking_order() {
             let id = &article.questions[question].id;
             match facts.get(id) {
                 Some(given) => {
