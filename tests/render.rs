@@ -530,8 +530,7 @@ fn images_beside_a_source_are_copied_into_the_kb_and_the_site() {
 #[test]
 fn no_markdown_output_of_any_article_holds_an_include_or_a_source_link() {
     let loaded = fixpath::load::load_embedded();
-    let links =
-        fixpath::links::Links::new(&loaded.kb, loaded.kb.config.base_url.as_deref());
+    let links = fixpath::links::Links::new(&loaded.kb, loaded.kb.config.base_url.as_deref());
     let renderer = fixpath::render::Renderer::new(None).unwrap();
     for entry in &loaded.kb.articles {
         let article = links.resolve_article(&entry.article, fixpath::links::Style::Text);

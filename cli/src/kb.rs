@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use fixpath::catalog::Catalog;
+use fixpath::links::Style;
 use fixpath::load::{self, KbArticle, Loaded};
 use fixpath::model::Article;
-use fixpath::links::Style;
 use fixpath::search::{self, IndexStatus, Located, RebuildReason};
 
 /// Options shared by every subcommand.
@@ -58,7 +58,10 @@ impl KbArgs {
     }
 
     /// Opens (building or refreshing) the search index of the chosen KB.
-    pub(crate) fn index(&self, rebuild: bool) -> anyhow::Result<(search::SearchIndex, IndexStatus)> {
+    pub(crate) fn index(
+        &self,
+        rebuild: bool,
+    ) -> anyhow::Result<(search::SearchIndex, IndexStatus)> {
         let cache = search::store::default_cache_dir();
         Ok(search::open_index(self.source(), &cache, rebuild)?)
     }

@@ -39,6 +39,11 @@ fn report_handler() -> GraphicalReportHandler {
         .with_links(false)
 }
 
+/// A view as pretty JSON with a final newline: every `--format json` output.
+pub(crate) fn json(view: &impl serde::Serialize) -> anyhow::Result<String> {
+    Ok(format!("{}\n", serde_json::to_string_pretty(view)?))
+}
+
 /// True when the error is a closed pipe (`fixpath ... | head`), which is not a failure.
 pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error

@@ -54,7 +54,12 @@ fn benches(c: &mut Criterion) {
     c.bench_function("render path markdown", |b| {
         b.iter(|| {
             renderer
-                .render_path(black_box(article), black_box(&resolution), Format::Markdown)
+                .render_path(
+                    black_box(article),
+                    black_box(&resolution),
+                    &Default::default(),
+                    Format::Markdown,
+                )
                 .unwrap()
         })
     });

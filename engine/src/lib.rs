@@ -28,7 +28,7 @@
 //! assert_eq!(resolution.cause().unwrap().cause.as_str(), "protected-admin-account");
 //! let markdown = fixpath::render::Renderer::new(None)
 //!     .unwrap()
-//!     .render_path(article, &resolution, fixpath::render::Format::Markdown)
+//!     .render_path(article, &resolution, &Default::default(), fixpath::render::Format::Markdown)
 //!     .unwrap();
 //! assert!(markdown.contains("None (behavior is by design)"));
 //! ```
@@ -43,6 +43,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod search;
+pub mod session;
 pub mod solve;
 pub mod text;
 

@@ -57,6 +57,18 @@ pub enum Target {
     Drop,
 }
 
+/// Another article, by id and title.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ArticleRef {
+    /// Article id.
+    pub id: String,
+    /// Article title.
+    pub title: String,
+}
+
+/// The articles each fix of an article continues in (see [`Links::continuations`]), by fix id.
+pub type Continuations = std::collections::BTreeMap<crate::model::NodeId, Vec<ArticleRef>>;
+
 /// What the KB holds, for resolving links.
 #[derive(Debug, Clone, Default)]
 pub struct Links {
@@ -514,6 +526,29 @@ impl Links {
             }
         }
         out
+    }
+
+    /// Where each fix of an article lets a troubleshooting session go on: the other KB
+    /// articles its text links to that have a graph to walk, by fix id. Every front-end
+    /// (the terminal, the site, a served session, `solve`'s outputs) reads this one answer.
+    pub fn continuations(&self, article: &Article) -> Continuations {
+        article
+            .solutions
+            .iter()
+            .chain(&article.workarounds)
+            .filter_map(|remedy| {
+                let targets: Vec<ArticleRef> = self
+                    .continues_in(article, remedy)
+                    .into_iter()
+                    .filter(|id| self.is_walkable(id))
+                    .map(|id| ArticleRef {
+                        title: self.title_or_id(&id).to_owned(),
+                        id: id.to_string(),
+                    })
+                    .collect();
+                (!targets.is_empty()).then(|| (remedy.id.clone(), targets))
+            })
+            .collect()
     }
 
     /// Every link target of an article that leads nowhere, for `check`.

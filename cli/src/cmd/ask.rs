@@ -1,18 +1,23 @@
-//! `fixpath ask [ARTICLE|QUERY]`: the interactive troubleshooter.
+//! `fixpath ask [ARTICLE|QUERY]`: the interactive troubleshooter, a terminal driver of the
+//! engine's session.
 //!
-//! Picks an article, asks one question at a time (with help, "don't know" and going back),
-//! shows the fix, asks whether it worked, offers what is left, and ends with a transcript
-//! an agent can paste into the ticket, or an escalation note when nothing worked.
+//! Picks an article, then asks the session what to do again and again and puts it to the
+//! agent: a question (with help, "don't know", another question, going back), a fix and
+//! whether it worked, going on in a linked article. Every decision is the engine's
+//! (`fixpath::session`); this file only prompts and prints. With `--session FILE` the
+//! session's state is written after every move and picked up again from there.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use anyhow::Context as _;
 use fixpath::catalog::Catalog;
+use fixpath::links::Style;
 use fixpath::load::KbArticle;
-use fixpath::model::{Article, ArticleId, NodeId};
+use fixpath::model::{Article, NodeId, Question};
 use fixpath::render::Renderer;
-use fixpath::links::{Links, Style};
-use fixpath::render::view::{self, SessionEnd};
-use fixpath::solve::{Given, NextStep, Session};
+use fixpath::render::view::{self, LegView, SessionTranscript};
+use fixpath::session::{Escalation, Next, Session, SessionEnd, SessionState, Subject, Timestamp};
+use fixpath::solve::Given;
 
 use crate::Outcome;
 use crate::kb::{KbArgs, select_article, write_output};
@@ -27,6 +32,10 @@ pub(crate) struct Args {
     /// Also write the transcript to this file.
     #[arg(long, value_name = "FILE")]
     transcript: Option<PathBuf>,
+    /// Keep the session in this file after every step, and pick it up from there when the
+    /// file exists (a dropped call, a closed terminal): nothing answered is lost.
+    #[arg(long, value_name = "FILE")]
+    session: Option<PathBuf>,
     /// Print the result as Markdown text or JSON.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -46,75 +55,102 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let catalog = kb.catalog()?;
     let renderer = Renderer::new(args.templates.as_deref())?;
     let mut prompter = Prompter::detect();
-    let query = args.query.join(" ");
-    let Some(entry) = choose_article(&catalog, &query, &mut prompter)? else {
-        prompter.say("No article chosen.");
-        return Ok(Outcome::Negative);
+    let saved = match &args.session {
+        Some(path) if path.exists() => Some(read_state(path)?),
+        _ => None,
+    };
+    let (entry, mut state) = match saved {
+        Some(state) => {
+            let id = state
+                .current_article()
+                .with_context(|| "the saved session names no article")?;
+            prompter.say(&format!(
+                "Resuming the session saved in {}.",
+                args.session.as_deref().unwrap_or(Path::new("")).display()
+            ));
+            (crate::kb::article(&catalog, id.as_str())?, Some(state))
+        }
+        None => {
+            let query = args.query.join(" ");
+            let Some(entry) = choose_article(&catalog, &query, &mut prompter)? else {
+                prompter.say("No article chosen.");
+                return Ok(Outcome::Negative);
+            };
+            (entry, None)
+        }
     };
     let links = catalog.links(&entry)?;
-    let article = &links.resolve_article(&entry.article, Style::Text);
-    prompter.say(&format!("\n{} ({})\n", article.title, article.id));
-    if article.entry.is_none() {
+    let shown = links.resolve_article(&entry.article, Style::Text);
+    prompter.say(&format!("\n{} ({})\n", shown.title, shown.id));
+    if shown.entry.is_none() {
         // A notice or summary: nothing to ask, so show it.
         prompter.say("This article describes no problem to troubleshoot; here it is.");
         write_output(
             None,
-            &renderer.render_article(article, fixpath::render::Format::Markdown, None)?,
+            &renderer.render_article(&shown, fixpath::render::Format::Markdown, None)?,
         )?;
         return Ok(Outcome::Success);
     }
     let facts = super::solve::read_facts(&args.facts, args.facts_file.as_deref())?;
     // Check the facts against the article before the first question.
-    facts.validated(article)?;
-    // One session per article: a fix that sends the agent to another article continues
-    // the run there, and the transcript records each.
-    let mut texts: Vec<String> = Vec::new();
-    let mut records: Vec<serde_json::Value> = Vec::new();
-    let mut visited = vec![entry.article.id.clone()];
-    let mut next = Some((entry, links, facts));
+    facts.validated(&shown)?;
+    let mut legs: Vec<Leg> = Vec::new();
+    if let Some(saved) = &state {
+        // The articles a resumed session already went through, for the transcript.
+        for (index, leg) in saved.legs.iter().enumerate() {
+            if saved.continuing_in().is_none() && index + 1 == saved.legs.len() {
+                break;
+            }
+            legs.push(Leg::review(&catalog, saved, index, leg.article.as_str())?);
+        }
+    }
+    let mut next = Some(entry);
     let mut end = SessionEnd::Incomplete;
-    while let Some((entry, links, facts)) = next.take() {
-        let original = &entry.article;
-        let article = &links.resolve_article(original, Style::Text);
-        if visited.len() > 1 {
+    while let Some(entry) = next.take() {
+        let links = catalog.links(&entry)?;
+        let shown = links.resolve_article(&entry.article, Style::Text);
+        let subject = Subject::new(&shown, &entry.article, &links);
+        let mut session = match state.take() {
+            Some(saved) => Session::restore(subject, saved, Timestamp::now())?,
+            None => Session::start(subject, &facts, Timestamp::now())?,
+        };
+        if session.visited().len() > 1
+            && session
+                .state()
+                .legs
+                .last()
+                .is_some_and(|l| l.events.is_empty())
+        {
             prompter.say(&format!(
                 "\nContinuing in: {} ({})\n",
-                article.title, article.id
+                shown.title, shown.id
             ));
         }
-        let mut session = Session::with_facts(article, facts);
-        let context = Context {
-            links: &links,
-            original,
-            visited: &visited,
+        let mut driver = Driver {
+            session: &mut session,
+            prompter: &mut prompter,
+            renderer: &renderer,
+            save: args.session.as_deref(),
+            announced: false,
         };
-        let (ended, continue_in) = interview(&mut session, &mut prompter, &renderer, &context)?;
-        end = ended;
-        let resolution = session.state()?;
-        let mut transcript = view::transcript_view(article, &resolution, session.attempts(), end);
-        if let Some(id) = &continue_in {
-            transcript.continued_in = Some(view::ArticleRef {
-                id: id.to_string(),
-                title: links.title_or_id(id).to_owned(),
-            });
-        }
-        texts.push(renderer.render_transcript(&transcript, article)?);
-        records.push(serde_json::json!({ "article": { "id": article.id, "title": article.title }, "transcript": transcript }));
-        if let Some(id) = continue_in {
-            let target = crate::kb::article(&catalog, id.as_str())?;
-            let links = catalog.links(&target)?;
-            visited.push(id);
-            next = Some((target, links, fixpath::solve::Facts::new()));
+        driver.save()?;
+        driver.interview()?;
+        end = session.outcome().unwrap_or(SessionEnd::Incomplete);
+        legs.push(Leg::of(&session, &renderer)?);
+        if let Next::ContinueIn { article } = session.next()? {
+            next = Some(crate::kb::article(&catalog, article.as_str())?);
+            state = Some(session.into_state());
         }
     }
     let text = match args.format {
-        Format::Text => texts.join("\n---\n\n"),
+        Format::Text => legs
+            .iter()
+            .map(|leg| leg.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n---\n\n"),
         Format::Json => {
-            let mut json = records.remove(0);
-            if !records.is_empty() {
-                json["continued"] = serde_json::Value::Array(records);
-            }
-            format!("{}\n", serde_json::to_string_pretty(&json)?)
+            let views: Vec<&serde_json::Value> = legs.iter().map(|leg| &leg.view).collect();
+            crate::output::json(&SessionTranscript::new(views))?
         }
     };
     if let Some(path) = &args.transcript {
@@ -126,6 +162,43 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Negative
     })
+}
+
+/// One article's part of the session, as printed: Markdown and the JSON view.
+struct Leg {
+    text: String,
+    view: serde_json::Value,
+}
+
+impl Leg {
+    fn of(session: &Session<'_>, renderer: &Renderer) -> anyhow::Result<Leg> {
+        let leg = LegView::of(session)?;
+        Ok(Leg {
+            text: renderer.render_transcript(&leg.transcript, session.article())?,
+            view: serde_json::to_value(&leg)?,
+        })
+    }
+
+    /// A leg of a resumed session, replayed over its article.
+    fn review(
+        catalog: &Catalog,
+        state: &SessionState,
+        index: usize,
+        id: &str,
+    ) -> anyhow::Result<Leg> {
+        let entry = crate::kb::article(catalog, id)?;
+        let links = catalog.links(&entry)?;
+        let shown = links.resolve_article(&entry.article, Style::Text);
+        let session = Session::review(Subject::new(&shown, &entry.article, &links), state, index)?;
+        Leg::of(&session, &Renderer::new(None)?)
+    }
+}
+
+fn read_state(path: &Path) -> anyhow::Result<SessionState> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a saved fixpath session", path.display()))
 }
 
 /// The article the query names, or one the agent picks from a list.
@@ -161,99 +234,233 @@ fn choose_article(
     }
 }
 
-/// Takes the cheapest step again and again (a question, or a fix to try) until a fix works,
-/// nothing is left, or the agent stops; returns how it ended.
-/// What a session needs besides itself: the KB's links, the article as written (its links
-/// unresolved, to see where its fixes send the reader), the articles already visited.
-struct Context<'a> {
-    links: &'a Links,
-    original: &'a Article,
-    visited: &'a [ArticleId],
+/// Puts the session's steps to the agent until it ends, goes on elsewhere, or stops.
+struct Driver<'s, 'a> {
+    session: &'s mut Session<'a>,
+    prompter: &'s mut Prompter,
+    renderer: &'s Renderer,
+    /// Where to keep the state after every move.
+    save: Option<&'s Path>,
+    /// True once the cause (or the ranked causes) was said before the first fix.
+    announced: bool,
 }
 
-/// How a fix prompt ended.
-enum Tried {
-    Fixed,
-    NotFixed,
-    Continue(ArticleId),
-    End(SessionEnd),
-}
+impl Driver<'_, '_> {
+    fn interview(&mut self) -> anyhow::Result<()> {
+        loop {
+            match self.session.next()? {
+                Next::Ask { question } => self.ask(&question)?,
+                Next::Try {
+                    cause,
+                    remedy,
+                    by_design,
+                    continues_in,
+                    ..
+                } => self.try_fix(&cause, &remedy, by_design, &continues_in)?,
+                Next::Escalate { reason } => {
+                    self.prompter.say(match reason {
+                        Escalation::NoCause => "No cause in this article fits what you found: escalate with the note below.",
+                        Escalation::NothingLeft => "Nothing left to try in this article: escalate with the note below.",
+                    });
+                    self.session.end(SessionEnd::Escalated, Timestamp::now())?;
+                }
+                Next::ContinueIn { .. } | Next::Ended { .. } => return Ok(()),
+            }
+            self.save()?;
+        }
+    }
 
-fn interview(
-    session: &mut Session<'_>,
-    prompter: &mut Prompter,
-    renderer: &Renderer,
-    context: &Context<'_>,
-) -> anyhow::Result<(SessionEnd, Option<ArticleId>)> {
-    let article = session.article();
-    let mut announced = false;
-    loop {
-        let step = session.next_step()?;
-        let question_id = match step {
-            None => {
-                let state = session.state()?;
-                if state.is_unmatched() {
-                    prompter.say("No cause in this article fits what you found: escalate with the note below.");
-                } else {
-                    prompter
-                        .say("Nothing left to try in this article: escalate with the note below.");
-                }
-                return Ok((SessionEnd::Escalated, None));
-            }
-            Some(NextStep::Try { cause, remedy }) => {
-                if !announced {
-                    announce(session, prompter)?;
-                    announced = true;
-                }
-                match try_fix(session, prompter, renderer, context, cause, remedy)? {
-                    Tried::Fixed => return Ok((SessionEnd::Fixed, None)),
-                    Tried::NotFixed => continue,
-                    Tried::Continue(id) => return Ok((SessionEnd::Continued, Some(id))),
-                    Tried::End(end) => return Ok((end, None)),
-                }
-            }
-            Some(NextStep::Ask(question_id)) => question_id,
+    /// Writes the state beside its file and renames it over: never half a session.
+    fn save(&self) -> anyhow::Result<()> {
+        let Some(path) = self.save else {
+            return Ok(());
         };
+        let directory = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let mut file = tempfile::NamedTempFile::new_in(directory.unwrap_or(Path::new(".")))
+            .with_context(|| format!("cannot write beside {}", path.display()))?;
+        serde_json::to_writer_pretty(&mut file, self.session.state())?;
+        file.as_file().sync_all()?;
+        file.persist(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
+    }
+
+    fn ask(&mut self, question_id: &NodeId) -> anyhow::Result<()> {
+        let article = self.session.article();
         let question = article
-            .question(&question_id)
+            .question(question_id)
             .expect("the engine names questions of this article");
-        let options = labels(question);
-        let others = session
+        let others: Vec<NodeId> = self
+            .session
             .open_questions()?
             .into_iter()
-            .filter(|q| *q != question_id)
-            .collect::<Vec<_>>();
+            .filter(|q| q != question_id)
+            .collect();
         let extras = Extras {
             dont_know: true,
-            back: session.facts().iter().next().is_some(),
+            back: self.session.can_go_back(),
             help: !question.help.trim().is_empty(),
             other: !others.is_empty(),
         };
-        match prompter.select(&question.text, &options, extras) {
-            Reply::Picked(index) => session.answer(&question.id, given(question, Some(index)))?,
-            Reply::DontKnow => session.answer(&question.id, given(question, None))?,
-            Reply::Help => prompter.say_markdown(&format!("\n{}\n", question.help.trim())),
-            Reply::Other => {
-                if let Some(end) = answer_other(session, prompter, &others)? {
-                    return Ok((end, None));
-                }
+        let now = Timestamp::now();
+        match self
+            .prompter
+            .select(&question.text, &labels(question), extras)
+        {
+            Reply::Picked(index) => {
+                self.session
+                    .answer(&question.id, given(question, Some(index)), now)?
             }
+            Reply::DontKnow => self
+                .session
+                .answer(&question.id, given(question, None), now)?,
+            Reply::Help => self
+                .prompter
+                .say_markdown(&format!("\n{}\n", question.help.trim())),
+            Reply::Other => self.answer_other(&others)?,
             Reply::Back => {
-                if session.back()?.is_none() {
-                    prompter.say("This is the first question.");
+                if !self.session.back(now)? {
+                    self.prompter.say("This is the first question.");
                 }
             }
             Reply::EndOfInput => {
-                prompter.say("Input ended before the questions were answered.");
-                return Ok((SessionEnd::Incomplete, None));
+                self.prompter
+                    .say("Input ended before the questions were answered.");
+                self.session.end(SessionEnd::Incomplete, now)?;
             }
-            Reply::Interrupted => return Ok((SessionEnd::Interrupted, None)),
+            Reply::Interrupted => self.session.end(SessionEnd::Interrupted, now)?,
         }
+        Ok(())
+    }
+
+    /// Lets the agent answer one of the other open questions.
+    fn answer_other(&mut self, others: &[NodeId]) -> anyhow::Result<()> {
+        let article = self.session.article();
+        let texts: Vec<String> = others
+            .iter()
+            .filter_map(|id| article.question(id))
+            .map(|q| q.text.clone())
+            .collect();
+        let extras = Extras {
+            back: true,
+            ..Extras::default()
+        };
+        let index = match self
+            .prompter
+            .select("Which do you know the answer to?", &texts, extras)
+        {
+            Reply::Picked(index) => index,
+            Reply::Interrupted => return self.stop(SessionEnd::Interrupted),
+            Reply::EndOfInput => return self.stop(SessionEnd::Incomplete),
+            _ => return Ok(()),
+        };
+        let question = article
+            .question(&others[index])
+            .expect("open questions are the article's");
+        let extras = Extras {
+            dont_know: true,
+            back: true,
+            ..Extras::default()
+        };
+        let now = Timestamp::now();
+        match self
+            .prompter
+            .select(&question.text, &labels(question), extras)
+        {
+            Reply::Picked(answer) => {
+                self.session
+                    .answer(&question.id, given(question, Some(answer)), now)?
+            }
+            Reply::DontKnow => self
+                .session
+                .answer(&question.id, given(question, None), now)?,
+            Reply::Interrupted => return self.stop(SessionEnd::Interrupted),
+            Reply::EndOfInput => return self.stop(SessionEnd::Incomplete),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn stop(&mut self, outcome: SessionEnd) -> anyhow::Result<()> {
+        Ok(self.session.end(outcome, Timestamp::now())?)
+    }
+
+    /// Says what the questions found before the first fix: the cause, or the ranked causes.
+    fn announce(&mut self) -> anyhow::Result<()> {
+        if std::mem::replace(&mut self.announced, true) {
+            return Ok(());
+        }
+        let article = self.session.article();
+        let state = self.session.resolution()?;
+        let title = |id: &NodeId| article.cause(id).map_or("", |c| c.title.as_str());
+        if let Some(cause) = state.cause() {
+            self.prompter
+                .say(&format!("\nCause: {}\n", title(&cause.cause)));
+        } else {
+            let ranked: Vec<String> = state
+                .candidates
+                .iter()
+                .map(|c| format!("  {:>3.0}%  {}", c.probability * 100.0, title(&c.cause)))
+                .collect();
+            self.prompter.say(&format!(
+                "\n{} causes are still possible; trying the fixes in the order most likely to help for the time they take:\n{}\n",
+                state.candidates.len(),
+                ranked.join("\n")
+            ));
+        }
+        Ok(())
+    }
+
+    /// Shows one fix and asks whether it worked, offering to go on in the articles the fix
+    /// sends the reader to.
+    fn try_fix(
+        &mut self,
+        cause: &NodeId,
+        remedy: &NodeId,
+        by_design: bool,
+        continues_in: &[view::ArticleRef],
+    ) -> anyhow::Result<()> {
+        self.announce()?;
+        let article: &Article = self.session.article();
+        if let Some(view) = view::remedy_only(article, cause, remedy) {
+            self.prompter
+                .say_markdown(&self.renderer.render_fix(article, &view)?);
+        }
+        let now = Timestamp::now();
+        if by_design {
+            // "None, by design" is an answer, not something to try.
+            return Ok(self.session.fix_outcome(remedy, true, now)?);
+        }
+        let mut options = vec!["Yes".to_owned(), "No".to_owned()];
+        options.extend(
+            continues_in
+                .iter()
+                .map(|target| format!("Continue in: {}", target.title)),
+        );
+        match self
+            .prompter
+            .select("Did this fix it?", &options, Extras::default())
+        {
+            Reply::Picked(0) => self.session.fix_outcome(remedy, true, now)?,
+            Reply::Picked(1) => self.session.fix_outcome(remedy, false, now)?,
+            Reply::Picked(index) => {
+                let target = &continues_in[index - 2];
+                self.session
+                    .continue_in(&fixpath::model::ArticleId(target.id.clone()), now)?;
+            }
+            Reply::Interrupted => self.session.end(SessionEnd::Interrupted, now)?,
+            _ => {
+                self.prompter
+                    .say("Input ended before you said whether the fix worked.");
+                self.session.end(SessionEnd::Incomplete, now)?;
+            }
+        }
+        Ok(())
     }
 }
 
 /// What a picked option (or "don't know", `None`) says about a question.
-fn given(question: &fixpath::model::Question, picked: Option<usize>) -> Given {
+fn given(question: &Question, picked: Option<usize>) -> Given {
     match picked {
         Some(index) => Given::Answer(question.answers[index].value.clone()),
         None => Given::Unknown,
@@ -261,127 +468,10 @@ fn given(question: &fixpath::model::Question, picked: Option<usize>) -> Given {
 }
 
 /// A question's answers as the agent sees them.
-fn labels(question: &fixpath::model::Question) -> Vec<String> {
+fn labels(question: &Question) -> Vec<String> {
     question
         .answers
         .iter()
         .map(|a| a.label().to_owned())
         .collect()
-}
-
-/// Lets the agent answer one of the other open questions; `Some` when the session ends.
-fn answer_other(
-    session: &mut Session<'_>,
-    prompter: &mut Prompter,
-    others: &[NodeId],
-) -> anyhow::Result<Option<SessionEnd>> {
-    let article = session.article();
-    let texts: Vec<String> = others
-        .iter()
-        .filter_map(|id| article.question(id))
-        .map(|q| q.text.clone())
-        .collect();
-    let extras = Extras {
-        back: true,
-        ..Extras::default()
-    };
-    let index = match prompter.select("Which do you know the answer to?", &texts, extras) {
-        Reply::Picked(index) => index,
-        Reply::Interrupted => return Ok(Some(SessionEnd::Interrupted)),
-        Reply::EndOfInput => return Ok(Some(SessionEnd::Incomplete)),
-        _ => return Ok(None),
-    };
-    let question = article
-        .question(&others[index])
-        .expect("open questions are the article's");
-    let options = labels(question);
-    let extras = Extras {
-        dont_know: true,
-        back: true,
-        ..Extras::default()
-    };
-    match prompter.select(&question.text, &options, extras) {
-        Reply::Picked(answer) => session.answer(&question.id, given(question, Some(answer)))?,
-        Reply::DontKnow => session.answer(&question.id, given(question, None))?,
-        Reply::Interrupted => return Ok(Some(SessionEnd::Interrupted)),
-        Reply::EndOfInput => return Ok(Some(SessionEnd::Incomplete)),
-        _ => {}
-    }
-    Ok(None)
-}
-
-/// Says what the questions found before the first fix: the cause, or the ranked causes.
-fn announce(session: &Session<'_>, prompter: &mut Prompter) -> anyhow::Result<()> {
-    let article = session.article();
-    let state = session.state()?;
-    let title = |id: &NodeId| article.cause(id).map_or("", |c| c.title.as_str());
-    if let Some(cause) = state.cause() {
-        prompter.say(&format!("\nCause: {}\n", title(&cause.cause)));
-    } else {
-        let ranked: Vec<String> = state
-            .candidates
-            .iter()
-            .map(|c| format!("  {:>3.0}%  {}", c.probability * 100.0, title(&c.cause)))
-            .collect();
-        prompter.say(&format!(
-            "\n{} causes are still possible; trying the fixes in the order most likely to help for the time they take:\n{}\n",
-            state.candidates.len(),
-            ranked.join("\n")
-        ));
-    }
-    Ok(())
-}
-
-/// Shows one fix and asks whether it worked, offering to continue in the articles the fix
-/// sends the reader to.
-fn try_fix(
-    session: &mut Session<'_>,
-    prompter: &mut Prompter,
-    renderer: &Renderer,
-    context: &Context<'_>,
-    cause: NodeId,
-    remedy: NodeId,
-) -> anyhow::Result<Tried> {
-    let article = session.article();
-    if let Some(view) = view::remedy_only(article, &cause, &remedy) {
-        prompter.say_markdown(&renderer.render_fix(article, &view)?);
-    }
-    if article.remedy(&remedy).is_some_and(|r| r.by_design) {
-        // "None, by design" is an answer, not something to try.
-        session.record_attempt(cause, remedy, true);
-        return Ok(Tried::Fixed);
-    }
-    let elsewhere: Vec<ArticleId> = context
-        .original
-        .remedy(&remedy)
-        .map(|r| context.links.continues_in(context.original, r))
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|id| !context.visited.contains(id) && context.links.is_walkable(id))
-        .collect();
-    let mut options = vec!["Yes".to_owned(), "No".to_owned()];
-    options.extend(
-        elsewhere
-            .iter()
-            .map(|id| format!("Continue in: {}", context.links.title_or_id(id))),
-    );
-    match prompter.select("Did this fix it?", &options, Extras::default()) {
-        Reply::Picked(0) => {
-            session.record_attempt(cause, remedy, true);
-            Ok(Tried::Fixed)
-        }
-        Reply::Picked(1) => {
-            session.record_attempt(cause, remedy, false);
-            Ok(Tried::NotFixed)
-        }
-        Reply::Picked(index) => {
-            session.record_attempt(cause, remedy, false);
-            Ok(Tried::Continue(elsewhere[index - 2].clone()))
-        }
-        Reply::Interrupted => Ok(Tried::End(SessionEnd::Interrupted)),
-        _ => {
-            prompter.say("Input ended before you said whether the fix worked.");
-            Ok(Tried::End(SessionEnd::Incomplete))
-        }
-    }
 }

@@ -200,6 +200,13 @@ fn review_notes(article: &Article) -> Vec<String> {
     notes
 }
 
+/// `import --format json`: each file's report and the time taken.
+#[derive(serde::Serialize)]
+struct ImportReport<'a> {
+    files: &'a [FileReport],
+    seconds: f64,
+}
+
 fn print_reports(
     reports: &[FileReport],
     format: Format,
@@ -207,13 +214,16 @@ fn print_reports(
     wrote: bool,
 ) -> anyhow::Result<()> {
     if format == Format::Json {
-        let json = serde_json::json!({ "files": reports, "seconds": elapsed.as_secs_f64() });
+        let report = ImportReport {
+            files: reports,
+            seconds: elapsed.as_secs_f64(),
+        };
         // With YAML on stdout, the report goes to stderr.
-        let text = serde_json::to_string_pretty(&json)?;
+        let text = crate::output::json(&report)?;
         if wrote {
-            println!("{text}")
+            print!("{text}")
         } else {
-            eprintln!("{text}")
+            eprint!("{text}")
         }
         return Ok(());
     }

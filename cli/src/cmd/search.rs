@@ -51,8 +51,8 @@ fn write_results(
     format: Format,
 ) -> anyhow::Result<()> {
     if format == Format::Json {
-        let json = serde_json::json!({ "query": query, "results": results });
-        writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
+        let view = fixpath::search::SearchView { query, results };
+        write!(out, "{}", crate::output::json(&view)?)?;
         return Ok(());
     }
     if results.hits.is_empty() {

@@ -80,32 +80,25 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     }
     let graph = DecisionGraph::build(article);
     let resolution = solve(article, &graph, &facts)?;
+    let continuations = links.continuations(&entry.article);
     let text = match args.format {
-        PathFormat::Json => {
-            let mut view = render::view::path_view(article, &resolution);
-            let original = &entry.article;
-            view.link_continuations(&|remedy| {
-                original
-                    .remedy(&fixpath::model::NodeId(remedy.to_owned()))
-                    .map(|r| links.continues_in(original, r))
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|id| render::view::ArticleRef {
-                        title: links.title_or_id(&id).to_owned(),
-                        id: id.to_string(),
-                    })
-                    .collect()
-            });
-            let json = serde_json::json!({ "article": { "id": article.id, "title": article.title }, "path": view });
-            format!("{}\n", serde_json::to_string_pretty(&json)?)
-        }
+        PathFormat::Json => crate::output::json(&render::view::solve_view(
+            article,
+            &resolution,
+            &continuations,
+        ))?,
         PathFormat::Md | PathFormat::Html => {
             let format = if args.format == PathFormat::Md {
                 render::Format::Markdown
             } else {
                 render::Format::Html
             };
-            Renderer::new(args.templates.as_deref())?.render_path(article, &resolution, format)?
+            Renderer::new(args.templates.as_deref())?.render_path(
+                article,
+                &resolution,
+                &continuations,
+                format,
+            )?
         }
     };
     write_output(args.output.as_deref(), &text)?;

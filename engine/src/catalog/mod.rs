@@ -13,8 +13,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::{self, KbArticle, KbConfig, Loaded};
 use crate::links::{LinkInfo, Links};
+use crate::load::{self, KbArticle, KbConfig, Loaded};
 use crate::search::{IndexStatus, KbSource, Located, Results, SearchError, SearchIndex};
 
 /// A KB opened for commands about one article.

@@ -197,11 +197,12 @@ impl Renderer {
         &self,
         article: &Article,
         resolution: &Resolution,
+        continuations: &crate::links::Continuations,
         format: Format,
     ) -> Result<String, RenderError> {
         let context = minijinja::context! {
             article => Serde(view::article_view(article)),
-            path => Serde(view::path_view(article, resolution)),
+            path => Serde(view::path_view(article, resolution, continuations)),
         };
         self.render(
             &format!("{}/path.{}.j2", format.directory(), format.extension()),

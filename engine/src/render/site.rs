@@ -12,8 +12,8 @@ use minijinja::value::Serde;
 use serde::Serialize;
 use sha2::Digest;
 
-use crate::links::{Links, Style};
 use super::{Format, RenderError, Renderer, view};
+use crate::links::{Links, Style};
 use crate::load::{Kb, KbArticle};
 use crate::model::{Article, Status};
 

@@ -245,7 +245,10 @@ fn the_quick_filters_never_skip_a_fragment_with_a_heading_or_a_link() {
             });
         if parsed {
             links += 1;
-            assert!(crate::links::might_hold_link(text, ""), "link missed in {text:?}");
+            assert!(
+                crate::links::might_hold_link(text, ""),
+                "link missed in {text:?}"
+            );
         }
     }
     assert!(

@@ -5,7 +5,9 @@
 
 use serde::Serialize;
 
+use crate::links::Continuations;
 use crate::model::{Article, Cause, NodeId, Question, Remedy, Source, Status, Symptom};
+use crate::session::{Session, SessionError};
 use crate::solve::{Action, Condition, Effect, Evidence, Resolution, round};
 
 /// An article as templates see it.
@@ -79,7 +81,7 @@ pub struct RemedyView<'a> {
     pub steps: &'a [String],
     /// Markdown after the steps.
     pub after: &'a str,
-    /// Other KB articles this fix sends the reader to (see [`PathView::link_continuations`]).
+    /// Other KB articles with a troubleshooter this fix sends the reader to.
     pub continues_in: Vec<ArticleRef>,
 }
 
@@ -347,8 +349,12 @@ fn conditions_view<'a>(article: &'a Article, conditions: &[Condition]) -> Vec<An
         .collect()
 }
 
-/// Builds the view of a resolution path.
-pub fn path_view<'a>(article: &'a Article, resolution: &Resolution) -> PathView<'a> {
+/// Builds the view of a resolution path; each fix names the articles it continues in.
+pub fn path_view<'a>(
+    article: &'a Article,
+    resolution: &Resolution,
+    continuations: &Continuations,
+) -> PathView<'a> {
     let cause_number = |id: &NodeId| article.causes.iter().position(|c| &c.id == id);
     let candidates: Vec<CandidateView<'a>> = resolution
         .candidates
@@ -458,7 +464,7 @@ pub fn path_view<'a>(article: &'a Article, resolution: &Resolution) -> PathView<
             })
         })
         .collect();
-    PathView {
+    let mut view = PathView {
         status: if resolution.is_resolved() {
             "resolved"
         } else if resolution.is_unmatched() {
@@ -491,6 +497,47 @@ pub fn path_view<'a>(article: &'a Article, resolution: &Resolution) -> PathView<
                 })
             })
             .collect(),
+    };
+    let causes = view
+        .cause
+        .iter_mut()
+        .chain(view.candidates.iter_mut().map(|c| &mut c.cause));
+    for cause in causes {
+        for remedy in &mut cause.remedies {
+            remedy.continues_in = continuations
+                .get(&NodeId(remedy.id.to_owned()))
+                .cloned()
+                .unwrap_or_default();
+        }
+    }
+    view
+}
+
+/// `solve --format json`, and a path as any front-end returns it as data.
+#[derive(Debug, Clone, Serialize)]
+pub struct SolveView<'a> {
+    /// The article.
+    pub article: ArticleRef,
+    /// The resolution path.
+    pub path: PathView<'a>,
+}
+
+/// Builds the data view of a resolution path.
+pub fn solve_view<'a>(
+    article: &'a Article,
+    resolution: &Resolution,
+    continuations: &Continuations,
+) -> SolveView<'a> {
+    SolveView {
+        article: article_ref(article),
+        path: path_view(article, resolution, continuations),
+    }
+}
+
+fn article_ref(article: &Article) -> ArticleRef {
+    ArticleRef {
+        id: article.id.to_string(),
+        title: article.title.clone(),
     }
 }
 
@@ -532,45 +579,9 @@ fn percent(probability: f64) -> u32 {
     (probability * 100.0).round().clamp(0.0, 100.0) as u32
 }
 
-impl PathView<'_> {
-    /// Names, on each fix, the other KB articles it sends the reader to.
-    pub fn link_continuations(&mut self, continues: &dyn Fn(&str) -> Vec<ArticleRef>) {
-        let causes = self
-            .cause
-            .iter_mut()
-            .chain(self.candidates.iter_mut().map(|c| &mut c.cause));
-        for cause in causes {
-            for remedy in &mut cause.remedies {
-                remedy.continues_in = continues(remedy.id);
-            }
-        }
-    }
-}
+pub use crate::session::SessionEnd;
 
-/// How an interactive session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SessionEnd {
-    /// A fix worked.
-    Fixed,
-    /// Every fix was tried and none worked: escalate.
-    Escalated,
-    /// The session stopped before a fix was confirmed (end of input, or no answer to "did it work").
-    Incomplete,
-    /// The agent pressed Ctrl-C or Esc.
-    Interrupted,
-    /// A fix sent the agent to another article, and the session went on there.
-    Continued,
-}
-
-/// Another article, by id and title.
-#[derive(Debug, Clone, Serialize)]
-pub struct ArticleRef {
-    /// Article id.
-    pub id: String,
-    /// Article title.
-    pub title: String,
-}
+pub use crate::links::ArticleRef;
 
 /// A session's record, for the ticket: what was asked and answered, the result, what was tried.
 #[derive(Debug, Clone, Serialize)]
@@ -600,14 +611,12 @@ pub struct AttemptView<'a> {
     pub fixed: bool,
 }
 
-/// Builds the view of a session's transcript.
-pub fn transcript_view<'a>(
-    article: &'a Article,
-    resolution: &Resolution,
-    attempts: &[crate::solve::Attempt],
-    outcome: SessionEnd,
-) -> TranscriptView<'a> {
-    let tried = attempts
+/// Builds the transcript of a session's time in its current article.
+pub fn transcript_view<'a>(session: &Session<'a>) -> Result<TranscriptView<'a>, SessionError> {
+    let article = session.article();
+    let resolution = session.resolution()?;
+    let tried = session
+        .attempts()
         .iter()
         .filter_map(|attempt| {
             let cause = article.cause(&attempt.cause)?;
@@ -626,11 +635,57 @@ pub fn transcript_view<'a>(
             })
         })
         .collect();
-    TranscriptView {
-        outcome,
-        path: path_view(article, resolution),
+    Ok(TranscriptView {
+        outcome: session.outcome().unwrap_or(SessionEnd::Incomplete),
+        path: path_view(article, &resolution, session.continuations()),
         tried,
-        continued_in: None,
+        continued_in: session.continued_in(),
+    })
+}
+
+/// One article's part of a session's transcript.
+#[derive(Debug, Clone, Serialize)]
+pub struct LegView<'a> {
+    /// The article.
+    pub article: ArticleRef,
+    /// What happened in it.
+    pub transcript: TranscriptView<'a>,
+}
+
+impl<'a> LegView<'a> {
+    /// The transcript of a session's time in its current article.
+    pub fn of(session: &Session<'a>) -> Result<LegView<'a>, SessionError> {
+        Ok(LegView {
+            article: article_ref(session.article()),
+            transcript: transcript_view(session)?,
+        })
+    }
+}
+
+/// A whole session's transcript as data (`ask --format json`): the first article's part,
+/// then the parts of the articles it went on in. Each part is a [`LegView`], or a value
+/// made from one when the articles are no longer at hand.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionTranscript<L = LegView<'static>> {
+    /// The first article's part.
+    #[serde(flatten)]
+    pub first: L,
+    /// The articles the session went on in, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub continued: Vec<L>,
+}
+
+impl<L> SessionTranscript<L> {
+    /// The transcript of a session's legs, in order; `None` when there are none.
+    pub fn new(mut legs: Vec<L>) -> Option<SessionTranscript<L>> {
+        if legs.is_empty() {
+            return None;
+        }
+        let first = legs.remove(0);
+        Some(SessionTranscript {
+            first,
+            continued: legs,
+        })
     }
 }
 

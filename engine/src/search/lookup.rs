@@ -10,8 +10,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, TantivyDocument, Term};
 
 use super::{SearchError, SearchIndex};
-use crate::text::fold_code;
 use crate::links::{LinkInfo, Lookups};
+use crate::text::fold_code;
 
 /// Error codes are matched inside a longer query only from this length on (as `Kb::find`).
 const MIN_CONTAINED_CODE: usize = 6;

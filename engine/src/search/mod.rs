@@ -87,6 +87,15 @@ pub struct Results {
     pub did_you_mean: Option<String>,
 }
 
+/// A search as `--format json` (and any other front-end) returns it: the query and its results.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchView<'a> {
+    /// The query as given.
+    pub query: &'a str,
+    /// What it found.
+    pub results: &'a Results,
+}
+
 /// An open search index.
 pub struct SearchIndex {
     index: Index,

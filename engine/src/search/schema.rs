@@ -14,9 +14,9 @@ use tantivy::tokenizer::{
 use tantivy::{TantivyDocument, doc};
 
 use super::query::code_forms;
-use crate::text::fold_code;
-use crate::model::Article;
 use crate::links::LinkInfo;
+use crate::model::Article;
+use crate::text::fold_code;
 use crate::text::plain_text;
 
 /// Bumped whenever the schema or what goes into a document changes: old indexes rebuild.

@@ -229,11 +229,7 @@ pub fn open_index(
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    full_rebuild(
-        source,
-        &root,
-        RebuildReason::Damaged(last_problem),
-    )
+    full_rebuild(source, &root, RebuildReason::Damaged(last_problem))
 }
 
 /// Reads the manifest; the per-file table is read only when `with_files` (it is large for

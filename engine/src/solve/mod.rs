@@ -7,12 +7,11 @@
 //! at their base rate), so every cause some walk still fits stays a candidate, ranked by
 //! probability with the facts for and against it. `plan` then picks the step (a question,
 //! or a fix) with the lowest expected cost of repair. Facts that fit no cause are a result
-//! (no candidates), not an error. The interactive prompt lives in the CLI; [`Session`]
-//! keeps the state of one interactive run.
+//! (no candidates), not an error. A run over time (answers, going back, fixes tried) is
+//! [`crate::session`]'s.
 
 mod network;
 mod plan;
-mod session;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -22,7 +21,6 @@ use crate::graph::DecisionGraph;
 use crate::model::{Article, NodeId, Question};
 
 pub use network::Network;
-pub use session::{Attempt, NextStep, Session};
 
 use network::{EPSILON, Known, Posterior};
 use plan::Choice;

@@ -310,69 +310,6 @@ fn every_cause_and_fix_of_every_kb_article_is_reachable_by_some_facts() {
 }
 
 #[test]
-fn session_goes_back_without_wiping_later_answers() {
-    let article = sspr();
-    let mut session = Session::new(&article);
-    let q = |id: &str| NodeId(id.to_owned());
-    session
-        .answer(&q("protected-admin"), Given::Answer("no".into()))
-        .unwrap();
-    session
-        .answer(&q("event-6329-access-denied"), Given::Answer("yes".into()))
-        .unwrap();
-    session
-        .answer(
-            &q("restrict-remote-sam-present"),
-            Given::Answer("yes".into()),
-        )
-        .unwrap();
-    assert_eq!(
-        session.current_question().unwrap(),
-        Some(q("keep-sam-policy"))
-    );
-    // Back twice: to restrict-remote-sam-present, then to event-6329-access-denied.
-    assert_eq!(
-        session.back().unwrap(),
-        Some(q("restrict-remote-sam-present"))
-    );
-    assert_eq!(session.back().unwrap(), Some(q("event-6329-access-denied")));
-    assert_eq!(
-        session.current_question().unwrap(),
-        Some(q("event-6329-access-denied"))
-    );
-    // Answer it the same way: the later answer still applies and is not asked again.
-    session
-        .answer(&q("event-6329-access-denied"), Given::Answer("yes".into()))
-        .unwrap();
-    assert_eq!(
-        session.current_question().unwrap(),
-        Some(q("keep-sam-policy"))
-    );
-    // Change it: the RestrictRemoteSam answer no longer applies, but is kept.
-    session.back().unwrap();
-    session.back().unwrap();
-    session
-        .answer(&q("event-6329-access-denied"), Given::Answer("no".into()))
-        .unwrap();
-    let state = session.state().unwrap();
-    assert_eq!(state.cause().unwrap().cause, q("connector-permissions"));
-    assert!(
-        session
-            .facts()
-            .get(&q("restrict-remote-sam-present"))
-            .is_some()
-    );
-    // Back at the very start there is nothing before the first question.
-    let mut fresh = Session::new(&article);
-    assert_eq!(fresh.back().unwrap(), None);
-    assert!(
-        fresh
-            .answer(&q("protected-admin"), Given::Answer("perhaps".into()))
-            .is_err()
-    );
-}
-
-#[test]
 fn a_fix_choosing_question_is_asked_before_the_cause_is_certain_when_it_is_cheaper() {
     // RestrictRemoteSam present makes cause 3 likely (75%); choosing its fix first is cheaper
     // than trying the other cause's fixes.
@@ -518,50 +455,6 @@ fn priors_and_costs_from_the_yaml_change_the_ranking_and_the_order() {
     );
 }
 
-#[test]
-fn a_session_starts_from_known_facts_and_takes_answers_to_any_open_question() {
-    let article = sspr();
-    let facts = Facts::parse(["event-6329-access-denied=yes"]).unwrap();
-    let mut session = Session::with_facts(&article, facts);
-    let open = session.open_questions().unwrap();
-    assert!(open.contains(&NodeId("restrict-remote-sam-present".into())));
-    // The agent knows the registry answer before being asked.
-    session
-        .answer(
-            &NodeId("restrict-remote-sam-present".into()),
-            Given::Answer("yes".into()),
-        )
-        .unwrap();
-    assert_eq!(
-        session.next_step().unwrap(),
-        Some(NextStep::Ask(NodeId("protected-admin".into())))
-    );
-    session
-        .answer(
-            &NodeId("protected-admin".into()),
-            Given::Answer("no".into()),
-        )
-        .unwrap();
-    assert_eq!(
-        session.state().unwrap().cause().unwrap().cause.as_str(),
-        "remote-sam-restricted"
-    );
-    // Back goes over the answers in the order given, the first fact included.
-    assert_eq!(
-        session.back().unwrap(),
-        Some(NodeId("protected-admin".into()))
-    );
-    assert_eq!(
-        session.back().unwrap(),
-        Some(NodeId("restrict-remote-sam-present".into()))
-    );
-    assert_eq!(
-        session.back().unwrap(),
-        Some(NodeId("event-6329-access-denied".into()))
-    );
-    assert_eq!(session.back().unwrap(), None);
-}
-
 mod properties {
     //! Over every article of the embedded KB: any subset of the answers along any walk, in
     //! any order, never errors, keeps that walk's cause possible, and ranks it first once
@@ -658,6 +551,9 @@ mod properties {
             let facts = Facts::parse(pairs.iter().map(String::as_str)).unwrap();
             let resolution = solve(article, &graph, &facts)
                 .unwrap_or_else(|e| panic!("{}: {pairs:?}: {e}", article.id));
+            // The session's cheap path to the next step agrees with the whole resolution.
+            let next = Network::new(article, &graph).next_action(&facts).unwrap();
+            prop_assert_eq!(&next, &resolution.action, "{}: {:?}", article.id, pairs);
             let ranked: Vec<&NodeId> = resolution.candidates.iter().map(|c| &c.cause).collect();
             prop_assert!(
                 causes.iter().any(|c| ranked.contains(&c)),

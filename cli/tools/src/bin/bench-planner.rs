@@ -10,7 +10,7 @@
 //!
 //! - authored: ask the open questions in the order the tree asks them (skipping those
 //!   that change nothing), then try the fixes in document order, as `ask` did before;
-//! - planner: take the step with the lowest expected cost of repair (`Session::next_step`).
+//! - planner: take the step with the lowest expected cost of repair (`session::Session::next`).
 //!
 //! It prints, per article and on average, the questions asked and the minutes spent until
 //! the right fix, and the share of sessions that ended without it.
@@ -20,7 +20,8 @@ use std::time::Instant;
 
 use fixpath::graph::DecisionGraph;
 use fixpath::model::{Article, NodeId};
-use fixpath::solve::{Facts, Given, Network, NextStep, Session};
+use fixpath::session::{Next, Session, Subject, Timestamp};
+use fixpath::solve::{Facts, Given, Network};
 
 /// A small deterministic generator (xorshift64*), so runs are repeatable.
 struct Rng(u64);
@@ -138,25 +139,30 @@ fn remedy_cost(article: &Article, id: &NodeId) -> f64 {
 
 /// The planner: the cheapest step each time.
 fn planner(article: &Article, world: &World, rng: &mut Rng, rate: f64) -> Tally {
-    let mut session = Session::new(article);
+    let mut session = Session::start(Subject::alone(article), &Facts::new(), Timestamp(0))
+        .expect("a walkable article");
     let mut tally = Tally::default();
     for _ in 0..200 {
-        match session.next_step().expect("valid facts") {
-            Some(NextStep::Ask(question)) => {
+        match session.next().expect("valid facts") {
+            Next::Ask { question } => {
                 tally.questions += 1.0;
                 tally.minutes += question_cost(article, &question);
                 let given = answer(article, world, &question, rng, rate);
-                session.answer(&question, given).expect("valid answer");
+                session
+                    .answer(&question, given, Timestamp(0))
+                    .expect("valid answer");
             }
-            Some(NextStep::Try { cause, remedy }) => {
+            Next::Try { remedy, .. } => {
                 tally.minutes += remedy_cost(article, &remedy);
                 let fixed = remedy == world.remedy;
-                session.record_attempt(cause, remedy, fixed);
+                session
+                    .fix_outcome(&remedy, fixed, Timestamp(0))
+                    .expect("the fix offered");
                 if fixed {
                     return tally;
                 }
             }
-            None => break,
+            _ => break,
         }
     }
     tally.failed = 1.0;
@@ -338,23 +344,26 @@ fn step_times(loaded: &fixpath::load::Loaded) {
     else {
         return;
     };
-    let mut session = Session::new(largest);
+    let mut session = Session::start(Subject::alone(largest), &Facts::new(), Timestamp(0))
+        .expect("a walkable article");
     let mut times = Vec::new();
     for _ in 0..64 {
         let started = Instant::now();
-        let step = session.next_step().expect("valid facts");
+        let step = session.next().expect("valid facts");
         times.push(started.elapsed());
         match step {
-            Some(NextStep::Ask(question)) => {
+            Next::Ask { question } => {
                 let first = largest.question(&question).expect("its question").answers[0]
                     .value
                     .clone();
                 session
-                    .answer(&question, Given::Answer(first))
+                    .answer(&question, Given::Answer(first), Timestamp(0))
                     .expect("valid answer");
             }
-            Some(NextStep::Try { cause, remedy }) => session.record_attempt(cause, remedy, false),
-            None => break,
+            Next::Try { remedy, .. } => session
+                .fix_outcome(&remedy, false, Timestamp(0))
+                .expect("the fix offered"),
+            _ => break,
         }
     }
     let worst = times.iter().max().copied().unwrap_or_default();
