@@ -281,3 +281,63 @@ fn a_fix_that_points_to_another_article_continues_the_session_there() {
         "{text}"
     );
 }
+
+#[test]
+fn a_session_kept_in_a_file_is_picked_up_in_a_new_process() {
+    let temp = tempfile::tempdir().unwrap();
+    let file = temp.path().join("call.json");
+    let file = file.to_str().unwrap();
+    // The whole walk in one go: not an admin, 6329 yes, RestrictRemoteSam yes, remove the
+    // policy, and that fixed it.
+    let whole = fixpath_with_stdin(&["ask", "SSPR_0029"], "2\n1\n1\n2\n1\n");
+    assert_eq!(whole.code, 0, "{whole}");
+    // The same walk, cut off after two answers (the call dropped), then picked up again.
+    let first = fixpath_with_stdin(&["ask", "SSPR_0029", "--session", file], "2\n1\n");
+    assert_eq!(first.code, 1, "{first}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let events = saved["legs"][0]["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2, "every answer is kept: {saved:#}");
+    assert!(events.iter().all(|e| e["at"].as_i64().unwrap() > 0));
+    let second = fixpath_with_stdin(&["ask", "--session", file], "1\n2\n1\n");
+    assert_eq!(second.code, 0, "{second}");
+    assert!(second.stderr.contains("Resuming the session"), "{second}");
+    // The next question asked is where the first process stopped.
+    assert!(
+        second
+            .stderr
+            .contains("still have the **RestrictRemoteSam** registry entry"),
+        "{second}"
+    );
+    assert_eq!(second.stdout, whole.stdout, "the same transcript");
+    // An ended session, picked up again, prints its transcript and asks nothing.
+    let again = fixpath_with_stdin(&["ask", "--session", file, "--format", "json"], "");
+    assert_eq!(again.code, 0, "{again}");
+    let json: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(json["transcript"]["outcome"], "fixed");
+}
+
+#[test]
+fn a_session_saved_against_an_older_version_of_the_article_is_refused() {
+    let temp = tempfile::tempdir().unwrap();
+    let kb = temp.path().join("kb");
+    std::fs::create_dir(&kb).unwrap();
+    for name in [
+        "sspr-0029.yaml",
+        "password-writeback-access-rights-permissions.yaml",
+    ] {
+        std::fs::copy(repo_root().join("kb").join(name), kb.join(name)).unwrap();
+    }
+    let kb = kb.to_str().unwrap();
+    let file = temp.path().join("call.json");
+    let file = file.to_str().unwrap();
+    let first = fixpath_with_stdin(&["--kb", kb, "ask", "SSPR_0029", "--session", file], "2\n");
+    assert_eq!(first.code, 1, "{first}");
+    let article = temp.path().join("kb/sspr-0029.yaml");
+    let text = std::fs::read_to_string(&article).unwrap();
+    std::fs::write(&article, text.replacen("Event ID 6329", "event 6329", 1)).unwrap();
+    let second = fixpath_with_stdin(&["--kb", kb, "ask", "--session", file], "1\n");
+    assert_eq!(second.code, 2, "{second}");
+    assert!(second.stderr.contains("has changed since"), "{second}");
+    assert!(second.stderr.contains("start a new session"), "{second}");
+}

@@ -59,7 +59,14 @@ fn site_works_offline_in_headless_chromium() {
         stdout.contains("browser checks passed"),
         "{stdout}\n{stderr}"
     );
-    for shot in ["index-search.png", "article.png", "troubleshooter.png"] {
+    for shot in [
+        "index-search.png",
+        "article.png",
+        "troubleshooter.png",
+        "troubleshooter-dont-know.png",
+        "troubleshooter-first-fix.png",
+        "troubleshooter-next-fix.png",
+    ] {
         assert!(
             shots.join(shot).metadata().is_ok_and(|m| m.len() > 10_000),
             "{shot} was not saved"

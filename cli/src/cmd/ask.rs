@@ -132,6 +132,7 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
             renderer: &renderer,
             save: args.session.as_deref(),
             announced: false,
+            stopped: false,
         };
         driver.save()?;
         driver.interview()?;
@@ -243,20 +244,23 @@ struct Driver<'s, 'a> {
     save: Option<&'s Path>,
     /// True once the cause (or the ranked causes) was said before the first fix.
     announced: bool,
+    /// True once the agent stopped (end of input, Ctrl-C).
+    stopped: bool,
 }
 
 impl Driver<'_, '_> {
     fn interview(&mut self) -> anyhow::Result<()> {
-        loop {
+        while !self.stopped {
             match self.session.next()? {
                 Next::Ask { question } => self.ask(&question)?,
                 Next::Try {
                     cause,
                     remedy,
                     by_design,
+                    settled,
                     continues_in,
                     ..
-                } => self.try_fix(&cause, &remedy, by_design, &continues_in)?,
+                } => self.try_fix(&cause, &remedy, (by_design, settled), &continues_in)?,
                 Next::Escalate { reason } => {
                     self.prompter.say(match reason {
                         Escalation::NoCause => "No cause in this article fits what you found: escalate with the note below.",
@@ -268,6 +272,7 @@ impl Driver<'_, '_> {
             }
             self.save()?;
         }
+        Ok(())
     }
 
     /// Writes the state beside its file and renames it over: never half a session.
@@ -326,9 +331,9 @@ impl Driver<'_, '_> {
             Reply::EndOfInput => {
                 self.prompter
                     .say("Input ended before the questions were answered.");
-                self.session.end(SessionEnd::Incomplete, now)?;
+                self.stop(SessionEnd::Incomplete)?;
             }
-            Reply::Interrupted => self.session.end(SessionEnd::Interrupted, now)?,
+            Reply::Interrupted => self.stop(SessionEnd::Interrupted)?,
         }
         Ok(())
     }
@@ -381,8 +386,14 @@ impl Driver<'_, '_> {
         Ok(())
     }
 
+    /// The agent stopped before the end. A session kept in a file stays open, to be
+    /// picked up again; any other is recorded as ended so.
     fn stop(&mut self, outcome: SessionEnd) -> anyhow::Result<()> {
-        Ok(self.session.end(outcome, Timestamp::now())?)
+        self.stopped = true;
+        if self.save.is_none() {
+            self.session.end(outcome, Timestamp::now())?;
+        }
+        Ok(())
     }
 
     /// Says what the questions found before the first fix: the cause, or the ranked causes.
@@ -417,7 +428,7 @@ impl Driver<'_, '_> {
         &mut self,
         cause: &NodeId,
         remedy: &NodeId,
-        by_design: bool,
+        (by_design, settled): (bool, bool),
         continues_in: &[view::ArticleRef],
     ) -> anyhow::Result<()> {
         self.announce()?;
@@ -427,8 +438,8 @@ impl Driver<'_, '_> {
                 .say_markdown(&self.renderer.render_fix(article, &view)?);
         }
         let now = Timestamp::now();
-        if by_design {
-            // "None, by design" is an answer, not something to try.
+        if settled {
+            // "None, by design" for the only cause left is the answer, not something to try.
             return Ok(self.session.fix_outcome(remedy, true, now)?);
         }
         let mut options = vec!["Yes".to_owned(), "No".to_owned()];
@@ -437,10 +448,12 @@ impl Driver<'_, '_> {
                 .iter()
                 .map(|target| format!("Continue in: {}", target.title)),
         );
-        match self
-            .prompter
-            .select("Did this fix it?", &options, Extras::default())
-        {
+        let asked = if by_design {
+            "Does this explain it?"
+        } else {
+            "Did this fix it?"
+        };
+        match self.prompter.select(asked, &options, Extras::default()) {
             Reply::Picked(0) => self.session.fix_outcome(remedy, true, now)?,
             Reply::Picked(1) => self.session.fix_outcome(remedy, false, now)?,
             Reply::Picked(index) => {
@@ -448,11 +461,11 @@ impl Driver<'_, '_> {
                 self.session
                     .continue_in(&fixpath::model::ArticleId(target.id.clone()), now)?;
             }
-            Reply::Interrupted => self.session.end(SessionEnd::Interrupted, now)?,
+            Reply::Interrupted => self.stop(SessionEnd::Interrupted)?,
             _ => {
                 self.prompter
                     .say("Input ended before you said whether the fix worked.");
-                self.session.end(SessionEnd::Incomplete, now)?;
+                self.stop(SessionEnd::Incomplete)?;
             }
         }
         Ok(())

@@ -75,6 +75,9 @@ pub enum RenderError {
         /// The article.
         article: String,
     },
+    /// The troubleshooter's steps could not be computed for an article.
+    #[error("cannot precompute the troubleshooter of {0}: {1}")]
+    Session(String, crate::session::SessionError),
     /// A page could not be written.
     #[error("cannot write {path}: {source}")]
     Write {

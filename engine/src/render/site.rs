@@ -16,6 +16,7 @@ use super::{Format, RenderError, Renderer, view};
 use crate::links::{Links, Style};
 use crate::load::{Kb, KbArticle};
 use crate::model::{Article, Status};
+use crate::session::{MAX_STATES, Policy, Subject};
 
 /// One file of the site.
 #[derive(Debug, Clone)]
@@ -61,15 +62,12 @@ struct QuestionData<'a> {
 struct AnswerData<'a> {
     value: &'a str,
     label: &'a str,
-    goto: Option<&'a str>,
 }
 
 #[derive(Serialize)]
 struct CauseData<'a> {
     title: &'a str,
     html: String,
-    remedies: Vec<&'a str>,
-    then: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -87,12 +85,16 @@ struct ContinueData {
     title: String,
 }
 
+/// What a troubleshooter page carries: the texts of the article's nodes, and the engine's
+/// step for every state a reader can reach (`session::explore`).
 #[derive(Serialize)]
 struct GraphData<'a> {
-    entry: Option<&'a str>,
     questions: BTreeMap<&'a str, QuestionData<'a>>,
     causes: BTreeMap<&'a str, CauseData<'a>>,
     remedies: BTreeMap<&'a str, RemedyData>,
+    policy: Policy,
+    /// How many states are precomputed at most ([`MAX_STATES`]).
+    bound: usize,
 }
 
 /// The CSP source for an inline script: `sha256-<base64>`.
@@ -160,23 +162,6 @@ impl Renderer {
     ) -> Result<Vec<Page>, RenderError> {
         super::html::start_article();
         let original = &entry.article;
-        let continues: HashMap<String, Vec<ContinueData>> = original
-            .solutions
-            .iter()
-            .chain(&original.workarounds)
-            .map(|remedy| {
-                let targets = links
-                    .continues_in(original, remedy)
-                    .into_iter()
-                    .filter(|id| links.is_walkable(id))
-                    .map(|id| ContinueData {
-                        href: format!("../troubleshoot/{id}.html"),
-                        title: links.title_or_id(&id).to_owned(),
-                    })
-                    .collect();
-                (remedy.id.to_string(), targets)
-            })
-            .collect();
         let article = &links.resolve_article(original, Style::Site);
         // One view per article, shared by its page and its troubleshooter.
         let article_view = view::article_view(article);
@@ -204,9 +189,12 @@ impl Renderer {
             text,
         }];
         if article.entry.is_some() {
+            let subject = Subject::new(article, original, links);
+            let data = self.graph_data(subject, &article_view)?;
             let context = minijinja::context! {
                 article => Serde(&article_view),
-                data => Serde(self.graph_data(article, &article_view, continues)?),
+                complete => data.policy.complete,
+                data => Serde(data),
                 site_root => "../",
                 script => troubleshooter_script,
                 script_hash => troubleshooter_hash,
@@ -326,13 +314,14 @@ impl Renderer {
         Ok(pages)
     }
 
-    /// The graph of one article for the troubleshooter script, fragments as sanitised HTML.
+    /// One article for the troubleshooter script: its nodes' texts (fragments as sanitised
+    /// HTML) and the engine's precomputed steps.
     fn graph_data<'a>(
         &self,
-        article: &'a Article,
+        subject: Subject<'a>,
         view: &view::ArticleView<'_>,
-        mut continues: HashMap<String, Vec<ContinueData>>,
     ) -> Result<GraphData<'a>, RenderError> {
+        let article = subject.article;
         let links = article.link_definitions();
         let html = |markdown: &str| super::markdown_to_html(markdown, &links);
         let body = |node: minijinja::Value| -> Result<String, RenderError> {
@@ -351,7 +340,6 @@ impl Renderer {
                     .map(|a| AnswerData {
                         value: &a.value,
                         label: a.label(),
-                        goto: a.goto.as_ref().map(|g| g.as_str()),
                     })
                     .collect();
                 (
@@ -364,8 +352,6 @@ impl Renderer {
                 )
             })
             .collect();
-        let mut remedies = BTreeMap::new();
-        let mut causes = BTreeMap::new();
         let headings: HashMap<&str, (&'static str, String)> = view
             .causes
             .iter()
@@ -375,47 +361,51 @@ impl Renderer {
                     .map(|r| (r.id, (r.kind, r.heading.clone())))
             })
             .collect();
-        for cause in &article.causes {
-            let ids: Vec<&str> = cause
-                .solutions
-                .iter()
-                .chain(&cause.workarounds)
-                .map(|r| r.as_str())
+        let mut remedies = BTreeMap::new();
+        for remedy in article.solutions.iter().chain(&article.workarounds) {
+            let id = remedy.id.as_str();
+            let (kind, heading) = headings
+                .get(id)
+                .cloned()
+                .unwrap_or(("solution", remedy.title.clone()));
+            let continues = subject
+                .continuations
+                .get(&remedy.id)
+                .into_iter()
+                .flatten()
+                .map(|target| ContinueData {
+                    href: format!("../troubleshoot/{}.html", target.id),
+                    title: target.title.clone(),
+                })
                 .collect();
-            for id in &ids {
-                if let Some(remedy) = article.remedy(&crate::model::NodeId((*id).to_owned()))
-                    && !remedies.contains_key(id)
-                {
-                    let (kind, heading) = headings
-                        .get(id)
-                        .cloned()
-                        .unwrap_or(("solution", remedy.title.clone()));
-                    remedies.insert(
-                        *id,
-                        RemedyData {
-                            kind,
-                            heading,
-                            html: body(minijinja::Value::from(Serde(remedy)))?,
-                            continues: continues.remove(*id).unwrap_or_default(),
-                        },
-                    );
-                }
-            }
+            remedies.insert(
+                id,
+                RemedyData {
+                    kind,
+                    heading,
+                    html: body(minijinja::Value::from(Serde(remedy)))?,
+                    continues,
+                },
+            );
+        }
+        let mut causes = BTreeMap::new();
+        for cause in &article.causes {
             causes.insert(
                 cause.id.as_str(),
                 CauseData {
                     title: &cause.title,
                     html: body(minijinja::Value::from(Serde(cause)))?,
-                    remedies: ids,
-                    then: cause.then.as_ref().map(|t| t.as_str()),
                 },
             );
         }
+        let policy = crate::session::explore(subject, MAX_STATES)
+            .map_err(|error| RenderError::Session(article.id.to_string(), error))?;
         Ok(GraphData {
-            entry: article.entry.as_ref().map(|e| e.as_str()),
             questions,
             causes,
             remedies,
+            policy,
+            bound: MAX_STATES,
         })
     }
 

@@ -303,9 +303,12 @@ pub enum Next {
         remedy: NodeId,
         /// The chance that this is the fix that works.
         probability: f64,
-        /// True for "none, by design": an explanation to give, not something to try (drivers
-        /// record it as fixed once shown).
+        /// True for "none, by design": an explanation to give, not something to try.
         by_design: bool,
+        /// True when showing it settles the session: a by-design answer for the only cause
+        /// left (drivers record it as fixed once shown). A by-design answer while other
+        /// causes remain is asked about like a fix: "does this explain it?".
+        settled: bool,
         /// Articles not yet visited that the fix's text sends the reader to.
         continues_in: Vec<ArticleRef>,
     },
@@ -639,11 +642,13 @@ impl<'a> Session<'a> {
                     .filter(|target| !visited.iter().any(|v| v.as_str() == target.id))
                     .cloned()
                     .collect();
+                let probability = crate::solve::round(fix.probability);
                 Ok(Next::Try {
                     cause: fix.cause,
                     remedy: fix.remedy,
-                    probability: crate::solve::round(fix.probability),
+                    probability,
                     by_design,
+                    settled: by_design && probability >= 1.0,
                     continues_in,
                 })
             }

@@ -46,8 +46,8 @@ pub enum PolicyNode {
         /// The next node per answer, then for "don't know".
         n: Vec<u32>,
     },
-    /// Offer fix `r` for cause `c`; `n` is the node after "did not fix it" (none for a
-    /// by-design answer, which ends the walk).
+    /// Offer fix `r` for cause `c`; `n` is the node after "did not fix it" (none when
+    /// showing it settles the session: a by-design answer for the only cause left).
     #[serde(rename = "f")]
     Try {
         /// The fix.
@@ -56,9 +56,12 @@ pub enum PolicyNode {
         c: NodeId,
         /// The chance it is the fix that works.
         p: f64,
-        /// The node after "did not fix it"; `None` for "none, by design".
+        /// The node after "did not fix it"; `None` when showing it settles the session.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         n: Option<u32>,
+        /// True for "none, by design": an explanation ("does this explain it?").
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        d: bool,
     },
     /// Nothing left to try: the escalation note.
     #[serde(rename = "e")]
@@ -205,9 +208,10 @@ pub fn explore<'a>(subject: Subject<'a>, max_states: usize) -> Result<Policy, Se
                 remedy,
                 probability,
                 by_design,
+                settled,
                 ..
             } => {
-                let next = if by_design {
+                let next = if settled {
                     None
                 } else {
                     let mut child = session.clone();
@@ -219,6 +223,7 @@ pub fn explore<'a>(subject: Subject<'a>, max_states: usize) -> Result<Policy, Se
                     c: cause,
                     p: probability,
                     n: next,
+                    d: by_design,
                 }
             }
             Next::Escalate { reason } => PolicyNode::Escalate { why: reason },

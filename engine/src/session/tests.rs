@@ -344,6 +344,27 @@ fn walk_both(article: &Article, policy: &Policy, picks: &[Pick]) -> usize {
     compared
 }
 
+#[test]
+fn past_the_bound_the_table_offers_the_fixes_left_in_the_planners_order() {
+    let article = article("password-writeback-access-rights-permissions");
+    let policy = explore(subject(article), 50).unwrap();
+    assert!(!policy.complete);
+    let beyond: Vec<&Vec<(NodeId, NodeId)>> = policy
+        .nodes
+        .iter()
+        .filter_map(|node| match node {
+            PolicyNode::Beyond { plan } => Some(plan),
+            _ => None,
+        })
+        .collect();
+    assert!(!beyond.is_empty());
+    assert_eq!(policy.nodes.len() - beyond.len(), 50, "50 states explored");
+    assert!(beyond.iter().all(|plan| !plan.is_empty()));
+    // Up to the bound the table still takes the session's steps.
+    let picks: Vec<Pick> = (0..30).map(|i| Pick::Answer(i % 3)).collect();
+    assert!(walk_both(article, &policy, &picks) > 0);
+}
+
 mod properties {
     use proptest::prelude::*;
     use proptest::strategy::ValueTree;
