@@ -169,13 +169,19 @@ pub fn explore<'a>(subject: Subject<'a>, max_states: usize) -> Result<Policy, Se
             queue.push_back((at, session));
         } else {
             complete = false;
-            let plan = session
-                .resolution()?
-                .plan
-                .into_iter()
-                .map(|fix| (fix.remedy, fix.cause))
-                .collect();
-            nodes.push(Some(PolicyNode::Beyond { plan }));
+            let node = match session.next()? {
+                // Nothing left is the same note wherever it is reached.
+                Next::Escalate { reason } => PolicyNode::Escalate { why: reason },
+                _ => PolicyNode::Beyond {
+                    plan: session
+                        .resolution()?
+                        .plan
+                        .into_iter()
+                        .map(|fix| (fix.remedy, fix.cause))
+                        .collect(),
+                },
+            };
+            nodes.push(Some(node));
         }
         Ok(at)
     };
