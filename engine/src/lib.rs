@@ -76,3 +76,28 @@ pub fn check(loaded: &load::Loaded) -> Vec<Diagnostic> {
     });
     diagnostics
 }
+
+/// The embedded KB, loaded once for every unit test that reads it.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::sync::OnceLock;
+
+    use crate::load::{Loaded, load_embedded};
+    use crate::model::Article;
+
+    /// The embedded KB.
+    pub(crate) fn kb() -> &'static Loaded {
+        static KB: OnceLock<Loaded> = OnceLock::new();
+        KB.get_or_init(load_embedded)
+    }
+
+    /// Its articles with a graph to walk.
+    pub(crate) fn walkable() -> Vec<&'static Article> {
+        kb().kb
+            .articles
+            .iter()
+            .map(|e| &e.article)
+            .filter(|a| a.entry.is_some())
+            .collect()
+    }
+}

@@ -308,34 +308,40 @@ impl Driver<'_, '_> {
             other: !others.is_empty(),
         };
         let now = Timestamp::now();
-        match self
+        let reply = self
             .prompter
-            .select(&question.text, &labels(question), extras)
-        {
-            Reply::Picked(index) => {
-                self.session
-                    .answer(&question.id, given(question, Some(index)), now)?
-            }
-            Reply::DontKnow => self
-                .session
-                .answer(&question.id, given(question, None), now)?,
-            Reply::Help => self
+            .select(&question.text, &labels(question), extras);
+        match self.take_answer(question, reply)? {
+            None => {}
+            Some(Reply::Help) => self
                 .prompter
                 .say_markdown(&format!("\n{}\n", question.help.trim())),
-            Reply::Other => self.answer_other(&others)?,
-            Reply::Back => {
-                if !self.session.back(now)? {
-                    self.prompter.say("This is the first question.");
-                }
+            Some(Reply::Other) => self.answer_other(&others)?,
+            Some(Reply::Back) if !self.session.back(now)? => {
+                self.prompter.say("This is the first question.");
             }
-            Reply::EndOfInput => {
+            Some(Reply::Back) => {}
+            Some(Reply::EndOfInput) => {
                 self.prompter
                     .say("Input ended before the questions were answered.");
                 self.stop(SessionEnd::Incomplete)?;
             }
-            Reply::Interrupted => self.stop(SessionEnd::Interrupted)?,
+            Some(Reply::Interrupted) => self.stop(SessionEnd::Interrupted)?,
+            Some(Reply::Picked(_) | Reply::DontKnow) => {}
         }
         Ok(())
+    }
+
+    /// Records a picked answer or "don't know" to a question; any other reply is returned.
+    fn take_answer(&mut self, question: &Question, reply: Reply) -> anyhow::Result<Option<Reply>> {
+        let picked = match reply {
+            Reply::Picked(index) => Some(index),
+            Reply::DontKnow => None,
+            other => return Ok(Some(other)),
+        };
+        self.session
+            .answer(&question.id, given(question, picked), Timestamp::now())?;
+        Ok(None)
     }
 
     /// Lets the agent answer one of the other open questions.
@@ -367,20 +373,12 @@ impl Driver<'_, '_> {
             back: true,
             ..Extras::default()
         };
-        let now = Timestamp::now();
-        match self
+        let reply = self
             .prompter
-            .select(&question.text, &labels(question), extras)
-        {
-            Reply::Picked(answer) => {
-                self.session
-                    .answer(&question.id, given(question, Some(answer)), now)?
-            }
-            Reply::DontKnow => self
-                .session
-                .answer(&question.id, given(question, None), now)?,
-            Reply::Interrupted => return self.stop(SessionEnd::Interrupted),
-            Reply::EndOfInput => return self.stop(SessionEnd::Incomplete),
+            .select(&question.text, &labels(question), extras);
+        match self.take_answer(question, reply)? {
+            Some(Reply::Interrupted) => return self.stop(SessionEnd::Interrupted),
+            Some(Reply::EndOfInput) => return self.stop(SessionEnd::Incomplete),
             _ => {}
         }
         Ok(())

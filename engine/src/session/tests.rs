@@ -1,12 +1,8 @@
 use std::sync::OnceLock;
 
 use super::*;
-use crate::load::{Loaded, load_embedded};
 
-fn kb() -> &'static Loaded {
-    static KB: OnceLock<Loaded> = OnceLock::new();
-    KB.get_or_init(load_embedded)
-}
+use crate::testing::kb;
 
 fn links() -> &'static Links {
     static LINKS: OnceLock<Links> = OnceLock::new();
@@ -377,14 +373,7 @@ mod properties {
 
     use super::*;
 
-    fn walkable() -> Vec<&'static Article> {
-        kb().kb
-            .articles
-            .iter()
-            .map(|e| &e.article)
-            .filter(|a| a.entry.is_some())
-            .collect()
-    }
+    use crate::testing::walkable;
 
     fn policies() -> &'static Vec<(&'static Article, Policy)> {
         static POLICIES: OnceLock<Vec<(&'static Article, Policy)>> = OnceLock::new();

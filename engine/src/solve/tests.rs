@@ -460,26 +460,11 @@ mod properties {
     //! any order, never errors, keeps that walk's cause possible, and ranks it first once
     //! the walk is complete.
 
-    use std::sync::OnceLock;
-
     use proptest::prelude::*;
 
     use super::*;
-    use crate::load::Loaded;
 
-    fn kb() -> &'static Loaded {
-        static KB: OnceLock<Loaded> = OnceLock::new();
-        KB.get_or_init(load_embedded)
-    }
-
-    fn walkable() -> Vec<&'static Article> {
-        kb().kb
-            .articles
-            .iter()
-            .map(|e| &e.article)
-            .filter(|a| a.entry.is_some())
-            .collect()
-    }
+    use crate::testing::walkable;
 
     /// A walk from the entry chosen by `choices`: its answers (cause-deciding ones, then
     /// those after the cause) and the causes it ends at.
