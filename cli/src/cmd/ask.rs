@@ -101,7 +101,13 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
             if saved.continuing_in().is_none() && index + 1 == saved.legs.len() {
                 break;
             }
-            legs.push(Leg::review(&catalog, saved, index, leg.article.as_str())?);
+            legs.push(Leg::review(
+                &catalog,
+                &renderer,
+                saved,
+                index,
+                leg.article.as_str(),
+            )?);
         }
     }
     let mut next = Some(entry);
@@ -183,6 +189,7 @@ impl Leg {
     /// A leg of a resumed session, replayed over its article.
     fn review(
         catalog: &Catalog,
+        renderer: &Renderer,
         state: &SessionState,
         index: usize,
         id: &str,
@@ -191,7 +198,7 @@ impl Leg {
         let links = catalog.links(&entry)?;
         let shown = links.resolve_article(&entry.article, Style::Text);
         let session = Session::review(Subject::new(&shown, &entry.article, &links), state, index)?;
-        Leg::of(&session, &Renderer::new(None)?)
+        Leg::of(&session, renderer)
     }
 }
 

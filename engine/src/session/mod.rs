@@ -396,8 +396,12 @@ impl<'a> Session<'a> {
             session.answer(question, given.clone(), at)?;
         }
         for remedy in facts.failed() {
-            let cause = session.cause_of(remedy);
-            session.apply_fix(cause, remedy.clone(), false, at);
+            let step = Move::Fix {
+                cause: session.cause_of(remedy),
+                remedy: remedy.clone(),
+                fixed: false,
+            };
+            session.apply_fix(step, at);
         }
         Ok(session)
     }
@@ -510,35 +514,10 @@ impl<'a> Session<'a> {
                 self.back(at)?;
                 Ok(())
             }
-            Move::Fix {
-                cause,
-                remedy,
-                fixed,
-            } => {
+            Move::Fix { ref remedy, .. } | Move::ContinueIn { ref remedy, .. } => {
                 self.ensure_open()?;
-                self.check_remedy(&remedy)?;
-                self.apply_fix(cause, remedy, fixed, at);
-                Ok(())
-            }
-            Move::ContinueIn {
-                article,
-                cause,
-                remedy,
-            } => {
-                self.ensure_open()?;
-                self.check_remedy(&remedy)?;
-                self.apply_fix(cause.clone(), remedy.clone(), false, at);
-                // `apply_fix` recorded a fix move; the continuation replaces it.
-                let events = &mut self.current_leg_mut().events;
-                events.pop();
-                events.push(Event {
-                    at,
-                    step: Move::ContinueIn {
-                        article,
-                        cause,
-                        remedy,
-                    },
-                });
+                self.check_remedy(remedy)?;
+                self.apply_fix(event.step, at);
                 Ok(())
             }
             Move::End { outcome } => self.end(outcome, at),
@@ -731,7 +710,12 @@ impl<'a> Session<'a> {
     ) -> Result<(), SessionError> {
         self.ensure_open()?;
         let cause = self.offered(remedy)?;
-        self.apply_fix(cause, remedy.clone(), fixed, at);
+        let step = Move::Fix {
+            cause,
+            remedy: remedy.clone(),
+            fixed,
+        };
+        self.apply_fix(step, at);
         Ok(())
     }
 
@@ -754,23 +738,12 @@ impl<'a> Session<'a> {
         {
             return Err(SessionError::NoContinuation(article.clone()));
         }
-        self.facts.fail(remedy.clone());
-        self.tried.push(Attempt {
-            cause: cause.clone(),
-            remedy: remedy.clone(),
-            fixed: false,
-        });
-        self.applied.push(Applied::Fix {
-            remedy: remedy.clone(),
-        });
-        self.record(
-            Move::ContinueIn {
-                article: article.clone(),
-                cause,
-                remedy,
-            },
-            at,
-        );
+        let step = Move::ContinueIn {
+            article: article.clone(),
+            cause,
+            remedy,
+        };
+        self.apply_fix(step, at);
         Ok(())
     }
 
@@ -822,7 +795,18 @@ impl<'a> Session<'a> {
             .map_or_else(|| remedy.clone(), |c| c.id.clone())
     }
 
-    fn apply_fix(&mut self, cause: NodeId, remedy: NodeId, fixed: bool, at: Timestamp) {
+    /// Applies a fix's outcome and records the move: a `Fix`, or a `ContinueIn` (which
+    /// counts as the fix not having settled it here).
+    fn apply_fix(&mut self, step: Move, at: Timestamp) {
+        let (cause, remedy, fixed) = match &step {
+            Move::Fix {
+                cause,
+                remedy,
+                fixed,
+            } => (cause, remedy, *fixed),
+            Move::ContinueIn { cause, remedy, .. } => (cause, remedy, false),
+            _ => unreachable!("only fix outcomes are applied as fixes"),
+        };
         if !fixed {
             self.facts.fail(remedy.clone());
         }
@@ -834,14 +818,7 @@ impl<'a> Session<'a> {
         self.applied.push(Applied::Fix {
             remedy: remedy.clone(),
         });
-        self.record(
-            Move::Fix {
-                cause,
-                remedy,
-                fixed,
-            },
-            at,
-        );
+        self.record(step, at);
     }
 
     fn record(&mut self, step: Move, at: Timestamp) {

@@ -220,8 +220,14 @@ pub fn explore<'a>(subject: Subject<'a>, max_states: usize) -> Result<Policy, Se
                 let next = if settled {
                     None
                 } else {
+                    // The fix offered is known: record its failure without asking again.
                     let mut child = session.clone();
-                    child.fix_outcome(&remedy, false, Timestamp(0))?;
+                    let step = super::Move::Fix {
+                        cause: cause.clone(),
+                        remedy: remedy.clone(),
+                        fixed: false,
+                    };
+                    child.apply_fix(step, Timestamp(0));
                     Some(place(child, &mut nodes, &mut queue)?)
                 };
                 PolicyNode::Try {
