@@ -189,7 +189,8 @@ impl Renderer {
             text,
         }];
         if article.entry.is_some() {
-            let subject = Subject::new(article, original, links);
+            // The states are never saved: no revision is needed.
+            let subject = Subject::unsaved(article, links.continuations(original));
             let data = self.graph_data(subject, &article_view)?;
             let context = minijinja::context! {
                 article => Serde(&article_view),

@@ -276,6 +276,16 @@ impl<'a> Subject<'a> {
         }
     }
 
+    /// The article as shown with its continuations, for walks whose states are never
+    /// saved (the site's precomputed steps): no revision is computed.
+    pub fn unsaved(shown: &'a Article, continuations: Continuations) -> Subject<'a> {
+        Subject {
+            article: shown,
+            revision: Revision(String::new()),
+            continuations,
+        }
+    }
+
     /// An article on its own: no links to other articles.
     pub fn alone(article: &'a Article) -> Subject<'a> {
         Subject {
