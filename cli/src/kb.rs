@@ -115,6 +115,12 @@ pub(crate) fn select_article_in(
     search: bool,
     query: &str,
 ) -> anyhow::Result<KbArticle> {
+    article(catalog, &choose_id(catalog, search, query)?)
+}
+
+/// The id of the one article a user's text names (with `search`, free text too), or why
+/// there is not one.
+pub(crate) fn choose_id(catalog: &Catalog, search: bool, query: &str) -> anyhow::Result<String> {
     if catalog.is_empty() {
         anyhow::bail!(
             "the KB has no articles: a KB is a directory of *.yaml files (`fixpath check` says more)"
@@ -167,7 +173,7 @@ pub(crate) fn select_article_in(
             )
         }
     };
-    article(catalog, &located.id)
+    Ok(located.id.clone())
 }
 
 /// The article with this id, refused when its file has errors.

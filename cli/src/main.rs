@@ -9,6 +9,7 @@ mod kb;
 mod output;
 mod progress;
 mod prompt;
+mod serve;
 mod terminal;
 
 use std::process::ExitCode;

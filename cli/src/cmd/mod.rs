@@ -11,6 +11,7 @@ pub(crate) mod schema;
 pub(crate) mod search;
 pub(crate) mod site;
 pub(crate) mod solve;
+pub(crate) mod token;
 
 use crate::Outcome;
 use crate::kb::KbArgs;
@@ -38,6 +39,10 @@ pub(crate) enum Command {
     Import(import::Args),
     /// Build the search index now (searches build or refresh it when needed).
     Index(index::Args),
+    /// Serve the helpdesk: the troubleshooter in a browser and an API, sessions kept in a database.
+    Serve(crate::serve::Args),
+    /// Create an access token for `fixpath serve` (printed once; its hash goes in the tokens file).
+    Token(token::Args),
     /// Print the JSON Schema of the article format (as in kb/article.schema.json).
     Schema(schema::Args),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
@@ -59,6 +64,8 @@ pub(crate) fn run(command: Command, kb: &KbArgs) -> anyhow::Result<Outcome> {
         Command::Schema(args) => schema::run(args),
         Command::Site(args) => site::run(args, kb),
         Command::Solve(args) => solve::run(args, kb),
+        Command::Serve(args) => crate::serve::run(args, kb),
+        Command::Token(args) => token::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => completions::man(args),
     }

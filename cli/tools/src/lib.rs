@@ -9,3 +9,4 @@
 
 pub mod common;
 pub mod eval_import;
+pub mod postgres;

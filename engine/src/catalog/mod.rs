@@ -67,6 +67,14 @@ impl Catalog {
         }
     }
 
+    /// How many articles the KB has.
+    pub fn len(&self) -> u64 {
+        match &self.backing {
+            Backing::Index { index, .. } => index.len(),
+            Backing::Loaded(loaded) => loaded.kb.articles.len() as u64,
+        }
+    }
+
     /// The KB's settings.
     pub fn config(&self) -> &KbConfig {
         &self.config

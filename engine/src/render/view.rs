@@ -849,3 +849,178 @@ pub fn graph_view(article: &Article) -> GraphView {
         edges,
     }
 }
+
+/// A session as a front-end shows it now: the step to put to the agent, what was checked
+/// and the causes still ranked with their evidence, and what was tried. The served
+/// troubleshooter's page and the API's session reads are this view.
+#[derive(Debug, Clone, Serialize)]
+pub struct LiveView<'a> {
+    /// The article the session is in now.
+    pub article: ArticleRef,
+    /// What to do now.
+    pub step: StepView<'a>,
+    /// Where the session stands in this article: what was checked, the ranked causes, the plan.
+    pub path: PathView<'a>,
+    /// The fixes tried in this article, in order.
+    pub tried: Vec<AttemptView<'a>>,
+    /// Questions not yet answered that bear on the causes left ("I know something else").
+    pub other_questions: Vec<QuestionView<'a>>,
+    /// True when there is a move to undo.
+    pub can_go_back: bool,
+    /// The ids of the articles the session went through before this one, in order.
+    pub earlier: Vec<String>,
+}
+
+/// The step a session puts to the agent now.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StepView<'a> {
+    /// Ask this question.
+    Ask {
+        /// The question with its answers and how to find the answer.
+        question: QuestionView<'a>,
+    },
+    /// Offer this fix and ask whether it worked.
+    Try {
+        /// The cause with only this fix.
+        cause: CauseView<'a>,
+        /// The fix's id.
+        remedy: &'a str,
+        /// The chance this is the fix that works.
+        probability: f64,
+        /// The same, as a whole percentage.
+        percent: u32,
+        /// True for "none, by design": ask "does this explain it?".
+        by_design: bool,
+        /// True when showing it settles the session (the only cause left, by design).
+        settled: bool,
+        /// Articles the fix sends the reader on to.
+        continues_in: Vec<ArticleRef>,
+    },
+    /// Nothing left here: escalate with the transcript.
+    Escalate {
+        /// Why.
+        reason: crate::session::Escalation,
+    },
+    /// The session goes on in another article.
+    ContinueIn {
+        /// That article.
+        article: ArticleRef,
+    },
+    /// The session has ended.
+    Ended {
+        /// How.
+        outcome: SessionEnd,
+    },
+}
+
+/// A question as an agent answers it.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionView<'a> {
+    /// Question id.
+    pub id: &'a str,
+    /// The question.
+    pub text: &'a str,
+    /// How to find the answer (Markdown); empty when the author gave none.
+    pub help: &'a str,
+    /// The answers to pick from.
+    pub answers: Vec<ChoiceView<'a>>,
+}
+
+/// One answer to pick.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChoiceView<'a> {
+    /// The value recorded.
+    pub value: &'a str,
+    /// The label shown.
+    pub label: &'a str,
+}
+
+fn question_view(question: &Question) -> QuestionView<'_> {
+    QuestionView {
+        id: question.id.as_str(),
+        text: &question.text,
+        help: &question.help,
+        answers: question
+            .answers
+            .iter()
+            .map(|a| ChoiceView {
+                value: a.value.as_str(),
+                label: a.label(),
+            })
+            .collect(),
+    }
+}
+
+/// Builds the live view of a session: its next step with every text a front-end shows.
+pub fn live_view<'a>(session: &Session<'a>) -> Result<LiveView<'a>, SessionError> {
+    use crate::session::Next;
+    let article = session.article();
+    let resolution = session.resolution()?;
+    let step = match session.next()? {
+        Next::Ask { question } => {
+            let question = article.question(&question).ok_or(SessionError::Empty)?;
+            StepView::Ask {
+                question: question_view(question),
+            }
+        }
+        Next::Try {
+            cause,
+            remedy,
+            probability,
+            by_design,
+            settled,
+            continues_in,
+        } => {
+            let view = remedy_only(article, &cause, &remedy).ok_or(SessionError::Empty)?;
+            let remedy = article.remedy(&remedy).ok_or(SessionError::Empty)?;
+            StepView::Try {
+                cause: view,
+                remedy: remedy.id.as_str(),
+                probability,
+                percent: percent(probability),
+                by_design,
+                settled,
+                continues_in,
+            }
+        }
+        Next::Escalate { reason } => StepView::Escalate { reason },
+        Next::ContinueIn { article: target } => StepView::ContinueIn {
+            article: session.continued_in().unwrap_or_else(|| ArticleRef {
+                id: target.to_string(),
+                title: target.to_string(),
+            }),
+        },
+        Next::Ended { outcome } => StepView::Ended { outcome },
+    };
+    let transcript = transcript_view(session)?;
+    let current = step_question(&step);
+    let other_questions = session
+        .open_questions()?
+        .iter()
+        .filter(|id| Some(id.as_str()) != current)
+        .filter_map(|id| article.question(id))
+        .map(question_view)
+        .collect();
+    let visited = session.visited();
+    let earlier = visited[..visited.len().saturating_sub(1)]
+        .iter()
+        .map(|id| id.to_string())
+        .collect();
+    Ok(LiveView {
+        article: article_ref(article),
+        step,
+        path: path_view(article, &resolution, session.continuations()),
+        tried: transcript.tried,
+        other_questions,
+        can_go_back: session.can_go_back(),
+        earlier,
+    })
+}
+
+fn step_question<'v>(step: &'v StepView<'_>) -> Option<&'v str> {
+    match step {
+        StepView::Ask { question } => Some(question.id),
+        _ => None,
+    }
+}

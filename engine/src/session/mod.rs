@@ -276,6 +276,20 @@ impl<'a> Subject<'a> {
         }
     }
 
+    /// The article as shown, with a revision and continuations computed earlier (a server
+    /// keeps them with the article rather than compute them at every step).
+    pub fn prepared(
+        shown: &'a Article,
+        revision: Revision,
+        continuations: Continuations,
+    ) -> Subject<'a> {
+        Subject {
+            article: shown,
+            revision,
+            continuations,
+        }
+    }
+
     /// The article as shown with its continuations, for walks whose states are never
     /// saved (the site's precomputed steps): no revision is computed.
     pub fn unsaved(shown: &'a Article, continuations: Continuations) -> Subject<'a> {

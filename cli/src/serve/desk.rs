@@ -1,0 +1,518 @@
+//! The helpdesk: sessions started, moved on and read, for the browser pages and the API
+//! alike. Every decision is the engine's (`fixpath::session`): this file loads the stored
+//! state, lets the engine take the move, and stores the new state with the step (and, at
+//! the end, the webhook event) in one transaction before anything is answered.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use axum::http::StatusCode;
+use fixpath::links::Style;
+use fixpath::model::{ArticleId, NodeId};
+use fixpath::render::Renderer;
+use fixpath::render::view::{self, LegView, LiveView, SessionTranscript};
+use fixpath::session::{Session, SessionEnd, SessionError, SessionState, Timestamp};
+use fixpath::solve::{Facts, Given};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::library::{Library, LibraryError};
+use super::problem::Problem;
+use super::store::{NewStep, OutboxEvent, Store, StoreError, StoredSession, Update};
+
+/// Longest free text, reference, id or answer accepted (characters).
+pub(crate) const MAX_TEXT: usize = 2000;
+/// Most facts a session can start with.
+pub(crate) const MAX_FACTS: usize = 200;
+
+/// Starts a session: in an article (id or error code), or from the problem in free text.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StartRequest {
+    /// An article id or an error code (`SSPR_0029`).
+    #[serde(default)]
+    pub(crate) article: Option<String>,
+    /// The problem in the customer's words; searched when no article is named.
+    #[serde(default)]
+    pub(crate) problem: Option<String>,
+    /// What the ticket already says: question id → answer value (`null`: not known).
+    #[serde(default)]
+    #[schema(value_type = BTreeMap<String, Option<String>>)]
+    pub(crate) facts: BTreeMap<String, Option<String>>,
+    /// The ticket's reference, kept with the session and sent with its webhook events.
+    #[serde(default)]
+    pub(crate) reference: Option<String>,
+}
+
+/// One move in a session.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(tag = "move", rename_all = "snake_case", deny_unknown_fields)]
+pub(crate) enum StepRequest {
+    /// Answer a question (the one asked or any other still open); `answer: null` is
+    /// "I don't know".
+    Answer {
+        question: String,
+        answer: Option<String>,
+        /// Refuse the move unless the session has this many steps (a stale page, a double click).
+        #[serde(default)]
+        expect_steps: Option<i64>,
+    },
+    /// Undo the last answer or fix outcome.
+    Back {
+        #[serde(default)]
+        expect_steps: Option<i64>,
+    },
+    /// Say whether the fix offered worked.
+    Fix {
+        remedy: String,
+        fixed: bool,
+        #[serde(default)]
+        expect_steps: Option<i64>,
+    },
+    /// Go on in an article the offered fix links to.
+    ContinueIn {
+        article: String,
+        #[serde(default)]
+        expect_steps: Option<i64>,
+    },
+    /// End the session: `escalated` (with the note), `abandoned` or `incomplete`.
+    End {
+        outcome: EndOutcome,
+        #[serde(default)]
+        expect_steps: Option<i64>,
+    },
+}
+
+impl StepRequest {
+    fn expected(&self) -> Option<i64> {
+        match self {
+            StepRequest::Answer { expect_steps, .. }
+            | StepRequest::Back { expect_steps }
+            | StepRequest::Fix { expect_steps, .. }
+            | StepRequest::ContinueIn { expect_steps, .. }
+            | StepRequest::End { expect_steps, .. } => *expect_steps,
+        }
+    }
+}
+
+/// How a session can be ended by hand.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum EndOutcome {
+    Escalated,
+    Abandoned,
+    Incomplete,
+}
+
+/// A session as the API returns it.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct SessionOut {
+    /// The session id (128 random bits, hex).
+    pub(crate) id: String,
+    /// Where an agent opens it.
+    pub(crate) url: String,
+    /// `open`, or how it ended.
+    pub(crate) status: String,
+    /// Moves recorded: send it back as `expect_steps` to refuse a move on a stale view.
+    pub(crate) steps: i64,
+    /// The ticket's reference.
+    pub(crate) reference: Option<String>,
+    /// The free text it began with.
+    pub(crate) problem: Option<String>,
+    /// When it began and last moved (ms since the Unix epoch).
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+    /// What to do now, the ranked causes and what was checked (the engine's live view).
+    #[schema(value_type = Object)]
+    pub(crate) live: serde_json::Value,
+    /// The transcript so far (the shape of `ask --format json`).
+    #[schema(value_type = Object)]
+    pub(crate) transcript: serde_json::Value,
+    /// The engine's state, as stored.
+    #[schema(value_type = Object)]
+    pub(crate) state: serde_json::Value,
+}
+
+/// Server settings the desk needs.
+#[derive(Debug, Clone)]
+pub(crate) struct DeskConfig {
+    /// Webhook targets.
+    pub(crate) webhooks: Vec<String>,
+    /// The URL prefix pages and events name sessions with (`http://host:port`).
+    pub(crate) base_url: String,
+}
+
+/// Shared by every request.
+#[derive(Debug)]
+pub(crate) struct Desk {
+    pub(crate) library: ArcSwap<Library>,
+    pub(crate) store: Store,
+    pub(crate) renderer: Renderer,
+    pub(crate) config: DeskConfig,
+}
+
+/// A fresh 128-bit random id, as 32 hex digits.
+pub(crate) fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system gives random bytes");
+    hex::encode(bytes)
+}
+
+/// True for a well-formed session id (what a path may carry).
+pub(crate) fn is_session_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+impl From<StoreError> for Problem {
+    fn from(error: StoreError) -> Problem {
+        match error {
+            StoreError::Conflict => Problem::conflict(error.to_string()),
+            other => Problem::internal(other),
+        }
+    }
+}
+
+impl From<LibraryError> for Problem {
+    fn from(error: LibraryError) -> Problem {
+        match error {
+            LibraryError::NotFound(_) => Problem::not_found(error.to_string()),
+            LibraryError::Broken { .. } => Problem::conflict(error.to_string()),
+            LibraryError::Search(e) => Problem::internal(e),
+        }
+    }
+}
+
+fn session_problem(error: SessionError) -> Problem {
+    match error {
+        SessionError::Ended(_) | SessionError::ArticleChanged { .. } => {
+            Problem::conflict(error.to_string())
+        }
+        SessionError::Format(_) | SessionError::Empty => Problem::internal(error),
+        other => Problem::unprocessable(other.to_string()),
+    }
+}
+
+fn bounded(what: &str, text: &Option<String>) -> Result<(), Problem> {
+    match text {
+        Some(text) if text.chars().count() > MAX_TEXT => Err(Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("{what} is longer than {MAX_TEXT} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Every event of a state, in order, with the article it was made in.
+fn flat_events(
+    state: &SessionState,
+) -> impl Iterator<Item = (&ArticleId, &fixpath::session::Event)> {
+    state
+        .legs
+        .iter()
+        .flat_map(|leg| leg.events.iter().map(move |e| (&leg.article, e)))
+}
+
+fn status_of(state: &SessionState) -> String {
+    state
+        .outcome()
+        .map_or_else(|| "open".to_owned(), |o| o.to_string())
+}
+
+impl Desk {
+    /// The library serving now.
+    pub(crate) fn library(&self) -> Arc<Library> {
+        self.library.load_full()
+    }
+
+    /// Starts a session and stores it with the facts it began with.
+    pub(crate) async fn start(
+        &self,
+        request: StartRequest,
+        actor: &str,
+    ) -> Result<String, Problem> {
+        bounded("article", &request.article)?;
+        bounded("problem", &request.problem)?;
+        bounded("reference", &request.reference)?;
+        if request.facts.len() > MAX_FACTS {
+            return Err(Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("more than {MAX_FACTS} facts"),
+            ));
+        }
+        let library = self.library();
+        let (query, search) = match (&request.article, &request.problem) {
+            (Some(article), _) if !article.trim().is_empty() => (article.as_str(), false),
+            (_, Some(problem)) if !problem.trim().is_empty() => (problem.as_str(), true),
+            _ => {
+                return Err(Problem::unprocessable(
+                    "name an article (id or error code) or describe the problem",
+                ));
+            }
+        };
+        let id = crate::kb::choose_id(library.catalog(), search, query)
+            .map_err(|e| Problem::unprocessable(e.to_string()))?;
+        let prepared = library.article(&id)?;
+        let mut facts = Facts::new();
+        for (question, answer) in &request.facts {
+            if question.len() > MAX_TEXT || answer.as_ref().is_some_and(|a| a.len() > MAX_TEXT) {
+                return Err(Problem::unprocessable("a fact is too long"));
+            }
+            facts
+                .add(question, answer.as_deref().unwrap_or("unknown"))
+                .map_err(|e| Problem::unprocessable(e.to_string()))?;
+        }
+        let now = Timestamp::now();
+        let session =
+            Session::start(prepared.subject(Style::Text), &facts, now).map_err(session_problem)?;
+        let state = session.state();
+        let steps = new_steps(state, 0)?;
+        let id = random_id();
+        let stored = StoredSession {
+            id: id.clone(),
+            article: prepared.entry.article.id.to_string(),
+            status: status_of(state),
+            steps: steps.len() as i64,
+            state: serde_json::to_string(state).map_err(Problem::internal)?,
+            problem: request.problem.clone(),
+            reference: request.reference.clone(),
+            created_by: actor.to_owned(),
+            created_at: now.0,
+            updated_at: now.0,
+        };
+        self.store
+            .create(
+                &stored,
+                prepared.entry.article.id.as_str(),
+                &prepared.entry.article.title,
+                &steps,
+            )
+            .await?;
+        Ok(id)
+    }
+
+    /// The stored session, or 404.
+    pub(crate) async fn stored(&self, id: &str) -> Result<StoredSession, Problem> {
+        if !is_session_id(id) {
+            return Err(Problem::not_found("no session has this id"));
+        }
+        self.store
+            .get(id)
+            .await?
+            .ok_or_else(|| Problem::not_found("no session has this id"))
+    }
+
+    /// Takes one move and stores it; returns the session as it is after.
+    pub(crate) async fn step(
+        &self,
+        id: &str,
+        request: &StepRequest,
+        actor: &str,
+    ) -> Result<StoredSession, Problem> {
+        let stored = self.stored(id).await?;
+        if let Some(expected) = request.expected()
+            && expected != stored.steps
+        {
+            return Err(Problem::conflict(format!(
+                "the session has {} steps, not {expected}: it moved on since this view; reload it",
+                stored.steps
+            )));
+        }
+        let library = self.library();
+        let state = parse_state(&stored.state)?;
+        let was_open = state.outcome().is_none();
+        let now = Timestamp::now();
+        let prepared = library.article(current_article(&state)?)?;
+        let mut session =
+            Session::restore(prepared.subject(Style::Text), state, now).map_err(session_problem)?;
+        apply(&mut session, request, now)?;
+        let state = session.state();
+        let event = match state.outcome() {
+            Some(outcome) if was_open => Some(self.ended_event(&library, &stored, state, outcome)?),
+            _ => None,
+        };
+        let text = serde_json::to_string(state).map_err(Problem::internal)?;
+        let update = Update {
+            id,
+            steps_before: stored.steps,
+            new_steps: new_steps(state, stored.steps)?,
+            status: status_of(state),
+            current: current_article(state)?.to_owned(),
+            state: text,
+            actor,
+            at: now.0,
+            event,
+        };
+        let steps = stored.steps + update.new_steps.len() as i64;
+        let status = update.status.clone();
+        let state = update.state.clone();
+        self.store.save(update).await?;
+        Ok(StoredSession {
+            steps,
+            status,
+            state,
+            updated_at: now.0,
+            ..stored
+        })
+    }
+
+    /// The webhook event of a session's end: the transcript, as data and as Markdown.
+    fn ended_event(
+        &self,
+        library: &Library,
+        stored: &StoredSession,
+        state: &SessionState,
+        outcome: SessionEnd,
+    ) -> Result<OutboxEvent, Problem> {
+        let (transcript, markdown) = self.transcript(library, state)?;
+        let event_id = random_id();
+        let payload = serde_json::json!({
+            "id": event_id,
+            "type": "session.ended",
+            "occurred_at": Timestamp::now().0,
+            "session": {
+                "id": stored.id,
+                "url": format!("{}/sessions/{}", self.config.base_url, stored.id),
+                "article": stored.article,
+                "reference": stored.reference,
+                "outcome": outcome,
+            },
+            "transcript": transcript,
+            "markdown": markdown,
+        });
+        Ok(OutboxEvent {
+            event_id,
+            kind: "session.ended".to_owned(),
+            payload: payload.to_string(),
+            targets: self.config.webhooks.clone(),
+        })
+    }
+
+    /// The whole transcript of a state: every article's part as data (the shape of `ask
+    /// --format json`) and as Markdown (joined as `ask` prints them).
+    pub(crate) fn transcript(
+        &self,
+        library: &Library,
+        state: &SessionState,
+    ) -> Result<(serde_json::Value, String), Problem> {
+        let mut views = Vec::new();
+        let mut texts = Vec::new();
+        for (index, leg) in state.legs.iter().enumerate() {
+            let prepared = library.article(leg.article.as_str())?;
+            let session = Session::review(prepared.subject(Style::Text), state, index)
+                .map_err(session_problem)?;
+            let leg_view = LegView::of(&session).map_err(session_problem)?;
+            texts.push(
+                self.renderer
+                    .render_transcript(&leg_view.transcript, session.article())
+                    .map_err(Problem::internal)?,
+            );
+            views.push(serde_json::to_value(&leg_view).map_err(Problem::internal)?);
+        }
+        let value =
+            serde_json::to_value(SessionTranscript::new(views)).map_err(Problem::internal)?;
+        Ok((value, texts.join("\n---\n\n")))
+    }
+
+    /// The session as the API returns it.
+    pub(crate) fn out(&self, stored: &StoredSession) -> Result<SessionOut, Problem> {
+        let library = self.library();
+        let state = parse_state(&stored.state)?;
+        let (transcript, _) = self.transcript(&library, &state)?;
+        let live = self.live(&library, &state, Style::Text, |view| {
+            serde_json::to_value(view).map_err(Problem::internal)
+        })?;
+        Ok(SessionOut {
+            id: stored.id.clone(),
+            url: format!("{}/sessions/{}", self.config.base_url, stored.id),
+            status: stored.status.clone(),
+            steps: stored.steps,
+            reference: stored.reference.clone(),
+            problem: stored.problem.clone(),
+            created_at: stored.created_at,
+            updated_at: stored.updated_at,
+            live,
+            transcript,
+            state: serde_json::from_str(&stored.state).map_err(Problem::internal)?,
+        })
+    }
+
+    /// Restores the state over its current article and hands the live view to `show`.
+    pub(crate) fn live<R>(
+        &self,
+        library: &Library,
+        state: &SessionState,
+        style: Style,
+        show: impl FnOnce(&LiveView<'_>) -> Result<R, Problem>,
+    ) -> Result<R, Problem> {
+        let prepared = library.article(current_article(state)?)?;
+        let session = Session::restore(prepared.subject(style), state.clone(), Timestamp::now())
+            .map_err(session_problem)?;
+        let view = view::live_view(&session).map_err(session_problem)?;
+        show(&view)
+    }
+}
+
+/// The stored state, read back.
+pub(crate) fn parse_state(text: &str) -> Result<SessionState, Problem> {
+    serde_json::from_str(text).map_err(Problem::internal)
+}
+
+fn current_article(state: &SessionState) -> Result<&str, Problem> {
+    state
+        .current_article()
+        .map(ArticleId::as_str)
+        .ok_or_else(|| Problem::internal("a stored session names no article"))
+}
+
+/// The moves of `state` after the first `known`, as rows to store.
+fn new_steps(state: &SessionState, known: i64) -> Result<Vec<NewStep>, Problem> {
+    flat_events(state)
+        .skip(usize::try_from(known).unwrap_or(0))
+        .map(|(article, event)| {
+            Ok(NewStep {
+                at: event.at.0,
+                article: article.to_string(),
+                step: serde_json::to_string(&event.step).map_err(Problem::internal)?,
+            })
+        })
+        .collect()
+}
+
+/// Lets the engine take the move.
+fn apply(session: &mut Session<'_>, request: &StepRequest, at: Timestamp) -> Result<(), Problem> {
+    let result = match request {
+        StepRequest::Answer {
+            question, answer, ..
+        } => {
+            if question.len() > MAX_TEXT || answer.as_ref().is_some_and(|a| a.len() > MAX_TEXT) {
+                return Err(Problem::unprocessable("the answer is too long"));
+            }
+            let given = match answer {
+                Some(value) => Given::Answer(value.clone()),
+                None => Given::Unknown,
+            };
+            session.answer(&NodeId(question.clone()), given, at)
+        }
+        StepRequest::Back { .. } => match session.back(at) {
+            Ok(true) => Ok(()),
+            Ok(false) => return Err(Problem::unprocessable("there is no move to go back over")),
+            Err(e) => Err(e),
+        },
+        StepRequest::Fix { remedy, fixed, .. } => {
+            session.fix_outcome(&NodeId(remedy.clone()), *fixed, at)
+        }
+        StepRequest::ContinueIn { article, .. } => {
+            session.continue_in(&ArticleId(article.clone()), at)
+        }
+        StepRequest::End { outcome, .. } => {
+            let outcome = match outcome {
+                EndOutcome::Escalated => SessionEnd::Escalated,
+                EndOutcome::Abandoned => SessionEnd::Abandoned,
+                EndOutcome::Incomplete => SessionEnd::Incomplete,
+            };
+            session.end(outcome, at)
+        }
+    };
+    result.map_err(session_problem)
+}

@@ -1,0 +1,705 @@
+//! Where `fixpath serve` keeps sessions: SQLite (one file, the default) or PostgreSQL
+//! (several instances), through one code path (sqlx's `Any` driver) and one schema.
+//!
+//! Handlers never see SQL: they load a [`StoredSession`], let the engine move it on, and
+//! [`Store::save`] the new state with its new steps (and any webhook event) in one
+//! transaction, refused when another request moved the session first.
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::{AnyPool, Executor as _, Row as _, SqlSafeStr as _};
+
+/// The versioned migrations, in order (the same for both backends).
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "sessions",
+    include_str!("../../migrations/0001_sessions.sql"),
+)];
+
+/// What can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum StoreError {
+    /// Another request moved the session on first.
+    #[error("the session was moved on by another request; reload it")]
+    Conflict,
+    /// The database URL is not one fixpath can use.
+    #[error("{0}")]
+    Url(String),
+    /// The database refused or failed.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// The schema could not be brought up to date.
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Which database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database URL whose password never reaches a log or an error.
+#[derive(Clone)]
+pub(crate) struct DbUrl(pub(crate) String);
+
+impl std::fmt::Debug for DbUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl DbUrl {
+    /// The URL with any password replaced by `***`.
+    pub(crate) fn redacted(&self) -> String {
+        match url::Url::parse(&self.0) {
+            Ok(mut url) if url.password().is_some() => {
+                let _ = url.set_password(Some("***"));
+                url.to_string()
+            }
+            _ => self.0.clone(),
+        }
+    }
+
+    fn backend(&self) -> Result<Backend, StoreError> {
+        let scheme = self.0.split(':').next().unwrap_or_default();
+        match scheme {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" | "postgresql" => Ok(Backend::Postgres),
+            _ => Err(StoreError::Url(format!(
+                "cannot use the database {}: give sqlite://FILE or postgres://…",
+                self.redacted()
+            ))),
+        }
+    }
+}
+
+/// A session as stored.
+#[derive(Debug, Clone)]
+pub(crate) struct StoredSession {
+    pub(crate) id: String,
+    /// The article it began in.
+    pub(crate) article: String,
+    /// Open, or how it ended.
+    pub(crate) status: String,
+    /// How many moves are recorded: the row's version.
+    pub(crate) steps: i64,
+    /// The engine's `SessionState`, as JSON.
+    pub(crate) state: String,
+    pub(crate) problem: Option<String>,
+    pub(crate) reference: Option<String>,
+    pub(crate) created_by: String,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+}
+
+/// One line of the session list.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct SessionSummary {
+    /// The session id.
+    pub(crate) id: String,
+    /// The article it began in.
+    pub(crate) article: String,
+    /// The article it is in now.
+    pub(crate) current: String,
+    /// The title of the article it began in.
+    pub(crate) title: String,
+    /// `open`, or how it ended (`fixed`, `escalated`, `abandoned`, …).
+    pub(crate) status: String,
+    /// Moves recorded.
+    pub(crate) steps: i64,
+    /// The ticket's reference, when one was given.
+    pub(crate) reference: Option<String>,
+    /// Who began it (the token's name; `local` without tokens).
+    pub(crate) created_by: String,
+    /// When it began (ms since the Unix epoch).
+    pub(crate) created_at: i64,
+    /// When it last moved (ms since the Unix epoch).
+    pub(crate) updated_at: i64,
+}
+
+/// One move to append.
+#[derive(Debug, Clone)]
+pub(crate) struct NewStep {
+    pub(crate) at: i64,
+    pub(crate) article: String,
+    /// The engine's `Move`, as JSON.
+    pub(crate) step: String,
+}
+
+/// A webhook event to deliver to every target, written with the step that caused it.
+#[derive(Debug, Clone)]
+pub(crate) struct OutboxEvent {
+    pub(crate) event_id: String,
+    pub(crate) kind: String,
+    pub(crate) payload: String,
+    pub(crate) targets: Vec<String>,
+}
+
+/// What a move changes.
+#[derive(Debug, Clone)]
+pub(crate) struct Update<'a> {
+    pub(crate) id: &'a str,
+    /// The version the move was made on.
+    pub(crate) steps_before: i64,
+    pub(crate) state: String,
+    pub(crate) status: String,
+    pub(crate) current: String,
+    pub(crate) new_steps: Vec<NewStep>,
+    pub(crate) actor: &'a str,
+    pub(crate) at: i64,
+    pub(crate) event: Option<OutboxEvent>,
+}
+
+/// Filters of the session list.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ListFilter {
+    pub(crate) status: Option<String>,
+    pub(crate) article: Option<String>,
+    pub(crate) reference: Option<String>,
+    /// Only sessions last moved before this time (for paging, newest first).
+    pub(crate) before: Option<i64>,
+    pub(crate) limit: i64,
+}
+
+/// A webhook delivery due now.
+#[derive(Debug, Clone)]
+pub(crate) struct Delivery {
+    pub(crate) event_id: String,
+    pub(crate) target: String,
+    pub(crate) attempts: i64,
+    pub(crate) payload: String,
+}
+
+/// The store.
+#[derive(Debug, Clone)]
+pub(crate) struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// SQLite has one writer: writes queue here rather than spin on the file lock.
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    url: DbUrl,
+}
+
+impl Store {
+    /// Opens (creating when needed) the database and brings its schema up to date.
+    pub(crate) async fn open(url: &DbUrl) -> Result<Store, StoreError> {
+        install_default_drivers();
+        let backend = url.backend()?;
+        let mut connect = url.0.clone();
+        if backend == Backend::Sqlite && !connect.contains('?') {
+            connect.push_str("?mode=rwc");
+        }
+        let options = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL: readers never wait for the writer. synchronous=FULL: a
+                        // commit is on disk before the answer is sent.
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            });
+        let pool = options.connect(&connect).await?;
+        let migrations = MIGRATIONS
+            .iter()
+            .map(|(version, name, sql)| {
+                Migration::new(
+                    *version,
+                    Cow::Borrowed(*name),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect();
+        Migrator::with_migrations(migrations).run(&pool).await?;
+        Ok(Store {
+            pool,
+            backend,
+            writer: Default::default(),
+            url: url.clone(),
+        })
+    }
+
+    /// Which database this is.
+    pub(crate) fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The URL, password hidden.
+    pub(crate) fn describe(&self) -> String {
+        self.url.redacted()
+    }
+
+    async fn write_lock(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.writer.lock().await),
+            Backend::Postgres => None,
+        }
+    }
+
+    /// Stores a new session with the moves it began with.
+    pub(crate) async fn create(
+        &self,
+        session: &StoredSession,
+        current: &str,
+        title: &str,
+        steps: &[NewStep],
+    ) -> Result<(), StoreError> {
+        let _guard = self.write_lock().await;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO sessions (id, article, current, title, status, steps, state, problem, \
+             reference, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(&session.id)
+        .bind(&session.article)
+        .bind(current)
+        .bind(title)
+        .bind(&session.status)
+        .bind(session.steps)
+        .bind(&session.state)
+        .bind(&session.problem)
+        .bind(&session.reference)
+        .bind(&session.created_by)
+        .bind(session.created_at)
+        .bind(session.updated_at)
+        .execute(&mut *tx)
+        .await?;
+        insert_steps(&mut tx, &session.id, 0, steps, &session.created_by).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One session, or `None`.
+    pub(crate) async fn get(&self, id: &str) -> Result<Option<StoredSession>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, article, status, steps, state, problem, reference, created_by, \
+             created_at, updated_at FROM sessions WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(StoredSession {
+                id: row.try_get(0)?,
+                article: row.try_get(1)?,
+                status: row.try_get(2)?,
+                steps: row.try_get(3)?,
+                state: row.try_get(4)?,
+                problem: row.try_get(5)?,
+                reference: row.try_get(6)?,
+                created_by: row.try_get(7)?,
+                created_at: row.try_get(8)?,
+                updated_at: row.try_get(9)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Records a move: the new state, its steps and any event, all or nothing; refused
+    /// with [`StoreError::Conflict`] when the session is no longer at `steps_before`.
+    pub(crate) async fn save(&self, update: Update<'_>) -> Result<(), StoreError> {
+        let _guard = self.write_lock().await;
+        let mut tx = self.pool.begin().await?;
+        let steps_after = update.steps_before + update.new_steps.len() as i64;
+        let changed = sqlx::query(
+            "UPDATE sessions SET state = $1, status = $2, current = $3, steps = $4, updated_at = $5 \
+             WHERE id = $6 AND steps = $7",
+        )
+        .bind(&update.state)
+        .bind(&update.status)
+        .bind(&update.current)
+        .bind(steps_after)
+        .bind(update.at)
+        .bind(update.id)
+        .bind(update.steps_before)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed != 1 {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict);
+        }
+        insert_steps(
+            &mut tx,
+            update.id,
+            update.steps_before,
+            &update.new_steps,
+            update.actor,
+        )
+        .await?;
+        if let Some(event) = &update.event {
+            sqlx::query(
+                "INSERT INTO outbox (event_id, session_id, kind, payload, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&event.event_id)
+            .bind(update.id)
+            .bind(&event.kind)
+            .bind(&event.payload)
+            .bind(update.at)
+            .execute(&mut *tx)
+            .await?;
+            for target in &event.targets {
+                sqlx::query(
+                    "INSERT INTO deliveries (event_id, target, attempts, next_at) \
+                     VALUES ($1, $2, 0, $3)",
+                )
+                .bind(&event.event_id)
+                .bind(target)
+                .bind(update.at)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sessions, most recently moved first.
+    pub(crate) async fn list(
+        &self,
+        filter: &ListFilter,
+    ) -> Result<Vec<SessionSummary>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, article, current, title, status, steps, reference, created_by, created_at, \
+             updated_at FROM sessions \
+             WHERE ($1 IS NULL OR status = $1) AND ($2 IS NULL OR article = $2 OR current = $2) \
+             AND ($3 IS NULL OR reference = $3) AND ($4 IS NULL OR updated_at < $4) \
+             ORDER BY updated_at DESC, id DESC LIMIT $5",
+        )
+        .bind(&filter.status)
+        .bind(&filter.article)
+        .bind(&filter.reference)
+        .bind(filter.before)
+        .bind(filter.limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(SessionSummary {
+                    id: row.try_get(0)?,
+                    article: row.try_get(1)?,
+                    current: row.try_get(2)?,
+                    title: row.try_get(3)?,
+                    status: row.try_get(4)?,
+                    steps: row.try_get(5)?,
+                    reference: row.try_get(6)?,
+                    created_by: row.try_get(7)?,
+                    created_at: row.try_get(8)?,
+                    updated_at: row.try_get(9)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Open sessions that have not moved since `before`.
+    pub(crate) async fn idle(&self, before: i64, limit: i64) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id FROM sessions WHERE status = 'open' AND updated_at < $1 \
+             ORDER BY updated_at LIMIT $2",
+        )
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(|row| Ok(row.try_get(0)?)).collect()
+    }
+
+    /// Takes up to `limit` deliveries due at `now`, each leased for `lease` so another
+    /// instance does not send it at the same time.
+    pub(crate) async fn due(
+        &self,
+        now: i64,
+        lease: i64,
+        limit: i64,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT d.event_id, d.target, d.attempts, d.next_at, o.payload FROM deliveries d \
+             JOIN outbox o ON o.event_id = d.event_id \
+             WHERE d.delivered_at IS NULL AND d.next_at <= $1 ORDER BY d.next_at LIMIT $2",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut taken = Vec::new();
+        for row in rows {
+            let event_id: String = row.try_get(0)?;
+            let target: String = row.try_get(1)?;
+            let next_at: i64 = row.try_get(3)?;
+            let _guard = self.write_lock().await;
+            // Claimed only if no other instance leased it since it was read.
+            let claimed = sqlx::query(
+                "UPDATE deliveries SET next_at = $1 WHERE event_id = $2 AND target = $3 \
+                 AND next_at = $4 AND delivered_at IS NULL",
+            )
+            .bind(now + lease)
+            .bind(&event_id)
+            .bind(&target)
+            .bind(next_at)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+            if claimed == 1 {
+                taken.push(Delivery {
+                    event_id,
+                    target,
+                    attempts: row.try_get(2)?,
+                    payload: row.try_get(4)?,
+                });
+            }
+        }
+        Ok(taken)
+    }
+
+    /// Records a delivery's result: delivered at `at`, or tried again at `retry_at`.
+    pub(crate) async fn delivery_result(
+        &self,
+        delivery: &Delivery,
+        at: i64,
+        outcome: Result<(), (String, i64)>,
+    ) -> Result<(), StoreError> {
+        let _guard = self.write_lock().await;
+        match outcome {
+            Ok(()) => sqlx::query(
+                "UPDATE deliveries SET delivered_at = $1, attempts = attempts + 1, last_error = NULL \
+                 WHERE event_id = $2 AND target = $3",
+            )
+            .bind(at),
+            Err((error, retry_at)) => sqlx::query(
+                "UPDATE deliveries SET next_at = $1, attempts = attempts + 1, last_error = $2 \
+                 WHERE event_id = $3 AND target = $4",
+            )
+            .bind(retry_at)
+            .bind(error),
+        }
+        .bind(&delivery.event_id)
+        .bind(&delivery.target)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Deliveries not yet made, for the status page and tests.
+    pub(crate) async fn pending_deliveries(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) FROM deliveries WHERE delivered_at IS NULL")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// The database's own consistency check: `ok`, or what it found.
+    pub(crate) async fn integrity_check(&self) -> Result<String, StoreError> {
+        let sql = match self.backend {
+            Backend::Sqlite => "PRAGMA integrity_check",
+            Backend::Postgres => "SELECT 'ok'",
+        };
+        let row = sqlx::query(sql).fetch_one(&self.pool).await?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// Closes the pool, waiting for queries in flight.
+    pub(crate) async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+async fn insert_steps(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &str,
+    first: i64,
+    steps: &[NewStep],
+    actor: &str,
+) -> Result<(), StoreError> {
+    for (offset, step) in steps.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO steps (session_id, seq, at, article, step, actor) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(first + offset as i64)
+        .bind(step.at)
+        .bind(&step.article)
+        .bind(&step.step)
+        .bind(actor)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// One suite of cases, run against SQLite and against a throwaway PostgreSQL cluster.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(id: &str, at: i64) -> StoredSession {
+        StoredSession {
+            id: id.to_owned(),
+            article: "sspr-0029".to_owned(),
+            status: "open".to_owned(),
+            steps: 1,
+            state: r#"{"format":1,"legs":[]}"#.to_owned(),
+            problem: Some("password reset fails".to_owned()),
+            reference: Some("T-1".to_owned()),
+            created_by: "alice".to_owned(),
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    fn step(at: i64) -> NewStep {
+        NewStep {
+            at,
+            article: "sspr-0029".to_owned(),
+            step: r#"{"move":"back"}"#.to_owned(),
+        }
+    }
+
+    async fn suite(url: &str) {
+        let url = DbUrl(url.to_owned());
+        let store = Store::open(&url).await.unwrap();
+        // Opening again finds the schema up to date.
+        Store::open(&url).await.unwrap().close().await;
+
+        store
+            .create(&session("a", 1000), "sspr-0029", "SSPR_0029", &[step(1000)])
+            .await
+            .unwrap();
+        store
+            .create(&session("b", 2000), "sspr-0029", "SSPR_0029", &[step(2000)])
+            .await
+            .unwrap();
+        let a = store.get("a").await.unwrap().unwrap();
+        assert_eq!((a.steps, a.reference.as_deref()), (1, Some("T-1")));
+        assert!(store.get("missing").await.unwrap().is_none());
+
+        // A move on a stale version is refused and changes nothing.
+        let update = |before: i64, event: Option<OutboxEvent>| Update {
+            id: "a",
+            steps_before: before,
+            state: r#"{"format":1,"legs":[],"x":1}"#.to_owned(),
+            status: "fixed".to_owned(),
+            current: "sspr-0029".to_owned(),
+            new_steps: vec![step(3000)],
+            actor: "bob",
+            at: 3000,
+            event,
+        };
+        assert!(matches!(
+            store.save(update(0, None)).await,
+            Err(StoreError::Conflict)
+        ));
+        let event = OutboxEvent {
+            event_id: "e1".to_owned(),
+            kind: "session.ended".to_owned(),
+            payload: "{}".to_owned(),
+            targets: vec!["http://one".to_owned(), "http://two".to_owned()],
+        };
+        store.save(update(1, Some(event))).await.unwrap();
+        let a = store.get("a").await.unwrap().unwrap();
+        assert_eq!(
+            (a.steps, a.status.as_str(), a.updated_at),
+            (2, "fixed", 3000)
+        );
+
+        // Newest first, filtered.
+        let all = store
+            .list(&ListFilter {
+                limit: 10,
+                ..ListFilter::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            all.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        let open = store
+            .list(&ListFilter {
+                status: Some("open".to_owned()),
+                limit: 10,
+                ..ListFilter::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(open.len(), 1);
+        assert_eq!(store.idle(2500, 10).await.unwrap(), ["b"]);
+        assert!(store.idle(1500, 10).await.unwrap().is_empty());
+
+        // Deliveries: one per target, leased, retried, then delivered.
+        assert_eq!(store.pending_deliveries().await.unwrap(), 2);
+        let due = store.due(3000, 60_000, 10).await.unwrap();
+        assert_eq!(due.len(), 2);
+        assert!(
+            store.due(3001, 60_000, 10).await.unwrap().is_empty(),
+            "leased"
+        );
+        store
+            .delivery_result(&due[0], 3100, Err(("down".to_owned(), 4000)))
+            .await
+            .unwrap();
+        store.delivery_result(&due[1], 3100, Ok(())).await.unwrap();
+        assert_eq!(store.pending_deliveries().await.unwrap(), 1);
+        let again = store.due(4000, 60_000, 10).await.unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(
+            (again[0].target.as_str(), again[0].attempts),
+            (due[0].target.as_str(), 1)
+        );
+        store
+            .delivery_result(&again[0], 4100, Ok(()))
+            .await
+            .unwrap();
+        assert_eq!(store.pending_deliveries().await.unwrap(), 0);
+
+        assert_eq!(store.integrity_check().await.unwrap(), "ok");
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn the_store_suite_passes_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        suite(&format!(
+            "sqlite://{}",
+            dir.path().join("s.sqlite").display()
+        ))
+        .await;
+    }
+
+    #[tokio::test]
+    async fn the_store_suite_passes_on_postgresql() {
+        let Some(cluster) = fixpath_tools::postgres::Cluster::start().unwrap() else {
+            return;
+        };
+        suite(&cluster.url()).await;
+    }
+
+    #[test]
+    fn a_password_never_shows() {
+        let url = DbUrl("postgres://fixpath:s3cret@db.example/fixpath".to_owned());
+        assert_eq!(
+            format!("{url:?}"),
+            "postgres://fixpath:***@db.example/fixpath"
+        );
+        assert!(DbUrl("mysql://x".to_owned()).backend().is_err());
+    }
+}

@@ -1,0 +1,829 @@
+//! The agents' pages: server-rendered through the minijinja templates (users override them
+//! like the others), plain forms that work without JavaScript, every form with a CSRF
+//! token, every step posted and redirected (reload never repeats a step).
+
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use fixpath::links::Style;
+use serde::{Deserialize, Serialize};
+
+use super::auth::{self, Identity, Role};
+use super::desk::{EndOutcome, StartRequest, StepRequest};
+use super::problem::Problem;
+use super::store::{ListFilter, SessionSummary};
+use super::{Caller, Shared};
+
+/// The cookie that carries an agent's access token.
+pub(crate) const TOKEN_COOKIE: &str = "fixpath_token";
+/// The browser's own random value, that CSRF tokens are derived from.
+const BROWSER_COOKIE: &str = "fixpath_browser";
+
+/// A cookie's value from the request headers.
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+    let secure = headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    let mut built = cookie::Cookie::build((name.to_owned(), value.to_owned()))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(cookie::SameSite::Strict);
+    if let Some(seconds) = max_age {
+        built = built.max_age(cookie::time::Duration::seconds(seconds));
+    }
+    HeaderValue::from_str(&built.build().to_string()).unwrap_or(HeaderValue::from_static(""))
+}
+
+/// The page to sign in at, coming back to `uri` after.
+pub(crate) fn to_login(uri: &Uri) -> Response {
+    let next = uri.path_and_query().map_or("/", |p| p.as_str());
+    let target = format!(
+        "/login?next={}",
+        url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+    );
+    Redirect::to(&target).into_response()
+}
+
+/// What every page's template sees.
+#[derive(Serialize)]
+struct Page<'a, T: Serialize> {
+    served: bool,
+    csrf: String,
+    is_admin: bool,
+    kb_errors: usize,
+    notice: Option<&'a str>,
+    query: &'a str,
+    #[serde(flatten)]
+    data: T,
+}
+
+/// The browser's CSRF seed: its cookie, or a new one to set with the page.
+struct Browser {
+    value: String,
+    new: bool,
+}
+
+impl Browser {
+    fn of(headers: &HeaderMap) -> Browser {
+        match cookie(headers, BROWSER_COOKIE).filter(|v| v.len() == 32) {
+            Some(value) => Browser { value, new: false },
+            None => Browser {
+                value: super::desk::random_id(),
+                new: true,
+            },
+        }
+    }
+}
+
+/// Renders a page template, with the CSRF token and the banner's facts.
+fn page<T: Serialize>(
+    shared: &Shared,
+    headers: &HeaderMap,
+    identity: &Identity,
+    template: &str,
+    notice: Option<&str>,
+    query: &str,
+    data: T,
+) -> Response {
+    let browser = Browser::of(headers);
+    let pending = shared.pending.load();
+    let kb_errors = pending.as_ref().as_ref().map_or(0, |problems| {
+        problems.iter().filter(|d| d.is_error()).count()
+    });
+    let context = Page {
+        served: true,
+        csrf: auth::csrf_token(identity, &browser.value),
+        is_admin: identity.role == Role::Admin,
+        kb_errors,
+        notice,
+        query,
+        data,
+    };
+    let mut response = match shared.desk.renderer.render_named(template, &context) {
+        Ok(html) => Html(html).into_response(),
+        Err(error) => return Problem::internal(error).into_response(),
+    };
+    if browser.new {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(headers, BROWSER_COOKIE, &browser.value, None),
+        );
+    }
+    response
+}
+
+/// An error as a page (escaped by the template).
+fn error_page(shared: &Shared, headers: &HeaderMap, problem: &Problem) -> Response {
+    #[derive(Serialize)]
+    struct Data<'a> {
+        status: u16,
+        title: &'a str,
+        detail: &'a str,
+    }
+    let mut response = page(
+        shared,
+        headers,
+        &Identity::local(),
+        "html/serve/error.html.j2",
+        None,
+        "",
+        Data {
+            status: problem.status,
+            title: &problem.title,
+            detail: &problem.detail,
+        },
+    );
+    *response.status_mut() = problem.status();
+    response
+}
+
+/// Refuses a form whose CSRF token is not this browser's.
+fn check_csrf(
+    headers: &HeaderMap,
+    identity: &Identity,
+    given: Option<&str>,
+) -> Result<(), Problem> {
+    let browser = cookie(headers, BROWSER_COOKIE).unwrap_or_default();
+    if auth::csrf_ok(identity, &browser, given.unwrap_or_default()) {
+        Ok(())
+    } else {
+        Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "this form has expired or did not come from this site; reload the page and try again",
+        ))
+    }
+}
+
+fn summaries(sessions: Vec<SessionSummary>) -> Vec<serde_json::Value> {
+    sessions
+        .into_iter()
+        .map(|s| {
+            let mut value = serde_json::to_value(&s).unwrap_or_default();
+            value["updated"] = serde_json::Value::from(format_time(s.updated_at));
+            value
+        })
+        .collect()
+}
+
+/// Milliseconds since the epoch as `YYYY-MM-DD HH:MM UTC`.
+fn format_time(ms: i64) -> String {
+    match cookie::time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)) {
+        Ok(t) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        ),
+        Err(_) => ms.to_string(),
+    }
+}
+
+/// `GET /`: search and the open sessions.
+pub(crate) async fn home(
+    State(shared): State<Shared>,
+    Caller(identity): Caller,
+    headers: HeaderMap,
+) -> Response {
+    let filter = ListFilter {
+        status: Some("open".to_owned()),
+        limit: 50,
+        ..ListFilter::default()
+    };
+    let sessions = match shared.desk.store.list(&filter).await {
+        Ok(sessions) => sessions,
+        Err(error) => return error_page(&shared, &headers, &error.into()),
+    };
+    #[derive(Serialize)]
+    struct Data {
+        sessions: Vec<serde_json::Value>,
+        articles: u64,
+    }
+    let data = Data {
+        sessions: summaries(sessions),
+        articles: shared.desk.library().catalog().len(),
+    };
+    page(
+        &shared,
+        &headers,
+        &identity,
+        "html/serve/home.html.j2",
+        None,
+        "",
+        data,
+    )
+}
+
+/// The search box's parameters.
+#[derive(Debug, Deserialize)]
+pub(crate) struct SearchParams {
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /search?q=`: ranked articles, each with a button to troubleshoot.
+pub(crate) async fn search(
+    State(shared): State<Shared>,
+    Caller(identity): Caller,
+    headers: HeaderMap,
+    params: Result<Query<SearchParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let query = params.map(|Query(p)| p.q).unwrap_or_default();
+    let query: String = query.chars().take(super::desk::MAX_TEXT).collect();
+    let library = shared.desk.library();
+    let results = match library.catalog().search(&query, 20) {
+        Ok(results) => results,
+        Err(error) => {
+            return error_page(&shared, &headers, &Problem::bad_request(error.to_string()));
+        }
+    };
+    #[derive(Serialize)]
+    struct Data {
+        hits: Vec<fixpath::search::Hit>,
+    }
+    let data = Data { hits: results.hits };
+    page(
+        &shared,
+        &headers,
+        &identity,
+        "html/serve/search.html.j2",
+        None,
+        &query,
+        data,
+    )
+}
+
+/// `GET /articles/ID.html`: an article, with a button to troubleshoot it.
+pub(crate) async fn article(
+    State(shared): State<Shared>,
+    Caller(identity): Caller,
+    headers: HeaderMap,
+    Path(file): Path<String>,
+) -> Response {
+    let id = file.strip_suffix(".html").unwrap_or(&file);
+    let prepared = match shared.desk.library().article(id) {
+        Ok(prepared) => prepared,
+        Err(error) => return error_page(&shared, &headers, &error.into()),
+    };
+    #[derive(Serialize)]
+    struct Data<'a> {
+        article: fixpath::render::view::ArticleView<'a>,
+        troubleshooter: Option<String>,
+    }
+    let article = &prepared.page;
+    let data = Data {
+        article: fixpath::render::view::article_view(article),
+        troubleshooter: article
+            .entry
+            .is_some()
+            .then(|| format!("/sessions/new?article={}", article.id)),
+    };
+    page(
+        &shared,
+        &headers,
+        &identity,
+        "html/serve/article.html.j2",
+        None,
+        "",
+        data,
+    )
+}
+
+/// The start form.
+#[derive(Debug, Deserialize)]
+pub(crate) struct StartForm {
+    csrf: Option<String>,
+    article: Option<String>,
+    problem: Option<String>,
+    reference: Option<String>,
+}
+
+/// `POST /sessions`: starts a session and opens it.
+pub(crate) async fn start(
+    State(shared): State<Shared>,
+    Caller(identity): Caller,
+    headers: HeaderMap,
+    form: Result<Form<StartForm>, FormRejection>,
+) -> Response {
+    let result = async {
+        let Form(form) = form.map_err(|e| Problem::bad_request(e.body_text()))?;
+        check_csrf(&headers, &identity, form.csrf.as_deref())?;
+        let request = StartRequest {
+            article: form.article.filter(|a| !a.trim().is_empty()),
+            problem: form.problem.filter(|p| !p.trim().is_empty()),
+            facts: Default::default(),
+            reference: form.reference.filter(|r| !r.trim().is_empty()),
+        };
+        shared.desk.start(request, &identity.name).await
+    }
+    .await;
+    match result {
+        Ok(id) => Redirect::to(&format!("/sessions/{id}")).into_response(),
+        Err(problem) => error_page(&shared, &headers, &problem),
+    }
+}
+
+/// The list's filters.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ListParams {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    before: Option<i64>,
+}
+
+/// `GET /sessions`: sessions, most recently moved first.
+pub(crate) async fn list(
+    State(shared): State<Shared>,
+    Caller(identity): Caller,
+    headers: HeaderMap,
+    params: Result<Query<ListParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(params)) = params else {
+        return error_page(&shared, &headers, &Problem::bad_request("bad parameters"));
+    };
+    let status = params.status.filter(|s| !s.is_empty() && s.len() < 32);
+    let filter = ListFilter {
+        status: status.clone(),
+        before: params.before,
+        limit: 50,
+        ..ListFilter::default()
+    };
+    let sessions = match shared.desk.store.list(&filter).await {
+        Ok(sessions) => sessions,
+        Err(error) => return error_page(&shared, &headers, &error.into()),
+    };
+    let next = (sessions.len() as i64 == filter.limit)
+        .then(|| sessions.last().map(|s| s.updated_at))
+        .flatten();
+    #[derive(Serialize)]
+    struct Data {
+        sessions: Vec<serde_json::Value>,
+        status: String,
+        next: Option<i64>,
+    }
+    let data = Data {
+        sessions: summaries(sessions),
+        status: status.unwrap_or_default(),
+        next,
+    };
+    page(
+        &shared,
+        &headers,
+        &identity,
+        "html/serve/sessions.html.j2",
+        None,
+        "",
+        data,
+    )
+}
+
+/// A notice carried over a redirect.
+#[derive(Debug, Deserialize)]
+pub(crate) struct SessionParams {
+    #[serde(default)]
+    notice: Option<String>,
+    #[serde(default)]
+    article: Option<String>,
+}
+
+/// `GET /sessions/ID`: the troubleshooter, where the session stands. `GET /sessions/new`
+/// is the form that starts one in an article.
+pub(crate) async fn session(
+    State(shared): State<Shared>,
+    Caller(identity): Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    params: Result<Query<SessionParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let params = params.map(|Query(p)| p).ok();
+    if id == "new" {
+        let article = params.and_then(|p| p.article).unwrap_or_default();
+        return new_session(&shared, &headers, &identity, &article);
+    }
+    let notice = match params.and_then(|p| p.notice).as_deref() {
+        Some("stale") => {
+            Some("The session had moved on (another tab or agent): here is where it stands now.")
+        }
+        _ => None,
+    };
+    match session_page(&shared, &headers, &identity, &id, notice).await {
+        Ok(response) => response,
+        Err(problem) => error_page(&shared, &headers, &problem),
+    }
+}
+
+fn new_session(
+    shared: &Shared,
+    headers: &HeaderMap,
+    identity: &Identity,
+    article: &str,
+) -> Response {
+    let prepared = match shared.desk.library().article(article) {
+        Ok(prepared) => prepared,
+        Err(error) => return error_page(shared, headers, &error.into()),
+    };
+    #[derive(Serialize)]
+    struct Data<'a> {
+        article: fixpath::links::ArticleRef,
+        start: &'a str,
+    }
+    let data = Data {
+        article: fixpath::links::ArticleRef {
+            id: prepared.page.id.to_string(),
+            title: prepared.page.title.clone(),
+        },
+        start: "start",
+    };
+    page(
+        shared,
+        headers,
+        identity,
+        "html/serve/start.html.j2",
+        None,
+        "",
+        data,
+    )
+}
+
+async fn session_page(
+    shared: &Shared,
+    headers: &HeaderMap,
+    identity: &Identity,
+    id: &str,
+    notice: Option<&str>,
+) -> Result<Response, Problem> {
+    let stored = shared.desk.stored(id).await?;
+    let library = shared.desk.library();
+    let state = super::desk::parse_state(&stored.state)?;
+    let markdown = match state.outcome() {
+        Some(_) => Some(shared.desk.transcript(&library, &state)?.1),
+        None => None,
+    };
+    #[derive(Serialize)]
+    struct SessionInfo<'a> {
+        id: &'a str,
+        status: &'a str,
+        steps: i64,
+        reference: Option<&'a str>,
+        problem: Option<&'a str>,
+    }
+    #[derive(Serialize)]
+    struct Data<'a, L: Serialize> {
+        session: SessionInfo<'a>,
+        live: L,
+        markdown: Option<String>,
+    }
+    shared.desk.live(&library, &state, Style::Site, |live| {
+        let data = Data {
+            session: SessionInfo {
+                id: &stored.id,
+                status: &stored.status,
+                steps: stored.steps,
+                reference: stored.reference.as_deref(),
+                problem: stored.problem.as_deref(),
+            },
+            live,
+            markdown,
+        };
+        Ok(page(
+            shared,
+            headers,
+            identity,
+            "html/serve/session.html.j2",
+            notice,
+            "",
+            data,
+        ))
+    })
+}
+
+/// A step's form: which button, and what it answers.
+#[derive(Debug, Deserialize)]
+pub(crate) struct StepForm {
+    csrf: Option<String>,
+    steps: Option<i64>,
+    choice: Option<String>,
+    question: Option<String>,
+    remedy: Option<String>,
+}
+
+impl StepForm {
+    fn request(self) -> Result<StepRequest, Problem> {
+        let expect_steps = self.steps;
+        let choice = self.choice.unwrap_or_default();
+        let missing = |what: &str| Problem::bad_request(format!("the form has no {what}"));
+        let request = if let Some(value) = choice.strip_prefix("answer:") {
+            StepRequest::Answer {
+                question: self.question.ok_or_else(|| missing("question"))?,
+                answer: Some(value.to_owned()),
+                expect_steps,
+            }
+        } else if let Some(article) = choice.strip_prefix("continue:") {
+            StepRequest::ContinueIn {
+                article: article.to_owned(),
+                expect_steps,
+            }
+        } else {
+            match choice.as_str() {
+                "unknown" => StepRequest::Answer {
+                    question: self.question.ok_or_else(|| missing("question"))?,
+                    answer: None,
+                    expect_steps,
+                },
+                "back" => StepRequest::Back { expect_steps },
+                "fixed" | "not-fixed" => StepRequest::Fix {
+                    remedy: self.remedy.ok_or_else(|| missing("fix"))?,
+                    fixed: choice == "fixed",
+                    expect_steps,
+                },
+                "escalate" => StepRequest::End {
+                    outcome: EndOutcome::Escalated,
+                    expect_steps,
+                },
+                "abandon" => StepRequest::End {
+                    outcome: EndOutcome::Abandoned,
+                    expect_steps,
+                },
+                _ => return Err(Problem::bad_request("the form names no step")),
+            }
+        };
+        Ok(request)
+    }
+}
+
+/// `POST /sessions/ID/steps`: takes the step, then shows the session again.
+pub(crate) async fn step(
+    State(shared): State<Shared>,
+    Caller(identity): Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<Form<StepForm>, FormRejection>,
+) -> Response {
+    let result = async {
+        let Form(form) = form.map_err(|e| Problem::bad_request(e.body_text()))?;
+        check_csrf(&headers, &identity, form.csrf.as_deref())?;
+        let request = form.request()?;
+        shared.desk.step(&id, &request, &identity.name).await
+    }
+    .await;
+    match result {
+        Ok(_) => Redirect::to(&format!("/sessions/{id}")).into_response(),
+        // A stale page (another tab, another agent, a double click): show where it stands.
+        Err(problem) if problem.status == 409 && super::desk::is_session_id(&id) => {
+            Redirect::to(&format!("/sessions/{id}?notice=stale")).into_response()
+        }
+        Err(problem) => error_page(&shared, &headers, &problem),
+    }
+}
+
+/// `GET /sessions/ID/transcript.md`.
+pub(crate) async fn transcript_markdown(
+    State(shared): State<Shared>,
+    _caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    transcript(&shared, &headers, &id, "markdown").await
+}
+
+/// `GET /sessions/ID/transcript.json`.
+pub(crate) async fn transcript_json(
+    State(shared): State<Shared>,
+    _caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    transcript(&shared, &headers, &id, "json").await
+}
+
+async fn transcript(shared: &Shared, headers: &HeaderMap, id: &str, format: &str) -> Response {
+    let result = async {
+        let stored = shared.desk.stored(id).await?;
+        super::api::transcript_response(shared, &stored, format)
+    }
+    .await;
+    result.unwrap_or_else(|problem| error_page(shared, headers, &problem))
+}
+
+/// `GET /check`: what `fixpath check` reports for the KB on disk.
+pub(crate) async fn check(
+    State(shared): State<Shared>,
+    Caller(identity): Caller,
+    headers: HeaderMap,
+) -> Response {
+    let pending = shared.pending.load_full();
+    let library = shared.desk.library();
+    let (problems, serving_last_good) = match pending.as_ref() {
+        Some(problems) => (problems.clone(), true),
+        None => {
+            let dir = library.dir.clone();
+            match tokio::task::spawn_blocking(move || {
+                super::library::Library::check(dir.as_deref())
+            })
+            .await
+            {
+                Ok(Ok(problems)) => (problems, false),
+                Ok(Err(error)) => return error_page(&shared, &headers, &Problem::internal(error)),
+                Err(error) => return error_page(&shared, &headers, &Problem::internal(error)),
+            }
+        }
+    };
+    #[derive(Serialize)]
+    struct Data {
+        problems: Vec<fixpath::Diagnostic>,
+        serving_last_good: bool,
+    }
+    let data = Data {
+        problems,
+        serving_last_good,
+    };
+    page(
+        &shared,
+        &headers,
+        &identity,
+        "html/serve/check.html.j2",
+        None,
+        "",
+        data,
+    )
+}
+
+/// The reload form.
+#[derive(Debug, Deserialize)]
+pub(crate) struct CsrfForm {
+    csrf: Option<String>,
+}
+
+/// `POST /admin/reload`: reloads the KB now (as `--watch` does on a change).
+pub(crate) async fn reload(
+    State(shared): State<Shared>,
+    Caller(identity): Caller,
+    headers: HeaderMap,
+    form: Result<Form<CsrfForm>, FormRejection>,
+) -> Response {
+    let csrf = form.ok().and_then(|Form(f)| f.csrf);
+    if let Err(problem) = check_csrf(&headers, &identity, csrf.as_deref()) {
+        return error_page(&shared, &headers, &problem);
+    }
+    let Some(dir) = shared.desk.library().dir.clone() else {
+        return Redirect::to("/check").into_response();
+    };
+    let cache = fixpath::search::store::default_cache_dir();
+    let state = shared.clone();
+    let reloaded =
+        tokio::task::spawn_blocking(move || super::watch::reload(&state, dir, &cache)).await;
+    match reloaded {
+        Ok(Ok(_)) => Redirect::to("/check").into_response(),
+        Ok(Err(error)) => error_page(&shared, &headers, &Problem::internal(error)),
+        Err(error) => error_page(&shared, &headers, &Problem::internal(error)),
+    }
+}
+
+/// The sign-in page's parameters.
+#[derive(Debug, Deserialize)]
+pub(crate) struct LoginParams {
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// Only a path on this site (never `//host` or a scheme): where to go after signing in.
+fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+/// `GET /login`.
+pub(crate) async fn login_page(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    params: Result<Query<LoginParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let next = local_path(params.ok().and_then(|Query(p)| p.next).as_deref());
+    login_form(&shared, &headers, &next, None)
+}
+
+fn login_form(shared: &Shared, headers: &HeaderMap, next: &str, error: Option<&str>) -> Response {
+    #[derive(Serialize)]
+    struct Data<'a> {
+        next: &'a str,
+        error: Option<&'a str>,
+    }
+    page(
+        shared,
+        headers,
+        &Identity::local(),
+        "html/serve/login.html.j2",
+        None,
+        "",
+        Data { next, error },
+    )
+}
+
+/// The sign-in form.
+#[derive(Debug, Deserialize)]
+pub(crate) struct LoginForm {
+    csrf: Option<String>,
+    token: Option<String>,
+    next: Option<String>,
+}
+
+/// `POST /login`: checks the token, keeps it in an HttpOnly, SameSite=Strict cookie.
+pub(crate) async fn login(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return login_form(&shared, &headers, "/", Some("The form could not be read."));
+    };
+    let next = local_path(form.next.as_deref());
+    if check_csrf(&headers, &Identity::local(), form.csrf.as_deref()).is_err() {
+        return login_form(
+            &shared,
+            &headers,
+            &next,
+            Some("The form expired; try again."),
+        );
+    }
+    let token = form.token.unwrap_or_default();
+    let known = if shared.tokens.required() {
+        shared.tokens.identify(&token)
+    } else {
+        Some(Identity::local())
+    };
+    let Some(identity) = known.filter(|i| i.role != Role::Integration) else {
+        let mut response = login_form(
+            &shared,
+            &headers,
+            &next,
+            Some("That token is not one this server knows for agents."),
+        );
+        *response.status_mut() = StatusCode::UNAUTHORIZED;
+        return response;
+    };
+    let _ = identity;
+    let mut response = Redirect::to(&next).into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&headers, TOKEN_COOKIE, token.trim(), Some(12 * 3600)),
+    );
+    response
+}
+
+/// `POST /logout`: forgets the cookie.
+pub(crate) async fn logout(headers: HeaderMap) -> Response {
+    let mut response = Redirect::to("/login").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&headers, TOKEN_COOKIE, "", Some(0)),
+    );
+    response
+}
+
+/// `GET /assets/FILE`: the stylesheet and the script (templates, so users can override them).
+pub(crate) async fn asset(State(shared): State<Shared>, Path(file): Path<String>) -> Response {
+    let renderer = &shared.desk.renderer;
+    let (body, content_type) = match file.as_str() {
+        "style.css" => {
+            let shared_css = renderer.render_named("html/style.css", ());
+            let served_css = renderer.render_named("html/serve/serve.css", ());
+            match (shared_css, served_css) {
+                (Ok(a), Ok(b)) => (format!("{a}\n{b}"), "text/css; charset=utf-8"),
+                (Err(e), _) | (_, Err(e)) => return Problem::internal(e).into_response(),
+            }
+        }
+        "serve.js" => match renderer.render_named("html/serve/serve.js", ()) {
+            Ok(js) => (js, "text/javascript; charset=utf-8"),
+            Err(e) => return Problem::internal(e).into_response(),
+        },
+        _ => return Problem::not_found("no such file").into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+        .into_response()
+}
