@@ -12,5 +12,6 @@ mod import;
 mod kb;
 mod render;
 mod search;
+mod serve;
 mod solve;
 mod terminal;

@@ -144,7 +144,7 @@ fn facts_that_fit_no_cause_are_a_result_with_the_reasons_and_an_escalation_note(
 }
 
 /// The SSPR_0029 scenarios: a name, the facts, the cause and fix they must reach.
-const SCENARIOS: [(&str, &[&str], &str, &str); 6] = [
+pub(crate) const SCENARIOS: [(&str, &[&str], &str, &str); 6] = [
     (
         "protected_admin",
         &["protected-admin=yes"],

@@ -324,13 +324,14 @@ pub(crate) fn router(state: Shared) -> Router {
         .merge(open)
         .fallback(not_found)
         .with_state(state)
-        .layer(middleware::from_fn(problems_for_api))
+        // The first layer listed is the innermost.
         .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
         .layer(middleware::from_fn(bounded_uri))
+        .layer(middleware::from_fn(problems_for_api))
         .layer(middleware::from_fn(security_headers))
 }
 

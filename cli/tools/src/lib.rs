@@ -10,3 +10,4 @@
 pub mod common;
 pub mod eval_import;
 pub mod postgres;
+pub mod server;
