@@ -905,3 +905,131 @@ fn abandoned_after_idle_and_the_end_is_sent_signed_once_to_a_receiver_that_was_d
     assert_eq!(health["pending_webhooks"], 0);
     assert!(started.elapsed() >= down_for);
 }
+
+#[test]
+fn kill_9_in_the_middle_of_a_load_of_steps_ten_times_loses_no_acknowledged_step() {
+    use std::sync::{Arc, Mutex};
+    let data = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", data.path().join("crash.sqlite").display());
+    // Session id → the most steps a 2xx answer reported.
+    let acknowledged: Arc<Mutex<BTreeMap<String, i64>>> = Arc::default();
+    let mut total = 0;
+    for round in 0..10 {
+        let mut served = Served::start(&["--db", &db]);
+        // What earlier rounds acknowledged is all there.
+        for (id, steps) in acknowledged.lock().unwrap().iter() {
+            let read: Value = served
+                .get(&format!("/api/v1/sessions/{id}"))
+                .json()
+                .unwrap();
+            let stored = read["steps"].as_i64().unwrap();
+            assert!(
+                stored >= *steps,
+                "round {round}: {id} has {stored} steps, {steps} were acknowledged"
+            );
+        }
+        let base = served.server.url.clone();
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                let (base, acknowledged) = (base.clone(), acknowledged.clone());
+                std::thread::spawn(move || {
+                    let http = client();
+                    let Ok(response) = http
+                        .post(format!("{base}/api/v1/sessions"))
+                        .json(&json!({"article": "SSPR_0029"}))
+                        .send()
+                    else {
+                        return 0;
+                    };
+                    let Ok(session) = response.json::<Value>() else {
+                        return 0;
+                    };
+                    let id = session["id"].as_str().unwrap().to_owned();
+                    acknowledged.lock().unwrap().insert(id.clone(), 0);
+                    let mut count = 0;
+                    for index in 0.. {
+                        let step = if index % 2 == 0 {
+                            json!({"move": "answer", "question": "protected-admin", "answer": null})
+                        } else {
+                            json!({"move": "back"})
+                        };
+                        let Ok(response) = http
+                            .post(format!("{base}/api/v1/sessions/{id}/steps"))
+                            .json(&step)
+                            .send()
+                        else {
+                            break;
+                        };
+                        if !response.status().is_success() {
+                            break;
+                        }
+                        let Ok(after) = response.json::<Value>() else {
+                            break;
+                        };
+                        acknowledged
+                            .lock()
+                            .unwrap()
+                            .insert(id.clone(), after["steps"].as_i64().unwrap());
+                        count += 1;
+                    }
+                    count
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(300 + 70 * round));
+        served.server.kill_hard();
+        total += workers.into_iter().map(|w| w.join().unwrap()).sum::<i32>();
+    }
+    assert!(
+        total > 100,
+        "only {total} steps were acknowledged in ten rounds"
+    );
+    let served = Served::start(&["--db", &db]);
+    for (id, steps) in acknowledged.lock().unwrap().iter() {
+        let read: Value = served
+            .get(&format!("/api/v1/sessions/{id}"))
+            .json()
+            .unwrap();
+        assert!(read["steps"].as_i64().unwrap() >= *steps, "{id}");
+    }
+    drop(served);
+    let verified = fixpath(&["serve", "--verify-store", "--db", &db]);
+    assert_eq!(verified.code, 0, "{verified}");
+    assert!(verified.stdout.trim_end().ends_with(": ok"), "{verified}");
+}
+
+#[test]
+fn two_instances_on_one_postgresql_share_a_session() {
+    let Some(cluster) = fixpath_tools::postgres::Cluster::start().unwrap() else {
+        return;
+    };
+    let url = cluster.url();
+    let one = Served::start(&["--db", &url]);
+    let two = Served::start(&["--db", &url]);
+    let health: Value = one.get("/healthz").json().unwrap();
+    assert_eq!(health["store"], "postgres");
+    let session = one.start_session(&json!({"article": "SSPR_0029", "reference": "SHIFT-1"}));
+    let id = session["id"].as_str().unwrap();
+    // Begun on one, moved on on the other, read back on the first.
+    let moved = two.step(
+        id,
+        &json!({"move": "answer", "question": "protected-admin", "answer": "no"}),
+    );
+    let read: Value = one.get(&format!("/api/v1/sessions/{id}")).json().unwrap();
+    assert_eq!(read["steps"], moved["steps"]);
+    assert_eq!(read["live"], moved["live"]);
+    // The same stale step on both: one is taken, the other refused.
+    let step = json!({"move": "back", "expect_steps": 1});
+    let first = one
+        .post_json(&format!("/api/v1/sessions/{id}/steps"), &step)
+        .status();
+    let second = two
+        .post_json(&format!("/api/v1/sessions/{id}/steps"), &step)
+        .status();
+    assert_eq!((first, second), (StatusCode::OK, StatusCode::CONFLICT));
+    let listed: Value = two
+        .get("/api/v1/sessions?reference=SHIFT-1")
+        .json()
+        .unwrap();
+    assert_eq!(listed["sessions"][0]["steps"], 2);
+}
