@@ -1033,3 +1033,85 @@ fn two_instances_on_one_postgresql_share_a_session() {
         .unwrap();
     assert_eq!(listed["sessions"][0]["steps"], 2);
 }
+
+/// A Python tool the CI installs (`.ci/run`); `None`, with a note, when it is missing outside CI.
+fn python_tool(program: &str, package: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(program))
+            .find(|candidate| candidate.is_file())
+    });
+    if found.is_none() {
+        let message =
+            format!("`{program}` is not installed: `pip install {package}` to run this test");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{message} (CI=true: it must run)"
+        );
+        eprintln!("skipped: {message}");
+    }
+    found
+}
+
+#[test]
+fn the_openapi_document_validates_and_a_fuzzer_driven_by_it_finds_no_fault() {
+    let (Some(validator), Some(schemathesis)) = (
+        python_tool("openapi-spec-validator", "openapi-spec-validator"),
+        python_tool("st", "schemathesis"),
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let tokens = dir.path().join("tokens.toml");
+    let token = write_tokens(&tokens, &[("fuzzer", "integration")]).remove(0);
+    let tokens_arg = tokens.display().to_string();
+    let served = Served::start(&["--tokens", &tokens_arg, "--rate-limit", "100000"]);
+    let document = dir.path().join("openapi.json");
+    std::fs::write(
+        &document,
+        served.get("/api/v1/openapi.json").bytes().unwrap(),
+    )
+    .unwrap();
+    let validated = std::process::Command::new(validator)
+        .arg(&document)
+        .output()
+        .unwrap();
+    assert!(
+        validated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&validated.stdout)
+    );
+
+    let config = crate::util::repo_root().join("tests/schemathesis.toml");
+    let fuzzed = std::process::Command::new(schemathesis)
+        .arg("--config-file")
+        .arg(&config)
+        .arg("run")
+        .arg(served.url("/api/v1/openapi.json"))
+        .args(["--checks", "all"])
+        // Whether a schema-valid request makes sense (facts that fit the article, an article
+        // that exists) is beyond what a schema says: every other check runs.
+        .args(["--exclude-checks", "positive_data_acceptance"])
+        // One worker: CPython 3.11.7 (this machine's) can fail compiling in two threads at
+        // once ("AST constructor recursion depth mismatch"), a fault of the interpreter.
+        .args([
+            "--max-examples",
+            "60",
+            "--workers",
+            "1",
+            "--seed",
+            "20261206",
+        ])
+        .args(["-H", &format!("Authorization: Bearer {token}")])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&fuzzed.stdout);
+    assert!(
+        fuzzed.status.success(),
+        "{report}\n{}",
+        String::from_utf8_lossy(&fuzzed.stderr)
+    );
+    assert!(report.contains("passed"), "{report}");
+    assert_eq!(served.get("/healthz").status(), StatusCode::OK);
+}

@@ -25,16 +25,20 @@ use super::{Caller, Shared};
     ),
     paths(search, article, start, read, step, transcript, list, healthz),
     components(schemas(Problem, StartRequest, StepRequest, SessionOut, SessionSummary, SessionList, Health)),
-    modifiers(&Security),
+    modifiers(&Conventions),
     security(("token" = []))
 )]
 pub(crate) struct ApiDoc;
 
-struct Security;
+/// What every operation shares: the bearer token, the answers any layer may give (401,
+/// 403, 408, 413, 414, 429), and the links from a new session to what reads and moves it.
+struct Conventions;
 
-impl utoipa::Modify for Security {
+impl utoipa::Modify for Conventions {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::link::LinkBuilder;
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "token",
@@ -45,13 +49,115 @@ impl utoipa::Modify for Security {
                     .build(),
             ),
         );
+        let problem = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/problem+json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let secured = path.starts_with("/api/");
+            for (method, operation) in [("get", &mut item.get), ("post", &mut item.post)] {
+                let Some(operation) = operation else { continue };
+                let responses = &mut operation.responses.responses;
+                let mut add = |status: &str, description: &str| {
+                    responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| problem(description));
+                };
+                add("408", "The request took too long");
+                add("414", "The request target is too long");
+                if method == "post" {
+                    add("413", "The body is too large");
+                }
+                if secured {
+                    add(
+                        "401",
+                        "No access token, or one that is not (or no longer) valid",
+                    );
+                    add("403", "The token's role cannot use this operation");
+                    add(
+                        "429",
+                        "Too many requests for this token: wait `Retry-After` seconds",
+                    );
+                }
+            }
+        }
+        // A new session links to the operations that read and move it.
+        if let Some(RefOr::T(created)) = openapi
+            .paths
+            .paths
+            .get_mut("/api/v1/sessions")
+            .and_then(|item| item.post.as_mut())
+            .and_then(|op| op.responses.responses.get_mut("201"))
+        {
+            for operation in ["read", "step", "transcript"] {
+                created.links.insert(
+                    operation.to_owned(),
+                    RefOr::T(
+                        LinkBuilder::new()
+                            .operation_id(operation)
+                            .parameter("id", "$response.body#/id")
+                            .build(),
+                    ),
+                );
+            }
+        }
     }
+}
+
+/// The OpenAPI document, as JSON.
+pub(crate) fn document() -> &'static str {
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        let mut value = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+        // utoipa 5.5 writes a Link's fields in snake case; OpenAPI spells them in camel case.
+        for item in value["paths"]
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|p| p.values_mut())
+        {
+            for operation in item
+                .as_object_mut()
+                .into_iter()
+                .flat_map(|o| o.values_mut())
+            {
+                let responses = operation
+                    .get_mut("responses")
+                    .and_then(|r| r.as_object_mut());
+                for response in responses.into_iter().flat_map(|r| r.values_mut()) {
+                    let links = response.get_mut("links").and_then(|l| l.as_object_mut());
+                    for link in links.into_iter().flat_map(|l| l.values_mut()) {
+                        let Some(link) = link.as_object_mut() else {
+                            continue;
+                        };
+                        for (snake, camel) in [
+                            ("operation_id", "operationId"),
+                            ("operation_ref", "operationRef"),
+                            ("request_body", "requestBody"),
+                        ] {
+                            if let Some(field) = link.remove(snake) {
+                                link.insert(camel.to_owned(), field);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    })
 }
 
 /// `GET /api/v1/openapi.json`.
 pub(crate) async fn openapi() -> Response {
-    let json = ApiDoc::openapi().to_pretty_json().unwrap_or_default();
-    ([(header::CONTENT_TYPE, "application/json")], json).into_response()
+    ([(header::CONTENT_TYPE, "application/json")], document()).into_response()
 }
 
 fn query_problem(rejection: QueryRejection) -> Problem {
@@ -70,12 +176,15 @@ fn json_problem(rejection: JsonRejection) -> Problem {
 
 /// Search parameters.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SearchParams {
     /// An error code, a pasted message or a few words.
+    #[param(max_length = 2000)]
     q: String,
     /// How many results (1–50, default 10).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 50)]
     limit: Option<usize>,
 }
 
@@ -97,7 +206,12 @@ pub(crate) async fn search(
     if params.q.chars().count() > super::desk::MAX_TEXT {
         return Err(Problem::bad_request("the query is too long"));
     }
-    let limit = params.limit.unwrap_or(10).clamp(1, MAX_RESULTS);
+    let limit = params.limit.unwrap_or(10);
+    if !(1..=MAX_RESULTS).contains(&limit) {
+        return Err(Problem::bad_request(format!(
+            "limit must be from 1 to {MAX_RESULTS}"
+        )));
+    }
     let library = shared.desk.library();
     let results = library
         .catalog()
@@ -120,10 +234,12 @@ pub(crate) fn json_response(view: &impl Serialize) -> Response {
 
 /// How to return an article.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ArticleParams {
     /// `json` (the article as data, default), `markdown` or `html`.
     #[serde(default)]
+    #[param(value_type = Option<String>, pattern = "^(json|markdown|md|html)$")]
     format: Option<String>,
 }
 
@@ -242,10 +358,12 @@ pub(crate) async fn step(
 
 /// How to return a transcript.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TranscriptParams {
     /// `markdown` (default: to paste into the ticket) or `json`.
     #[serde(default)]
+    #[param(value_type = Option<String>, pattern = "^(markdown|md|json)$")]
     format: Option<String>,
 }
 
@@ -296,6 +414,7 @@ pub(crate) fn transcript_response(
 
 /// Which sessions to list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListParams {
     /// `open`, `fixed`, `escalated`, `abandoned`, …
@@ -312,6 +431,7 @@ pub(crate) struct ListParams {
     before: Option<i64>,
     /// How many (1–200, default 50).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<i64>,
 }
 
@@ -336,12 +456,15 @@ pub(crate) async fn list(
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Response, Problem> {
     let Query(params) = params.map_err(query_problem)?;
+    if params.limit.is_some_and(|l| !(1..=200).contains(&l)) {
+        return Err(Problem::bad_request("limit must be from 1 to 200"));
+    }
     let filter = ListFilter {
         status: params.status,
         article: params.article,
         reference: params.reference,
         before: params.before,
-        limit: params.limit.unwrap_or(50).clamp(1, 200),
+        limit: params.limit.unwrap_or(50),
     };
     let sessions = shared.desk.store.list(&filter).await?;
     let next = (sessions.len() as i64 == filter.limit)

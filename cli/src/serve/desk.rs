@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
-use axum::http::StatusCode;
 use fixpath::links::Style;
 use fixpath::model::{ArticleId, NodeId};
 use fixpath::render::Renderer;
@@ -32,9 +31,11 @@ pub(crate) const MAX_FACTS: usize = 200;
 pub(crate) struct StartRequest {
     /// An article id or an error code (`SSPR_0029`).
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub(crate) article: Option<String>,
     /// The problem in the customer's words; searched when no article is named.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub(crate) problem: Option<String>,
     /// What the ticket already says: question id → answer value (`null`: not known).
     #[serde(default)]
@@ -42,6 +43,7 @@ pub(crate) struct StartRequest {
     pub(crate) facts: BTreeMap<String, Option<String>>,
     /// The ticket's reference, kept with the session and sent with its webhook events.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     pub(crate) reference: Option<String>,
 }
 
@@ -52,7 +54,9 @@ pub(crate) enum StepRequest {
     /// Answer a question (the one asked or any other still open); `answer: null` is
     /// "I don't know".
     Answer {
+        #[schema(max_length = 2000)]
         question: String,
+        #[schema(max_length = 2000)]
         answer: Option<String>,
         /// Refuse the move unless the session has this many steps (a stale page, a double click).
         #[serde(default)]
@@ -195,10 +199,9 @@ fn session_problem(error: SessionError) -> Problem {
 
 fn bounded(what: &str, text: &Option<String>) -> Result<(), Problem> {
     match text {
-        Some(text) if text.chars().count() > MAX_TEXT => Err(Problem::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("{what} is longer than {MAX_TEXT} characters"),
-        )),
+        Some(text) if text.chars().count() > MAX_TEXT => Err(Problem::unprocessable(format!(
+            "{what} is longer than {MAX_TEXT} characters"
+        ))),
         _ => Ok(()),
     }
 }
@@ -235,10 +238,9 @@ impl Desk {
         bounded("problem", &request.problem)?;
         bounded("reference", &request.reference)?;
         if request.facts.len() > MAX_FACTS {
-            return Err(Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("more than {MAX_FACTS} facts"),
-            ));
+            return Err(Problem::unprocessable(format!(
+                "more than {MAX_FACTS} facts"
+            )));
         }
         let library = self.library();
         let (query, search) = match (&request.article, &request.problem) {
