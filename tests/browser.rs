@@ -9,9 +9,8 @@ use std::process::Command;
 
 use crate::util::{fixpath, repo_root};
 
-#[test]
-fn site_works_offline_in_headless_chromium() {
-    let script = repo_root().join("tests/browser/site.mjs");
+/// True when Chromium, node and playwright-core are there; else says so (failing under CI).
+fn browser_ready() -> bool {
     let ready = repo_root()
         .join("tests/browser/node_modules/playwright-core")
         .is_dir()
@@ -23,6 +22,82 @@ fn site_works_offline_in_headless_chromium() {
             "CI must run the browser test: install chromium and run npm ci --prefix tests/browser"
         );
         eprintln!("skipped: needs /usr/bin/chromium, node, and npm ci --prefix tests/browser");
+    }
+    ready
+}
+
+/// Runs a browser script; returns what it printed, failing the test when it failed.
+fn node(script: &str, args: &[&str]) -> String {
+    let output = Command::new("node")
+        .arg(repo_root().join("tests/browser").join(script))
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("browser checks passed"),
+        "browser checks failed:\n{stdout}\n{stderr}"
+    );
+    stdout
+}
+
+/// The served troubleshooter in Chromium, with JavaScript on and off: search, start, "I
+/// don't know", a fix that did not work, the next fix, back, continue into the access-rights
+/// troubleshooter, a fix that worked, the transcript copied; then both sessions reopened by
+/// their URLs after the server was killed and started again.
+#[test]
+fn the_served_troubleshooter_works_in_chromium_with_and_without_javascript() {
+    if !browser_ready() {
+        return;
+    }
+    let shots = repo_root().join("target/browser-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let shots_arg = shots.display().to_string();
+    let data = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", data.path().join("browser.sqlite").display());
+    let mut served = crate::serve::Served::start(&["--db", &db]);
+    let walked = node("serve.mjs", &["walk", &served.server.url, &shots_arg]);
+    let sessions: Vec<String> = walked
+        .lines()
+        .filter_map(|line| line.strip_prefix("session: "))
+        .map(|url| url.trim_start_matches(&served.server.url).to_owned())
+        .collect();
+    assert_eq!(sessions.len(), 2, "{walked}");
+    served.server.kill_hard();
+    let restarted = crate::serve::Served::start(&["--db", &db]);
+    let mut args = vec![
+        "reopen".to_owned(),
+        restarted.server.url.clone(),
+        shots_arg.clone(),
+    ];
+    args.extend(
+        sessions
+            .iter()
+            .map(|path| format!("{}{path}", restarted.server.url)),
+    );
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    node("serve.mjs", &args);
+    for shot in [
+        "served-dont-know.png",
+        "served-first-fix.png",
+        "served-next-fix.png",
+        "served-continued.png",
+        "served-transcript.png",
+        "served-transcript-nojs.png",
+        "served-reopened-0.png",
+    ] {
+        assert!(
+            shots.join(shot).metadata().is_ok_and(|m| m.len() > 10_000),
+            "{shot} was not saved"
+        );
+    }
+}
+
+#[test]
+fn site_works_offline_in_headless_chromium() {
+    let script = repo_root().join("tests/browser/site.mjs");
+    if !browser_ready() {
         return;
     }
     let temp = tempfile::tempdir().unwrap();
