@@ -1115,3 +1115,93 @@ fn the_openapi_document_validates_and_a_fuzzer_driven_by_it_finds_no_fault() {
     assert!(report.contains("passed"), "{report}");
     assert_eq!(served.get("/healthz").status(), StatusCode::OK);
 }
+
+/// Copies the embedded KB's files into a new directory.
+fn copy_of_the_kb() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(crate::util::repo_root().join("kb")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+/// Polls `probe` every 20 ms for up to 5 s; returns how long it took to hold.
+fn within(mut probe: impl FnMut() -> bool) -> Option<Duration> {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(5) {
+        if probe() {
+            return Some(started.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+#[test]
+fn watch_reloads_edits_within_a_second_and_keeps_the_last_good_kb_on_errors() {
+    let kb = copy_of_the_kb();
+    let kb_arg = kb.path().display().to_string();
+    let served = Served::start(&["--kb", &kb_arg, "--watch"]);
+    let session = served.start_session(&json!({"article": "SSPR_0029"}));
+    let id = session["id"].as_str().unwrap();
+    let file = kb.path().join("sspr-0029.yaml");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let title = |served: &Served| -> String {
+        let article: Value = served.get("/api/v1/articles/sspr-0029").json().unwrap();
+        article["title"].as_str().unwrap_or_default().to_owned()
+    };
+
+    // An edit shows on the next reload of the page.
+    let edited = original.replacen("title: \"SSPR_0029 - ", "title: \"SSPR_0029 (edited) - ", 1);
+    assert_ne!(edited, original);
+    std::fs::write(&file, &edited).unwrap();
+    let took = within(|| title(&served).contains("(edited)")).unwrap_or_else(|| {
+        panic!(
+            "the edit is not served: {:?}",
+            served.server.stderr_so_far()
+        )
+    });
+    assert!(took < Duration::from_secs(1), "reloaded in {took:?}");
+    eprintln!("reloaded after an edit in {took:?}");
+    let page = served.get("/articles/sspr-0029.html").text().unwrap();
+    assert!(page.contains("SSPR_0029 (edited)"));
+    // A session begun on the old version says so instead of answering from the new one.
+    let stale = served.get(&format!("/api/v1/sessions/{id}"));
+    assert_eq!(stale.status(), StatusCode::CONFLICT);
+    assert!(stale.text().unwrap().contains("has changed since"));
+
+    // A broken KB: the last good version keeps serving, the problems are shown with file:line:col.
+    std::fs::write(&file, edited.replacen("questions:", "questions: [", 1)).unwrap();
+    let banner = within(|| {
+        served
+            .get("/")
+            .text()
+            .unwrap()
+            .contains("last good version is serving")
+    });
+    assert!(banner.is_some(), "the home page says the KB has errors");
+    assert!(
+        title(&served).contains("(edited)"),
+        "the last good version serves"
+    );
+    let check = served.get("/check").text().unwrap();
+    assert!(check.contains("sspr-0029.yaml:"), "{check}");
+    let health: Value = served.get("/healthz").json().unwrap();
+    assert_eq!(health["kb_errors"], true);
+
+    // Fixed: served again, the banner gone.
+    std::fs::write(&file, &original).unwrap();
+    within(|| !title(&served).contains("(edited)")).expect("the fixed KB is served");
+    let health: Value = served.get("/healthz").json().unwrap();
+    assert_eq!(health["kb_errors"], false);
+    assert!(
+        !served
+            .get("/")
+            .text()
+            .unwrap()
+            .contains("last good version")
+    );
+}

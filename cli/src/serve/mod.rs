@@ -223,20 +223,6 @@ async fn serve(args: Args, kb: &KbArgs, tokens: Tokens) -> anyhow::Result<Outcom
         limiter: Limiter::new(args.rate_limit, args.rate_limit.saturating_mul(3)),
         pending: ArcSwap::from_pointee(None),
     });
-    println!("fixpath serves on http://{local}");
-    println!(
-        "  KB: {}; sessions: {}; {}",
-        dir.as_ref()
-            .map_or_else(|| "embedded".to_owned(), |d| d.display().to_string()),
-        state.desk.store.describe(),
-        if state.tokens.required() {
-            format!("{} access tokens", state.tokens.count())
-        } else {
-            "no access tokens (loopback only)".to_owned()
-        }
-    );
-    use std::io::Write as _;
-    std::io::stdout().flush()?;
     let workers = vec![
         tokio::spawn(webhook::deliver(
             state.clone(),
@@ -252,6 +238,21 @@ async fn serve(args: Args, kb: &KbArgs, tokens: Tokens) -> anyhow::Result<Outcom
         (None, true) => anyhow::bail!("--watch needs --kb DIR (the embedded KB does not change)"),
         _ => None,
     };
+    // Said once everything is in place: whoever reads the line may use the server at once.
+    println!("fixpath serves on http://{local}");
+    println!(
+        "  KB: {}; sessions: {}; {}",
+        dir.as_ref()
+            .map_or_else(|| "embedded".to_owned(), |d| d.display().to_string()),
+        state.desk.store.describe(),
+        if state.tokens.required() {
+            format!("{} access tokens", state.tokens.count())
+        } else {
+            "no access tokens (loopback only)".to_owned()
+        }
+    );
+    use std::io::Write as _;
+    std::io::stdout().flush()?;
     axum::serve(listener, router(state.clone()))
         .with_graceful_shutdown(shutdown())
         .await?;

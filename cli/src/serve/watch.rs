@@ -22,10 +22,11 @@ pub(crate) fn watch(
     cache: PathBuf,
 ) -> anyhow::Result<notify::RecommendedWatcher> {
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+    let root = dir.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event
             && !matches!(event.kind, notify::EventKind::Access(_))
-            && event.paths.iter().any(|p| relevant(p))
+            && event.paths.iter().any(|p| relevant(&root, p))
         {
             let _ = sender.send(());
         }
@@ -45,8 +46,10 @@ pub(crate) fn watch(
     Ok(watcher)
 }
 
-fn relevant(path: &std::path::Path) -> bool {
-    let hidden = path
+/// A KB file (YAML, or the KB's settings) outside hidden folders (`.git`) of the KB.
+fn relevant(root: &std::path::Path, path: &std::path::Path) -> bool {
+    let inside = path.strip_prefix(root).unwrap_or(path);
+    let hidden = inside
         .components()
         .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
     !hidden
