@@ -50,3 +50,79 @@ pub fn import_corpus(sources: &[(String, String)]) -> anyhow::Result<Vec<Article
         })
         .collect()
 }
+
+/// Writes a KB of `size` articles into `kb`: the default KB as it is (its reviewed graphs,
+/// their links), then copies of `base` with unique ids, titles and error codes; with
+/// `markdown`, the same articles' sources as Markdown there (for ripgrep).
+pub fn write_bench_kb(
+    root: &std::path::Path,
+    kb: &std::path::Path,
+    markdown: Option<&std::path::Path>,
+    sources: &[(String, String)],
+    base: &[Article],
+    size: usize,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(kb)?;
+    let mut written = 0;
+    for entry in std::fs::read_dir(root.join("kb"))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "yaml" || e == "toml") {
+            std::fs::copy(&path, kb.join(path.file_name().unwrap_or_default()))?;
+            written += usize::from(path.extension().is_some_and(|e| e == "yaml"));
+        }
+    }
+    for i in 0..size.saturating_sub(written) {
+        let mut article = base[i % base.len()].clone();
+        article.id = fixpath::model::ArticleId(format!("{}-{i:05}", article.id));
+        article.title = format!("{} (copy {i})", article.title);
+        article.error_codes.push(format!("FXP_{i:05}"));
+        std::fs::write(
+            kb.join(format!("{}.yaml", article.id)),
+            fixpath::load::to_yaml(&article),
+        )?;
+        if let Some(markdown) = markdown {
+            let (_, text) = &sources[i % sources.len()];
+            std::fs::write(
+                markdown.join(format!("{}.md", article.id)),
+                format!("{text}\n\nFXP_{i:05} (copy {i})\n"),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Fifty queries of the hand-written evaluation set (every third), for speed figures.
+pub fn bench_queries(root: &std::path::Path) -> anyhow::Result<Vec<String>> {
+    Ok(
+        std::fs::read_to_string(root.join("../shared/eval/search-queries.tsv"))?
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split('\t').next())
+            .step_by(3)
+            .take(50)
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
+/// The release binary the benchmarks measure, or how to build it.
+pub fn release_fixpath(root: &std::path::Path) -> anyhow::Result<PathBuf> {
+    let fixpath = root.join("target/release/fixpath");
+    anyhow::ensure!(
+        fixpath.is_file(),
+        "build it first: cargo build --release -p fixpath-cli"
+    );
+    Ok(fixpath)
+}
+
+/// Fails with how to install `program` when it does not run.
+pub fn require(program: &str, version_flag: &str, install: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        std::process::Command::new(program)
+            .arg(version_flag)
+            .output()
+            .is_ok(),
+        "install {program} ({install})"
+    );
+    Ok(())
+}

@@ -110,15 +110,8 @@ fn main() -> anyhow::Result<()> {
         sizes = vec![10_000, 50_000];
     }
     let root = common::repo_root();
-    let fixpath = root.join("target/release/fixpath");
-    anyhow::ensure!(
-        fixpath.is_file(),
-        "build it first: cargo build --release -p fixpath-cli"
-    );
-    anyhow::ensure!(
-        Command::new("rg").arg("--version").output().is_ok(),
-        "install ripgrep (apt-get install ripgrep)"
-    );
+    let fixpath = common::release_fixpath(&root)?;
+    common::require("rg", "--version", "apt-get install ripgrep")?;
     let sources = common::read_corpus(&root.join("../shared/corpus/dev"))?;
     let base = common::import_corpus(&sources)?;
     let mut rows: Vec<Row> = Vec::new();
@@ -166,30 +159,7 @@ fn bench_size(
     let markdown = work.path().join("md");
     std::fs::create_dir_all(&bench.kb)?;
     std::fs::create_dir_all(&markdown)?;
-    // The default KB as it is (its reviewed graphs, their links), then corpus copies.
-    let mut written = 0;
-    for entry in std::fs::read_dir(root.join("kb"))? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "yaml" || e == "toml") {
-            std::fs::copy(&path, bench.kb.join(path.file_name().unwrap()))?;
-            written += usize::from(path.extension().is_some_and(|e| e == "yaml"));
-        }
-    }
-    for i in 0..size.saturating_sub(written) {
-        let mut article = base[i % base.len()].clone();
-        article.id = fixpath::model::ArticleId(format!("{}-{i:05}", article.id));
-        article.title = format!("{} (copy {i})", article.title);
-        article.error_codes.push(format!("FXP_{i:05}"));
-        std::fs::write(
-            bench.kb.join(format!("{}.yaml", article.id)),
-            fixpath::load::to_yaml(&article),
-        )?;
-        let (_, text) = &sources[i % sources.len()];
-        std::fs::write(
-            markdown.join(format!("{}.md", article.id)),
-            format!("{text}\n\nFXP_{i:05} (copy {i})\n"),
-        )?;
-    }
+    common::write_bench_kb(root, &bench.kb, Some(&markdown), sources, base, size)?;
     println!(
         "\n## {size} articles ({} distinct sources), in {}",
         base.len(),
@@ -226,15 +196,7 @@ fn bench_size(
         format!("{:.0} articles/s", size as f64 / (build / 1000.0)),
     );
 
-    let queries: Vec<String> =
-        std::fs::read_to_string(root.join("../shared/eval/search-queries.tsv"))?
-            .lines()
-            .skip(1)
-            .filter_map(|l| l.split('\t').next())
-            .step_by(3)
-            .take(50)
-            .map(str::to_owned)
-            .collect();
+    let queries = common::bench_queries(root)?;
     bench.run(&["search", "-n", "10", "--", &queries[0]])?;
     let mut ours = Vec::new();
     let mut grep = Vec::new();
