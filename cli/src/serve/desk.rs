@@ -335,13 +335,13 @@ impl Desk {
         };
         let text = serde_json::to_string(state).map_err(Problem::internal)?;
         let update = Update {
-            id,
+            id: id.to_owned(),
             steps_before: stored.steps,
             new_steps: new_steps(state, stored.steps)?,
             status: status_of(state),
             current: current_article(state)?.to_owned(),
             state: text,
-            actor,
+            actor: actor.to_owned(),
             at: now.0,
             event,
         };

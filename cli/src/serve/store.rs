@@ -142,15 +142,15 @@ pub(crate) struct OutboxEvent {
 
 /// What a move changes.
 #[derive(Debug, Clone)]
-pub(crate) struct Update<'a> {
-    pub(crate) id: &'a str,
+pub(crate) struct Update {
+    pub(crate) id: String,
     /// The version the move was made on.
     pub(crate) steps_before: i64,
     pub(crate) state: String,
     pub(crate) status: String,
     pub(crate) current: String,
     pub(crate) new_steps: Vec<NewStep>,
-    pub(crate) actor: &'a str,
+    pub(crate) actor: String,
     pub(crate) at: i64,
     pub(crate) event: Option<OutboxEvent>,
 }
@@ -182,8 +182,21 @@ pub(crate) struct Store {
     backend: Backend,
     /// SQLite has one writer: writes queue here rather than spin on the file lock.
     writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// SQLite: the task that commits the moves waiting at the same moment in one
+    /// transaction (one fsync for all of them).
+    batcher: Option<tokio::sync::mpsc::Sender<Pending>>,
     url: DbUrl,
 }
+
+/// A move waiting for the batcher, with where to say how it went.
+#[derive(Debug)]
+struct Pending {
+    update: Update,
+    done: tokio::sync::oneshot::Sender<Result<(), StoreError>>,
+}
+
+/// Most moves committed in one transaction.
+const MAX_BATCH: usize = 128;
 
 impl Store {
     /// Opens (creating when needed) the database and brings its schema up to date.
@@ -228,10 +241,17 @@ impl Store {
             })
             .collect();
         Migrator::with_migrations(migrations).run(&pool).await?;
+        let writer: std::sync::Arc<tokio::sync::Mutex<()>> = Default::default();
+        let batcher = (backend == Backend::Sqlite).then(|| {
+            let (sender, receiver) = tokio::sync::mpsc::channel(4 * MAX_BATCH);
+            tokio::spawn(commit_batches(pool.clone(), writer.clone(), receiver));
+            sender
+        });
         Ok(Store {
             pool,
             backend,
-            writer: Default::default(),
+            writer,
+            batcher,
             url: url.clone(),
         })
     }
@@ -315,62 +335,27 @@ impl Store {
 
     /// Records a move: the new state, its steps and any event, all or nothing; refused
     /// with [`StoreError::Conflict`] when the session is no longer at `steps_before`.
-    pub(crate) async fn save(&self, update: Update<'_>) -> Result<(), StoreError> {
-        let _guard = self.write_lock().await;
+    /// Returns once the move is committed (on SQLite, with the moves that waited with it).
+    pub(crate) async fn save(&self, update: Update) -> Result<(), StoreError> {
+        if let Some(batcher) = &self.batcher {
+            let (done, result) = tokio::sync::oneshot::channel();
+            batcher
+                .send(Pending { update, done })
+                .await
+                .map_err(|_| StoreError::Url("the store is closed".to_owned()))?;
+            return result
+                .await
+                .map_err(|_| StoreError::Url("the store is closed".to_owned()))?;
+        }
         let mut tx = self.pool.begin().await?;
-        let steps_after = update.steps_before + update.new_steps.len() as i64;
-        let changed = sqlx::query(
-            "UPDATE sessions SET state = $1, status = $2, current = $3, steps = $4, updated_at = $5 \
-             WHERE id = $6 AND steps = $7",
-        )
-        .bind(&update.state)
-        .bind(&update.status)
-        .bind(&update.current)
-        .bind(steps_after)
-        .bind(update.at)
-        .bind(update.id)
-        .bind(update.steps_before)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed != 1 {
+        let applied = apply_update(&mut tx, &update).await?;
+        if applied {
+            tx.commit().await?;
+            Ok(())
+        } else {
             tx.rollback().await?;
-            return Err(StoreError::Conflict);
+            Err(StoreError::Conflict)
         }
-        insert_steps(
-            &mut tx,
-            update.id,
-            update.steps_before,
-            &update.new_steps,
-            update.actor,
-        )
-        .await?;
-        if let Some(event) = &update.event {
-            sqlx::query(
-                "INSERT INTO outbox (event_id, session_id, kind, payload, created_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(&event.event_id)
-            .bind(update.id)
-            .bind(&event.kind)
-            .bind(&event.payload)
-            .bind(update.at)
-            .execute(&mut *tx)
-            .await?;
-            for target in &event.targets {
-                sqlx::query(
-                    "INSERT INTO deliveries (event_id, target, attempts, next_at) \
-                     VALUES ($1, $2, 0, $3)",
-                )
-                .bind(&event.event_id)
-                .bind(target)
-                .bind(update.at)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(())
     }
 
     /// Sessions, most recently moved first.
@@ -546,6 +531,118 @@ async fn insert_steps(
     Ok(())
 }
 
+/// Applies one move in a transaction: `false` (and nothing written) when the session is no
+/// longer at the version the move was made on.
+async fn apply_update(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    update: &Update,
+) -> Result<bool, StoreError> {
+    let steps_after = update.steps_before + update.new_steps.len() as i64;
+    let changed = sqlx::query(
+        "UPDATE sessions SET state = $1, status = $2, current = $3, steps = $4, updated_at = $5 \
+         WHERE id = $6 AND steps = $7",
+    )
+    .bind(&update.state)
+    .bind(&update.status)
+    .bind(&update.current)
+    .bind(steps_after)
+    .bind(update.at)
+    .bind(&update.id)
+    .bind(update.steps_before)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if changed != 1 {
+        return Ok(false);
+    }
+    insert_steps(
+        tx,
+        &update.id,
+        update.steps_before,
+        &update.new_steps,
+        &update.actor,
+    )
+    .await?;
+    if let Some(event) = &update.event {
+        sqlx::query(
+            "INSERT INTO outbox (event_id, session_id, kind, payload, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&event.event_id)
+        .bind(&update.id)
+        .bind(&event.kind)
+        .bind(&event.payload)
+        .bind(update.at)
+        .execute(&mut **tx)
+        .await?;
+        for target in &event.targets {
+            sqlx::query(
+                "INSERT INTO deliveries (event_id, target, attempts, next_at) \
+                 VALUES ($1, $2, 0, $3)",
+            )
+            .bind(&event.event_id)
+            .bind(target)
+            .bind(update.at)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(true)
+}
+
+/// Commits the moves that wait at the same moment in one transaction (group commit): one
+/// fsync for all, each still checked against its own version. When the batch fails as a
+/// whole, each move is tried again alone, so one bad move fails only itself.
+async fn commit_batches(
+    pool: AnyPool,
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    mut receiver: tokio::sync::mpsc::Receiver<Pending>,
+) {
+    let mut batch: Vec<Pending> = Vec::with_capacity(MAX_BATCH);
+    while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let _guard = writer.lock().await;
+        match commit_together(&pool, &batch).await {
+            Ok(applied) => {
+                for (pending, applied) in batch.drain(..).zip(applied) {
+                    let result = if applied {
+                        Ok(())
+                    } else {
+                        Err(StoreError::Conflict)
+                    };
+                    let _ = pending.done.send(result);
+                }
+            }
+            Err(_) => {
+                for pending in batch.drain(..) {
+                    let result = commit_alone(&pool, &pending.update).await;
+                    let _ = pending.done.send(result);
+                }
+            }
+        }
+    }
+}
+
+async fn commit_together(pool: &AnyPool, batch: &[Pending]) -> Result<Vec<bool>, StoreError> {
+    let mut tx = pool.begin().await?;
+    let mut applied = Vec::with_capacity(batch.len());
+    for pending in batch {
+        applied.push(apply_update(&mut tx, &pending.update).await?);
+    }
+    tx.commit().await?;
+    Ok(applied)
+}
+
+async fn commit_alone(pool: &AnyPool, update: &Update) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    if apply_update(&mut tx, update).await? {
+        tx.commit().await?;
+        Ok(())
+    } else {
+        tx.rollback().await?;
+        Err(StoreError::Conflict)
+    }
+}
+
 /// One suite of cases, run against SQLite and against a throwaway PostgreSQL cluster.
 #[cfg(test)]
 mod tests {
@@ -594,13 +691,13 @@ mod tests {
 
         // A move on a stale version is refused and changes nothing.
         let update = |before: i64, event: Option<OutboxEvent>| Update {
-            id: "a",
+            id: "a".to_owned(),
             steps_before: before,
             state: r#"{"format":1,"legs":[],"x":1}"#.to_owned(),
             status: "fixed".to_owned(),
             current: "sspr-0029".to_owned(),
             new_steps: vec![step(3000)],
-            actor: "bob",
+            actor: "bob".to_owned(),
             at: 3000,
             event,
         };
@@ -671,8 +768,40 @@ mod tests {
             .unwrap();
         assert_eq!(store.pending_deliveries().await.unwrap(), 0);
 
+        // Ten moves made on the same version at once: one is taken, nine refused,
+        // whether they are committed together (SQLite) or apart (PostgreSQL).
+        let racing = (0..10).map(|i| {
+            let store = store.clone();
+            let mut update = update(2, None);
+            update.at = 5000 + i;
+            async move { store.save(update).await }
+        });
+        let results = futures_join_all(racing).await;
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+        assert!(
+            results
+                .iter()
+                .filter(|r| r.is_err())
+                .all(|r| matches!(r, Err(StoreError::Conflict)))
+        );
+        assert_eq!(store.get("a").await.unwrap().unwrap().steps, 3);
+
         assert_eq!(store.integrity_check().await.unwrap(), "ok");
         store.close().await;
+    }
+
+    async fn futures_join_all<F: std::future::Future + Send + 'static>(
+        futures: impl Iterator<Item = F>,
+    ) -> Vec<F::Output>
+    where
+        F::Output: Send + 'static,
+    {
+        let handles: Vec<_> = futures.map(tokio::spawn).collect();
+        let mut out = Vec::new();
+        for handle in handles {
+            out.push(handle.await.unwrap());
+        }
+        out
     }
 
     #[tokio::test]

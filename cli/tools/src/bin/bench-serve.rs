@@ -93,6 +93,7 @@ fn main() -> anyhow::Result<()> {
     let search = wrk(&server, &scripts.join("search.lua"), seconds)?;
     let step = wrk(&server, &scripts.join("step.lua"), seconds)?;
     let page = wrk(&server, &scripts.join("page.lua"), seconds)?;
+
     let stored = request(
         &address,
         "GET",
@@ -231,7 +232,11 @@ fn write_scripts(dir: &Path, queries: &[String], sessions: &[String]) -> anyhow:
         .iter()
         .map(|q| url::form_urlencoded::byte_serialize(q.as_bytes()).collect())
         .collect();
-    let counter = "local counter = 0\nlocal function next_index(n) counter = counter + 1; return (counter % n) + 1 end\n";
+    // Each wrk thread has its own Lua state: `setup` numbers them, and each starts at its own
+    // place in the list, so two threads do not step the same session at the same moment.
+    let counter = "local threads = 0\nfunction setup(thread) thread:set(\"id\", threads); threads = threads + 1 end\n\
+        local counter = 0\nfunction init(args) counter = (id or 0) * 499 end\n\
+        local function next_index(n) counter = counter + 1; return (counter % n) + 1 end\n";
     std::fs::write(
         dir.join("search.lua"),
         format!(
