@@ -24,7 +24,7 @@ use super::{Caller, Shared};
         license(name = "MIT OR Apache-2.0")
     ),
     paths(search, article, start, read, step, transcript, list, healthz),
-    components(schemas(Problem, StartRequest, StepRequest, SessionOut, SessionSummary, SessionList, Health)),
+    components(schemas(Problem, StartRequest, StepRequest, SessionOut, SessionSummary, SessionList, Health, super::desk::WebhookEvent, super::desk::EventSession)),
     modifiers(&Conventions),
     security(("token" = []))
 )]

@@ -138,6 +138,39 @@ pub(crate) struct SessionOut {
     pub(crate) state: serde_json::Value,
 }
 
+/// What a webhook receives when a session ends (the body that is signed).
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct WebhookEvent<'a> {
+    /// The event's id: a receiver drops a second delivery of the same id.
+    pub(crate) id: &'a str,
+    /// `session.ended`.
+    #[serde(rename = "type")]
+    pub(crate) kind: &'a str,
+    /// When the session ended (ms since the Unix epoch).
+    pub(crate) occurred_at: i64,
+    /// The session.
+    pub(crate) session: EventSession<'a>,
+    /// The transcript, as `GET /api/v1/sessions/{id}/transcript?format=json`.
+    #[schema(value_type = Object)]
+    pub(crate) transcript: serde_json::Value,
+    /// The transcript as Markdown, to paste into the ticket.
+    pub(crate) markdown: String,
+}
+
+/// The session an event is about.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct EventSession<'a> {
+    pub(crate) id: &'a str,
+    /// Where an agent opens it.
+    pub(crate) url: String,
+    /// The article it began in.
+    pub(crate) article: &'a str,
+    /// The ticket's reference, when one was given.
+    pub(crate) reference: Option<&'a str>,
+    /// `fixed`, `escalated`, `abandoned`, …
+    pub(crate) outcome: String,
+}
+
 /// Server settings the desk needs.
 #[derive(Debug, Clone)]
 pub(crate) struct DeskConfig {
@@ -368,24 +401,25 @@ impl Desk {
     ) -> Result<OutboxEvent, Problem> {
         let (transcript, markdown) = self.transcript(library, state)?;
         let event_id = random_id();
-        let payload = serde_json::json!({
-            "id": event_id,
-            "type": "session.ended",
-            "occurred_at": Timestamp::now().0,
-            "session": {
-                "id": stored.id,
-                "url": format!("{}/sessions/{}", self.config.base_url, stored.id),
-                "article": stored.article,
-                "reference": stored.reference,
-                "outcome": outcome,
+        let event = WebhookEvent {
+            id: &event_id,
+            kind: "session.ended",
+            occurred_at: Timestamp::now().0,
+            session: EventSession {
+                id: &stored.id,
+                url: format!("{}/sessions/{}", self.config.base_url, stored.id),
+                article: &stored.article,
+                reference: stored.reference.as_deref(),
+                outcome: outcome.to_string(),
             },
-            "transcript": transcript,
-            "markdown": markdown,
-        });
+            transcript,
+            markdown,
+        };
+        let payload = serde_json::to_string(&event).map_err(Problem::internal)?;
         Ok(OutboxEvent {
             event_id,
             kind: "session.ended".to_owned(),
-            payload: payload.to_string(),
+            payload,
             targets: self.config.webhooks.clone(),
         })
     }
