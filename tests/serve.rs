@@ -1205,3 +1205,42 @@ fn watch_reloads_edits_within_a_second_and_keeps_the_last_good_kb_on_errors() {
             .contains("last good version")
     );
 }
+
+#[test]
+fn a_slow_client_is_cut_off_and_others_are_served_meanwhile() {
+    use std::io::{Read, Write};
+    let served = Served::start(&[]);
+    let address = served.server.url.trim_start_matches("http://").to_owned();
+    // Half a request head, then nothing (slowloris).
+    let mut slow = std::net::TcpStream::connect(&address).unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let started = Instant::now();
+    assert_eq!(
+        served.get("/healthz").status(),
+        StatusCode::OK,
+        "others are served"
+    );
+    let mut rest = Vec::new();
+    let _ = slow.read_to_end(&mut rest);
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(9) && waited < Duration::from_secs(15),
+        "cut off after {waited:?}"
+    );
+    // A slow body: the request times out as a whole.
+    let mut trickle = std::net::TcpStream::connect(&address).unwrap();
+    write!(
+        trickle,
+        "POST /api/v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{"
+    )
+    .unwrap();
+    trickle
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut answer = String::new();
+    let _ = trickle.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+}

@@ -47,6 +47,9 @@ pub(crate) const MAX_BODY: usize = 64 * 1024;
 pub(crate) const MAX_URI: usize = 4096;
 /// How long a request may take, body included, before the client is cut off.
 pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client may take to send a request's head (a slow client holds no connection
+/// for long).
+pub(crate) const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Arguments of `fixpath serve`.
 #[derive(Debug, clap::Args)]
@@ -253,14 +256,58 @@ async fn serve(args: Args, kb: &KbArgs, tokens: Tokens) -> anyhow::Result<Outcom
     );
     use std::io::Write as _;
     std::io::stdout().flush()?;
-    axum::serve(listener, router(state.clone()))
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    serve_connections(listener, router(state.clone()), shutdown()).await;
     for worker in workers {
         worker.abort();
     }
     state.desk.store.close().await;
     Ok(Outcome::Success)
+}
+
+/// Accepts connections until `stop`, each served by hyper with a deadline for its request
+/// heads; then lets the requests in flight finish (up to ten seconds).
+async fn serve_connections(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto;
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors, say: wait rather than spin.
+                    eprintln!("warning: cannot accept a connection: {error}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEADER_TIMEOUT);
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(Duration::from_secs(10)) => {}
+    }
 }
 
 async fn shutdown() {
