@@ -10,6 +10,7 @@ mod check;
 mod hostile;
 mod import;
 mod kb;
+mod learn;
 mod render;
 mod search;
 mod serve;

@@ -1084,6 +1084,8 @@ fn the_openapi_document_validates_and_a_fuzzer_driven_by_it_finds_no_fault() {
 
     let config = crate::util::repo_root().join("tests/schemathesis.toml");
     let fuzzed = std::process::Command::new(schemathesis)
+        // Its cache (.schemathesis/) goes to the temporary directory, not the repository.
+        .current_dir(dir.path())
         .arg("--config-file")
         .arg(&config)
         .arg("run")

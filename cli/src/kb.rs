@@ -15,6 +15,10 @@ pub(crate) struct KbArgs {
     /// The KB directory to use instead of the embedded default.
     #[arg(long, global = true, env = "FIXPATH_KB", value_name = "DIR")]
     pub(crate) kb: Option<PathBuf>,
+    /// Ignore the figures `fixpath learn` learned from recorded sessions (the KB's
+    /// `learned.yaml`): plan on the authored ones alone.
+    #[arg(long, global = true)]
+    pub(crate) no_learned: bool,
 }
 
 impl KbArgs {
@@ -188,6 +192,22 @@ pub(crate) fn article(catalog: &Catalog, id: &str) -> anyhow::Result<KbArticle> 
     match single.kb.articles.pop() {
         Some(entry) => Ok(entry),
         None => anyhow::bail!("article {id} could not be read; run `fixpath check`"),
+    }
+}
+
+/// The article as a session or path shows it: links resolved in `style`, and the KB's
+/// learned figures merged over the authored ones unless `--no-learned`.
+pub(crate) fn shown(
+    catalog: &Catalog,
+    links: &fixpath::links::Links,
+    article: &Article,
+    style: Style,
+    no_learned: bool,
+) -> Article {
+    let resolved = links.resolve_article(article, style);
+    match catalog.learned() {
+        Some(learned) if !no_learned => learned.apply(&resolved),
+        _ => resolved,
     }
 }
 

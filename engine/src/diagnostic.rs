@@ -80,6 +80,8 @@ pub enum Code {
     EmptyKb,
     /// A link that leads nowhere a reader can follow; it is shown as text.
     DeadLink,
+    /// The learned figures (`learned.yaml`) are malformed, impossible, or name what the KB lacks.
+    Learned,
 }
 
 impl Code {
@@ -99,6 +101,7 @@ impl Code {
             Code::NoRemedy => "no-remedy",
             Code::EmptyKb => "empty-kb",
             Code::DeadLink => "dead-link",
+            Code::Learned => "learned",
         }
     }
 }

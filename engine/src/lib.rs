@@ -38,6 +38,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod graph;
 pub mod import;
+pub mod learn;
 pub mod links;
 pub mod load;
 pub mod model;
@@ -70,6 +71,11 @@ pub fn check(loaded: &load::Loaded) -> Vec<Diagnostic> {
         })
         .collect();
     diagnostics.extend(found.into_iter().flatten());
+    if let Some(learned) = &loaded.kb.learned {
+        diagnostics.extend(learned.check(learn::FILE_NAME, |id| {
+            loaded.kb.get(id.as_str()).map(|e| e.article.clone())
+        }));
+    }
     diagnostics.sort_by(|a, b| {
         let position = |d: &Diagnostic| d.span.map_or(0, |s| s.offset);
         (a.severity, &a.file, position(a)).cmp(&(b.severity, &b.file, position(b)))

@@ -118,6 +118,11 @@ pub struct Article {
     /// Links used by reference (`[text][id]`) in the Markdown fields, and cross-article links.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<Reference>,
+    /// What learning changed in this article's figures (set by `learn::Learned::apply`,
+    /// never read from or written to its file).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub learned: Option<Box<crate::learn::Applied>>,
 }
 
 /// Where an article came from, kept for attribution and re-import.

@@ -48,6 +48,10 @@ pub(crate) struct Args {
     /// A directory of templates that override the built-in ones file by file.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// Keep the finished session in the local session store (`FIXPATH_DATA_DIR`), where
+    /// `fixpath learn` and `fixpath stats` read it, as `fixpath serve` keeps its sessions.
+    #[arg(long)]
+    record: bool,
 }
 
 /// Runs one session; exit 0 when a fix worked, 1 otherwise.
@@ -106,15 +110,16 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
                 &renderer,
                 saved,
                 index,
-                leg.article.as_str(),
+                (leg.article.as_str(), kb.no_learned),
             )?);
         }
     }
     let mut next = Some(entry);
     let mut end = SessionEnd::Incomplete;
+    let mut record: Option<SessionState> = None;
     while let Some(entry) = next.take() {
         let links = catalog.links(&entry)?;
-        let shown = links.resolve_article(&entry.article, Style::Text);
+        let shown = crate::kb::shown(&catalog, &links, &entry.article, Style::Text, kb.no_learned);
         let subject = Subject::new(&shown, &entry.article, &links);
         let mut session = match state.take() {
             Some(saved) => Session::restore(subject, saved, Timestamp::now())?,
@@ -147,7 +152,14 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         if let Next::ContinueIn { article } = session.next()? {
             next = Some(crate::kb::article(&catalog, article.as_str())?);
             state = Some(session.into_state());
+        } else {
+            record = Some(session.into_state());
         }
+    }
+    if args.record
+        && let Some(finished) = &record
+    {
+        crate::serve::record_session(finished, &legs_title(&legs))?;
     }
     let text = match args.format {
         Format::Text => legs
@@ -157,7 +169,11 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
             .join("\n---\n\n"),
         Format::Json => {
             let views: Vec<&serde_json::Value> = legs.iter().map(|leg| &leg.view).collect();
-            crate::output::json(&SessionTranscript::new(views))?
+            let mut transcript = SessionTranscript::new(views);
+            if let Some(transcript) = &mut transcript {
+                transcript.record = record.clone();
+            }
+            crate::output::json(&transcript)?
         }
     };
     if let Some(path) = &args.transcript {
@@ -169,6 +185,14 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Negative
     })
+}
+
+/// The title of the article a session began in, from its first leg's view.
+fn legs_title(legs: &[Leg]) -> String {
+    legs.first()
+        .and_then(|leg| leg.view["article"]["title"].as_str())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// One article's part of the session, as printed: Markdown and the JSON view.
@@ -192,11 +216,11 @@ impl Leg {
         renderer: &Renderer,
         state: &SessionState,
         index: usize,
-        id: &str,
+        (id, no_learned): (&str, bool),
     ) -> anyhow::Result<Leg> {
         let entry = crate::kb::article(catalog, id)?;
         let links = catalog.links(&entry)?;
-        let shown = links.resolve_article(&entry.article, Style::Text);
+        let shown = crate::kb::shown(catalog, &links, &entry.article, Style::Text, no_learned);
         let session = Session::review(Subject::new(&shown, &entry.article, &links), state, index)?;
         Leg::of(&session, renderer)
     }

@@ -19,8 +19,14 @@ pub(crate) struct Args {
 /// Loads the KB, runs every check and prints the problems. Never writes to the KB.
 pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let kb = match args.path {
-        Some(path) => KbArgs { kb: Some(path) },
-        None => KbArgs { kb: kb.kb.clone() },
+        Some(path) => KbArgs {
+            kb: Some(path),
+            no_learned: kb.no_learned,
+        },
+        None => KbArgs {
+            kb: kb.kb.clone(),
+            no_learned: kb.no_learned,
+        },
     };
     let loaded = kb.load()?;
     let diagnostics = fixpath::check(&loaded);

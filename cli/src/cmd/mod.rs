@@ -6,6 +6,7 @@ pub(crate) mod completions;
 pub(crate) mod graph;
 pub(crate) mod import;
 pub(crate) mod index;
+pub(crate) mod learn;
 pub(crate) mod render;
 pub(crate) mod schema;
 pub(crate) mod search;
@@ -39,6 +40,8 @@ pub(crate) enum Command {
     Import(import::Args),
     /// Build the search index now (searches build or refresh it when needed).
     Index(index::Args),
+    /// Learn priors, answer rates and minutes from recorded sessions into the KB's learned.yaml.
+    Learn(learn::Args),
     /// Serve the helpdesk: the troubleshooter in a browser and an API, sessions kept in a database.
     Serve(crate::serve::Args),
     /// Create an access token for `fixpath serve` (printed once; its hash goes in the tokens file).
@@ -65,6 +68,7 @@ pub(crate) fn run(command: Command, kb: &KbArgs) -> anyhow::Result<Outcome> {
         Command::Site(args) => site::run(args, kb),
         Command::Solve(args) => solve::run(args, kb),
         Command::Serve(args) => crate::serve::run(args, kb),
+        Command::Learn(args) => learn::run(args, kb),
         Command::Token(args) => token::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => completions::man(args),

@@ -66,7 +66,13 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let catalog = kb.catalog()?;
     let entry = select_article_in(&catalog, true, &args.article)?;
     let links = catalog.links(&entry)?;
-    let article = &links.resolve_article(&entry.article, fixpath::links::Style::Text);
+    let article = &crate::kb::shown(
+        &catalog,
+        &links,
+        &entry.article,
+        fixpath::links::Style::Text,
+        kb.no_learned,
+    );
     if article.entry.is_none() {
         anyhow::bail!(
             "{} describes no problem to troubleshoot; read it with `fixpath render {}`",

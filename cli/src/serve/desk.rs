@@ -489,6 +489,45 @@ impl Desk {
     }
 }
 
+/// Stores a session that ran elsewhere (a terminal's `ask --record`), whole.
+pub(crate) async fn record(
+    store: &Store,
+    state: &SessionState,
+    title: &str,
+    actor: &str,
+) -> Result<(), StoreError> {
+    let steps: Vec<NewStep> = flat_events(state)
+        .map(|(article, event)| NewStep {
+            at: event.at.0,
+            article: article.to_string(),
+            step: serde_json::to_string(&event.step).unwrap_or_default(),
+        })
+        .collect();
+    let first = state
+        .legs
+        .first()
+        .map(|l| l.article.to_string())
+        .unwrap_or_default();
+    let current = state
+        .current_article()
+        .map(ArticleId::to_string)
+        .unwrap_or_default();
+    let started = state.legs.first().map_or(0, |l| l.started_at.0);
+    let session = StoredSession {
+        id: random_id(),
+        article: first,
+        status: status_of(state),
+        steps: steps.len() as i64,
+        state: serde_json::to_string(state).unwrap_or_default(),
+        problem: None,
+        reference: None,
+        created_by: actor.to_owned(),
+        created_at: started,
+        updated_at: state.last_activity().map_or(started, |t| t.0),
+    };
+    store.create(&session, &current, title, &steps).await
+}
+
 /// The stored state, read back.
 pub(crate) fn parse_state(text: &str) -> Result<SessionState, Problem> {
     serde_json::from_str(text).map_err(Problem::internal)

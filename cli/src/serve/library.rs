@@ -62,11 +62,17 @@ pub(crate) struct Library {
     pub(crate) problems: Vec<Diagnostic>,
     /// The KB directory, `None` for the embedded KB.
     pub(crate) dir: Option<PathBuf>,
+    /// True to plan on the authored figures alone (`--no-learned`).
+    pub(crate) no_learned: bool,
 }
 
 impl Library {
     /// Opens the KB: its index (built or refreshed), and its problems.
-    pub(crate) fn open(dir: Option<PathBuf>, cache: &std::path::Path) -> anyhow::Result<Library> {
+    pub(crate) fn open(
+        dir: Option<PathBuf>,
+        cache: &std::path::Path,
+        no_learned: bool,
+    ) -> anyhow::Result<Library> {
         let source = match &dir {
             Some(dir) => KbSource::Dir(dir),
             None => KbSource::Embedded,
@@ -77,6 +83,7 @@ impl Library {
             kept: Mutex::new(HashMap::new()),
             problems: Vec::new(),
             dir,
+            no_learned,
         })
     }
 
@@ -119,8 +126,20 @@ impl Library {
         };
         let links = self.catalog.links(&entry)?;
         let prepared = Arc::new(Prepared {
-            page: links.resolve_article(&entry.article, Style::Site),
-            text: links.resolve_article(&entry.article, Style::Text),
+            page: crate::kb::shown(
+                &self.catalog,
+                &links,
+                &entry.article,
+                Style::Site,
+                self.no_learned,
+            ),
+            text: crate::kb::shown(
+                &self.catalog,
+                &links,
+                &entry.article,
+                Style::Text,
+                self.no_learned,
+            ),
             revision: Revision::of(&entry.article),
             continuations: links.continuations(&entry.article),
             entry,

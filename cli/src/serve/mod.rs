@@ -147,6 +147,45 @@ fn default_db() -> anyhow::Result<String> {
     ))
 }
 
+/// Keeps a finished terminal session (`ask --record`) in the local store, as the server
+/// keeps its own: what `fixpath learn` and `fixpath stats` read.
+pub(crate) fn record_session(
+    state: &fixpath::session::SessionState,
+    title: &str,
+) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let url = store::DbUrl(default_db()?);
+        let store = store::Store::open(&url)
+            .await
+            .with_context(|| format!("cannot open the session store {}", url.redacted()))?;
+        desk::record(&store, state, title, "terminal").await?;
+        store.close().await;
+        anyhow::Ok(())
+    })
+}
+
+/// Reads every ended session of a store (the local one without a URL).
+pub(crate) fn ended_states(db: Option<String>) -> anyhow::Result<Vec<String>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let url = store::DbUrl(match db {
+            Some(url) => url,
+            None => default_db()?,
+        });
+        let store = store::Store::open(&url)
+            .await
+            .with_context(|| format!("cannot open the session store {}", url.redacted()))?;
+        let states = store.ended_states().await?;
+        store.close().await;
+        anyhow::Ok(states)
+    })
+}
+
 /// Runs the server until Ctrl-C or SIGTERM.
 pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let tokens = Tokens::open(
@@ -193,7 +232,9 @@ async fn serve(args: Args, kb: &KbArgs, tokens: Tokens) -> anyhow::Result<Outcom
     let library = {
         let dir = dir.clone();
         let cache = cache.clone();
-        tokio::task::spawn_blocking(move || library::Library::open(dir, &cache)).await??
+        let no_learned = kb.no_learned;
+        tokio::task::spawn_blocking(move || library::Library::open(dir, &cache, no_learned))
+            .await??
     };
     let url = store::DbUrl(match args.db {
         Some(url) => url,
@@ -237,7 +278,12 @@ async fn serve(args: Args, kb: &KbArgs, tokens: Tokens) -> anyhow::Result<Outcom
         )),
     ];
     let _watcher = match (&dir, args.watch) {
-        (Some(dir), true) => Some(watch::watch(state.clone(), dir.clone(), cache)?),
+        (Some(dir), true) => Some(watch::watch(
+            state.clone(),
+            dir.clone(),
+            cache,
+            kb.no_learned,
+        )?),
         (None, true) => anyhow::bail!("--watch needs --kb DIR (the embedded KB does not change)"),
         _ => None,
     };

@@ -395,6 +395,16 @@ impl Store {
             .collect()
     }
 
+    /// The states of every session that has ended, oldest first (what learning reads).
+    pub(crate) async fn ended_states(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT state FROM sessions WHERE status <> 'open' ORDER BY created_at, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(|row| Ok(row.try_get(0)?)).collect()
+    }
+
     /// Open sessions that have not moved since `before`.
     pub(crate) async fn idle(&self, before: i64, limit: i64) -> Result<Vec<String>, StoreError> {
         let rows = sqlx::query(

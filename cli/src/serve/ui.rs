@@ -681,13 +681,16 @@ pub(crate) async fn reload(
     if let Err(problem) = check_csrf(&headers, &identity, csrf.as_deref()) {
         return error_page(&shared, &headers, &problem);
     }
-    let Some(dir) = shared.desk.library().dir.clone() else {
+    let library = shared.desk.library();
+    let no_learned = library.no_learned;
+    let Some(dir) = library.dir.clone() else {
         return Redirect::to("/check").into_response();
     };
     let cache = fixpath::search::store::default_cache_dir();
     let state = shared.clone();
     let reloaded =
-        tokio::task::spawn_blocking(move || super::watch::reload(&state, dir, &cache)).await;
+        tokio::task::spawn_blocking(move || super::watch::reload(&state, dir, &cache, no_learned))
+            .await;
     match reloaded {
         Ok(Ok(_)) => Redirect::to("/check").into_response(),
         Ok(Err(error)) => error_page(&shared, &headers, &Problem::internal(error)),

@@ -20,6 +20,7 @@ pub(crate) fn watch(
     state: Shared,
     dir: PathBuf,
     cache: PathBuf,
+    no_learned: bool,
 ) -> anyhow::Result<notify::RecommendedWatcher> {
     let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
     let root = dir.clone();
@@ -37,7 +38,8 @@ pub(crate) fn watch(
             // Wait until the writes stop.
             while let Ok(Some(())) = tokio::time::timeout(QUIET, receiver.recv()).await {}
             let (state, dir, cache) = (state.clone(), dir.clone(), cache.clone());
-            let reloaded = tokio::task::spawn_blocking(move || reload(&state, dir, &cache)).await;
+            let reloaded =
+                tokio::task::spawn_blocking(move || reload(&state, dir, &cache, no_learned)).await;
             if let Ok(Err(error)) = reloaded {
                 eprintln!("warning: cannot reload the KB: {error:#}");
             }
@@ -63,6 +65,7 @@ pub(crate) fn reload(
     state: &Shared,
     dir: PathBuf,
     cache: &std::path::Path,
+    no_learned: bool,
 ) -> anyhow::Result<bool> {
     let started = std::time::Instant::now();
     let problems = Library::check(Some(&dir))?;
@@ -74,7 +77,7 @@ pub(crate) fn reload(
         state.pending.store(Arc::new(Some(problems)));
         return Ok(false);
     }
-    let mut library = Library::open(Some(dir), cache)?;
+    let mut library = Library::open(Some(dir), cache, no_learned)?;
     library.problems = problems;
     state.desk.library.store(Arc::new(library));
     state.pending.store(Arc::new(None));

@@ -22,6 +22,8 @@ use crate::search::{IndexStatus, KbSource, Located, Results, SearchError, Search
 pub struct Catalog {
     backing: Backing,
     config: KbConfig,
+    /// The KB's learned figures, when it has them and they read.
+    learned: Option<crate::learn::Learned>,
 }
 
 #[derive(Debug)]
@@ -44,17 +46,28 @@ impl Catalog {
             KbSource::Embedded => (None, load::embedded_config()),
             KbSource::Dir(dir) => (Some(dir.to_path_buf()), load::dir_config(dir)),
         };
+        let learned = dir
+            .as_deref()
+            .and_then(|dir| load::dir_learned(dir).ok().flatten());
         let backing = Backing::Index {
             index: Box::new(index),
             dir,
         };
-        Ok((Catalog { backing, config }, status))
+        Ok((
+            Catalog {
+                backing,
+                config,
+                learned,
+            },
+            status,
+        ))
     }
 
     /// A catalog over a KB already loaded whole.
     pub fn from_loaded(loaded: Loaded) -> Catalog {
         Catalog {
             config: loaded.kb.config.clone(),
+            learned: loaded.kb.learned.clone(),
             backing: Backing::Loaded(Box::new(loaded)),
         }
     }
@@ -73,6 +86,11 @@ impl Catalog {
             Backing::Index { index, .. } => index.len(),
             Backing::Loaded(loaded) => loaded.kb.articles.len() as u64,
         }
+    }
+
+    /// The KB's learned figures (`learned.yaml`), when it has them and they read.
+    pub fn learned(&self) -> Option<&crate::learn::Learned> {
+        self.learned.as_ref()
     }
 
     /// The KB's settings.

@@ -853,6 +853,7 @@ impl Builder {
             workarounds: Vec::new(),
             notes: self.notes,
             references: Vec::new(),
+            learned: None,
         };
         for (index, text) in self.symptoms.into_iter().enumerate() {
             let (text, steps, after) = body_parts(&text);

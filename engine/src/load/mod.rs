@@ -39,6 +39,8 @@ pub struct Kb {
     pub articles: Vec<KbArticle>,
     /// The KB's settings, from its `fixpath.toml`.
     pub config: KbConfig,
+    /// What `fixpath learn` learned from recorded sessions (`learned.yaml`), when present.
+    pub learned: Option<crate::learn::Learned>,
 }
 
 /// The name of a KB's settings file, beside its articles.
@@ -252,7 +254,9 @@ pub(crate) fn is_article_file(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("yaml" | "yml")
-    )
+    ) && path
+        .file_name()
+        .is_none_or(|name| name != crate::learn::FILE_NAME)
 }
 
 /// Loads every `*.yaml` / `*.yml` file under `root`, recursively, in path order.
@@ -344,6 +348,10 @@ pub fn load_dir_with(root: &Path, options: &LoadOptions) -> Result<Loaded, LoadE
         .map(cache::ParsedCache::open);
     let mut loaded = load_sources_keeping(files, !options.drop_text, cache.as_ref());
     diagnostics.append(&mut loaded.diagnostics);
+    match dir_learned(root) {
+        Ok(learned) => loaded.kb.learned = learned,
+        Err(diagnostic) => diagnostics.push(diagnostic),
+    }
     let config = root.join(CONFIG_FILE);
     if config.is_file() {
         match std::fs::read_to_string(&config) {
@@ -533,6 +541,24 @@ pub fn dir_config(root: &Path) -> KbConfig {
         .ok()
         .and_then(|text| KbConfig::parse(&text).ok())
         .unwrap_or_default()
+}
+
+/// A KB directory's learned figures (`learned.yaml`): `None` when it has none, the
+/// problem when they cannot be read.
+pub fn dir_learned(root: &Path) -> Result<Option<crate::learn::Learned>, Diagnostic> {
+    let path = root.join(crate::learn::FILE_NAME);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).map_err(|error| {
+        Diagnostic::error(
+            Code::Io,
+            crate::learn::FILE_NAME,
+            None,
+            format!("cannot read: {error}"),
+        )
+    })?;
+    crate::learn::Learned::parse(&text, crate::learn::FILE_NAME).map(Some)
 }
 
 /// Parses one article from YAML text, for callers that hold a single file.

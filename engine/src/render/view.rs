@@ -108,6 +108,10 @@ pub struct PathView<'a> {
     pub expected_cost: Option<f64>,
     /// Every step the planner weighed, cheapest first, with its expected minutes to repair.
     pub considered: Vec<ConsideredView<'a>>,
+    /// What learning changed in this article, authored and learned side by side (absent
+    /// without learned figures, or with `--no-learned`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub learned: Option<&'a crate::learn::Applied>,
 }
 
 /// A step the planner weighed.
@@ -194,6 +198,43 @@ pub struct CandidateView<'a> {
     pub percent: u32,
     /// The facts for and against it, strongest first.
     pub evidence: Vec<EvidenceView<'a>>,
+    /// Its prior as authored and as learned from resolved sessions, when the KB has
+    /// learned figures for the article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prior: Option<PriorView>,
+}
+
+/// A cause's prior, authored and learned, and why it moved.
+#[derive(Debug, Clone, Serialize)]
+pub struct PriorView {
+    /// The author's prior (normalised over the article's causes).
+    pub authored: f64,
+    /// The prior after learning.
+    pub learned: f64,
+    /// Resolved sessions that ended on this cause.
+    pub seen: u32,
+    /// Resolved sessions learned from.
+    pub resolved: u32,
+    /// Why, in words: "seen in 41 of 50 resolved sessions".
+    pub reason: String,
+}
+
+fn prior_view(article: &Article, cause: &NodeId) -> Option<PriorView> {
+    let applied = article.learned.as_deref()?;
+    let change = applied.causes.get(cause)?;
+    Some(PriorView {
+        authored: change.authored,
+        learned: change.learned,
+        seen: change.seen,
+        resolved: applied.resolved,
+        reason: format!(
+            "seen in {} of {} resolved sessions (prior {:.0}% as authored, {:.0}% learned)",
+            change.seen,
+            applied.resolved,
+            change.authored * 100.0,
+            change.learned * 100.0
+        ),
+    })
 }
 
 /// The next step: a question and where each answer leads, or a fix to try.
@@ -369,6 +410,7 @@ pub fn path_view<'a>(
                 probability: round(candidate.probability),
                 percent: percent(candidate.probability),
                 evidence: evidence_view(article, &candidate.evidence),
+                prior: prior_view(article, &cause.id),
             })
         })
         .collect();
@@ -497,6 +539,7 @@ pub fn path_view<'a>(
                 })
             })
             .collect(),
+        learned: article.learned.as_deref(),
     };
     let causes = view
         .cause
@@ -673,6 +716,10 @@ pub struct SessionTranscript<L = LegView<'static>> {
     /// The articles the session went on in, in order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub continued: Vec<L>,
+    /// The session's record (its state: every move, when): what `fixpath learn` reads
+    /// from transcript files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<crate::session::SessionState>,
 }
 
 impl<L> SessionTranscript<L> {
@@ -685,6 +732,7 @@ impl<L> SessionTranscript<L> {
         Some(SessionTranscript {
             first,
             continued: legs,
+            record: None,
         })
     }
 }

@@ -1,0 +1,602 @@
+//! Learning from outcomes: recorded sessions into figures the engine merges over the
+//! authored ones.
+//!
+//! A [`Record`] is what one article's part of a finished session teaches: the answers in
+//! the order given (don't-knows included), each fix tried and whether it worked, how it
+//! ended, the cause it ended on, and the minutes each step took. [`Learned::learn`] counts
+//! records into a [`Learned`] file (`learned.yaml` beside the articles, reviewed in git
+//! like them; articles are never rewritten). [`Learned::apply`] merges an article's
+//! figures over the authored ones:
+//!
+//! - a cause's prior is the mean of a Dirichlet posterior whose pseudo-counts are the
+//!   authored priors times [`Learned::strength`] (default [`DEFAULT_STRENGTH`] sessions):
+//!   ten sessions do not outvote the author, a few hundred do;
+//! - an answer's base rate likewise, from how often each answer was given;
+//! - a question's or fix's minutes: the median of the minutes seen, once seen
+//!   [`MIN_TIMINGS`] times, pulled toward the authored figure by the same strength.
+//!
+//! Learning changes weights, never the graph: a fact that excludes a cause still excludes
+//! it. What was learned is kept on the article ([`Applied`], never serialised with it, so
+//! an article's revision is that of its text) for views to show beside the authored figure.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{Article, ArticleId, NodeId};
+use crate::session::{Move, SessionEnd, SessionState};
+
+/// The file's name in a KB directory.
+pub const FILE_NAME: &str = "learned.yaml";
+/// The learned file's format.
+pub const FORMAT: u32 = 1;
+/// How many sessions the authored figures count as, unless the file says otherwise.
+pub const DEFAULT_STRENGTH: f64 = 20.0;
+/// Timings needed before a question's or fix's minutes are learned.
+pub const MIN_TIMINGS: u32 = 3;
+
+/// What one article's part of a session teaches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// The article.
+    pub article: ArticleId,
+    /// The version it was recorded against.
+    pub revision: String,
+    /// Answers in force at the end, in the order given (`None`: don't know), with the
+    /// minutes each took.
+    pub answers: Vec<(NodeId, Option<String>, f64)>,
+    /// Fixes tried and still in force at the end, in order: (cause, remedy, worked, minutes).
+    pub fixes: Vec<(NodeId, NodeId, bool, f64)>,
+    /// How this part ended (`continued` when it went on in another article).
+    pub end: Option<SessionEnd>,
+    /// The cause of the fix that worked, when one did.
+    pub cause: Option<NodeId>,
+}
+
+/// Minutes between two times in ms, at least zero and at most a working day (a session
+/// left open overnight does not make a question take ten hours).
+fn minutes(from: i64, to: i64) -> f64 {
+    ((to - from) as f64 / 60_000.0).clamp(0.0, 8.0 * 60.0)
+}
+
+impl Record {
+    /// The records of a session's state, one per article it went through. Going back
+    /// undoes the move it undid, as in the session.
+    pub fn of(state: &SessionState) -> Vec<Record> {
+        let mut records = Vec::new();
+        for (index, leg) in state.legs.iter().enumerate() {
+            enum Applied {
+                Answer(NodeId, Option<String>, f64),
+                Fix(NodeId, NodeId, bool, f64),
+            }
+            let mut applied: Vec<Applied> = Vec::new();
+            let mut last = leg.started_at.0;
+            let mut end = None;
+            for event in &leg.events {
+                let took = minutes(last, event.at.0);
+                last = event.at.0;
+                match &event.step {
+                    Move::Answer { question, answer } => {
+                        applied.retain(|a| !matches!(a, Applied::Answer(q, ..) if q == question));
+                        applied.push(Applied::Answer(question.clone(), answer.clone(), took));
+                    }
+                    Move::Back => {
+                        applied.pop();
+                    }
+                    Move::Fix {
+                        cause,
+                        remedy,
+                        fixed,
+                    } => {
+                        applied.push(Applied::Fix(cause.clone(), remedy.clone(), *fixed, took));
+                        if *fixed {
+                            end = Some(SessionEnd::Fixed);
+                        }
+                    }
+                    Move::ContinueIn { .. } => end = Some(SessionEnd::Continued),
+                    Move::End { outcome } => end = Some(*outcome),
+                }
+            }
+            if end.is_none() && index + 1 < state.legs.len() {
+                end = Some(SessionEnd::Continued);
+            }
+            let mut record = Record {
+                article: leg.article.clone(),
+                revision: leg.revision.0.clone(),
+                answers: Vec::new(),
+                fixes: Vec::new(),
+                end,
+                cause: None,
+            };
+            for move_ in applied {
+                match move_ {
+                    Applied::Answer(q, a, took) => record.answers.push((q, a, took)),
+                    Applied::Fix(cause, remedy, worked, took) => {
+                        if worked {
+                            record.cause = Some(cause.clone());
+                        }
+                        record.fixes.push((cause, remedy, worked, took));
+                    }
+                }
+            }
+            records.push(record);
+        }
+        records
+    }
+}
+
+/// The learned figures of a KB: what `fixpath learn` writes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Learned {
+    /// [`FORMAT`].
+    pub format: u32,
+    /// How many sessions the authored figures count as.
+    #[serde(default = "default_strength")]
+    pub strength: f64,
+    /// Per article.
+    #[serde(default)]
+    pub articles: BTreeMap<ArticleId, LearnedArticle>,
+}
+
+fn default_strength() -> f64 {
+    DEFAULT_STRENGTH
+}
+
+/// What the sessions of one article taught.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LearnedArticle {
+    /// Sessions (parts of sessions in this article) learned from.
+    pub sessions: u32,
+    /// Of those, how many ended with a fix that worked.
+    pub resolved: u32,
+    /// How many escalated.
+    #[serde(default)]
+    pub escalated: u32,
+    /// How many were abandoned or left incomplete.
+    #[serde(default)]
+    pub abandoned: u32,
+    /// Records made against another version of the article than the newest one seen.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub older_versions: u32,
+    /// Ids recorded that the article no longer has (their records counted for the rest).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gone: Vec<String>,
+    /// Resolved sessions that ended on each cause.
+    #[serde(default)]
+    pub causes: BTreeMap<NodeId, u32>,
+    /// Each fix: how often tried, how often it worked, its minutes.
+    #[serde(default)]
+    pub fixes: BTreeMap<NodeId, FixStats>,
+    /// Each question: how often each answer was given, "don't know", its minutes.
+    #[serde(default)]
+    pub questions: BTreeMap<NodeId, QuestionStats>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// A fix's figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixStats {
+    /// Times tried.
+    pub tried: u32,
+    /// Times it worked.
+    pub worked: u32,
+    /// The median minutes it took, once timed [`MIN_TIMINGS`] times.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<f64>,
+}
+
+/// A question's figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionStats {
+    /// How often each answer was given.
+    #[serde(default)]
+    pub answers: BTreeMap<String, u32>,
+    /// How often it was answered "don't know".
+    #[serde(default)]
+    pub unknown: u32,
+    /// The median minutes it took, once timed [`MIN_TIMINGS`] times.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<f64>,
+}
+
+/// What learning changed in an article, kept on it for the views: authored and learned
+/// figures side by side.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Applied {
+    /// Sessions learned from, and how many were resolved.
+    pub sessions: u32,
+    /// Resolved sessions.
+    pub resolved: u32,
+    /// Per cause: the authored prior (normalised), the learned one, and how many resolved
+    /// sessions ended on it.
+    pub causes: BTreeMap<NodeId, PriorChange>,
+    /// Per question: authored and learned minutes.
+    pub question_minutes: BTreeMap<NodeId, (f64, f64)>,
+    /// Per fix: authored and learned minutes, and its success rate seen.
+    pub fixes: BTreeMap<NodeId, FixChange>,
+}
+
+/// A cause's prior, authored and learned.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PriorChange {
+    /// The author's, normalised over the article's causes.
+    pub authored: f64,
+    /// After learning.
+    pub learned: f64,
+    /// Resolved sessions that ended on this cause.
+    pub seen: u32,
+}
+
+/// A fix's figures, authored and learned.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FixChange {
+    /// Minutes as authored.
+    pub authored_minutes: f64,
+    /// Minutes learned (the authored ones when too few were timed).
+    pub learned_minutes: f64,
+    /// Times tried and times it worked.
+    pub tried: u32,
+    /// Times it worked.
+    pub worked: u32,
+}
+
+fn median(values: &mut [f64]) -> Option<f64> {
+    if values.len() < MIN_TIMINGS as usize {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    let value = if values.len() % 2 == 0 {
+        (values[middle - 1] + values[middle]) / 2.0
+    } else {
+        values[middle]
+    };
+    Some((value * 100.0).round() / 100.0)
+}
+
+impl Default for Learned {
+    fn default() -> Self {
+        Learned {
+            format: FORMAT,
+            strength: DEFAULT_STRENGTH,
+            articles: BTreeMap::new(),
+        }
+    }
+}
+
+impl Learned {
+    /// Counts records into learned figures. `article` gives the current version of an
+    /// article (`None`: the KB no longer has it, and its records are skipped); ids it no
+    /// longer has are skipped and listed.
+    pub fn learn<'a>(
+        records: impl IntoIterator<Item = Record>,
+        article: impl Fn(&ArticleId) -> Option<(&'a Article, String)>,
+    ) -> Learned {
+        let mut learned = Learned::default();
+        let mut timings: BTreeMap<(ArticleId, bool, NodeId), Vec<f64>> = BTreeMap::new();
+        for record in records {
+            let Some((current, revision)) = article(&record.article) else {
+                continue;
+            };
+            let entry = learned.articles.entry(record.article.clone()).or_default();
+            entry.sessions += 1;
+            match record.end {
+                Some(SessionEnd::Fixed) => entry.resolved += 1,
+                Some(SessionEnd::Escalated) => entry.escalated += 1,
+                Some(SessionEnd::Abandoned | SessionEnd::Incomplete | SessionEnd::Interrupted) => {
+                    entry.abandoned += 1;
+                }
+                _ => {}
+            }
+            if record.revision != revision {
+                entry.older_versions += 1;
+            }
+            let mut gone = |id: &NodeId| {
+                if !entry.gone.iter().any(|g| g == id.as_str()) {
+                    entry.gone.push(id.to_string());
+                }
+            };
+            if let Some(cause) = &record.cause {
+                if current.cause(cause).is_some() {
+                    *entry.causes.entry(cause.clone()).or_default() += 1;
+                } else {
+                    gone(cause);
+                }
+            }
+            for (question, answer, took) in &record.answers {
+                let Some(known) = current.question(question) else {
+                    gone(question);
+                    continue;
+                };
+                let stats = entry.questions.entry(question.clone()).or_default();
+                match answer {
+                    Some(value) if known.answers.iter().any(|a| &a.value == value) => {
+                        *stats.answers.entry(value.clone()).or_default() += 1;
+                    }
+                    Some(_) => continue,
+                    None => stats.unknown += 1,
+                }
+                timings
+                    .entry((record.article.clone(), true, question.clone()))
+                    .or_default()
+                    .push(*took);
+            }
+            for (_, remedy, worked, took) in &record.fixes {
+                if current.remedy(remedy).is_none() {
+                    gone(remedy);
+                    continue;
+                }
+                let stats = entry.fixes.entry(remedy.clone()).or_default();
+                stats.tried += 1;
+                stats.worked += u32::from(*worked);
+                timings
+                    .entry((record.article.clone(), false, remedy.clone()))
+                    .or_default()
+                    .push(*took);
+            }
+        }
+        for ((article, is_question, id), mut values) in timings {
+            let Some(entry) = learned.articles.get_mut(&article) else {
+                continue;
+            };
+            let value = median(&mut values);
+            if is_question {
+                if let Some(stats) = entry.questions.get_mut(&id) {
+                    stats.minutes = value;
+                }
+            } else if let Some(stats) = entry.fixes.get_mut(&id) {
+                stats.minutes = value;
+            }
+        }
+        for entry in learned.articles.values_mut() {
+            entry.gone.sort();
+        }
+        learned
+    }
+
+    /// Merges what was learned for `article` over its authored figures; the article
+    /// unchanged when nothing was learned for it.
+    pub fn apply(&self, article: &Article) -> Article {
+        let mut merged = article.clone();
+        let Some(learned) = self.articles.get(&article.id) else {
+            return merged;
+        };
+        let strength = self.strength.max(0.0);
+        let mut applied = Applied {
+            sessions: learned.sessions,
+            resolved: learned.resolved,
+            ..Applied::default()
+        };
+        // Causes: Dirichlet posterior means over the resolved sessions.
+        let total_prior: f64 = article.causes.iter().map(|c| c.likelihood().max(0.0)).sum();
+        let seen_total: u32 = article
+            .causes
+            .iter()
+            .filter_map(|c| learned.causes.get(&c.id))
+            .sum();
+        if total_prior > 0.0 && seen_total > 0 {
+            for cause in &mut merged.causes {
+                let authored = cause.likelihood().max(0.0) / total_prior;
+                let seen = learned.causes.get(&cause.id).copied().unwrap_or(0);
+                let posterior =
+                    (strength * authored + f64::from(seen)) / (strength + f64::from(seen_total));
+                cause.likelihood = Some(round(posterior));
+                applied.causes.insert(
+                    cause.id.clone(),
+                    PriorChange {
+                        authored: round(authored),
+                        learned: round(posterior),
+                        seen,
+                    },
+                );
+            }
+        }
+        // Questions: answer base rates and minutes.
+        for question in &mut merged.questions {
+            let Some(stats) = learned.questions.get(&question.id) else {
+                continue;
+            };
+            let given: u32 = stats.answers.values().sum();
+            if given > 0 {
+                let rates = question.base_rates();
+                for (answer, rate) in question.answers.iter_mut().zip(rates) {
+                    let count = stats.answers.get(&answer.value).copied().unwrap_or(0);
+                    answer.base_rate = Some(round(
+                        (strength * rate + f64::from(count)) / (strength + f64::from(given)),
+                    ));
+                }
+            }
+            if let Some(minutes) = stats.minutes {
+                let authored = question.cost();
+                let timed = f64::from(given + stats.unknown);
+                let learned = round((strength * authored + timed * minutes) / (strength + timed));
+                question.cost = Some(learned);
+                applied
+                    .question_minutes
+                    .insert(question.id.clone(), (authored, learned));
+            }
+        }
+        // Fixes: minutes, and the success rate seen (shown; the planner assumes a cause's
+        // right fix works).
+        for remedy in merged
+            .solutions
+            .iter_mut()
+            .chain(merged.workarounds.iter_mut())
+        {
+            let Some(stats) = learned.fixes.get(&remedy.id) else {
+                continue;
+            };
+            let authored = remedy.cost();
+            let learned_minutes = match stats.minutes {
+                Some(minutes) => {
+                    let timed = f64::from(stats.tried);
+                    round((strength * authored + timed * minutes) / (strength + timed))
+                }
+                None => authored,
+            };
+            remedy.cost = Some(learned_minutes);
+            applied.fixes.insert(
+                remedy.id.clone(),
+                FixChange {
+                    authored_minutes: authored,
+                    learned_minutes,
+                    tried: stats.tried,
+                    worked: stats.worked,
+                },
+            );
+        }
+        merged.learned = Some(Box::new(applied));
+        merged
+    }
+
+    /// Reads a learned file; `file` names it in the problems.
+    pub fn parse(text: &str, file: &str) -> Result<Learned, Diagnostic> {
+        let learned: Learned = serde_yaml::from_str(text).map_err(|e| {
+            let span = e.location().map(|l| crate::diagnostic::Span {
+                offset: l.index(),
+                len: 1,
+                line: l.line(),
+                column: l.column(),
+            });
+            Diagnostic::error(Code::Learned, file, span, format!("learned figures: {e}"))
+        })?;
+        if learned.format != FORMAT {
+            return Err(Diagnostic::error(
+                Code::Learned,
+                file,
+                None,
+                format!(
+                    "learned figures in format {}, this fixpath reads format {FORMAT}",
+                    learned.format
+                ),
+            ));
+        }
+        Ok(learned)
+    }
+
+    /// The file's text: YAML with a header that says what it is.
+    pub fn to_yaml(&self) -> String {
+        let body = serde_yaml::to_string(self).unwrap_or_default();
+        format!(
+            "# Learned by `fixpath learn` from recorded sessions: review it like the articles.\n\
+             # `fixpath solve --no-learned` ignores it; deleting it forgets what was learned.\n{body}"
+        )
+    }
+
+    /// Problems of the figures against the KB: unknown articles and ids (warnings: an
+    /// article may have been edited since), impossible counts (errors).
+    pub fn check(
+        &self,
+        file: &str,
+        article: impl Fn(&ArticleId) -> Option<Article>,
+    ) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        if !self.strength.is_finite() || self.strength < 0.0 {
+            found.push(Diagnostic::error(
+                Code::Learned,
+                file,
+                None,
+                format!(
+                    "learned figures: strength {} must be a number of sessions, 0 or more",
+                    self.strength
+                ),
+            ));
+        }
+        for (id, learned) in &self.articles {
+            let Some(current) = article(id) else {
+                found.push(Diagnostic::warning(
+                    Code::Learned,
+                    file,
+                    None,
+                    format!("learned figures for `{id}`, which the KB does not have"),
+                ));
+                continue;
+            };
+            let mut impossible = |message: String| {
+                found.push(Diagnostic::error(
+                    Code::Learned,
+                    file,
+                    None,
+                    format!("learned figures for `{id}`: {message}"),
+                ));
+            };
+            if learned.resolved + learned.escalated + learned.abandoned > learned.sessions {
+                impossible(format!(
+                    "{} sessions cannot end {} + {} + {} ways",
+                    learned.sessions, learned.resolved, learned.escalated, learned.abandoned
+                ));
+            }
+            let seen: u32 = learned.causes.values().sum();
+            if seen > learned.resolved {
+                impossible(format!(
+                    "{seen} causes seen in {} resolved sessions",
+                    learned.resolved
+                ));
+            }
+            for (remedy, stats) in &learned.fixes {
+                if stats.worked > stats.tried {
+                    impossible(format!(
+                        "fix `{remedy}` worked {} times in {} tries",
+                        stats.worked, stats.tried
+                    ));
+                }
+                if stats.minutes.is_some_and(|m| !m.is_finite() || m < 0.0) {
+                    impossible(format!("fix `{remedy}` has impossible minutes"));
+                }
+            }
+            for (question, stats) in &learned.questions {
+                if stats.minutes.is_some_and(|m| !m.is_finite() || m < 0.0) {
+                    impossible(format!("question `{question}` has impossible minutes"));
+                }
+            }
+            let mut unknown = |kind: &str, node: &NodeId| {
+                found.push(Diagnostic::warning(
+                    Code::Learned,
+                    file,
+                    None,
+                    format!(
+                        "learned figures for `{id}` name {kind} `{node}`, which it no longer has"
+                    ),
+                ));
+            };
+            for cause in learned.causes.keys() {
+                if current.cause(cause).is_none() {
+                    unknown("cause", cause);
+                }
+            }
+            for remedy in learned.fixes.keys() {
+                if current.remedy(remedy).is_none() {
+                    unknown("fix", remedy);
+                }
+            }
+            for (question, stats) in &learned.questions {
+                match current.question(question) {
+                    None => unknown("question", question),
+                    Some(q) => {
+                        for value in stats.answers.keys() {
+                            if !q.answers.iter().any(|a| &a.value == value) {
+                                unknown("answer", &NodeId(format!("{question}={value}")));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        found
+    }
+}
+
+fn round(value: f64) -> f64 {
+    (value * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests;

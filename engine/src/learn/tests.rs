@@ -1,0 +1,207 @@
+//! Learning: records out of session states, counts, the merge, and its properties.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::graph::DecisionGraph;
+use crate::session::{Event, Leg, Revision, Timestamp};
+use crate::solve::{Facts, solve};
+
+fn sspr() -> &'static Article {
+    &crate::testing::kb().kb.get("sspr-0029").unwrap().article
+}
+
+fn event(at: i64, step: Move) -> Event {
+    Event {
+        at: Timestamp(at),
+        step,
+    }
+}
+
+fn answer(q: &str, a: Option<&str>) -> Move {
+    Move::Answer {
+        question: NodeId(q.to_owned()),
+        answer: a.map(str::to_owned),
+    }
+}
+
+fn fixed(cause: &str, remedy: &str, worked: bool) -> Move {
+    Move::Fix {
+        cause: NodeId(cause.to_owned()),
+        remedy: NodeId(remedy.to_owned()),
+        fixed: worked,
+    }
+}
+
+fn state(events: Vec<Event>) -> SessionState {
+    SessionState {
+        format: crate::session::STATE_FORMAT,
+        legs: vec![Leg {
+            article: ArticleId("sspr-0029".to_owned()),
+            revision: Revision::of(sspr()),
+            started_at: Timestamp(0),
+            events,
+        }],
+    }
+}
+
+/// A resolved session on the remote-SAM cause, answers timed a minute apart.
+fn remote_sam_session() -> SessionState {
+    state(vec![
+        event(60_000, answer("protected-admin", Some("no"))),
+        event(120_000, answer("event-6329-access-denied", Some("yes"))),
+        event(180_000, answer("restrict-remote-sam-present", Some("yes"))),
+        event(240_000, answer("keep-sam-policy", Some("no"))),
+        event(
+            840_000,
+            fixed("remote-sam-restricted", "remove-sam-policy", true),
+        ),
+    ])
+}
+
+fn current(id: &ArticleId) -> Option<(&'static Article, String)> {
+    crate::testing::kb()
+        .kb
+        .get(id.as_str())
+        .map(|e| (&e.article, Revision::of(&e.article).0))
+}
+
+fn top_cause(article: &Article, facts: &Facts) -> Option<String> {
+    let resolution = solve(article, &DecisionGraph::build(article), facts).ok()?;
+    resolution.candidates.first().map(|c| c.cause.to_string())
+}
+
+#[test]
+fn a_record_keeps_the_answers_fixes_end_cause_and_minutes_and_back_undoes() {
+    let mut events = remote_sam_session().legs[0].events.clone();
+    events.insert(1, event(90_000, answer("keep-sam-policy", Some("yes"))));
+    events.insert(2, event(100_000, Move::Back));
+    let records = Record::of(&state(events));
+    assert_eq!(records.len(), 1);
+    let record = &records[0];
+    assert_eq!(record.end, Some(SessionEnd::Fixed));
+    assert_eq!(
+        record.cause.as_ref().map(NodeId::as_str),
+        Some("remote-sam-restricted")
+    );
+    let asked: Vec<&str> = record.answers.iter().map(|(q, ..)| q.as_str()).collect();
+    assert_eq!(
+        asked,
+        [
+            "protected-admin",
+            "event-6329-access-denied",
+            "restrict-remote-sam-present",
+            "keep-sam-policy"
+        ]
+    );
+    assert_eq!(record.answers[0].2, 1.0);
+    assert_eq!(record.fixes[0].3, 10.0, "ten minutes on the fix");
+}
+
+#[test]
+fn learning_from_nothing_changes_nothing() {
+    let learned = Learned::learn(Vec::new(), current);
+    assert!(learned.articles.is_empty());
+    let article = sspr();
+    let applied = learned.apply(article);
+    assert_eq!(&applied, article);
+}
+
+#[test]
+fn the_learned_file_round_trips_and_checks_clean() {
+    let records: Vec<Record> = (0..5)
+        .flat_map(|_| Record::of(&remote_sam_session()))
+        .collect();
+    let learned = Learned::learn(records, current);
+    let text = learned.to_yaml();
+    let back = Learned::parse(&text, "learned.yaml").unwrap();
+    assert_eq!(back, learned);
+    let problems = learned.check("learned.yaml", |id| current(id).map(|(a, _)| a.clone()));
+    assert!(problems.is_empty(), "{problems:?}");
+    let entry = &learned.articles[&ArticleId("sspr-0029".to_owned())];
+    assert_eq!((entry.sessions, entry.resolved), (5, 5));
+    assert_eq!(
+        entry.fixes[&NodeId("remove-sam-policy".to_owned())].minutes,
+        Some(10.0)
+    );
+}
+
+#[test]
+fn impossible_figures_and_unknown_ids_are_reported() {
+    let text = "format: 1\narticles:\n  sspr-0029:\n    sessions: 2\n    resolved: 5\n    fixes:\n      remove-sam-policy: {tried: 1, worked: 3}\n    causes:\n      no-such-cause: 1\n  no-such-article:\n    sessions: 1\n    resolved: 0\n";
+    let learned = Learned::parse(text, "learned.yaml").unwrap();
+    let problems = learned.check("learned.yaml", |id| current(id).map(|(a, _)| a.clone()));
+    let messages: Vec<String> = problems.iter().map(|d| d.message.clone()).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("worked 3 times in 1 tries")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("cannot end")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("no-such-cause")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("no-such-article")),
+        "{messages:?}"
+    );
+    let malformed = Learned::parse("format: 1\narticles: [", "learned.yaml").unwrap_err();
+    assert!(
+        malformed.span.is_some(),
+        "a parse error has a line and column"
+    );
+}
+
+#[test]
+fn records_of_an_older_version_count_for_what_still_exists_and_say_so() {
+    let mut old = remote_sam_session();
+    old.legs[0].revision = Revision("an older version".to_owned());
+    old.legs[0].events.insert(
+        0,
+        event(10_000, answer("a-question-since-removed", Some("yes"))),
+    );
+    let learned = Learned::learn(Record::of(&old), current);
+    let entry = &learned.articles[&ArticleId("sspr-0029".to_owned())];
+    assert_eq!(entry.older_versions, 1);
+    assert_eq!(entry.gone, ["a-question-since-removed"]);
+    assert_eq!(entry.causes[&NodeId("remote-sam-restricted".to_owned())], 1);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Sessions whose true cause is always X make X the top cause with no facts.
+    #[test]
+    fn sessions_that_always_end_on_one_cause_make_it_the_top_cause(index in 0usize..3, sessions in 25u32..120) {
+        let article = sspr();
+        let cause = &article.causes[index];
+        let remedy = cause.solutions.first().or(cause.workarounds.first()).unwrap();
+        let one = state(vec![event(60_000, fixed(cause.id.as_str(), remedy.as_str(), true))]);
+        let records: Vec<Record> = (0..sessions).flat_map(|_| Record::of(&one)).collect();
+        let learned = Learned::learn(records, current);
+        let applied = learned.apply(article);
+        prop_assert_eq!(top_cause(&applied, &Facts::new()), Some(cause.id.to_string()));
+        let change = applied.learned.as_ref().unwrap().causes[&cause.id];
+        prop_assert_eq!(change.seen, sessions);
+        prop_assert!(change.learned > change.authored);
+    }
+
+    /// Learning never outvotes hard evidence: a fact that excludes a cause still excludes it.
+    #[test]
+    fn learning_never_outvotes_a_fact_that_excludes_a_cause(sessions in 1u32..300) {
+        let article = sspr();
+        // Every session ended on the protected-admin cause...
+        let one = state(vec![event(60_000, fixed("protected-admin-account", "by-design-change-in-cloud", true))]);
+        let records: Vec<Record> = (0..sessions).flat_map(|_| Record::of(&one)).collect();
+        let applied = Learned::learn(records, current).apply(article);
+        // ...yet "not a protected admin" still rules it out.
+        let facts = Facts::parse(["protected-admin=no"]).unwrap();
+        let resolution = solve(&applied, &DecisionGraph::build(&applied), &facts).unwrap();
+        prop_assert!(resolution.candidates.iter().all(|c| c.cause.as_str() != "protected-admin-account"));
+    }
+}

@@ -1,0 +1,182 @@
+//! `fixpath learn`: recorded terminal sessions teach a KB its priors; `solve` shows both.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::util::{Run, repo_root};
+
+/// Runs `fixpath` with a data directory (the session store) and stdin.
+fn run_in(data: &Path, args: &[&str], stdin: &str) -> Run {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fixpath"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("FIXPATH_KB")
+        .env("FIXPATH_DATA_DIR", data)
+        .env("FIXPATH_CACHE_DIR", data.join("cache"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    let output = child.wait_with_output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn copy_kb(to: &Path) {
+    for entry in std::fs::read_dir(repo_root().join("kb")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+    }
+}
+
+const REMOTE_SAM: [&str; 8] = [
+    "-f",
+    "protected-admin=no",
+    "-f",
+    "event-6329-access-denied=yes",
+    "-f",
+    "restrict-remote-sam-present=yes",
+    "-f",
+    "keep-sam-policy=no",
+];
+
+#[test]
+fn forty_recorded_sessions_on_remote_sam_make_it_the_first_cause_and_solve_says_why() {
+    let work = tempfile::tempdir().unwrap();
+    let kb = work.path().join("kb");
+    let data = work.path().join("data");
+    std::fs::create_dir_all(&kb).unwrap();
+    std::fs::create_dir_all(&data).unwrap();
+    copy_kb(&kb);
+    let kb_arg = kb.display().to_string();
+    let solve = |extra: &[&str]| {
+        let mut args = vec!["--kb", &kb_arg, "solve", "SSPR_0029", "--format", "json"];
+        args.extend_from_slice(extra);
+        run_in(&data, &args, "")
+    };
+    let before = solve(&[]);
+    let before_md = run_in(&data, &["--kb", &kb_arg, "solve", "SSPR_0029"], "");
+    let value: serde_json::Value = serde_json::from_str(&before.stdout).unwrap();
+    assert_ne!(
+        value["path"]["candidates"][0]["cause"]["id"],
+        "remote-sam-restricted"
+    );
+
+    for _ in 0..40 {
+        let mut args = vec!["--kb", kb_arg.as_str(), "ask", "SSPR_0029", "--record"];
+        args.extend_from_slice(&REMOTE_SAM);
+        // The facts lead to the fix; "1" says it worked.
+        let run = run_in(&data, &args, "1\n");
+        assert_eq!(run.code, 0, "{run}");
+    }
+    let learned = run_in(&data, &["--kb", &kb_arg, "learn"], "");
+    assert_eq!(learned.code, 0, "{learned}");
+    assert!(
+        learned.stdout.contains("Learned from 40 sessions"),
+        "{learned}"
+    );
+    assert!(kb.join("learned.yaml").is_file());
+    let text = std::fs::read_to_string(kb.join("learned.yaml")).unwrap();
+    assert!(text.contains("remote-sam-restricted: 40"), "{text}");
+    // The articles are never rewritten.
+    assert_eq!(
+        std::fs::read(kb.join("sspr-0029.yaml")).unwrap(),
+        std::fs::read(repo_root().join("kb/sspr-0029.yaml")).unwrap()
+    );
+
+    let after = solve(&[]);
+    let value: serde_json::Value = serde_json::from_str(&after.stdout).unwrap();
+    let first = &value["path"]["candidates"][0];
+    assert_eq!(
+        first["cause"]["id"], "remote-sam-restricted",
+        "{}",
+        after.stdout
+    );
+    let reason = first["prior"]["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("seen in 40 of 40 resolved sessions"),
+        "{reason}"
+    );
+    assert!(
+        first["prior"]["learned"].as_f64().unwrap() > first["prior"]["authored"].as_f64().unwrap()
+    );
+    assert!(value["path"]["learned"]["causes"]["remote-sam-restricted"].is_object());
+    let markdown = run_in(&data, &["--kb", &kb_arg, "solve", "SSPR_0029"], "");
+    assert!(
+        markdown
+            .stdout
+            .contains("Learned: seen in 40 of 40 resolved sessions"),
+        "{markdown}"
+    );
+
+    // --no-learned gives today's output, byte for byte.
+    assert_eq!(solve(&["--no-learned"]).stdout, before.stdout);
+    let plain = run_in(
+        &data,
+        &["--kb", &kb_arg, "--no-learned", "solve", "SSPR_0029"],
+        "",
+    );
+    assert_eq!(plain.stdout, before_md.stdout);
+
+    // check validates the file: clean now; impossible figures are errors.
+    let checked = run_in(&data, &["check", &kb_arg], "");
+    assert_eq!(checked.code, 0, "{checked}");
+    std::fs::write(
+        kb.join("learned.yaml"),
+        text.replace("worked: 40", "worked: 90"),
+    )
+    .unwrap();
+    let broken = run_in(&data, &["check", &kb_arg], "");
+    assert_eq!(broken.code, 1, "{broken}");
+    assert!(
+        broken.stdout.contains("learned.yaml") || broken.stderr.contains("learned.yaml"),
+        "{broken}"
+    );
+}
+
+#[test]
+fn learn_reads_transcript_files_and_needs_a_kb_directory() {
+    let work = tempfile::tempdir().unwrap();
+    let kb = work.path().join("kb");
+    std::fs::create_dir_all(&kb).unwrap();
+    copy_kb(&kb);
+    let kb_arg = kb.display().to_string();
+    let mut args = vec![
+        "--kb",
+        kb_arg.as_str(),
+        "ask",
+        "SSPR_0029",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(&REMOTE_SAM);
+    let transcript = run_in(work.path(), &args, "1\n");
+    let value: serde_json::Value = serde_json::from_str(&transcript.stdout).unwrap();
+    assert_eq!(
+        value["record"]["legs"][0]["article"], "sspr-0029",
+        "the transcript carries its record"
+    );
+    let file = work.path().join("t.json");
+    std::fs::write(&file, &transcript.stdout).unwrap();
+    let file_arg = file.display().to_string();
+    let dry = run_in(
+        work.path(),
+        &["--kb", &kb_arg, "learn", "--dry-run", &file_arg],
+        "",
+    );
+    assert_eq!(dry.code, 0, "{dry}");
+    assert!(dry.stdout.contains("Learned from 1 sessions"), "{dry}");
+    assert!(
+        !kb.join("learned.yaml").exists(),
+        "a dry run writes nothing"
+    );
+    let embedded = run_in(work.path(), &["learn", &file_arg], "");
+    assert_eq!(embedded.code, 2, "{embedded}");
+    assert!(embedded.stderr.contains("--kb DIR"), "{embedded}");
+}
