@@ -94,6 +94,55 @@ fn the_served_troubleshooter_works_in_chromium_with_and_without_javascript() {
     }
 }
 
+/// The statistics page after a load of recorded sessions: its charts are there, drawn in
+/// the page (no script, nothing remote).
+#[test]
+fn the_statistics_page_shows_its_charts_after_a_load_of_sessions() {
+    if !browser_ready() {
+        return;
+    }
+    use serde_json::json;
+    let shots = repo_root().join("target/browser-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let served = crate::serve::Served::start(&[]);
+    for index in 0..30 {
+        let session = served.start_session(&json!({"article": "SSPR_0029", "facts": {"protected-admin": if index % 3 == 0 { "yes" } else { "no" }}}));
+        let id = session["id"].as_str().unwrap();
+        let step = &session["live"]["step"];
+        if index % 5 == 4 {
+            served.step(id, &json!({"move": "end", "outcome": "escalated"}));
+        } else if step["kind"] == "try" {
+            served.step(
+                id,
+                &json!({"move": "fix", "remedy": step["remedy"], "fixed": true}),
+            );
+        } else {
+            let question = step["question"]["id"].as_str().unwrap();
+            served.step(
+                id,
+                &json!({"move": "answer", "question": question, "answer": null}),
+            );
+            served.step(id, &json!({"move": "end", "outcome": "abandoned"}));
+        }
+    }
+    let session =
+        served.start_session(&json!({"article": "password-writeback-access-rights-permissions"}));
+    served.step(
+        session["id"].as_str().unwrap(),
+        &json!({"move": "end", "outcome": "escalated"}),
+    );
+    node(
+        "serve.mjs",
+        &["stats", &served.server.url, &shots.display().to_string()],
+    );
+    assert!(
+        shots
+            .join("served-stats.png")
+            .metadata()
+            .is_ok_and(|m| m.len() > 10_000)
+    );
+}
+
 #[test]
 fn site_works_offline_in_headless_chromium() {
     let script = repo_root().join("tests/browser/site.mjs");

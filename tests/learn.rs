@@ -75,6 +75,28 @@ fn forty_recorded_sessions_on_remote_sam_make_it_the_first_cause_and_solve_says_
         let run = run_in(&data, &args, "1\n");
         assert_eq!(run.code, 0, "{run}");
     }
+    // What the sessions say, for a person, a script and a spreadsheet.
+    let table = run_in(&data, &["stats"], "");
+    assert_eq!(table.code, 0, "{table}");
+    assert!(
+        table.stdout.contains("remote-sam-restricted (100%)"),
+        "{table}"
+    );
+    let json = run_in(&data, &["stats", "--format", "json"], "");
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(value["articles"][0]["article"], "sspr-0029");
+    assert_eq!(value["articles"][0]["resolved"], 40);
+    let csv = run_in(&data, &["stats", "--format", "csv"], "");
+    let lines: Vec<&str> = csv.stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "a header row and one row per article: {csv}"
+    );
+    assert!(lines[0].starts_with("article,sessions,resolved,resolution_rate"));
+    assert!(lines[1].starts_with("sspr-0029,40,40,1.0000,"), "{csv}");
+    let later = run_in(&data, &["stats", "--since", "2999-01-01"], "");
+    assert_eq!(later.code, 1, "nothing since then: {later}");
     let learned = run_in(&data, &["--kb", &kb_arg, "learn"], "");
     assert_eq!(learned.code, 0, "{learned}");
     assert!(

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// The stable id of an article, unique across a KB (for example `sspr-0029`).
 #[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(transparent)]
 pub struct ArticleId(pub String);

@@ -109,9 +109,23 @@ async function reopen(url, index) {
   await page.context().close();
 }
 
+async function stats() {
+  const page = await open(true);
+  await page.goto(`${base}/stats`);
+  check((await page.locator("svg.chart.resolution rect").count()) >= 2, "no resolution chart");
+  check((await page.locator("svg.chart.causes rect").count()) >= 1, "no cause-mix chart");
+  check((await page.locator("table.stats tbody tr").count()) >= 1, "no per-article table");
+  check((await page.textContent("main")).includes("sspr-0029"), "the stats page does not list sspr-0029");
+  await page.screenshot({ path: `${shots}/served-stats.png`, fullPage: true });
+  check(page.events.length === 0, `stats: ${page.events.join("; ")}`);
+  await page.context().close();
+}
+
 if (phase === "walk") {
   await walk(true);
   await walk(false);
+} else if (phase === "stats") {
+  await stats();
 } else {
   for (const [index, url] of sessions.entries()) await reopen(url, index);
 }

@@ -12,6 +12,7 @@ pub(crate) mod schema;
 pub(crate) mod search;
 pub(crate) mod site;
 pub(crate) mod solve;
+pub(crate) mod stats;
 pub(crate) mod token;
 
 use crate::Outcome;
@@ -42,6 +43,8 @@ pub(crate) enum Command {
     Index(index::Args),
     /// Learn priors, answer rates and minutes from recorded sessions into the KB's learned.yaml.
     Learn(learn::Args),
+    /// Report what recorded sessions say: resolution, time to fix, causes, failing fixes, gaps.
+    Stats(stats::Args),
     /// Serve the helpdesk: the troubleshooter in a browser and an API, sessions kept in a database.
     Serve(crate::serve::Args),
     /// Create an access token for `fixpath serve` (printed once; its hash goes in the tokens file).
@@ -69,6 +72,7 @@ pub(crate) fn run(command: Command, kb: &KbArgs) -> anyhow::Result<Outcome> {
         Command::Solve(args) => solve::run(args, kb),
         Command::Serve(args) => crate::serve::run(args, kb),
         Command::Learn(args) => learn::run(args, kb),
+        Command::Stats(args) => stats::run(args),
         Command::Token(args) => token::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => completions::man(args),

@@ -400,6 +400,7 @@ pub(crate) fn router(state: Shared) -> Router {
         ));
     let admin = Router::new()
         .route("/check", get(ui::check))
+        .route("/stats", get(ui::stats))
         .route("/admin/reload", post(ui::reload))
         .route_layer(middleware::from_fn_with_state(
             (state.clone(), Role::Admin),

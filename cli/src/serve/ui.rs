@@ -664,6 +664,47 @@ pub(crate) async fn check(
     )
 }
 
+/// `GET /stats`: what the ended sessions say, per article, with charts.
+pub(crate) async fn stats(
+    State(shared): State<Shared>,
+    Caller(identity): Caller,
+    headers: HeaderMap,
+) -> Response {
+    let states = match shared.desk.store.ended_states().await {
+        Ok(states) => states,
+        Err(error) => return error_page(&shared, &headers, &error.into()),
+    };
+    let states: Vec<fixpath::session::SessionState> = states
+        .iter()
+        .filter_map(|text| serde_json::from_str(text).ok())
+        .collect();
+    let articles = crate::cmd::stats::of_states(&states, None);
+    let mut most_escalated: Vec<(String, u32)> = articles
+        .iter()
+        .filter(|a| a.escalated > 0)
+        .map(|a| (a.article.to_string(), a.escalated))
+        .collect();
+    most_escalated.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    #[derive(Serialize)]
+    struct Data {
+        articles: Vec<fixpath::learn::ArticleStats>,
+        most_escalated: Vec<(String, u32)>,
+    }
+    let data = Data {
+        articles,
+        most_escalated,
+    };
+    page(
+        &shared,
+        &headers,
+        &identity,
+        "html/serve/stats.html.j2",
+        None,
+        "",
+        data,
+    )
+}
+
 /// The reload form.
 #[derive(Debug, Deserialize)]
 pub(crate) struct CsrfForm {

@@ -52,6 +52,13 @@ pub struct Record {
     pub end: Option<SessionEnd>,
     /// The cause of the fix that worked, when one did.
     pub cause: Option<NodeId>,
+    /// When this part began (ms since the Unix epoch).
+    pub started_at: i64,
+    /// Minutes from its start to its last move.
+    pub minutes: f64,
+    /// The step the session stopped at when it was abandoned: the last question answered
+    /// or fix tried (`None` when it was abandoned before any).
+    pub stopped_at: Option<NodeId>,
 }
 
 /// Minutes between two times in ms, at least zero and at most a working day (a session
@@ -101,6 +108,11 @@ impl Record {
             if end.is_none() && index + 1 < state.legs.len() {
                 end = Some(SessionEnd::Continued);
             }
+            let stopped_at = leg.events.iter().rev().find_map(|e| match &e.step {
+                Move::Answer { question, .. } => Some(question.clone()),
+                Move::Fix { remedy, .. } => Some(remedy.clone()),
+                _ => None,
+            });
             let mut record = Record {
                 article: leg.article.clone(),
                 revision: leg.revision.0.clone(),
@@ -108,6 +120,9 @@ impl Record {
                 fixes: Vec::new(),
                 end,
                 cause: None,
+                started_at: leg.started_at.0,
+                minutes: minutes(leg.started_at.0, last),
+                stopped_at,
             };
             for move_ in applied {
                 match move_ {
@@ -591,6 +606,128 @@ impl Learned {
             }
         }
         found
+    }
+}
+
+/// What the sessions of one article show: the figures `fixpath stats` and the server's
+/// statistics page report.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ArticleStats {
+    /// The article.
+    pub article: ArticleId,
+    /// Sessions (parts of sessions in this article).
+    pub sessions: u32,
+    /// Ended with a fix that worked.
+    pub resolved: u32,
+    /// Escalated.
+    pub escalated: u32,
+    /// Abandoned, interrupted or left incomplete.
+    pub abandoned: u32,
+    /// Went on in another article.
+    pub continued: u32,
+    /// `resolved / sessions`.
+    pub resolution_rate: f64,
+    /// The median minutes from start to the fix that worked, over resolved sessions.
+    pub median_minutes_to_fix: Option<f64>,
+    /// Resolved sessions by the cause they ended on, most first.
+    pub causes: Vec<(NodeId, u32)>,
+    /// Fixes by how often they did not work, most first: (fix, tried, failed).
+    pub failing_fixes: Vec<(NodeId, u32, u32)>,
+    /// Questions by how often they were answered "I don't know", most first: (question,
+    /// asked, don't know).
+    pub unknown_questions: Vec<(NodeId, u32, u32)>,
+    /// Where abandoned sessions stopped (the last question or fix), most first.
+    pub abandoned_at: Vec<(String, u32)>,
+}
+
+impl ArticleStats {
+    /// The figures of every article with sessions in `records` (started at or after
+    /// `since`, ms), most sessions first.
+    pub fn of(records: impl IntoIterator<Item = Record>, since: Option<i64>) -> Vec<ArticleStats> {
+        #[derive(Default)]
+        struct Counts {
+            stats: ArticleStats,
+            minutes: Vec<f64>,
+            causes: BTreeMap<NodeId, u32>,
+            fixes: BTreeMap<NodeId, (u32, u32)>,
+            questions: BTreeMap<NodeId, (u32, u32)>,
+            stops: BTreeMap<String, u32>,
+        }
+        let mut by_article: BTreeMap<ArticleId, Counts> = BTreeMap::new();
+        for record in records {
+            if since.is_some_and(|since| record.started_at < since) {
+                continue;
+            }
+            let counts = by_article.entry(record.article.clone()).or_default();
+            let stats = &mut counts.stats;
+            stats.sessions += 1;
+            match record.end {
+                Some(SessionEnd::Fixed) => {
+                    stats.resolved += 1;
+                    counts.minutes.push(record.minutes);
+                }
+                Some(SessionEnd::Escalated) => stats.escalated += 1,
+                Some(SessionEnd::Continued) => stats.continued += 1,
+                _ => {
+                    stats.abandoned += 1;
+                    let at = record
+                        .stopped_at
+                        .as_ref()
+                        .map_or_else(|| "(before the first step)".to_owned(), NodeId::to_string);
+                    *counts.stops.entry(at).or_default() += 1;
+                }
+            }
+            if let Some(cause) = &record.cause {
+                *counts.causes.entry(cause.clone()).or_default() += 1;
+            }
+            for (_, remedy, worked, _) in &record.fixes {
+                let entry = counts.fixes.entry(remedy.clone()).or_default();
+                entry.0 += 1;
+                entry.1 += u32::from(!worked);
+            }
+            for (question, answer, _) in &record.answers {
+                let entry = counts.questions.entry(question.clone()).or_default();
+                entry.0 += 1;
+                entry.1 += u32::from(answer.is_none());
+            }
+        }
+        fn most_first<K: Ord + Clone, V: Copy>(
+            map: BTreeMap<K, V>,
+            key: impl Fn(&V) -> u32,
+        ) -> Vec<(K, V)> {
+            let mut list: Vec<(K, V)> = map.into_iter().collect();
+            list.sort_by(|a, b| key(&b.1).cmp(&key(&a.1)).then(a.0.cmp(&b.0)));
+            list
+        }
+        let mut all: Vec<ArticleStats> = by_article
+            .into_iter()
+            .map(|(article, counts)| {
+                let mut minutes = counts.minutes;
+                let mut stats = counts.stats;
+                stats.article = article;
+                stats.resolution_rate =
+                    round(f64::from(stats.resolved) / f64::from(stats.sessions.max(1)));
+                stats.median_minutes_to_fix = {
+                    minutes.sort_by(f64::total_cmp);
+                    (!minutes.is_empty()).then(|| round(minutes[minutes.len() / 2]))
+                };
+                stats.causes = most_first(counts.causes, |n| *n);
+                stats.failing_fixes = most_first(counts.fixes, |(_, failed)| *failed)
+                    .into_iter()
+                    .filter(|(_, (_, failed))| *failed > 0)
+                    .map(|(id, (tried, failed))| (id, tried, failed))
+                    .collect();
+                stats.unknown_questions = most_first(counts.questions, |(_, unknown)| *unknown)
+                    .into_iter()
+                    .filter(|(_, (_, unknown))| *unknown > 0)
+                    .map(|(id, (asked, unknown))| (id, asked, unknown))
+                    .collect();
+                stats.abandoned_at = most_first(counts.stops, |n| *n);
+                stats
+            })
+            .collect();
+        all.sort_by(|a, b| b.sessions.cmp(&a.sessions).then(a.article.cmp(&b.article)));
+        all
     }
 }
 
