@@ -11,3 +11,4 @@ pub mod common;
 pub mod eval_import;
 pub mod postgres;
 pub mod server;
+pub mod simulate;

@@ -1,0 +1,328 @@
+//! Simulated helpdesks for the planner benchmarks: customers' worlds drawn from an
+//! article's figures (or a truth that differs from them), sessions run by the planner.
+
+use fixpath::model::{Article, NodeId};
+
+/// A small deterministic generator (xorshift64*), so runs are repeatable.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// An index drawn with these weights.
+    pub fn weighted(&mut self, weights: &[f64]) -> usize {
+        let total: f64 = weights.iter().sum();
+        let mut point = self.unit() * total;
+        for (index, weight) in weights.iter().enumerate() {
+            if point < *weight {
+                return index;
+            }
+            point -= weight;
+        }
+        weights.len() - 1
+    }
+}
+
+/// The customer's situation: an answer to every question, the true cause and its fix.
+pub struct World {
+    /// The answer (its index) to every question.
+    pub answers: Vec<usize>,
+    /// The cause behind it.
+    pub cause: NodeId,
+    /// The fix that works.
+    pub remedy: NodeId,
+}
+
+/// Follows the world's answers from the entry: the cause and the fix the tree reaches.
+pub fn follow(article: &Article, answers: &[usize]) -> Option<(NodeId, NodeId)> {
+    let mut node = article.entry.clone()?;
+    let mut cause: Option<NodeId> = None;
+    for _ in 0..=article.questions.len() + article.causes.len() {
+        if let Some(index) = article.questions.iter().position(|q| q.id == node) {
+            node = article.questions[index].answers[answers[index]]
+                .goto
+                .clone()?;
+        } else if let Some(found) = article.cause(&node) {
+            cause = Some(found.id.clone());
+            match &found.then {
+                Some(then) => node = then.clone(),
+                // No question picks the fix: the first one is the one that works.
+                None => {
+                    let remedy = found.solutions.iter().chain(&found.workarounds).next()?;
+                    return Some((found.id.clone(), remedy.clone()));
+                }
+            }
+        } else if article.remedy(&node).is_some() {
+            let cause = cause.or_else(|| article.owners_of(&node).next().map(|c| c.id.clone()))?;
+            return Some((cause, node));
+        } else {
+            return None;
+        }
+    }
+    None
+}
+
+/// A world whose cause is drawn from the article's priors.
+pub fn draw_world(article: &Article, rng: &mut Rng) -> Option<World> {
+    let priors: Vec<f64> = article.causes.iter().map(|c| c.likelihood()).collect();
+    draw_world_with(article, &priors, rng)
+}
+
+/// A world whose cause is drawn with these weights (one per cause, in article order).
+pub fn draw_world_with(article: &Article, priors: &[f64], rng: &mut Rng) -> Option<World> {
+    let truth = &article.causes[rng.weighted(&priors)].id;
+    for _ in 0..500 {
+        let answers: Vec<usize> = article
+            .questions
+            .iter()
+            .map(|q| rng.weighted(&q.base_rates()))
+            .collect();
+        if let Some((cause, remedy)) = follow(article, &answers)
+            && cause == *truth
+        {
+            return Some(World {
+                answers,
+                cause,
+                remedy,
+            });
+        }
+    }
+    None
+}
+
+/// A simulated helpdesk's truth for one article, which differs from what its author wrote.
+#[derive(Debug, Clone)]
+pub struct Truth {
+    /// How often each cause is behind a ticket (article order), summing to 1.
+    pub priors: Vec<f64>,
+    /// Minutes each question really takes (article order).
+    pub question_minutes: Vec<f64>,
+    /// Minutes each fix really takes (solutions, then workarounds).
+    pub fix_minutes: Vec<f64>,
+    /// The chance the right fix works when tried.
+    pub success: f64,
+}
+
+/// Minutes charged to a session that ends without the fix (the escalation's cost).
+pub const ESCALATION_MINUTES: f64 = 30.0;
+
+fn factor(rng: &mut Rng) -> f64 {
+    // Log-uniform between a third and three times the authored figure.
+    (rng.unit() * (3.0f64.ln() - (1.0f64 / 3.0).ln()) + (1.0f64 / 3.0).ln()).exp()
+}
+
+/// A truth for `article`: cause frequencies Zipf(`exponent`) in a shuffled order, question
+/// and fix minutes a third to three times the authored ones, the right fix working with
+/// `success`.
+pub fn draw_truth(article: &Article, exponent: f64, success: f64, rng: &mut Rng) -> Truth {
+    let n = article.causes.len();
+    let mut ranks: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        let j = (rng.next() % (i as u64 + 1)) as usize;
+        ranks.swap(i, j);
+    }
+    let weights: Vec<f64> = ranks
+        .iter()
+        .map(|rank| 1.0 / ((rank + 1) as f64).powf(exponent))
+        .collect();
+    let total: f64 = weights.iter().sum();
+    Truth {
+        priors: weights.iter().map(|w| w / total).collect(),
+        question_minutes: article
+            .questions
+            .iter()
+            .map(|q| q.cost() * factor(rng))
+            .collect(),
+        fix_minutes: article
+            .solutions
+            .iter()
+            .chain(&article.workarounds)
+            .map(|r| r.cost() * factor(rng))
+            .collect(),
+        success,
+    }
+}
+
+/// The article as an oracle planner sees it: the true priors and minutes.
+pub fn oracle(article: &Article, truth: &Truth) -> Article {
+    let mut known = article.clone();
+    for (cause, prior) in known.causes.iter_mut().zip(&truth.priors) {
+        cause.likelihood = Some(*prior);
+    }
+    for (question, minutes) in known.questions.iter_mut().zip(&truth.question_minutes) {
+        question.cost = Some(*minutes);
+    }
+    let fixes = known
+        .solutions
+        .iter_mut()
+        .chain(known.workarounds.iter_mut());
+    for (remedy, minutes) in fixes.zip(&truth.fix_minutes) {
+        remedy.cost = Some(*minutes);
+    }
+    known
+}
+
+/// One session run by the planner on `plan` (the article as the planner sees it) in
+/// `world`, each step costing its true minutes; the minutes it cost (with
+/// [`ESCALATION_MINUTES`] when it ended without the fix) and its state, timed in true
+/// minutes, for learning.
+pub fn run_session(
+    authored: &Article,
+    plan: &Article,
+    truth: &Truth,
+    world: &World,
+    dont_know: f64,
+    rng: &mut Rng,
+) -> (f64, fixpath::session::SessionState) {
+    use fixpath::session::{Next, Revision, Session, SessionEnd, Subject, Timestamp};
+    use fixpath::solve::{Facts, Given};
+    let subject = Subject::prepared(plan, Revision::of(authored), Default::default());
+    let mut session =
+        Session::start(subject, &Facts::new(), Timestamp(0)).expect("a walkable article");
+    let fix_index = |id: &NodeId| {
+        plan.solutions
+            .iter()
+            .chain(&plan.workarounds)
+            .position(|r| r.id == *id)
+            .unwrap_or(0)
+    };
+    let mut clock = 0.0f64;
+    let mut fixed = false;
+    for _ in 0..200 {
+        match session.next().expect("valid facts") {
+            Next::Ask { question } => {
+                let index = plan
+                    .questions
+                    .iter()
+                    .position(|q| q.id == question)
+                    .expect("a question of the article");
+                clock += truth.question_minutes[index];
+                let given = if rng.unit() < dont_know {
+                    Given::Unknown
+                } else {
+                    Given::Answer(
+                        plan.questions[index].answers[world.answers[index]]
+                            .value
+                            .clone(),
+                    )
+                };
+                session
+                    .answer(&question, given, Timestamp((clock * 60_000.0) as i64))
+                    .expect("a valid answer");
+            }
+            Next::Try { remedy, .. } => {
+                clock += truth.fix_minutes[fix_index(&remedy)];
+                let works = remedy == world.remedy && rng.unit() < truth.success;
+                session
+                    .fix_outcome(&remedy, works, Timestamp((clock * 60_000.0) as i64))
+                    .expect("the fix offered");
+                if works {
+                    fixed = true;
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
+    if !fixed {
+        clock += ESCALATION_MINUTES;
+        let _ = session.end(SessionEnd::Escalated, Timestamp((clock * 60_000.0) as i64));
+    }
+    (clock, session.into_state())
+}
+
+/// What learning is worth on one article: the mean minutes per session of the planner on
+/// the authored figures, after learning from each of `learned_from` sessions, and on the
+/// true figures.
+#[derive(Debug, Clone)]
+pub struct LearningRow {
+    /// The article.
+    pub article: String,
+    /// Its causes.
+    pub causes: usize,
+    /// The planner on the authored figures.
+    pub authored: f64,
+    /// After learning from each count of sessions (as given).
+    pub learned: Vec<(usize, f64)>,
+    /// The planner on the true figures.
+    pub oracle: f64,
+}
+
+/// A world drawn from the truth; where no question picks a cause's fix, the one that works
+/// is any of its fixes, evenly (as the planner's model has it), not always the first.
+fn true_world(article: &Article, truth: &Truth, rng: &mut Rng) -> Option<World> {
+    let mut world = draw_world_with(article, &truth.priors, rng)?;
+    if let Some(cause) = article.cause(&world.cause)
+        && cause.then.is_none()
+    {
+        let fixes: Vec<&NodeId> = cause.solutions.iter().chain(&cause.workarounds).collect();
+        if fixes.len() > 1 {
+            world.remedy = fixes[(rng.next() % fixes.len() as u64) as usize].clone();
+        }
+    }
+    Some(world)
+}
+
+/// Simulates one article's helpdesk: `eval` sessions for each planner, the same worlds and
+/// draws for all.
+pub fn learning_row(
+    article: &Article,
+    learned_from: &[usize],
+    eval: usize,
+    dont_know: f64,
+    seed: u64,
+) -> Option<LearningRow> {
+    use fixpath::learn::{Learned, Record};
+    let mut rng = Rng(seed | 1);
+    let truth = draw_truth(article, 1.2, 0.9, &mut rng);
+    let revision = fixpath::session::Revision::of(article).0;
+    let oracle_article = oracle(article, &truth);
+    // The helpdesk's own sessions, run on the authored figures, then learned from.
+    let most = learned_from.iter().copied().max().unwrap_or(0);
+    let mut states = Vec::with_capacity(most);
+    for _ in 0..most {
+        let world = true_world(article, &truth, &mut rng)?;
+        let mut draws = Rng(rng.next() | 1);
+        states.push(run_session(article, article, &truth, &world, dont_know, &mut draws).1);
+    }
+    let plans: Vec<(usize, Article)> = learned_from
+        .iter()
+        .map(|&n| {
+            let learned = Learned::learn(states[..n].iter().flat_map(Record::of), |_| {
+                Some((article, revision.clone()))
+            });
+            (n, learned.apply(article))
+        })
+        .collect();
+    let mut worlds = Vec::with_capacity(eval);
+    for _ in 0..eval {
+        worlds.push((true_world(article, &truth, &mut rng)?, rng.next() | 1));
+    }
+    let mean = |plan: &Article| {
+        worlds
+            .iter()
+            .map(|(world, seed)| {
+                run_session(article, plan, &truth, world, dont_know, &mut Rng(*seed)).0
+            })
+            .sum::<f64>()
+            / worlds.len() as f64
+    };
+    Some(LearningRow {
+        article: article.id.to_string(),
+        causes: article.causes.len(),
+        authored: mean(article),
+        learned: plans.iter().map(|(n, plan)| (*n, mean(plan))).collect(),
+        oracle: mean(&oracle_article),
+    })
+}
