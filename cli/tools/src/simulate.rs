@@ -8,7 +8,7 @@ pub struct Rng(pub u64);
 
 impl Rng {
     /// The next 64 random bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -17,7 +17,7 @@ impl Rng {
 
     /// A number in [0, 1).
     pub fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
     /// An index drawn with these weights.
@@ -81,7 +81,7 @@ pub fn draw_world(article: &Article, rng: &mut Rng) -> Option<World> {
 
 /// A world whose cause is drawn with these weights (one per cause, in article order).
 pub fn draw_world_with(article: &Article, priors: &[f64], rng: &mut Rng) -> Option<World> {
-    let truth = &article.causes[rng.weighted(&priors)].id;
+    let truth = &article.causes[rng.weighted(priors)].id;
     for _ in 0..500 {
         let answers: Vec<usize> = article
             .questions
@@ -129,7 +129,7 @@ pub fn draw_truth(article: &Article, exponent: f64, success: f64, rng: &mut Rng)
     let n = article.causes.len();
     let mut ranks: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {
-        let j = (rng.next() % (i as u64 + 1)) as usize;
+        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
         ranks.swap(i, j);
     }
     let weights: Vec<f64> = ranks
@@ -268,7 +268,7 @@ fn true_world(article: &Article, truth: &Truth, rng: &mut Rng) -> Option<World> 
     {
         let fixes: Vec<&NodeId> = cause.solutions.iter().chain(&cause.workarounds).collect();
         if fixes.len() > 1 {
-            world.remedy = fixes[(rng.next() % fixes.len() as u64) as usize].clone();
+            world.remedy = fixes[(rng.next_u64() % fixes.len() as u64) as usize].clone();
         }
     }
     Some(world)
@@ -293,7 +293,7 @@ pub fn learning_row(
     let mut states = Vec::with_capacity(most);
     for _ in 0..most {
         let world = true_world(article, &truth, &mut rng)?;
-        let mut draws = Rng(rng.next() | 1);
+        let mut draws = Rng(rng.next_u64() | 1);
         states.push(run_session(article, article, &truth, &world, dont_know, &mut draws).1);
     }
     let plans: Vec<(usize, Article)> = learned_from
@@ -307,7 +307,7 @@ pub fn learning_row(
         .collect();
     let mut worlds = Vec::with_capacity(eval);
     for _ in 0..eval {
-        worlds.push((true_world(article, &truth, &mut rng)?, rng.next() | 1));
+        worlds.push((true_world(article, &truth, &mut rng)?, rng.next_u64() | 1));
     }
     let mean = |plan: &Article| {
         worlds

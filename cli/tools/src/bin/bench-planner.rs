@@ -203,7 +203,7 @@ fn main() {
             };
             runs += 1;
             // The same "don't know"s for both policies.
-            let seed = rng.next() | 1;
+            let seed = rng.next_u64() | 1;
             let a = authored(article, &network, &world, &mut Rng(seed), rate);
             let p = planner(article, &world, &mut Rng(seed), rate);
             for (sum, one) in [(&mut old, a), (&mut new, p)] {
