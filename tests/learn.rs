@@ -202,3 +202,57 @@ fn learn_reads_transcript_files_and_needs_a_kb_directory() {
     assert_eq!(embedded.code, 2, "{embedded}");
     assert!(embedded.stderr.contains("--kb DIR"), "{embedded}");
 }
+
+#[test]
+fn problems_that_sessions_resolved_teach_search_the_words_agents_use() {
+    use serde_json::json;
+    let work = tempfile::tempdir().unwrap();
+    let kb = work.path().join("kb");
+    std::fs::create_dir_all(&kb).unwrap();
+    copy_kb(&kb);
+    let kb_arg = kb.display().to_string();
+    let db = format!("sqlite://{}", work.path().join("desk.sqlite").display());
+    let problem = "staff portal rejects new passphrase with an on-prem config complaint";
+    let search = || {
+        let run = run_in(
+            work.path(),
+            &["--kb", &kb_arg, "search", problem, "--format", "json"],
+            "",
+        );
+        let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_default();
+        value["results"]["hits"][0]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_ne!(search(), "sspr-0029", "the words are not the article's");
+    {
+        let served = crate::serve::Served::start(&["--db", &db]);
+        for _ in 0..3 {
+            let session = served.start_session(&json!({"article": "sspr-0029", "problem": problem, "facts": {"protected-admin": "yes"}}));
+            let remedy = session["live"]["step"]["remedy"].as_str().unwrap();
+            served.step(
+                session["id"].as_str().unwrap(),
+                &json!({"move": "fix", "remedy": remedy, "fixed": true}),
+            );
+        }
+    }
+    let learned = run_in(work.path(), &["--kb", &kb_arg, "learn", "--db", &db], "");
+    assert_eq!(learned.code, 0, "{learned}");
+    assert!(
+        learned.stdout.contains("1 problems typed as free text"),
+        "{learned}"
+    );
+    // The index notices the learned file changed, and the words find the article now.
+    assert_eq!(search(), "sspr-0029");
+    let plain = run_in(
+        work.path(),
+        &["--kb", &kb_arg, "search", "SSPR_0029", "--format", "json"],
+        "",
+    );
+    let value: serde_json::Value = serde_json::from_str(&plain.stdout).unwrap();
+    assert_eq!(
+        value["results"]["hits"][0]["id"], "sspr-0029",
+        "codes still find their article"
+    );
+}

@@ -59,6 +59,7 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     let catalog = kb.catalog()?;
     let renderer = Renderer::new(args.templates.as_deref())?;
     let mut prompter = Prompter::detect();
+    let mut problem: Option<String> = None;
     let saved = match &args.session {
         Some(path) if path.exists() => Some(read_state(path)?),
         _ => None,
@@ -76,6 +77,10 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         }
         None => {
             let query = args.query.join(" ");
+            // Free text (not an id or an error code) is the problem as the agent put it.
+            if !query.trim().is_empty() && catalog.find(&query)?.is_empty() {
+                problem = Some(query.trim().to_owned());
+            }
             let Some(entry) = choose_article(&catalog, &query, &mut prompter)? else {
                 prompter.say("No article chosen.");
                 return Ok(Outcome::Negative);
@@ -159,7 +164,7 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     if args.record
         && let Some(finished) = &record
     {
-        crate::serve::record_session(finished, &legs_title(&legs))?;
+        crate::serve::record_session(finished, &legs_title(&legs), problem.as_deref())?;
     }
     let text = match args.format {
         Format::Text => legs

@@ -47,15 +47,16 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         );
     };
     let loaded = kb.load()?;
-    let states: Vec<SessionState> = if args.files.is_empty() {
+    // Each session's state, and the problem it began with when it was typed as free text.
+    let states: Vec<(SessionState, Option<String>)> = if args.files.is_empty() {
         crate::serve::ended_states(args.db.clone())?
-            .iter()
-            .filter_map(|text| serde_json::from_str(text).ok())
+            .into_iter()
+            .filter_map(|(text, problem)| Some((serde_json::from_str(&text).ok()?, problem)))
             .collect()
     } else {
         args.files
             .iter()
-            .map(|path| read_state(path))
+            .map(|path| Ok((read_state(path)?, None)))
             .collect::<anyhow::Result<_>>()?
     };
     let revisions: std::collections::HashMap<&str, String> = loaded
@@ -64,13 +65,22 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         .iter()
         .map(|e| (e.article.id.as_str(), Revision::of(&e.article).0))
         .collect();
-    let records = states.iter().flat_map(Record::of);
+    let records = states.iter().flat_map(|(state, problem)| {
+        Record::of(state).into_iter().map(move |mut record| {
+            record.problem.clone_from(problem);
+            record
+        })
+    });
     let mut learned = Learned::learn(records, |id| {
         let entry = loaded.kb.get(id.as_str())?;
         Some((&entry.article, revisions.get(id.as_str())?.clone()))
     });
     if let Some(previous) = &loaded.kb.learned {
         learned.strength = previous.strength;
+    }
+    let queries: usize = learned.articles.values().map(|a| a.queries.len()).sum();
+    if queries > 0 {
+        println!("{queries} problems typed as free text now find the articles that resolved them.");
     }
     println!(
         "Learned from {} sessions over {} articles:",

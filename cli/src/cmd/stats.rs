@@ -61,7 +61,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<Outcome> {
     let since = args.since.as_deref().map(since_ms).transpose()?;
     let states: Vec<SessionState> = crate::serve::ended_states(args.db.clone())?
         .iter()
-        .filter_map(|text| serde_json::from_str(text).ok())
+        .filter_map(|(text, _)| serde_json::from_str(text).ok())
         .collect();
     let mut all = of_states(&states, since);
     if let Some(id) = &args.article {

@@ -493,7 +493,7 @@ impl Desk {
 pub(crate) async fn record(
     store: &Store,
     state: &SessionState,
-    title: &str,
+    (title, problem): (&str, Option<&str>),
     actor: &str,
 ) -> Result<(), StoreError> {
     let steps: Vec<NewStep> = flat_events(state)
@@ -519,7 +519,7 @@ pub(crate) async fn record(
         status: status_of(state),
         steps: steps.len() as i64,
         state: serde_json::to_string(state).unwrap_or_default(),
-        problem: None,
+        problem: problem.map(str::to_owned),
         reference: None,
         created_by: actor.to_owned(),
         created_at: started,

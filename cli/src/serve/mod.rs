@@ -152,6 +152,7 @@ fn default_db() -> anyhow::Result<String> {
 pub(crate) fn record_session(
     state: &fixpath::session::SessionState,
     title: &str,
+    problem: Option<&str>,
 ) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -161,14 +162,15 @@ pub(crate) fn record_session(
         let store = store::Store::open(&url)
             .await
             .with_context(|| format!("cannot open the session store {}", url.redacted()))?;
-        desk::record(&store, state, title, "terminal").await?;
+        desk::record(&store, state, (title, problem), "terminal").await?;
         store.close().await;
         anyhow::Ok(())
     })
 }
 
-/// Reads every ended session of a store (the local one without a URL).
-pub(crate) fn ended_states(db: Option<String>) -> anyhow::Result<Vec<String>> {
+/// Reads every ended session of a store (the local one without a URL): its state and
+/// the free-text problem it began with.
+pub(crate) fn ended_states(db: Option<String>) -> anyhow::Result<Vec<(String, Option<String>)>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

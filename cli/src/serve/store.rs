@@ -395,14 +395,17 @@ impl Store {
             .collect()
     }
 
-    /// The states of every session that has ended, oldest first (what learning reads).
-    pub(crate) async fn ended_states(&self) -> Result<Vec<String>, StoreError> {
+    /// The state and free-text problem of every session that has ended, oldest first
+    /// (what learning and statistics read).
+    pub(crate) async fn ended_states(&self) -> Result<Vec<(String, Option<String>)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT state FROM sessions WHERE status <> 'open' ORDER BY created_at, id",
+            "SELECT state, problem FROM sessions WHERE status <> 'open' ORDER BY created_at, id",
         )
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter().map(|row| Ok(row.try_get(0)?)).collect()
+        rows.into_iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .collect()
     }
 
     /// Open sessions that have not moved since `before`.

@@ -676,7 +676,7 @@ pub(crate) async fn stats(
     };
     let states: Vec<fixpath::session::SessionState> = states
         .iter()
-        .filter_map(|text| serde_json::from_str(text).ok())
+        .filter_map(|(text, _)| serde_json::from_str(text).ok())
         .collect();
     let articles = crate::cmd::stats::of_states(&states, None);
     let mut most_escalated: Vec<(String, u32)> = articles

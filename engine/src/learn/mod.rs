@@ -35,6 +35,8 @@ pub const FORMAT: u32 = 1;
 pub const DEFAULT_STRENGTH: f64 = 20.0;
 /// Timings needed before a question's or fix's minutes are learned.
 pub const MIN_TIMINGS: u32 = 3;
+/// The longest problem text kept for search (characters).
+pub const MAX_QUERY: usize = 300;
 
 /// What one article's part of a session teaches.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +61,9 @@ pub struct Record {
     /// The step the session stopped at when it was abandoned: the last question answered
     /// or fix tried (`None` when it was abandoned before any).
     pub stopped_at: Option<NodeId>,
+    /// The problem as the agent typed it, when the session began from free text (set by
+    /// the caller: a state does not hold it).
+    pub problem: Option<String>,
 }
 
 /// Minutes between two times in ms, at least zero and at most a working day (a session
@@ -123,6 +128,7 @@ impl Record {
                 started_at: leg.started_at.0,
                 minutes: minutes(leg.started_at.0, last),
                 stopped_at,
+                problem: None,
             };
             for move_ in applied {
                 match move_ {
@@ -188,6 +194,10 @@ pub struct LearnedArticle {
     /// Each question: how often each answer was given, "don't know", its minutes.
     #[serde(default)]
     pub questions: BTreeMap<NodeId, QuestionStats>,
+    /// Problems typed as free text that sessions resolved in this article, with how often:
+    /// search finds the article by them (the index's `learned` field).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub queries: BTreeMap<String, u32>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -237,6 +247,9 @@ pub struct Applied {
     pub question_minutes: BTreeMap<NodeId, (f64, f64)>,
     /// Per fix: authored and learned minutes, and its success rate seen.
     pub fixes: BTreeMap<NodeId, FixChange>,
+    /// Problems typed as free text that sessions resolved here (for search).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub queries: Vec<String>,
 }
 
 /// A cause's prior, authored and learned.
@@ -319,6 +332,15 @@ impl Learned {
                     entry.gone.push(id.to_string());
                 }
             };
+            if record.end == Some(SessionEnd::Fixed)
+                && let Some(problem) = &record.problem
+            {
+                let problem: String = problem.split_whitespace().collect::<Vec<_>>().join(" ");
+                if !problem.is_empty() {
+                    let problem: String = problem.chars().take(MAX_QUERY).collect();
+                    *entry.queries.entry(problem).or_default() += 1;
+                }
+            }
             if let Some(cause) = &record.cause {
                 if current.cause(cause).is_some() {
                     *entry.causes.entry(cause.clone()).or_default() += 1;
@@ -388,6 +410,7 @@ impl Learned {
         let mut applied = Applied {
             sessions: learned.sessions,
             resolved: learned.resolved,
+            queries: learned.queries.keys().cloned().collect(),
             ..Applied::default()
         };
         // Causes: Dirichlet posterior means over the resolved sessions.

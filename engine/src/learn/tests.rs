@@ -205,3 +205,22 @@ proptest! {
         prop_assert!(resolution.candidates.iter().all(|c| c.cause.as_str() != "protected-admin-account"));
     }
 }
+
+#[test]
+fn problems_of_resolved_sessions_are_learned_for_search_and_others_are_not() {
+    let mut resolved = Record::of(&remote_sam_session());
+    resolved[0].problem = Some("  password  reset writeback   fails ".to_owned());
+    let mut abandoned = Record::of(&state(vec![event(60_000, answer("protected-admin", None))]));
+    abandoned[0].problem = Some("something else".to_owned());
+    let learned = Learned::learn(resolved.into_iter().chain(abandoned), current);
+    let entry = &learned.articles[&ArticleId("sspr-0029".to_owned())];
+    assert_eq!(
+        entry.queries.keys().collect::<Vec<_>>(),
+        ["password reset writeback fails"]
+    );
+    let applied = learned.apply(sspr());
+    assert_eq!(
+        applied.learned.unwrap().queries,
+        ["password reset writeback fails"]
+    );
+}

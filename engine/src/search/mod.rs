@@ -126,7 +126,11 @@ impl SearchIndex {
         index.set_tokenizers(schema::tokenizers());
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
         for article in articles {
-            writer.add_document(schema::document(&fields, article, ""))?;
+            let queries = article
+                .learned
+                .as_ref()
+                .map_or(&[][..], |learned| learned.queries.as_slice());
+            writer.add_document(schema::document(&fields, article, "", queries))?;
         }
         writer.commit()?;
         Self::from_index(index)

@@ -20,7 +20,11 @@ use crate::text::fold_code;
 use crate::text::plain_text;
 
 /// Bumped whenever the schema or what goes into a document changes: old indexes rebuild.
-pub(crate) const SCHEMA_VERSION: u32 = 4;
+pub(crate) const SCHEMA_VERSION: u32 = 5;
+
+/// The weight of the words agents typed for problems an article resolved (`fixpath
+/// learn`), beside the title's 3.0 and the symptoms' 1.5: what helpdesks really type.
+pub(crate) const LEARNED_BOOST: f32 = 2.0;
 
 pub(crate) const STEMMED: &str = "fixpath_en";
 pub(crate) const PLAIN: &str = "fixpath_words";
@@ -52,12 +56,15 @@ pub(crate) struct Fields {
     pub(crate) source_name: Field,
     /// What other articles' links need to know about this one (`LinkInfo` as JSON).
     pub(crate) link_info: Field,
+    /// Problems agents typed that sessions resolved in the article (`fixpath learn`).
+    pub(crate) learned: Field,
 }
 
 impl Fields {
     /// The prose fields searched for words, with their boosts.
-    pub(crate) fn prose(&self) -> [(Field, f32); 6] {
+    pub(crate) fn prose(&self) -> [(Field, f32); 7] {
         [
+            (self.learned, LEARNED_BOOST),
             (self.title, 3.0),
             (self.keywords, 2.0),
             (self.symptoms, 1.5),
@@ -98,6 +105,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         source_path: builder.add_text_field("source_path", STRING),
         source_name: builder.add_text_field("source_name", STRING),
         link_info: builder.add_text_field("link_info", STORED),
+        learned: builder.add_text_field("learned", text(STEMMED, positions)),
     };
     (builder.build(), fields)
 }
@@ -156,8 +164,14 @@ pub(crate) fn fold_apostrophes(text: &str) -> String {
     out
 }
 
-/// The index document of an article held in the KB file `file`.
-pub(crate) fn document(fields: &Fields, article: &Article, file: &str) -> TantivyDocument {
+/// The index document of an article held in the KB file `file`, with the problems typed
+/// for it that sessions resolved (`queries`).
+pub(crate) fn document(
+    fields: &Fields,
+    article: &Article,
+    file: &str,
+    queries: &[String],
+) -> TantivyDocument {
     let mut codes: Vec<String> = Vec::new();
     for code in article
         .error_codes
@@ -227,6 +241,7 @@ pub(crate) fn document(fields: &Fields, article: &Article, file: &str) -> Tantiv
         fields.title_display => article.title.as_str(),
         fields.file => file,
         fields.link_info => serde_json::to_string(&info).expect("link info always serializes"),
+        fields.learned => fold_apostrophes(&queries.join("\n")),
     );
     let mut folded: Vec<String> = article.error_codes.iter().map(|c| fold_code(c)).collect();
     folded.sort();

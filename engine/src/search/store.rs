@@ -66,6 +66,9 @@ pub enum RebuildReason {
     /// The index could not be read; what was wrong.
     #[error("the index was damaged ({0})")]
     Damaged(String),
+    /// `fixpath learn` changed what the KB learned (its queries are indexed).
+    #[error("the learned figures changed")]
+    LearnedChanged,
 }
 
 fn serialize_display<S: serde::Serializer>(
@@ -95,6 +98,9 @@ struct Manifest {
     /// When every file was last compared (seconds since the epoch).
     #[serde(default)]
     verified_at: u64,
+    /// The hash of the KB's `learned.yaml` the index was built with (its queries are indexed).
+    #[serde(default)]
+    learned: Option<String>,
 }
 
 /// How long a comparison of every file's size and time stays trusted while no directory
@@ -223,6 +229,11 @@ pub fn open_index(
                 continue;
             }
         };
+        if let KbSource::Dir(dir) = source
+            && manifest.learned != learned_hash(dir)
+        {
+            return full_rebuild(source, &root, RebuildReason::LearnedChanged);
+        }
         match Index::open_in_dir(root.join(&manifest.generation)) {
             Ok(index) => return refresh(source, &root, index, manifest),
             Err(error) => last_problem = format!("cannot open {}: {error}", manifest.generation),
@@ -375,9 +386,16 @@ fn refresh(
             writer.delete_term(Term::from_field_text(fields.id, &old));
         }
     }
+    let learned = load::dir_learned(dir).ok().flatten();
     for entry in &loaded.kb.articles {
         writer.delete_term(Term::from_field_text(fields.id, entry.article.id.as_str()));
-        writer.add_document(schema::document(&fields, &entry.article, &entry.file.name))?;
+        let queries = learned_queries(learned.as_ref(), &entry.article.id);
+        writer.add_document(schema::document(
+            &fields,
+            &entry.article,
+            &entry.file.name,
+            &queries,
+        ))?;
     }
     writer.commit()?;
     for name in &removed {
@@ -406,6 +424,23 @@ fn refresh(
         removed: removed.len(),
     };
     checked(index, source, root, status)
+}
+
+/// The hash of a KB directory's `learned.yaml`, `None` without one.
+fn learned_hash(dir: &Path) -> Option<String> {
+    let bytes = std::fs::read(dir.join(crate::learn::FILE_NAME)).ok()?;
+    Some(format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes)))
+}
+
+/// The problems learned for an article (none without learned figures).
+fn learned_queries(
+    learned: Option<&crate::learn::Learned>,
+    id: &crate::model::ArticleId,
+) -> Vec<String> {
+    learned
+        .and_then(|l| l.articles.get(id))
+        .map(|a| a.queries.keys().cloned().collect())
+        .unwrap_or_default()
 }
 
 /// Opens a reader; an index whose files are damaged fails here and is rebuilt.
@@ -456,7 +491,13 @@ fn full_rebuild(
     index.set_tokenizers(schema::tokenizers());
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
     for entry in &loaded.kb.articles {
-        writer.add_document(schema::document(&fields, &entry.article, &entry.file.name))?;
+        let queries = learned_queries(loaded.kb.learned.as_ref(), &entry.article.id);
+        writer.add_document(schema::document(
+            &fields,
+            &entry.article,
+            &entry.file.name,
+            &queries,
+        ))?;
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
@@ -472,6 +513,10 @@ fn full_rebuild(
             KbSource::Embedded => BTreeMap::new(),
         },
         verified_at: now_seconds(),
+        learned: match source {
+            KbSource::Dir(dir) => learned_hash(dir),
+            KbSource::Embedded => None,
+        },
     };
     for (name, (size, modified_ns)) in files {
         let article = loaded

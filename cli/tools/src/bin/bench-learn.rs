@@ -105,16 +105,27 @@ fn main() -> anyhow::Result<()> {
     );
     let kb_arg = kb.display().to_string();
     for (name, args, goal) in [
-        ("fixpath learn --dry-run", vec!["--kb", &kb_arg, "learn", "--dry-run", "--db", &db], "≤ 5 s, ≤ 200 MB"),
+        (
+            "fixpath learn --dry-run",
+            vec!["--kb", &kb_arg, "learn", "--dry-run", "--db", &db],
+            "≤ 5 s, ≤ 200 MB",
+        ),
         ("fixpath stats", vec!["stats", "--db", &db], "≤ 1 s"),
     ] {
         let mut times = Vec::new();
         let mut peak = 0;
         for _ in 0..3 {
             let started = Instant::now();
-            let output = Command::new(&fixpath).args(&args).env("NO_COLOR", "1").output()?;
+            let output = Command::new(&fixpath)
+                .args(&args)
+                .env("NO_COLOR", "1")
+                .output()?;
             times.push(started.elapsed().as_secs_f64());
-            anyhow::ensure!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
+            anyhow::ensure!(
+                output.status.success(),
+                "{name}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
             // SAFETY: getrusage only writes into the struct we pass.
             let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
             unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
