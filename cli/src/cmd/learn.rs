@@ -47,30 +47,26 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         );
     };
     let loaded = kb.load()?;
-    // Each session's state, and the problem it began with when it was typed as free text.
-    let states: Vec<(SessionState, Option<String>)> = if args.files.is_empty() {
-        crate::serve::ended_states(args.db.clone())?
-            .into_iter()
-            .filter_map(|(text, problem)| Some((serde_json::from_str(&text).ok()?, problem)))
-            .collect()
+    // What each session teaches, with the problem it began with when typed as free text.
+    let records: Vec<Record> = if args.files.is_empty() {
+        crate::serve::ended_records(args.db.clone())?
     } else {
-        args.files
-            .iter()
-            .map(|path| Ok((read_state(path)?, None)))
-            .collect::<anyhow::Result<_>>()?
+        let mut records = Vec::new();
+        for path in &args.files {
+            records.extend(Record::of(&read_state(path)?));
+        }
+        records
     };
+    let sessions = records
+        .iter()
+        .filter(|r| !matches!(r.end, Some(fixpath::session::SessionEnd::Continued)))
+        .count();
     let revisions: std::collections::HashMap<&str, String> = loaded
         .kb
         .articles
         .iter()
         .map(|e| (e.article.id.as_str(), Revision::of(&e.article).0))
         .collect();
-    let records = states.iter().flat_map(|(state, problem)| {
-        Record::of(state).into_iter().map(move |mut record| {
-            record.problem.clone_from(problem);
-            record
-        })
-    });
     let mut learned = Learned::learn(records, |id| {
         let entry = loaded.kb.get(id.as_str())?;
         Some((&entry.article, revisions.get(id.as_str())?.clone()))
@@ -84,7 +80,7 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     }
     println!(
         "Learned from {} sessions over {} articles:",
-        states.len(),
+        sessions,
         learned.articles.len()
     );
     for (id, article) in &learned.articles {

@@ -1,8 +1,7 @@
 //! `fixpath stats`: what the recorded sessions say about each article.
 
 use anyhow::Context as _;
-use fixpath::learn::{ArticleStats, Record};
-use fixpath::session::SessionState;
+use fixpath::learn::ArticleStats;
 use serde::Serialize;
 
 use crate::Outcome;
@@ -39,11 +38,6 @@ pub(crate) fn since_ms(day: &str) -> anyhow::Result<i64> {
     Ok(date.midnight().assume_utc().unix_timestamp() * 1000)
 }
 
-/// The statistics of the stored sessions (every article, most sessions first).
-pub(crate) fn of_states(states: &[SessionState], since: Option<i64>) -> Vec<ArticleStats> {
-    ArticleStats::of(states.iter().flat_map(Record::of), since)
-}
-
 /// The JSON output.
 #[derive(Serialize)]
 struct StatsView<'a> {
@@ -59,11 +53,8 @@ fn percent(rate: f64) -> String {
 /// Prints the statistics; exit 1 when there are no sessions to report.
 pub(crate) fn run(args: Args) -> anyhow::Result<Outcome> {
     let since = args.since.as_deref().map(since_ms).transpose()?;
-    let states: Vec<SessionState> = crate::serve::ended_states(args.db.clone())?
-        .iter()
-        .filter_map(|(text, _)| serde_json::from_str(text).ok())
-        .collect();
-    let mut all = of_states(&states, since);
+    let records = crate::serve::ended_records(args.db.clone())?;
+    let mut all = ArticleStats::of(records, since);
     if let Some(id) = &args.article {
         all.retain(|a| a.article.as_str() == id);
     }

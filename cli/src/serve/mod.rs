@@ -168,9 +168,8 @@ pub(crate) fn record_session(
     })
 }
 
-/// Reads every ended session of a store (the local one without a URL): its state and
-/// the free-text problem it began with.
-pub(crate) fn ended_states(db: Option<String>) -> anyhow::Result<Vec<(String, Option<String>)>> {
+/// What every ended session of a store (the local one without a URL) teaches.
+pub(crate) fn ended_records(db: Option<String>) -> anyhow::Result<Vec<fixpath::learn::Record>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -182,9 +181,9 @@ pub(crate) fn ended_states(db: Option<String>) -> anyhow::Result<Vec<(String, Op
         let store = store::Store::open(&url)
             .await
             .with_context(|| format!("cannot open the session store {}", url.redacted()))?;
-        let states = store.ended_states().await?;
+        let records = store.ended_records().await?;
         store.close().await;
-        anyhow::Ok(states)
+        anyhow::Ok(records)
     })
 }
 

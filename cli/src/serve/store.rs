@@ -395,17 +395,28 @@ impl Store {
             .collect()
     }
 
-    /// The state and free-text problem of every session that has ended, oldest first
-    /// (what learning and statistics read).
-    pub(crate) async fn ended_states(&self) -> Result<Vec<(String, Option<String>)>, StoreError> {
-        let rows = sqlx::query(
+    /// What every ended session teaches, oldest first: its records (one per article it
+    /// went through), each with the free-text problem it began with. Rows are read one at
+    /// a time, so the memory is that of the records, not of every state at once.
+    pub(crate) async fn ended_records(&self) -> Result<Vec<fixpath::learn::Record>, StoreError> {
+        use futures_util::TryStreamExt as _;
+        let mut rows = sqlx::query(
             "SELECT state, problem FROM sessions WHERE status <> 'open' ORDER BY created_at, id",
         )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
-            .collect()
+        .fetch(&self.pool);
+        let mut records = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            let text: String = row.try_get(0)?;
+            let problem: Option<String> = row.try_get(1)?;
+            let Ok(state) = serde_json::from_str::<fixpath::session::SessionState>(&text) else {
+                continue;
+            };
+            for mut record in fixpath::learn::Record::of(&state) {
+                record.problem.clone_from(&problem);
+                records.push(record);
+            }
+        }
+        Ok(records)
     }
 
     /// Open sessions that have not moved since `before`.

@@ -670,15 +670,11 @@ pub(crate) async fn stats(
     Caller(identity): Caller,
     headers: HeaderMap,
 ) -> Response {
-    let states = match shared.desk.store.ended_states().await {
-        Ok(states) => states,
+    let records = match shared.desk.store.ended_records().await {
+        Ok(records) => records,
         Err(error) => return error_page(&shared, &headers, &error.into()),
     };
-    let states: Vec<fixpath::session::SessionState> = states
-        .iter()
-        .filter_map(|(text, _)| serde_json::from_str(text).ok())
-        .collect();
-    let articles = crate::cmd::stats::of_states(&states, None);
+    let articles = fixpath::learn::ArticleStats::of(records, None);
     let mut most_escalated: Vec<(String, u32)> = articles
         .iter()
         .filter(|a| a.escalated > 0)
