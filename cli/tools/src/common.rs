@@ -126,3 +126,25 @@ pub fn require(program: &str, version_flag: &str, install: &str) -> anyhow::Resu
     );
     Ok(())
 }
+
+/// Runs a command to its end; its wall time in seconds and its own peak RSS in KiB (read
+/// with `wait4`, which reports that child alone).
+pub fn run_measured(command: &mut std::process::Command) -> anyhow::Result<(f64, u64)> {
+    let started = std::time::Instant::now();
+    let child = command
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: wait4 writes only into the status and the rusage we pass.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let seconds = started.elapsed().as_secs_f64();
+    anyhow::ensure!(waited == pid, "cannot wait for {command:?}");
+    anyhow::ensure!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1,
+        "{command:?} failed"
+    );
+    Ok((seconds, usage.ru_maxrss as u64))
+}

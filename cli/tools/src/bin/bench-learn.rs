@@ -5,7 +5,7 @@
 //! KB's walkable articles (the planner in a helpdesk whose truth differs from the authors',
 //! as `bench-planner learning`), stores them in a SQLite session store of the server's
 //! schema, and times `fixpath learn --dry-run` and `fixpath stats` over it (p50 of 3 runs,
-//! and the peak RSS of each).
+//! and the peak RSS of each). `BENCH_KEEP=1` leaves the store behind.
 
 use std::process::Command;
 use std::time::Instant;
@@ -21,7 +21,8 @@ fn main() -> anyhow::Result<()> {
         .unwrap_or(100_000);
     let root = common::repo_root();
     let fixpath = common::release_fixpath(&root)?;
-    let work = tempfile::TempDir::with_prefix("fixpath-bench-learn-")?;
+    let mut work = tempfile::TempDir::with_prefix("fixpath-bench-learn-")?;
+    work.disable_cleanup(std::env::var_os("BENCH_KEEP").is_some());
     let kb = work.path().join("kb");
     std::fs::create_dir_all(&kb)?;
     for entry in std::fs::read_dir(root.join("kb"))? {
@@ -115,25 +116,15 @@ fn main() -> anyhow::Result<()> {
         let mut times = Vec::new();
         let mut peak = 0;
         for _ in 0..3 {
-            let started = Instant::now();
-            let output = Command::new(&fixpath)
-                .args(&args)
-                .env("NO_COLOR", "1")
-                .output()?;
-            times.push(started.elapsed().as_secs_f64());
-            anyhow::ensure!(
-                output.status.success(),
-                "{name}: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-            // SAFETY: getrusage only writes into the struct we pass.
-            let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-            unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-            peak = usage.ru_maxrss;
+            let mut command = Command::new(&fixpath);
+            command.args(&args).env("NO_COLOR", "1");
+            let (seconds, rss) = common::run_measured(&mut command)?;
+            times.push(seconds);
+            peak = peak.max(rss);
         }
         times.sort_by(f64::total_cmp);
         println!(
-            "| {name} over {sessions} sessions | {goal} | {:.2} s | {:.1} MiB (peak of this process's children so far) |",
+            "| {name} over {sessions} sessions | {goal} | {:.2} s | {:.1} MiB |",
             times[1],
             peak as f64 / 1024.0
         );
