@@ -389,13 +389,7 @@ fn refresh(
     let learned = load::dir_learned(dir).ok().flatten();
     for entry in &loaded.kb.articles {
         writer.delete_term(Term::from_field_text(fields.id, entry.article.id.as_str()));
-        let queries = learned_queries(learned.as_ref(), &entry.article.id);
-        writer.add_document(schema::document(
-            &fields,
-            &entry.article,
-            &entry.file.name,
-            &queries,
-        ))?;
+        add_article(&mut writer, &fields, entry, learned.as_ref())?;
     }
     writer.commit()?;
     for name in &removed {
@@ -432,15 +426,24 @@ fn learned_hash(dir: &Path) -> Option<String> {
     Some(format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes)))
 }
 
-/// The problems learned for an article (none without learned figures).
-fn learned_queries(
+/// Adds an article's document, with the problems learned for it.
+fn add_article(
+    writer: &mut tantivy::IndexWriter<TantivyDocument>,
+    fields: &schema::Fields,
+    entry: &load::KbArticle,
     learned: Option<&crate::learn::Learned>,
-    id: &crate::model::ArticleId,
-) -> Vec<String> {
-    learned
-        .and_then(|l| l.articles.get(id))
+) -> Result<(), SearchError> {
+    let queries: Vec<String> = learned
+        .and_then(|l| l.articles.get(&entry.article.id))
         .map(|a| a.queries.keys().cloned().collect())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    writer.add_document(schema::document(
+        fields,
+        &entry.article,
+        &entry.file.name,
+        &queries,
+    ))?;
+    Ok(())
 }
 
 /// Opens a reader; an index whose files are damaged fails here and is rebuilt.
@@ -491,13 +494,7 @@ fn full_rebuild(
     index.set_tokenizers(schema::tokenizers());
     let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 50_000_000)?;
     for entry in &loaded.kb.articles {
-        let queries = learned_queries(loaded.kb.learned.as_ref(), &entry.article.id);
-        writer.add_document(schema::document(
-            &fields,
-            &entry.article,
-            &entry.file.name,
-            &queries,
-        ))?;
+        add_article(&mut writer, &fields, entry, loaded.kb.learned.as_ref())?;
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
