@@ -256,3 +256,31 @@ fn problems_that_sessions_resolved_teach_search_the_words_agents_use() {
         "codes still find their article"
     );
 }
+
+#[test]
+fn a_problem_typed_at_the_prompt_of_a_recorded_session_is_learned_for_search() {
+    let work = tempfile::tempdir().unwrap();
+    let kb = work.path().join("kb");
+    std::fs::create_dir_all(&kb).unwrap();
+    copy_kb(&kb);
+    let kb_arg = kb.display().to_string();
+    let typed = "password writeback reset fails with an on-premises config error";
+    // The problem at the prompt, the first article offered, and the fact that settles it.
+    let run = run_in(
+        work.path(),
+        &[
+            "--kb",
+            &kb_arg,
+            "ask",
+            "--record",
+            "-f",
+            "protected-admin=yes",
+        ],
+        &format!("{typed}\n1\n"),
+    );
+    assert_eq!(run.code, 0, "{run}");
+    let learned = run_in(work.path(), &["--kb", &kb_arg, "learn"], "");
+    assert_eq!(learned.code, 0, "{learned}");
+    let text = std::fs::read_to_string(kb.join("learned.yaml")).unwrap();
+    assert!(text.contains(&format!("{typed}: 1")), "{text}");
+}

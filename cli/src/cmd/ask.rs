@@ -77,14 +77,14 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         }
         None => {
             let query = args.query.join(" ");
-            // Free text (not an id or an error code) is the problem as the agent put it.
-            if !query.trim().is_empty() && catalog.find(&query)?.is_empty() {
-                problem = Some(query.trim().to_owned());
-            }
-            let Some(entry) = choose_article(&catalog, &query, &mut prompter)? else {
+            let Some((entry, typed)) = choose_article(&catalog, &query, &mut prompter)? else {
                 prompter.say("No article chosen.");
                 return Ok(Outcome::Negative);
             };
+            // Free text (not an id or an error code) is the problem as the agent put it.
+            if catalog.find(&typed)?.is_empty() && !typed.trim().is_empty() {
+                problem = Some(typed.trim().to_owned());
+            }
             (entry, None)
         }
     };
@@ -239,11 +239,12 @@ fn read_state(path: &Path) -> anyhow::Result<SessionState> {
 }
 
 /// The article the query names, or one the agent picks from a list.
+/// Returns the article and the query it was chosen by (as given or typed at the prompt).
 fn choose_article(
     catalog: &Catalog,
     query: &str,
     prompter: &mut Prompter,
-) -> anyhow::Result<Option<KbArticle>> {
+) -> anyhow::Result<Option<(KbArticle, String)>> {
     let query = if query.trim().is_empty() {
         match prompter
             .text("What is the problem? Paste the error code or describe it in a few words")
@@ -255,7 +256,7 @@ fn choose_article(
         query.to_owned()
     };
     if catalog.find(&query)?.len() == 1 {
-        return select_article(catalog, &query).map(Some);
+        return select_article(catalog, &query).map(|entry| Some((entry, query)));
     }
     let suggestions = crate::kb::suggest(catalog, &query)?;
     if suggestions.is_empty() {
@@ -266,7 +267,9 @@ fn choose_article(
         .map(|l| format!("{} ({})", l.title, l.id))
         .collect();
     match prompter.select("Which article fits?", &options, Extras::default()) {
-        Reply::Picked(index) => crate::kb::article(catalog, &suggestions[index].id).map(Some),
+        Reply::Picked(index) => {
+            crate::kb::article(catalog, &suggestions[index].id).map(|entry| Some((entry, query)))
+        }
         _ => Ok(None),
     }
 }

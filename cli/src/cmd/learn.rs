@@ -74,11 +74,17 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     if let Some(previous) = &loaded.kb.learned {
         learned.strength = previous.strength;
     }
+    use std::fmt::Write as _;
+    let mut report = String::new();
     let queries: usize = learned.articles.values().map(|a| a.queries.len()).sum();
     if queries > 0 {
-        println!("{queries} problems typed as free text now find the articles that resolved them.");
+        let _ = writeln!(
+            report,
+            "{queries} problems typed as free text now find the articles that resolved them."
+        );
     }
-    println!(
+    let _ = writeln!(
+        report,
         "Learned from {} sessions over {} articles:",
         sessions,
         learned.articles.len()
@@ -103,7 +109,8 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
             })
             .collect();
         causes.sort();
-        println!(
+        let _ = writeln!(
+            report,
             "  {id}: {} sessions, {} resolved, {} escalated, {} abandoned{}{}",
             article.sessions,
             article.resolved,
@@ -131,7 +138,8 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     }
     let path = dir.join(FILE_NAME);
     if args.dry_run {
-        println!("Dry run: {} left as it was.", path.display());
+        let _ = writeln!(report, "Dry run: {} left as it was.", path.display());
+        crate::kb::write_output(None, &report)?;
         return Ok(Outcome::Success);
     }
     let mut file = tempfile::NamedTempFile::new_in(dir)
@@ -140,9 +148,11 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
     file.as_file().sync_all()?;
     file.persist(&path)
         .with_context(|| format!("cannot write {}", path.display()))?;
-    println!(
+    let _ = writeln!(
+        report,
         "Wrote {} (review it like the articles; `--no-learned` ignores it).",
         path.display()
     );
+    crate::kb::write_output(None, &report)?;
     Ok(Outcome::Success)
 }
