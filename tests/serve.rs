@@ -375,7 +375,8 @@ fn hostile_requests_get_a_4xx_never_a_5xx_nor_a_live_payload() {
         StatusCode::BAD_REQUEST,
         "malformed",
     );
-    let nested = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    // Under the body limit (answered after the whole body is read), far over any parser depth.
+    let nested = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
     let status = post(&steps, nested.into_bytes(), json).status();
     assert!(status.is_client_error(), "deeply nested: {status}");
     let nested = format!(
