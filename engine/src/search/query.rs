@@ -111,7 +111,7 @@ pub(crate) fn parse(text: &str) -> UserQuery {
     let mut query = UserQuery::default();
     // Quoted phrases only when quotes balance; otherwise quotes are plain punctuation.
     let quotes = text.matches('"').count();
-    if quotes >= 2 && quotes % 2 == 0 {
+    if quotes >= 2 && quotes.is_multiple_of(2) {
         for (index, part) in text.split('"').enumerate() {
             if index % 2 == 1 {
                 let words = words_of(part);
