@@ -334,6 +334,12 @@ fn oversized_head(served: &Served, path: &str) -> String {
     String::from_utf8_lossy(&answer[..read]).into_owned()
 }
 
+/// The `name=value` of the first cookie a response sets.
+fn cookie_pair(response: &Response) -> String {
+    let header = response.headers()["set-cookie"].to_str().unwrap();
+    header.split(';').next().unwrap().to_owned()
+}
+
 /// Asserts a 4xx problem+json answer.
 fn assert_problem(response: Response, status: StatusCode, context: &str) {
     assert_eq!(response.status(), status, "{context}");
@@ -596,13 +602,7 @@ fn tokens_have_roles_are_revoked_at_once_and_are_rate_limited() {
 
     // The browser signs in once and keeps an HttpOnly, SameSite=Strict cookie.
     let login_page = get("/login", None);
-    let browser_cookie = login_page.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let browser_cookie = cookie_pair(&login_page);
     let html = login_page.text().unwrap();
     let csrf = html
         .split("name=\"csrf\" value=\"")
@@ -696,13 +696,7 @@ fn token_creates_a_usable_entry_and_prints_the_token_once() {
 fn the_browser_walk_without_javascript_posts_forms_and_follows_redirects() {
     let served = Served::start(&[]);
     let home = served.get("/");
-    let browser = home.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let browser = cookie_pair(&home);
     let get = |path: &str| {
         served
             .http

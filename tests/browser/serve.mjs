@@ -2,17 +2,11 @@
 // Usage: node serve.mjs walk BASE_URL SCREENSHOT_DIR
 //        node serve.mjs reopen BASE_URL SCREENSHOT_DIR SESSION_URL...
 // `walk` prints `session: URL` for each walk; `reopen` opens them again (after a restart).
-import { chromium } from "playwright-core";
+import { check, launch, problems } from "./chromium.mjs";
 
 const [phase, base, shots, ...sessions] = process.argv.slice(2);
-const problems = [];
-const check = (condition, message) => { if (!condition) problems.push(message); };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 
 async function open(javaScriptEnabled) {
   const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 1100, height: 1300 } });

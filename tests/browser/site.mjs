@@ -1,16 +1,10 @@
 // Opens a generated fixpath site in headless Chromium and checks it works, offline and inert.
 // Usage: node site.mjs SITE_DIR HOSTILE_SITE_DIR SCREENSHOT_DIR
-import { chromium } from "playwright-core";
+import { check, launch, problems } from "./chromium.mjs";
 
 const [site, hostile, shots] = process.argv.slice(2);
-const problems = [];
-const check = (condition, message) => { if (!condition) problems.push(message); };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 
 async function open(viewport) {
   const page = await browser.newPage({ viewport });

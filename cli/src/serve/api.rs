@@ -301,12 +301,11 @@ pub(crate) async fn start(
     request: Result<Json<StartRequest>, JsonRejection>,
 ) -> Result<Response, Problem> {
     let Json(request) = request.map_err(json_problem)?;
-    let id = shared.desk.start(request, &caller.0.name).await?;
-    let stored = shared.desk.stored(&id).await?;
+    let stored = shared.desk.start(request, &caller.0.name).await?;
     let out = shared.desk.out(&stored)?;
     let mut response = json_response(&out);
     *response.status_mut() = StatusCode::CREATED;
-    if let Ok(location) = format!("/api/v1/sessions/{id}").parse() {
+    if let Ok(location) = format!("/api/v1/sessions/{}", stored.id).parse() {
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)

@@ -256,17 +256,22 @@ fn status_of(state: &SessionState) -> String {
 }
 
 impl Desk {
+    /// Where an agent opens a session.
+    fn session_url(&self, id: &str) -> String {
+        format!("{}/sessions/{id}", self.config.base_url)
+    }
+
     /// The library serving now.
     pub(crate) fn library(&self) -> Arc<Library> {
         self.library.load_full()
     }
 
-    /// Starts a session and stores it with the facts it began with.
+    /// Starts a session and stores it with the facts it began with; returns it as stored.
     pub(crate) async fn start(
         &self,
         request: StartRequest,
         actor: &str,
-    ) -> Result<String, Problem> {
+    ) -> Result<StoredSession, Problem> {
         bounded("article", &request.article)?;
         bounded("problem", &request.problem)?;
         bounded("reference", &request.reference)?;
@@ -301,10 +306,9 @@ impl Desk {
         let session =
             Session::start(prepared.subject(Style::Text), &facts, now).map_err(session_problem)?;
         let state = session.state();
-        let steps = new_steps(state, 0)?;
-        let id = random_id();
+        let steps = new_steps(state, 0);
         let stored = StoredSession {
-            id: id.clone(),
+            id: random_id(),
             article: prepared.entry.article.id.to_string(),
             status: status_of(state),
             steps: steps.len() as i64,
@@ -323,7 +327,7 @@ impl Desk {
                 &steps,
             )
             .await?;
-        Ok(id)
+        Ok(stored)
     }
 
     /// The stored session, or 404.
@@ -370,7 +374,7 @@ impl Desk {
         let update = Update {
             id: id.to_owned(),
             steps_before: stored.steps,
-            new_steps: new_steps(state, stored.steps)?,
+            new_steps: new_steps(state, stored.steps),
             status: status_of(state),
             current: current_article(state)?.to_owned(),
             state: text,
@@ -407,7 +411,7 @@ impl Desk {
             occurred_at: Timestamp::now().0,
             session: EventSession {
                 id: &stored.id,
-                url: format!("{}/sessions/{}", self.config.base_url, stored.id),
+                url: self.session_url(&stored.id),
                 article: &stored.article,
                 reference: stored.reference.as_deref(),
                 outcome: outcome.to_string(),
@@ -460,7 +464,7 @@ impl Desk {
         })?;
         Ok(SessionOut {
             id: stored.id.clone(),
-            url: format!("{}/sessions/{}", self.config.base_url, stored.id),
+            url: self.session_url(&stored.id),
             status: stored.status.clone(),
             steps: stored.steps,
             reference: stored.reference.clone(),
@@ -496,13 +500,7 @@ pub(crate) async fn record(
     (title, problem): (&str, Option<&str>),
     actor: &str,
 ) -> Result<(), StoreError> {
-    let steps: Vec<NewStep> = flat_events(state)
-        .map(|(article, event)| NewStep {
-            at: event.at.0,
-            article: article.to_string(),
-            step: serde_json::to_string(&event.step).unwrap_or_default(),
-        })
-        .collect();
+    let steps = new_steps(state, 0);
     let first = state
         .legs
         .first()
@@ -541,15 +539,13 @@ fn current_article(state: &SessionState) -> Result<&str, Problem> {
 }
 
 /// The moves of `state` after the first `known`, as rows to store.
-fn new_steps(state: &SessionState, known: i64) -> Result<Vec<NewStep>, Problem> {
+fn new_steps(state: &SessionState, known: i64) -> Vec<NewStep> {
     flat_events(state)
         .skip(usize::try_from(known).unwrap_or(0))
-        .map(|(article, event)| {
-            Ok(NewStep {
-                at: event.at.0,
-                article: article.to_string(),
-                step: serde_json::to_string(&event.step).map_err(Problem::internal)?,
-            })
+        .map(|(article, event)| NewStep {
+            at: event.at.0,
+            article: article.to_string(),
+            step: serde_json::to_string(&event.step).expect("a move always serializes"),
         })
         .collect()
 }

@@ -147,6 +147,37 @@ fn default_db() -> anyhow::Result<String> {
     ))
 }
 
+/// The store a command names (`--db URL`), else the local SQLite file.
+fn db_url(db: Option<String>) -> anyhow::Result<store::DbUrl> {
+    Ok(store::DbUrl(match db {
+        Some(url) => url,
+        None => default_db()?,
+    }))
+}
+
+/// Opens a store, saying which one when it cannot.
+async fn open_store(url: &store::DbUrl) -> anyhow::Result<store::Store> {
+    store::Store::open(url)
+        .await
+        .with_context(|| format!("cannot open the session store {}", url.redacted()))
+}
+
+/// Runs one piece of store work for a terminal command, on a runtime of its own.
+fn with_store<T>(
+    db: Option<String>,
+    work: impl AsyncFnOnce(&store::Store) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let store = open_store(&db_url(db)?).await?;
+        let result = work(&store).await;
+        store.close().await;
+        result
+    })
+}
+
 /// Keeps a finished terminal session (`ask --record`) in the local store, as the server
 /// keeps its own: what `fixpath learn` and `fixpath stats` read.
 pub(crate) fn record_session(
@@ -154,37 +185,14 @@ pub(crate) fn record_session(
     title: &str,
     problem: Option<&str>,
 ) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let url = store::DbUrl(default_db()?);
-        let store = store::Store::open(&url)
-            .await
-            .with_context(|| format!("cannot open the session store {}", url.redacted()))?;
-        desk::record(&store, state, (title, problem), "terminal").await?;
-        store.close().await;
-        anyhow::Ok(())
+    with_store(None, async |store| {
+        Ok(desk::record(store, state, (title, problem), "terminal").await?)
     })
 }
 
 /// What every ended session of a store (the local one without a URL) teaches.
 pub(crate) fn ended_records(db: Option<String>) -> anyhow::Result<Vec<fixpath::learn::Record>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let url = store::DbUrl(match db {
-            Some(url) => url,
-            None => default_db()?,
-        });
-        let store = store::Store::open(&url)
-            .await
-            .with_context(|| format!("cannot open the session store {}", url.redacted()))?;
-        let records = store.ended_records().await?;
-        store.close().await;
-        anyhow::Ok(records)
-    })
+    with_store(db, async |store| Ok(store.ended_records().await?))
 }
 
 /// Runs the server until Ctrl-C or SIGTERM.
@@ -206,19 +214,15 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
         .build()
         .context("cannot start the async runtime")?;
     if args.verify_store {
-        return runtime.block_on(verify_store(args.db));
+        drop(runtime);
+        return verify_store(args.db);
     }
     runtime.block_on(serve(args, kb, tokens))
 }
 
-async fn verify_store(db: Option<String>) -> anyhow::Result<Outcome> {
-    let url = store::DbUrl(match db {
-        Some(url) => url,
-        None => default_db()?,
-    });
-    let store = store::Store::open(&url).await?;
-    let verdict = store.integrity_check().await?;
-    store.close().await;
+fn verify_store(db: Option<String>) -> anyhow::Result<Outcome> {
+    let url = db_url(db.clone())?;
+    let verdict = with_store(db, async |store| Ok(store.integrity_check().await?))?;
     println!("{}: {verdict}", url.redacted());
     Ok(if verdict == "ok" {
         Outcome::Success
@@ -237,13 +241,7 @@ async fn serve(args: Args, kb: &KbArgs, tokens: Tokens) -> anyhow::Result<Outcom
         tokio::task::spawn_blocking(move || library::Library::open(dir, &cache, no_learned))
             .await??
     };
-    let url = store::DbUrl(match args.db {
-        Some(url) => url,
-        None => default_db()?,
-    });
-    let store = store::Store::open(&url)
-        .await
-        .with_context(|| format!("cannot open the session store {}", url.redacted()))?;
+    let store = open_store(&db_url(args.db)?).await?;
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;

@@ -333,7 +333,7 @@ pub(crate) async fn start(
     }
     .await;
     match result {
-        Ok(id) => Redirect::to(&format!("/sessions/{id}")).into_response(),
+        Ok(stored) => Redirect::to(&format!("/sessions/{}", stored.id)).into_response(),
         Err(problem) => error_page(&shared, &headers, &problem),
     }
 }
