@@ -118,6 +118,11 @@ pub struct Article {
     /// Links used by reference (`[text][id]`) in the Markdown fields, and cross-article links.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<Reference>,
+    /// Minutes an escalation costs the helpdesk (handing the case to the next tier). With
+    /// it the planner offers escalating once what is left to try is not worth its minutes;
+    /// without it (the default) every fix of a possible cause is offered first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation_cost: Option<f64>,
     /// What learning changed in this article's figures (set by `learn::Learned::apply`,
     /// never read from or written to its file).
     #[serde(skip)]
@@ -183,6 +188,10 @@ pub struct Question {
     /// Minutes it takes to find the answer (default 1); the planner weighs it against fixes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<f64>,
+    /// How often the agent cannot find the answer ("I don't know"), from 0 (the default)
+    /// to below 1: the planner counts a question's minutes as partly spent for nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dont_know: Option<f64>,
     /// The answers, each with the node it leads to.
     pub answers: Vec<Answer>,
 }
@@ -276,6 +285,10 @@ pub struct Remedy {
     /// Minutes it takes to apply (default 5, plus 2 a step).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<f64>,
+    /// The chance it fixes the problem when its cause is the one (default 1). Below 1, a
+    /// try that did not work leaves its cause possible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success: Option<f64>,
     /// Markdown before the steps.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
@@ -348,6 +361,11 @@ pub fn json_schema() -> String {
 }
 
 impl Article {
+    /// Minutes an escalation costs, when the article says (finite, 0 or more).
+    pub fn escalation_cost(&self) -> Option<f64> {
+        self.escalation_cost.filter(|c| c.is_finite() && *c >= 0.0)
+    }
+
     /// Every node id of the article with its kind, in document order.
     pub fn nodes(&self) -> impl Iterator<Item = (&NodeId, NodeKind)> {
         let symptoms = self.symptoms.iter().map(|n| (&n.id, NodeKind::Symptom));
@@ -451,6 +469,13 @@ impl Question {
             .unwrap_or(DEFAULT_QUESTION_COST)
     }
 
+    /// How often it is answered "don't know": the authored `dont_know`, else 0.
+    pub fn dont_know(&self) -> f64 {
+        self.dont_know
+            .filter(|u| u.is_finite() && *u >= 0.0 && *u < 1.0)
+            .unwrap_or(0.0)
+    }
+
     /// Each answer's base rate, in answer order: the authored ones, and the rest sharing
     /// what they leave equally. Always sums to 1 for a question with answers.
     pub fn base_rates(&self) -> Vec<f64> {
@@ -503,6 +528,13 @@ impl Remedy {
         self.cost
             .filter(|c| c.is_finite() && *c >= 0.0)
             .unwrap_or(5.0 + 2.0 * self.steps.len() as f64)
+    }
+
+    /// The chance it works when its cause is the one: the authored `success`, else 1.
+    pub fn success(&self) -> f64 {
+        self.success
+            .filter(|s| s.is_finite() && *s > 0.0 && *s <= 1.0)
+            .unwrap_or(1.0)
     }
 }
 

@@ -304,6 +304,7 @@ impl Driver<'_, '_> {
                     self.prompter.say(match reason {
                         Escalation::NoCause => "No cause in this article fits what you found: escalate with the note below.",
                         Escalation::NothingLeft => "Nothing left to try in this article: escalate with the note below.",
+                        Escalation::NotWorthIt => "What is left to try is unlikely to work for its minutes: escalate with the note below.",
                     });
                     self.session.end(SessionEnd::Escalated, Timestamp::now())?;
                 }

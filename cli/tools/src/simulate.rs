@@ -110,12 +110,16 @@ pub struct Truth {
     pub question_minutes: Vec<f64>,
     /// Minutes each fix really takes (solutions, then workarounds).
     pub fix_minutes: Vec<f64>,
-    /// The chance the right fix works when tried.
-    pub success: f64,
+    /// The chance each fix works when it is the right one (solutions, then workarounds).
+    pub success: Vec<f64>,
 }
 
 /// Minutes charged to a session that ends without the fix (the escalation's cost).
 pub const ESCALATION_MINUTES: f64 = 30.0;
+
+/// The least chance a fix works when right, in the simulated truths: each fix's is drawn
+/// evenly between this and 1 ("a fix may fail half the time").
+pub const SUCCESS_FROM: f64 = 0.5;
 
 fn factor(rng: &mut Rng) -> f64 {
     // Log-uniform between a third and three times the authored figure.
@@ -123,8 +127,8 @@ fn factor(rng: &mut Rng) -> f64 {
 }
 
 /// A truth for `article`: cause frequencies Zipf(`exponent`) in a shuffled order, question
-/// and fix minutes a third to three times the authored ones, the right fix working with
-/// `success`.
+/// and fix minutes a third to three times the authored ones, each fix working when right
+/// with a chance drawn evenly between `success` and 1.
 pub fn draw_truth(article: &Article, exponent: f64, success: f64, rng: &mut Rng) -> Truth {
     let n = article.causes.len();
     let mut ranks: Vec<usize> = (0..n).collect();
@@ -150,25 +154,41 @@ pub fn draw_truth(article: &Article, exponent: f64, success: f64, rng: &mut Rng)
             .chain(&article.workarounds)
             .map(|r| r.cost() * factor(rng))
             .collect(),
-        success,
+        success: article
+            .solutions
+            .iter()
+            .chain(&article.workarounds)
+            .map(|_| success + (1.0 - success) * rng.unit())
+            .collect(),
     }
 }
 
-/// The article as an oracle planner sees it: the true priors and minutes.
-pub fn oracle(article: &Article, truth: &Truth) -> Article {
-    let mut known = article.clone();
+/// Minutes charged to a session that ends without the fix (the escalation's cost), known
+/// to every planner: it is the helpdesk's, not something learned.
+pub fn with_escalation(article: &Article) -> Article {
+    let mut priced = article.clone();
+    priced.escalation_cost = Some(ESCALATION_MINUTES);
+    priced
+}
+
+/// The article as an oracle planner sees it: the true priors, minutes, success rates and
+/// "don't know" rate.
+pub fn oracle(article: &Article, truth: &Truth, dont_know: f64) -> Article {
+    let mut known = with_escalation(article);
     for (cause, prior) in known.causes.iter_mut().zip(&truth.priors) {
         cause.likelihood = Some(*prior);
     }
     for (question, minutes) in known.questions.iter_mut().zip(&truth.question_minutes) {
         question.cost = Some(*minutes);
+        question.dont_know = Some(dont_know);
     }
     let fixes = known
         .solutions
         .iter_mut()
         .chain(known.workarounds.iter_mut());
-    for (remedy, minutes) in fixes.zip(&truth.fix_minutes) {
+    for ((remedy, minutes), success) in fixes.zip(&truth.fix_minutes).zip(&truth.success) {
         remedy.cost = Some(*minutes);
+        remedy.success = Some(*success);
     }
     known
 }
@@ -222,8 +242,9 @@ pub fn run_session(
                     .expect("a valid answer");
             }
             Next::Try { remedy, .. } => {
-                clock += truth.fix_minutes[fix_index(&remedy)];
-                let works = remedy == world.remedy && rng.unit() < truth.success;
+                let index = fix_index(&remedy);
+                clock += truth.fix_minutes[index];
+                let works = remedy == world.remedy && rng.unit() < truth.success[index];
                 session
                     .fix_outcome(&remedy, works, Timestamp((clock * 60_000.0) as i64))
                     .expect("the fix offered");
@@ -288,16 +309,18 @@ pub fn learning_row(
 ) -> Option<LearningRow> {
     use fixpath::learn::{Learned, Record};
     let mut rng = Rng(seed | 1);
-    let truth = draw_truth(article, 1.2, 0.9, &mut rng);
+    let truth = draw_truth(article, 1.2, SUCCESS_FROM, &mut rng);
     let revision = fixpath::session::Revision::of(article).0;
-    let oracle_article = oracle(article, &truth);
+    let oracle_article = oracle(article, &truth, dont_know);
+    // Every planner knows what an escalation costs the helpdesk.
+    let authored = with_escalation(article);
     // The helpdesk's own sessions, run on the authored figures, then learned from.
     let most = learned_from.iter().copied().max().unwrap_or(0);
     let mut states = Vec::with_capacity(most);
     for _ in 0..most {
         let world = true_world(article, &truth, &mut rng)?;
         let mut draws = Rng(rng.next_u64() | 1);
-        states.push(run_session(article, article, &truth, &world, dont_know, &mut draws).1);
+        states.push(run_session(article, &authored, &truth, &world, dont_know, &mut draws).1);
     }
     let plans: Vec<(usize, Article)> = learned_from
         .iter()
@@ -305,7 +328,7 @@ pub fn learning_row(
             let learned = Learned::learn(states[..n].iter().flat_map(Record::of), |_| {
                 Some((article, revision.clone()))
             });
-            (n, learned.apply(article))
+            (n, learned.apply(&authored))
         })
         .collect();
     let mut worlds = Vec::with_capacity(eval);
@@ -326,7 +349,7 @@ pub fn learning_row(
     Some(LearningRow {
         article: article.id.to_string(),
         causes: article.causes.len(),
-        authored: mean(article),
+        authored: mean(&authored),
         learned: plans.iter().map(|(n, plan)| (*n, mean(plan))).collect(),
         oracle: mean(&oracle_article),
         exact,
@@ -336,7 +359,8 @@ pub fn learning_row(
 /// Exact expected minutes over every world of an article's truth, for small articles:
 /// the optimal strategy (the cheapest action at every point, found by searching them all)
 /// and the planner's (its action at every point), on the same model the sessions are
-/// simulated in (15% "don't know", fixes working nine in ten, escalation when stopping).
+/// simulated in (15% "don't know", each fix working when right at its own rate, escalation when
+/// stopping).
 pub struct Exact<'a> {
     plan: &'a Article,
     truth: &'a Truth,
@@ -442,7 +466,7 @@ impl<'a> Exact<'a> {
             })
             .map(|(weight, world, fix)| {
                 let failed = if tried[*fix] {
-                    1.0 - self.truth.success
+                    1.0 - self.truth.success[*fix]
                 } else {
                     1.0
                 };
@@ -508,7 +532,7 @@ impl<'a> Exact<'a> {
             value
         };
         let try_fix = |this: &mut Self, r: usize| -> f64 {
-            let works = right[r] / total * this.truth.success;
+            let works = right[r] / total * this.truth.success[r];
             let mut after = tried.to_vec();
             after[r] = true;
             this.truth.fix_minutes[r] + (1.0 - works) * this.cost(answers, &after, planner)
@@ -605,8 +629,8 @@ mod tests {
             if article.entry.is_none() || article.causes.len() < 2 || fixes > 4 || searched == 6 {
                 continue;
             }
-            let truth = draw_truth(article, 1.2, 0.9, &mut Rng(7));
-            let known = oracle(article, &truth);
+            let truth = draw_truth(article, 1.2, SUCCESS_FROM, &mut Rng(7));
+            let known = oracle(article, &truth, 0.15);
             let Some(mut exact) = Exact::new(&known, &truth, 0.15) else {
                 continue;
             };

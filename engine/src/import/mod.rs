@@ -853,6 +853,7 @@ impl Builder {
             workarounds: Vec::new(),
             notes: self.notes,
             references: Vec::new(),
+            escalation_cost: None,
             learned: None,
         };
         for (index, text) in self.symptoms.into_iter().enumerate() {
@@ -967,6 +968,7 @@ fn push_fix(article: &mut Article, fix: Fix) -> NodeId {
         title,
         by_design: fix.by_design,
         cost: None,
+        success: None,
         text,
         steps,
         after,
@@ -1015,6 +1017,7 @@ fn which_cause(causes: &[Cause]) -> Question {
         help,
         kind: QuestionKind::Choice,
         cost: None,
+        dont_know: None,
         answers,
     }
 }

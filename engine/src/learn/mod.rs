@@ -13,19 +13,25 @@
 //!   ten sessions do not outvote the author, a few hundred do;
 //! - an answer's base rate likewise, from how often each answer was given;
 //! - a question's or fix's minutes: the median of the minutes seen, once seen
-//!   [`MIN_TIMINGS`] times, pulled toward the authored figure by the same strength.
+//!   [`MIN_TIMINGS`] times, pulled toward the authored figure by the same strength;
+//! - a question's "don't know" rate: how often it was answered so, likewise;
+//! - a fix's chance of working when it is the right one: the times it worked over the tries
+//!   in which it was the right fix ([`FixStats::right`]: a failed try counts by the chance
+//!   it was right, from the rest of its session), likewise pulled toward the authored one.
 //!
 //! Learning changes weights, never the graph: a fact that excludes a cause still excludes
 //! it. What was learned is kept on the article ([`Applied`], never serialised with it, so
 //! an article's revision is that of its text) for views to show beside the authored figure.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::graph::DecisionGraph;
 use crate::model::{Article, ArticleId, NodeId};
 use crate::session::{Move, SessionEnd, SessionState};
+use crate::solve::{Facts, Given, Network};
 
 /// The file's name in a KB directory.
 pub const FILE_NAME: &str = "learned.yaml";
@@ -204,6 +210,10 @@ fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
+fn is_zero_f64(n: &f64) -> bool {
+    *n == 0.0
+}
+
 /// A fix's figures.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -212,6 +222,11 @@ pub struct FixStats {
     pub tried: u32,
     /// Times it worked.
     pub worked: u32,
+    /// Tries in which it was the right fix, as far as the sessions tell: those that
+    /// worked, plus each failed try weighed by the chance it was right all the same (from
+    /// the session's answers). `worked / right` is its success rate when right.
+    #[serde(default, skip_serializing_if = "is_zero_f64")]
+    pub right: f64,
     /// The median minutes it took, once timed [`MIN_TIMINGS`] times.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minutes: Option<f64>,
@@ -245,6 +260,8 @@ pub struct Applied {
     pub causes: BTreeMap<NodeId, PriorChange>,
     /// Per question: authored and learned minutes.
     pub question_minutes: BTreeMap<NodeId, (f64, f64)>,
+    /// Per question: how often it is answered "don't know", authored and learned.
+    pub question_dont_know: BTreeMap<NodeId, (f64, f64)>,
     /// Per fix: authored and learned minutes, and its success rate seen.
     pub fixes: BTreeMap<NodeId, FixChange>,
     /// Problems typed as free text that sessions resolved here (for search).
@@ -274,6 +291,12 @@ pub struct FixChange {
     pub tried: u32,
     /// Times it worked.
     pub worked: u32,
+    /// Tries in which it was the right fix (see [`FixStats::right`]).
+    pub right: f64,
+    /// The chance it works when right, as authored (1 unless the article says).
+    pub authored_success: f64,
+    /// That chance after learning.
+    pub learned_success: f64,
 }
 
 fn median(values: &mut [f64]) -> Option<f64> {
@@ -288,6 +311,63 @@ fn median(values: &mut [f64]) -> Option<f64> {
         values[middle]
     };
     Some((value * 100.0).round() / 100.0)
+}
+
+/// The chance a failed try (the `index`th fix of an unresolved record) was of the right fix,
+/// given the record's answers and its other failed fixes.
+fn right_fix_chance(network: &Network<'_>, record: &Record, index: usize) -> f64 {
+    let mut facts = Facts::new();
+    for (question, answer, _) in &record.answers {
+        facts.set(
+            question.clone(),
+            match answer {
+                Some(value) => Given::Answer(value.clone()),
+                None => Given::Unknown,
+            },
+        );
+    }
+    for (other, (_, remedy, ..)) in record.fixes.iter().enumerate() {
+        if other != index {
+            facts.fail(remedy.clone());
+        }
+    }
+    network
+        .right_fix_chance(&facts, &record.fixes[index].1)
+        .unwrap_or(0.0)
+}
+
+/// How many tries were of the right fix: those that worked, plus the failed ones weighed
+/// by the chance they were right *given that they failed*. That chance depends on the
+/// success rate being estimated (a fix that rarely works explains a failure well), so the
+/// rate and the count are found together (expectation–maximisation on one number).
+fn right_tries(worked: u32, chances: &[f64]) -> f64 {
+    let worked = f64::from(worked);
+    let mut success = worked / (worked + chances.iter().sum::<f64>()).max(f64::MIN_POSITIVE);
+    let mut right = worked;
+    for _ in 0..50 {
+        right = worked
+            + chances
+                .iter()
+                .map(|q| {
+                    let failing = 1.0 - q * success;
+                    if failing <= 0.0 {
+                        0.0
+                    } else {
+                        q * (1.0 - success) / failing
+                    }
+                })
+                .sum::<f64>();
+        let next = if right > 0.0 { worked / right } else { 0.0 };
+        if (next - success).abs() < 1e-9 {
+            break;
+        }
+        success = next;
+    }
+    right
+}
+
+fn round_tenth(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
 }
 
 impl Default for Learned {
@@ -310,6 +390,9 @@ impl Learned {
     ) -> Learned {
         let mut learned = Learned::default();
         let mut timings: BTreeMap<(ArticleId, bool, NodeId), Vec<f64>> = BTreeMap::new();
+        // Per fix: for each failed try, the chance it was the right fix all the same.
+        let mut failed_right: BTreeMap<(ArticleId, NodeId), Vec<f64>> = BTreeMap::new();
+        let mut networks: HashMap<ArticleId, Network<'a>> = HashMap::new();
         for record in records {
             let Some((current, revision)) = article(&record.article) else {
                 continue;
@@ -366,14 +449,32 @@ impl Learned {
                     .or_default()
                     .push(*took);
             }
-            for (_, remedy, worked, took) in &record.fixes {
+            let network = networks
+                .entry(record.article.clone())
+                .or_insert_with(|| Network::new(current, &DecisionGraph::build(current)));
+            for (index, (_, remedy, worked, took)) in record.fixes.iter().enumerate() {
                 if current.remedy(remedy).is_none() {
                     gone(remedy);
                     continue;
                 }
+                // How likely this fix was the right one: certainly when it worked, never
+                // when another one worked, else what the rest of the session says.
+                let right = if *worked {
+                    1.0
+                } else if record.cause.is_some() {
+                    0.0
+                } else {
+                    right_fix_chance(network, &record, index)
+                };
                 let stats = entry.fixes.entry(remedy.clone()).or_default();
                 stats.tried += 1;
                 stats.worked += u32::from(*worked);
+                if !*worked && right > 0.0 {
+                    failed_right
+                        .entry((record.article.clone(), remedy.clone()))
+                        .or_default()
+                        .push(right);
+                }
                 timings
                     .entry((record.article.clone(), false, remedy.clone()))
                     .or_default()
@@ -393,7 +494,21 @@ impl Learned {
                 stats.minutes = value;
             }
         }
+        for ((article, remedy), chances) in failed_right {
+            if let Some(stats) = learned
+                .articles
+                .get_mut(&article)
+                .and_then(|a| a.fixes.get_mut(&remedy))
+            {
+                stats.right = round_tenth(right_tries(stats.worked, &chances));
+            }
+        }
         for entry in learned.articles.values_mut() {
+            for stats in entry.fixes.values_mut() {
+                if stats.right < f64::from(stats.worked) {
+                    stats.right = f64::from(stats.worked);
+                }
+            }
             entry.gone.sort();
         }
         learned
@@ -452,6 +567,19 @@ impl Learned {
                     ));
                 }
             }
+            let asked = given + stats.unknown;
+            if asked > 0 {
+                let authored = question.dont_know();
+                let learned = round(
+                    ((strength * authored + f64::from(stats.unknown))
+                        / (strength + f64::from(asked)))
+                    .min(0.99),
+                );
+                question.dont_know = Some(learned);
+                applied
+                    .question_dont_know
+                    .insert(question.id.clone(), (authored, learned));
+            }
             if let Some(minutes) = stats.minutes {
                 let authored = question.cost();
                 let timed = f64::from(given + stats.unknown);
@@ -462,8 +590,7 @@ impl Learned {
                     .insert(question.id.clone(), (authored, learned));
             }
         }
-        // Fixes: minutes, and the success rate seen (shown; the planner assumes a cause's
-        // right fix works).
+        // Fixes: minutes, and the chance each works when it is the right one.
         for remedy in merged
             .solutions
             .iter_mut()
@@ -481,6 +608,17 @@ impl Learned {
                 None => authored,
             };
             remedy.cost = Some(learned_minutes);
+            let authored_success = remedy.success();
+            let learned_success = if stats.right > 0.0 {
+                round(
+                    ((strength * authored_success + f64::from(stats.worked))
+                        / (strength + stats.right))
+                        .clamp(0.01, 1.0),
+                )
+            } else {
+                authored_success
+            };
+            remedy.success = Some(learned_success);
             applied.fixes.insert(
                 remedy.id.clone(),
                 FixChange {
@@ -488,6 +626,9 @@ impl Learned {
                     learned_minutes,
                     tried: stats.tried,
                     worked: stats.worked,
+                    right: stats.right,
+                    authored_success,
+                    learned_success,
                 },
             );
         }
@@ -588,6 +729,17 @@ impl Learned {
                 }
                 if stats.minutes.is_some_and(|m| !m.is_finite() || m < 0.0) {
                     impossible(format!("fix `{remedy}` has impossible minutes"));
+                }
+                // `right` is rounded to a tenth.
+                if stats.right != 0.0
+                    && !(stats.right.is_finite()
+                        && stats.right + 0.05 >= f64::from(stats.worked)
+                        && stats.right <= f64::from(stats.tried) + 0.05)
+                {
+                    impossible(format!(
+                        "fix `{remedy}` was the right one in {} of {} tries, {} of which worked",
+                        stats.right, stats.tried, stats.worked
+                    ));
                 }
             }
             for (question, stats) in &learned.questions {

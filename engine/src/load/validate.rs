@@ -295,6 +295,18 @@ impl Checker<'_> {
                     ),
                 );
             }
+            if let Some(rate) = question.dont_know
+                && !(rate.is_finite() && (0.0..1.0).contains(&rate))
+            {
+                self.error(
+                    Code::Schema,
+                    &key_path(&base, "dont_know"),
+                    format!(
+                        "question `{}` has the dont_know rate {rate}; it is a chance, 0 or more and below 1",
+                        question.id
+                    ),
+                );
+            }
             let mut sum = 0.0;
             for (answer_index, answer) in question.answers.iter().enumerate() {
                 let Some(rate) = answer.base_rate else {
@@ -361,6 +373,27 @@ impl Checker<'_> {
                     ),
                 );
             }
+            if let Some(success) = remedy.success
+                && !(success.is_finite() && success > 0.0 && success <= 1.0)
+            {
+                self.error(
+                    Code::Schema,
+                    &key_path(&base, "success"),
+                    format!(
+                        "`{}` has the success {success}; a success is the chance it works, above 0 and at most 1",
+                        remedy.id
+                    ),
+                );
+            }
+        }
+        if let Some(cost) = article.escalation_cost
+            && !(cost.is_finite() && cost >= 0.0)
+        {
+            self.error(
+                Code::Schema,
+                "escalation_cost",
+                format!("the escalation cost is {cost}; a cost is minutes, 0 or more"),
+            );
         }
     }
 

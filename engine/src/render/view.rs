@@ -531,6 +531,7 @@ pub fn path_view<'a>(
                         ("question", article.question(question)?.id.as_str())
                     }
                     Action::Try { fix, .. } => ("fix", article.remedy(&fix.remedy)?.id.as_str()),
+                    Action::Escalate { .. } => ("escalate", ""),
                 };
                 Some(ConsideredView {
                     kind,

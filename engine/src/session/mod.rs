@@ -361,6 +361,9 @@ pub enum Escalation {
     NoCause,
     /// Every fix of the causes still possible was tried.
     NothingLeft,
+    /// The fixes left are too unlikely to work to be worth their minutes against the
+    /// article's `escalation_cost`.
+    NotWorthIt,
 }
 
 /// A fix the agent tried, and whether it worked.
@@ -655,6 +658,9 @@ impl<'a> Session<'a> {
                     continues_in,
                 })
             }
+            Some(Action::Escalate { .. }) => Ok(Next::Escalate {
+                reason: Escalation::NotWorthIt,
+            }),
             None => {
                 let reason = if self.resolution()?.is_unmatched() {
                     Escalation::NoCause

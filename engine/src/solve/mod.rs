@@ -364,13 +364,21 @@ pub enum Action {
         /// The expected minutes to repair when trying the fixes in order from here.
         expected_cost: f64,
     },
+    /// Escalate now: the fixes left are not worth their minutes against the article's
+    /// `escalation_cost`.
+    Escalate {
+        /// The escalation's minutes.
+        expected_cost: f64,
+    },
 }
 
 impl Action {
     /// The expected minutes to repair from here when taking this step.
     pub fn expected_cost(&self) -> f64 {
         match self {
-            Action::Ask { expected_cost, .. } | Action::Try { expected_cost, .. } => *expected_cost,
+            Action::Ask { expected_cost, .. }
+            | Action::Try { expected_cost, .. }
+            | Action::Escalate { expected_cost } => *expected_cost,
         }
     }
 }
@@ -461,6 +469,24 @@ impl Network<'_> {
             }
         }
         known
+    }
+
+    /// The chance that `remedy` is the fix that repairs the problem (whether or not it
+    /// works when tried), given the facts: what learning weighs a failed try by. Zero for a
+    /// fix the article does not have.
+    pub fn right_fix_chance(&self, facts: &Facts, remedy: &NodeId) -> Result<f64, SolveError> {
+        let facts = facts.validated(self.article)?;
+        let Some(&index) = self.remedy_index.get(remedy) else {
+            return Ok(0.0);
+        };
+        let posterior = self.posterior(&self.known(&facts));
+        let mut chance = 0.0;
+        for &cause in &self.remedies[index].owners {
+            if let Some(position) = self.causes[cause].remedies.iter().position(|r| *r == index) {
+                chance += posterior.probability[cause] * posterior.share(cause, position);
+            }
+        }
+        Ok(chance)
     }
 
     /// The cheapest next step for these facts, and nothing else: what a session and the
@@ -563,7 +589,7 @@ impl Network<'_> {
         let weighed = plan::weigh(self, known, posterior, &fixes, &open);
         let next = weighed.first().and_then(|w| match &w.choice {
             Choice::Ask { question, outcomes } => Some(self.next_question(*question, outcomes)),
-            Choice::Try(_) => None,
+            Choice::Try(_) | Choice::Escalate => None,
         });
         let weighed: Vec<Action> = weighed.iter().map(|w| self.action(w)).collect();
         Resolution {
@@ -599,6 +625,9 @@ impl Network<'_> {
             },
             Choice::Try(planned) => Action::Try {
                 fix: self.planned_fix(planned),
+                expected_cost: weighed.expected_cost,
+            },
+            Choice::Escalate => Action::Escalate {
                 expected_cost: weighed.expected_cost,
             },
         }

@@ -13,7 +13,9 @@
 //! Fixes are the second layer: a cause's correct fix is one of its fixes, chosen by its
 //! `then` question (or by an answer that leads straight to a fix), mixed with a little of
 //! the uniform choice because an answer can be wrong. A fix that did not work lowers its
-//! cause by the share that fix had, and rules the cause out only when it was its last fix.
+//! cause by the share that fix had times the chance the fix works (its `success`): with
+//! fixes that always work (the default) it rules the cause out when it was its last fix;
+//! with a fix that works one time in two, a failure halves that share.
 
 use std::collections::HashMap;
 
@@ -40,6 +42,8 @@ pub(super) struct QuestionNode {
     pub(super) rates: Vec<f64>,
     pub(super) targets: Vec<Target>,
     pub(super) cost: f64,
+    /// How often it is answered "don't know".
+    pub(super) dont_know: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -56,6 +60,8 @@ pub(super) struct CauseNode {
 pub(super) struct RemedyNode {
     pub(super) owners: Vec<usize>,
     pub(super) cost: f64,
+    /// The chance it works when it is the right fix.
+    pub(super) success: f64,
 }
 
 /// An article compiled for inference: indices instead of ids, rates and costs resolved.
@@ -70,6 +76,8 @@ pub struct Network<'a> {
     pub(super) question_index: HashMap<&'a NodeId, usize>,
     pub(super) remedy_index: HashMap<&'a NodeId, usize>,
     pub(super) entry: Target,
+    /// Minutes an escalation costs, when the article says.
+    pub(super) escalation: Option<f64>,
     /// Questions in an order where every answer leads forward.
     pub(super) order: Vec<usize>,
     /// Each question's position in `order`.
@@ -187,6 +195,7 @@ impl<'a> Network<'a> {
                 rates: q.base_rates(),
                 targets: q.answers.iter().map(|a| target(a.goto.as_ref())).collect(),
                 cost: q.cost(),
+                dont_know: q.dont_know(),
             })
             .collect();
         let mut remedies: Vec<RemedyNode> = article
@@ -196,6 +205,7 @@ impl<'a> Network<'a> {
             .map(|r| RemedyNode {
                 owners: Vec::new(),
                 cost: r.cost(),
+                success: r.success(),
             })
             .collect();
         let causes: Vec<CauseNode> = article
@@ -265,6 +275,7 @@ impl<'a> Network<'a> {
             question_index,
             remedy_index,
             entry,
+            escalation: article.escalation_cost(),
             order,
             rank,
             slot: slot.into(),
@@ -407,27 +418,21 @@ impl<'a> Network<'a> {
             for share in shares.iter_mut() {
                 *share = (1.0 - FIX_DOUBT) * *share + FIX_DOUBT / count;
             }
-            // The fixes that did not work take their share with them.
-            let mut failed = 0.0;
-            let mut all_failed = !cause.remedies.is_empty();
-            for (remedy, share) in cause.remedies.iter().zip(shares.iter()) {
-                if known.failed[*remedy] {
-                    failed += share;
-                } else {
-                    all_failed = false;
-                }
-            }
-            let left = if all_failed {
-                0.0
-            } else {
-                (1.0 - failed).max(0.0)
-            };
+            // A fix that did not work keeps its share times the chance it fails when right
+            // (none for a fix that always works); the cause keeps what is left.
+            // A cause without fixes has nothing to fail: it keeps its whole weight.
+            let mut left = if cause.remedies.is_empty() { 1.0 } else { 0.0 };
             for (remedy, share) in cause.remedies.iter().zip(shares.iter_mut()) {
-                *share = if known.failed[*remedy] || left <= EPSILON {
-                    0.0
-                } else {
-                    *share / left
-                };
+                if known.failed[*remedy] {
+                    *share *= 1.0 - self.remedies[*remedy].success;
+                }
+                left += *share;
+            }
+            for share in shares.iter_mut() {
+                *share = if left <= EPSILON { 0.0 } else { *share / left };
+            }
+            if left <= EPSILON {
+                left = 0.0;
             }
             weight[index] = cause.prior * arrivals[index] / cause.base_mass * left;
         }

@@ -2,11 +2,22 @@
 //!
 //! With one fault and fixes that work independently, trying the fixes in decreasing order
 //! of probability over cost is optimal, and the expected cost of that sequence is
-//! `Σ cost_i × P(not fixed before i)`. A question is worth its cost when asking it first,
-//! then following the best fix order for the answer, costs less on average (myopic value
-//! of information, as in the paper; a two-step look-ahead was tried and chose the same
-//! steps on every simulated session of the default KB, at five times the time). A question whose answers would all lead to the same next fix is never
-//! asked: its answer would not change what the agent does next.
+//! `Σ cost_i × P(not fixed before i)`. Each step the planner could take (ask an open
+//! question, try the best fix, escalate) is weighed by its expected cost of repair,
+//! looking [`DEPTH`] steps ahead: after each outcome of the step (each answer; the fix not
+//! working) the best next step is taken (another question, the next fix, escalating),
+//! and after that the fixes in order. The first planner looked one step ahead (value of
+//! information as in the paper); once fixes can fail and escalating has a price, "try the
+//! likeliest fix and ask only if it did not work" matters, and only a second step sees it.
+//! A question whose answers would all lead to the same next fix is never asked: its
+//! answer would not change what the agent does next.
+//!
+//! A fix that works only sometimes when right (`success` below 1) counts with its chance of
+//! working; a question agents often cannot answer (`dont_know`) counts its minutes as spent
+//! for nothing that often. When the article puts a price on escalating
+//! (`escalation_cost`), the problem that no fix repairs costs that too, the fixes are
+//! tried only as far as they are worth it, and escalating now is weighed as a step of its
+//! own.
 
 use super::network::{EPSILON, Known, Network, Posterior};
 
@@ -17,8 +28,13 @@ const MAX_WEIGHED: usize = 64;
 /// Costs closer than this are equal, and the authored order decides.
 const TIE: f64 = 1e-9;
 
-/// Steps whose expected cost is within this share of the cheapest count as equally good.
+/// Questions whose expected cost is within this share of the cheapest step count as
+/// equally good (and go in walking order).
 const CLOSE: f64 = 0.05;
+
+/// A fix (or escalating) within this share of the cheapest step counts as equally good,
+/// and goes before the questions.
+const CLOSE_FIX: f64 = 0.01;
 
 /// One fix in the repair order.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,7 +42,7 @@ pub(super) struct Planned {
     pub(super) remedy: usize,
     /// The cause it most likely repairs.
     pub(super) cause: usize,
-    /// The chance it is the fix that works.
+    /// The chance it fixes the problem when tried now.
     pub(super) probability: f64,
     pub(super) cost: f64,
 }
@@ -40,6 +56,8 @@ pub(super) enum Choice {
         outcomes: Vec<(f64, Vec<usize>)>,
     },
     Try(Planned),
+    /// Hand the case on: what is left to try is not worth its minutes.
+    Escalate,
 }
 
 /// A step weighed, with its expected cost of repair.
@@ -71,7 +89,7 @@ pub(super) fn fix_order(
                 continue;
             };
             let share = posterior.probability[cause] * posterior.share(cause, position);
-            probability += share;
+            probability += share * node.success;
             if share > EPSILON && best.is_none_or(|(b, ..)| share > b + TIE) {
                 best = Some((share, cause, position));
             }
@@ -106,15 +124,149 @@ pub(super) fn fix_order(
     plan.into_iter().map(|(p, _)| p).collect()
 }
 
-/// The expected cost of trying the fixes in this order until one works.
-pub(super) fn expected_cost(plan: &[Planned]) -> f64 {
+/// The expected cost of trying the fixes in this order until one works. With a price on
+/// escalating, the fixes are tried only as far as the cheapest point to stop, and what is
+/// still unrepaired there costs the escalation.
+pub(super) fn expected_cost(plan: &[Planned], escalation: Option<f64>) -> f64 {
     let mut not_yet = 1.0_f64;
     let mut total = 0.0;
+    let mut best = escalation.map(|e| e * not_yet);
     for fix in plan {
         total += fix.cost * not_yet.max(0.0);
         not_yet -= fix.probability;
+        if let Some(e) = escalation {
+            let stop = total + e * not_yet.max(0.0);
+            best = best.map(|b| b.min(stop));
+        }
     }
-    total
+    best.unwrap_or(total)
+}
+
+/// How many steps ahead a step is weighed: the step itself, then the best next one after
+/// each of its outcomes (a question, the next fix, or escalating), then fixes only.
+const DEPTH: usize = 2;
+
+/// How many open questions are weighed at each point after the first step.
+const MAX_DEEP: usize = 8;
+
+/// Weighs what can follow a point: its open questions and fixes, `depth` steps ahead.
+struct Lookahead<'n, 'a> {
+    network: &'n Network<'a>,
+    open: &'n [usize],
+}
+
+impl Lookahead<'_, '_> {
+    /// The expected cost from a point, taking the cheapest way on within `depth` steps:
+    /// asking an open question, trying the next fix and going on, or the fixes in order
+    /// (stopping where that is cheapest).
+    fn value(&self, known: &Known, posterior: &Posterior, plan: &[Planned], depth: usize) -> f64 {
+        let mut best = expected_cost(plan, self.network.escalation);
+        if depth == 0 {
+            return best;
+        }
+        if !plan.is_empty() {
+            best = best.min(self.trying_first(known, plan, depth - 1));
+        }
+        let unasked = self
+            .open
+            .iter()
+            .filter(|q| known.answers[**q].is_none())
+            .take(MAX_DEEP);
+        for &question in unasked {
+            if let Some(asked) = self.ask(known, posterior, plan, question, depth - 1) {
+                best = best.min(asked.expected_cost);
+            }
+        }
+        best
+    }
+
+    /// Trying the first fix of the plan now and, if it does not work, the cheapest way on
+    /// from there. Looking past the failure matters when fixes can fail or be skipped for
+    /// a question: "try the likeliest fix, ask only if it did not work" is often cheapest,
+    /// and a plan of fixes alone cannot see it.
+    fn trying_first(&self, known: &Known, plan: &[Planned], depth: usize) -> f64 {
+        let Some(first) = plan.first() else {
+            return self.network.escalation.unwrap_or(0.0);
+        };
+        let after = (1.0 - first.probability).max(0.0);
+        if after <= EPSILON {
+            return first.cost;
+        }
+        let mut failed = known.clone();
+        failed.failed[first.remedy] = true;
+        let posterior = self.network.posterior(&failed);
+        let rest = fix_order(self.network, &posterior, &failed);
+        first.cost + after * self.value(&failed, &posterior, &rest, depth)
+    }
+
+    /// Asking `question` now, then the cheapest way on for its answer (`depth` steps
+    /// ahead); "don't know" leaves the point as it is, less that question.
+    fn ask(
+        &self,
+        known: &Known,
+        posterior: &Posterior,
+        plan: &[Planned],
+        question: usize,
+        depth: usize,
+    ) -> Option<Asked> {
+        let network = self.network;
+        let node = &network.questions[question];
+        let total = posterior.total();
+        if total <= 0.0 {
+            return None;
+        }
+        let mut branches = Vec::with_capacity(node.rates.len());
+        let mut costs = Vec::with_capacity(node.rates.len());
+        for (answer, rate) in node.rates.iter().enumerate() {
+            let after = known.with(question, answer);
+            let next = network.posterior(&after);
+            let chance = rate * next.total() / total;
+            let next_plan = fix_order(network, &next, &after);
+            // An answer that cannot be given costs nothing to weigh.
+            costs.push(if chance > EPSILON {
+                self.value(&after, &next, &next_plan, depth)
+            } else {
+                0.0
+            });
+            branches.push(Branch {
+                chance,
+                left: (0..network.causes.len())
+                    .filter(|c| next.is_candidate(*c))
+                    .collect(),
+                first_fix: next_plan.first().map(|p| p.remedy),
+            });
+        }
+        let sum: f64 = branches.iter().map(|b| b.chance).sum();
+        if sum <= EPSILON {
+            return None;
+        }
+        for branch in &mut branches {
+            branch.chance /= sum;
+        }
+        let unknown = node.dont_know;
+        let unanswered = if unknown > 0.0 {
+            let mut not_known = known.clone();
+            not_known.answers[question] = Some(None);
+            self.value(&not_known, posterior, plan, depth)
+        } else {
+            0.0
+        };
+        let expected_cost = node.cost
+            + unknown * unanswered
+            + (1.0 - unknown)
+                * branches
+                    .iter()
+                    .zip(&costs)
+                    .map(|(b, c)| b.chance * c)
+                    .sum::<f64>();
+        Some(Asked {
+            branches,
+            before: (0..network.causes.len())
+                .filter(|c| posterior.is_candidate(*c))
+                .count(),
+            expected_cost,
+        })
+    }
 }
 
 /// Weighs trying the best fix now against asking each open question first; returns the
@@ -128,8 +280,9 @@ pub(super) fn weigh(
 ) -> Vec<Weighed> {
     let mut weighed: Vec<Weighed> = Vec::new();
     let first_fix = plan.first().map(|p| p.remedy);
+    let ahead = Lookahead { network, open };
     for &question in open.iter().take(MAX_WEIGHED) {
-        let Some(asked) = ask(network, known, posterior, question) else {
+        let Some(asked) = ahead.ask(known, posterior, plan, question, DEPTH - 1) else {
             continue;
         };
         // A question whose every answer leaves the same causes and the same first fix
@@ -156,23 +309,35 @@ pub(super) fn weigh(
     if let Some(first) = plan.first() {
         weighed.push(Weighed {
             choice: Choice::Try(first.clone()),
-            expected_cost: expected_cost(plan),
+            expected_cost: ahead.trying_first(known, plan, DEPTH - 1),
         });
     }
-    // Cheapest first. Costs within `CLOSE` of the cheapest count as equal (the rates and
-    // minutes are estimates), and among those a fix goes before a question (asking must
-    // earn its time) and questions go in walking order: with equal priors the planner asks
-    // what the tree asks unless another order is clearly cheaper.
+    // With a price on escalating it is a step of its own (with nothing left to try too:
+    // a question then only adds minutes).
+    if let Some(escalation) = network.escalation
+        && (!plan.is_empty() || !weighed.is_empty())
+    {
+        weighed.push(Weighed {
+            choice: Choice::Escalate,
+            expected_cost: escalation,
+        });
+    }
+    // Cheapest first. Costs close to the cheapest count as equal (the rates and minutes are
+    // estimates): among those a fix goes first, then escalating, then the questions in
+    // walking order (with equal priors the planner asks what the tree asks unless another
+    // order is clearly cheaper). A fix or escalating must be within `CLOSE_FIX` to count as
+    // close, a question within `CLOSE`: a question is asked first only when it pays.
     let best = weighed
         .iter()
         .map(|w| w.expected_cost)
         .fold(f64::INFINITY, f64::min);
     let key = |w: &Weighed| {
-        let close = w.expected_cost <= best * (1.0 + CLOSE) + TIE;
-        let kind = match &w.choice {
-            Choice::Try(_) => (0, 0, 0),
-            Choice::Ask { question, .. } => (1, network.rank[*question], *question),
+        let (kind, share) = match &w.choice {
+            Choice::Try(_) => ((0, 0, 0), CLOSE_FIX),
+            Choice::Escalate => ((1, 0, 0), CLOSE_FIX),
+            Choice::Ask { question, .. } => ((2, network.rank[*question], *question), CLOSE),
         };
+        let close = w.expected_cost <= best * (1.0 + share) + TIE;
         (!close, if close { 0.0 } else { w.expected_cost }, kind)
     };
     weighed.sort_by(|a, b| {
@@ -196,53 +361,4 @@ struct Asked {
     branches: Vec<Branch>,
     before: usize,
     expected_cost: f64,
-}
-
-/// Asking `question` now, then trying the fixes in the best order for its answer.
-fn ask(
-    network: &Network<'_>,
-    known: &Known,
-    posterior: &Posterior,
-    question: usize,
-) -> Option<Asked> {
-    let node = &network.questions[question];
-    let total = posterior.total();
-    if total <= 0.0 {
-        return None;
-    }
-    let mut branches = Vec::with_capacity(node.rates.len());
-    let mut costs = Vec::with_capacity(node.rates.len());
-    for (answer, rate) in node.rates.iter().enumerate() {
-        let after = known.with(question, answer);
-        let next = network.posterior(&after);
-        let next_plan = fix_order(network, &next, &after);
-        costs.push(expected_cost(&next_plan));
-        branches.push(Branch {
-            chance: rate * next.total() / total,
-            left: (0..network.causes.len())
-                .filter(|c| next.is_candidate(*c))
-                .collect(),
-            first_fix: next_plan.first().map(|p| p.remedy),
-        });
-    }
-    let sum: f64 = branches.iter().map(|b| b.chance).sum();
-    if sum <= EPSILON {
-        return None;
-    }
-    for branch in &mut branches {
-        branch.chance /= sum;
-    }
-    let expected_cost = node.cost
-        + branches
-            .iter()
-            .zip(&costs)
-            .map(|(b, c)| b.chance * c)
-            .sum::<f64>();
-    Some(Asked {
-        branches,
-        before: (0..network.causes.len())
-            .filter(|c| posterior.is_candidate(*c))
-            .count(),
-        expected_cost,
-    })
 }

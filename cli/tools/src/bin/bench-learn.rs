@@ -50,7 +50,7 @@ fn main() -> anyhow::Result<()> {
     let mut rng = Rng(0x5eed_1ea5);
     let truths: Vec<_> = articles
         .iter()
-        .map(|a| draw_truth(a, 1.2, 0.9, &mut rng))
+        .map(|a| draw_truth(a, 1.2, fixpath_tools::simulate::SUCCESS_FROM, &mut rng))
         .collect();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
