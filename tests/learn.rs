@@ -122,7 +122,7 @@ fn forty_recorded_sessions_on_remote_sam_make_it_the_first_cause_and_solve_says_
     );
     let reason = first["prior"]["reason"].as_str().unwrap();
     assert!(
-        reason.starts_with("seen in 40 of 40 resolved sessions"),
+        reason.starts_with("behind 40 of 40 finished sessions"),
         "{reason}"
     );
     assert!(
@@ -133,7 +133,7 @@ fn forty_recorded_sessions_on_remote_sam_make_it_the_first_cause_and_solve_says_
     assert!(
         markdown
             .stdout
-            .contains("Learned: seen in 40 of 40 resolved sessions"),
+            .contains("Learned: behind 40 of 40 finished sessions"),
         "{markdown}"
     );
 

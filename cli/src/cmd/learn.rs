@@ -98,13 +98,13 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
             .learned
             .iter()
             .flat_map(|a| a.causes.iter())
-            .filter(|(_, change)| change.seen > 0)
+            .filter(|(_, change)| change.seen > 0.0)
             .map(|(cause, change)| {
                 format!(
-                    "{cause} {:.0}% → {:.0}% (seen {})",
+                    "{cause} {:.0}% → {:.0}% (behind {})",
                     change.authored * 100.0,
                     change.learned * 100.0,
-                    change.seen
+                    fixpath::learn::count(change.seen)
                 )
             })
             .collect();

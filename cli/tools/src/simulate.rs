@@ -617,9 +617,10 @@ mod tests {
     use super::*;
 
     /// The optimal strategy is never dearer than the planner's (it could do what the
-    /// planner does), and both are finite, on every searchable article.
+    /// planner does), both are finite, and the planner is within 3% of it, on every
+    /// searchable article.
     #[test]
-    fn the_optimal_strategy_is_never_dearer_than_the_planner() {
+    fn the_planner_is_within_three_percent_of_the_optimal_strategy() {
         let loaded = fixpath::load::load_embedded();
         let mut searched = 0;
         for entry in &loaded.kb.articles {
@@ -643,6 +644,12 @@ mod tests {
                 article.id
             );
             assert!(optimal > 0.0, "{}", article.id);
+            // The planner on the true figures stays within 3% of the best any strategy does.
+            assert!(
+                planner <= optimal * 1.03,
+                "{}: planner {planner} more than 3% above optimal {optimal}",
+                article.id
+            );
             searched += 1;
         }
         assert!(searched >= 3, "only {searched} articles searched");

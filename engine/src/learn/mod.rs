@@ -19,11 +19,15 @@
 //!   in which it was the right fix ([`FixStats::right`]: a failed try counts by the chance
 //!   it was right, from the rest of its session), likewise pulled toward the authored one.
 //!
+//! Minutes, success and "don't know" rates the author did not write (fixpath's defaults: a
+//! minute a question, 5 plus 2 a step for a fix, every fix works when right, every question
+//! gets an answer) count as a quarter of the strength: there is less to outvote.
+//!
 //! Learning changes weights, never the graph: a fact that excludes a cause still excludes
 //! it. What was learned is kept on the article ([`Applied`], never serialised with it, so
 //! an article's revision is that of its text) for views to show beside the authored figure.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -191,9 +195,11 @@ pub struct LearnedArticle {
     /// Ids recorded that the article no longer has (their records counted for the rest).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gone: Vec<String>,
-    /// Resolved sessions that ended on each cause.
+    /// How many of the sessions that ended fixed or escalated each cause was behind, as
+    /// far as they tell (a session the answers do not pin to one cause counts in part for
+    /// each, by how likely it is; rounded to a tenth).
     #[serde(default)]
-    pub causes: BTreeMap<NodeId, u32>,
+    pub causes: BTreeMap<NodeId, f64>,
     /// Each fix: how often tried, how often it worked, its minutes.
     #[serde(default)]
     pub fixes: BTreeMap<NodeId, FixStats>,
@@ -255,6 +261,8 @@ pub struct Applied {
     pub sessions: u32,
     /// Resolved sessions.
     pub resolved: u32,
+    /// Sessions that ended fixed or escalated (what the causes are learned from).
+    pub ended: u32,
     /// Per cause: the authored prior (normalised), the learned one, and how many resolved
     /// sessions ended on it.
     pub causes: BTreeMap<NodeId, PriorChange>,
@@ -276,8 +284,8 @@ pub struct PriorChange {
     pub authored: f64,
     /// After learning.
     pub learned: f64,
-    /// Resolved sessions that ended on this cause.
-    pub seen: u32,
+    /// Sessions (fixed or escalated) this cause was behind, as far as they tell.
+    pub seen: f64,
 }
 
 /// A fix's figures, authored and learned.
@@ -313,57 +321,149 @@ fn median(values: &mut [f64]) -> Option<f64> {
     Some((value * 100.0).round() / 100.0)
 }
 
-/// The chance a failed try (the `index`th fix of an unresolved record) was of the right fix,
-/// given the record's answers and its other failed fixes.
-fn right_fix_chance(network: &Network<'_>, record: &Record, index: usize) -> f64 {
-    let mut facts = Facts::new();
-    for (question, answer, _) in &record.answers {
-        facts.set(
-            question.clone(),
-            match answer {
-                Some(value) => Given::Answer(value.clone()),
-                None => Given::Unknown,
-            },
-        );
-    }
-    for (other, (_, remedy, ..)) in record.fixes.iter().enumerate() {
-        if other != index {
-            facts.fail(remedy.clone());
-        }
-    }
-    network
-        .right_fix_chance(&facts, &record.fixes[index].1)
-        .unwrap_or(0.0)
+/// What one finished session says about an article's causes and fixes: its answers and
+/// the fixes tried (did each work), kept until the end of learning.
+struct Evidence {
+    facts: Facts,
+    /// The fixes tried, by index (solutions, then workarounds), and whether each worked.
+    tried: Vec<(usize, bool)>,
 }
 
-/// How many tries were of the right fix: those that worked, plus the failed ones weighed
-/// by the chance they were right *given that they failed*. That chance depends on the
-/// success rate being estimated (a fix that rarely works explains a failure well), so the
-/// rate and the count are found together (expectation–maximisation on one number).
-fn right_tries(worked: u32, chances: &[f64]) -> f64 {
-    let worked = f64::from(worked);
-    let mut success = worked / (worked + chances.iter().sum::<f64>()).max(f64::MIN_POSITIVE);
-    let mut right = worked;
-    for _ in 0..50 {
-        right = worked
-            + chances
-                .iter()
-                .map(|q| {
-                    let failing = 1.0 - q * success;
-                    if failing <= 0.0 {
-                        0.0
-                    } else {
-                        q * (1.0 - success) / failing
-                    }
-                })
-                .sum::<f64>();
-        let next = if right > 0.0 { worked / right } else { 0.0 };
-        if (next - success).abs() < 1e-9 {
-            break;
+/// Rounds of estimating fixes' success rates and sessions' causes together.
+const ROUNDS: usize = 8;
+
+/// Where the estimate of a fix's success starts: a fix assumed always to work could never
+/// be the right one after failing, and no evidence would move it.
+const SUCCESS_START: f64 = 0.5;
+
+/// The causes and fix success rates that sessions' evidence supports, found together
+/// (expectation–maximisation): a session that ended fixed credits its fix's owners by how
+/// likely each is given the answers; a failed try counts toward its fix's tries-when-right
+/// by how likely that fix was the right one given everything the session saw (its answers,
+/// the other fixes that failed, and this one failing, which a fix that rarely works
+/// explains well). The success rates used for that are the previous round's.
+fn weigh_evidence(
+    article: &Article,
+    sessions: &[Evidence],
+    fixes: &mut BTreeMap<NodeId, FixStats>,
+) -> BTreeMap<NodeId, f64> {
+    let remedies: Vec<&crate::model::Remedy> = article
+        .solutions
+        .iter()
+        .chain(&article.workarounds)
+        .collect();
+    let worked: Vec<f64> = remedies
+        .iter()
+        .map(|r| {
+            fixes
+                .get(&r.id)
+                .map_or(0.0, |stats| f64::from(stats.worked))
+        })
+        .collect();
+    let graph = DecisionGraph::build(article);
+    // Sessions where nothing failed say the same whatever the success rates: weighed once.
+    let mut settled = vec![0.0; article.causes.len()];
+    let network = Network::new(article, &graph);
+    let mut failing: Vec<&Evidence> = Vec::new();
+    for session in sessions {
+        if session.tried.iter().all(|(_, worked)| *worked) {
+            add_causes(&network, session, &mut settled, None);
+        } else {
+            failing.push(session);
         }
-        success = next;
     }
-    right
+    let mut success = vec![SUCCESS_START; remedies.len()];
+    let mut causes = settled.clone();
+    let mut right = vec![0.0; remedies.len()];
+    for _ in 0..ROUNDS {
+        let mut model = article.clone();
+        let fixes_of_model = model
+            .solutions
+            .iter_mut()
+            .chain(model.workarounds.iter_mut());
+        for (remedy, rate) in fixes_of_model.zip(&success) {
+            remedy.success = Some(rate.clamp(0.02, 1.0));
+        }
+        let network = Network::new(&model, &graph);
+        causes.clone_from(&settled);
+        right.iter_mut().for_each(|r| *r = 0.0);
+        for session in &failing {
+            add_causes(&network, session, &mut causes, Some(&mut right));
+        }
+        for (fix, rate) in success.iter_mut().enumerate() {
+            let tries = worked[fix] + right[fix];
+            if tries > 0.0 {
+                *rate = worked[fix] / tries;
+            }
+        }
+    }
+    for (fix, remedy) in remedies.iter().enumerate() {
+        if let Some(stats) = fixes.get_mut(&remedy.id) {
+            stats.right = round_tenth(worked[fix] + right[fix]);
+        }
+    }
+    article
+        .causes
+        .iter()
+        .zip(causes)
+        .filter(|(_, seen)| *seen > 0.0)
+        .map(|(cause, seen)| (cause.id.clone(), round_tenth(seen)))
+        .collect()
+}
+
+/// Adds one session's share to each cause (given the fix that worked, when one did) and,
+/// when it ended without a fix, to each failed fix's tries-when-right.
+fn add_causes(
+    network: &Network<'_>,
+    session: &Evidence,
+    causes: &mut [f64],
+    right: Option<&mut Vec<f64>>,
+) {
+    let Ok(beliefs) = network.beliefs(&session.facts) else {
+        return;
+    };
+    let worked = session
+        .tried
+        .iter()
+        .find(|(_, worked)| *worked)
+        .map(|(fix, _)| *fix);
+    let weights: Vec<f64> = match worked {
+        Some(fix) => beliefs.right.iter().map(|row| row[fix]).collect(),
+        None => beliefs.causes.clone(),
+    };
+    let total: f64 = weights.iter().sum();
+    if total > 0.0 {
+        for (cause, weight) in causes.iter_mut().zip(&weights) {
+            *cause += weight / total;
+        }
+    }
+    // A fix worked: it was the right one and no other was; else each failed fix was right
+    // as likely as the evidence says.
+    if let (None, Some(right)) = (worked, right) {
+        let mass: f64 = beliefs.causes.iter().sum();
+        if mass > 0.0 {
+            for &(fix, _) in &session.tried {
+                right[fix] += beliefs.right.iter().map(|row| row[fix]).sum::<f64>() / mass;
+            }
+        }
+    }
+}
+
+/// How many sessions a figure counts as before learning: the file's strength when the
+/// author wrote the figure, a quarter of it when the figure is fixpath's default (a fix
+/// that always works, a question always answered): there is less to outvote.
+fn default_pull(strength: f64, authored: bool) -> f64 {
+    if authored { strength } else { strength / 4.0 }
+}
+
+/// A learned count as people write it: `41`, or `40.5` when sessions counted in part.
+pub fn count(value: f64) -> String {
+    let tenth = round_tenth(value);
+    if tenth.fract() == 0.0 {
+        format!("{tenth:.0}")
+    } else {
+        format!("{tenth:.1}")
+    }
 }
 
 fn round_tenth(value: f64) -> f64 {
@@ -390,9 +490,8 @@ impl Learned {
     ) -> Learned {
         let mut learned = Learned::default();
         let mut timings: BTreeMap<(ArticleId, bool, NodeId), Vec<f64>> = BTreeMap::new();
-        // Per fix: for each failed try, the chance it was the right fix all the same.
-        let mut failed_right: BTreeMap<(ArticleId, NodeId), Vec<f64>> = BTreeMap::new();
-        let mut networks: HashMap<ArticleId, Network<'a>> = HashMap::new();
+        // Per article: what its finished sessions showed, weighed once all are read.
+        let mut evidence: BTreeMap<ArticleId, (&'a Article, Vec<Evidence>)> = BTreeMap::new();
         for record in records {
             let Some((current, revision)) = article(&record.article) else {
                 continue;
@@ -424,13 +523,12 @@ impl Learned {
                     *entry.queries.entry(problem).or_default() += 1;
                 }
             }
-            if let Some(cause) = &record.cause {
-                if current.cause(cause).is_some() {
-                    *entry.causes.entry(cause.clone()).or_default() += 1;
-                } else {
-                    gone(cause);
-                }
+            if let Some(cause) = &record.cause
+                && current.cause(cause).is_none()
+            {
+                gone(cause);
             }
+            let mut session_answers = Vec::new();
             for (question, answer, took) in &record.answers {
                 let Some(known) = current.question(question) else {
                     gone(question);
@@ -444,41 +542,61 @@ impl Learned {
                     Some(_) => continue,
                     None => stats.unknown += 1,
                 }
+                session_answers.push((
+                    question.clone(),
+                    match answer {
+                        Some(value) => Given::Answer(value.clone()),
+                        None => Given::Unknown,
+                    },
+                ));
                 timings
                     .entry((record.article.clone(), true, question.clone()))
                     .or_default()
                     .push(*took);
             }
-            let network = networks
-                .entry(record.article.clone())
-                .or_insert_with(|| Network::new(current, &DecisionGraph::build(current)));
-            for (index, (_, remedy, worked, took)) in record.fixes.iter().enumerate() {
-                if current.remedy(remedy).is_none() {
+            let fix_ids: Vec<&NodeId> = current
+                .solutions
+                .iter()
+                .chain(&current.workarounds)
+                .map(|r| &r.id)
+                .collect();
+            let mut session = Evidence {
+                facts: Facts::new(),
+                tried: Vec::new(),
+            };
+            for (question, given) in session_answers {
+                session.facts.set(question, given);
+            }
+            for (_, remedy, worked, took) in &record.fixes {
+                let Some(index) = fix_ids.iter().position(|id| *id == remedy) else {
                     gone(remedy);
                     continue;
-                }
-                // How likely this fix was the right one: certainly when it worked, never
-                // when another one worked, else what the rest of the session says.
-                let right = if *worked {
-                    1.0
-                } else if record.cause.is_some() {
-                    0.0
-                } else {
-                    right_fix_chance(network, &record, index)
                 };
+                session.tried.push((index, *worked));
+                if !*worked {
+                    session.facts.fail(remedy.clone());
+                }
                 let stats = entry.fixes.entry(remedy.clone()).or_default();
                 stats.tried += 1;
                 stats.worked += u32::from(*worked);
-                if !*worked && right > 0.0 {
-                    failed_right
-                        .entry((record.article.clone(), remedy.clone()))
-                        .or_default()
-                        .push(right);
-                }
                 timings
                     .entry((record.article.clone(), false, remedy.clone()))
                     .or_default()
                     .push(*took);
+            }
+            // Sessions that ended with the fix or escalated say which causes and fixes were
+            // real; abandoned ones stopped before they could.
+            if matches!(record.end, Some(SessionEnd::Fixed | SessionEnd::Escalated)) {
+                evidence
+                    .entry(record.article.clone())
+                    .or_insert_with(|| (current, Vec::new()))
+                    .1
+                    .push(session);
+            }
+        }
+        for (article, (current, sessions)) in &evidence {
+            if let Some(entry) = learned.articles.get_mut(article) {
+                entry.causes = weigh_evidence(current, sessions, &mut entry.fixes);
             }
         }
         for ((article, is_question, id), mut values) in timings {
@@ -492,15 +610,6 @@ impl Learned {
                 }
             } else if let Some(stats) = entry.fixes.get_mut(&id) {
                 stats.minutes = value;
-            }
-        }
-        for ((article, remedy), chances) in failed_right {
-            if let Some(stats) = learned
-                .articles
-                .get_mut(&article)
-                .and_then(|a| a.fixes.get_mut(&remedy))
-            {
-                stats.right = round_tenth(right_tries(stats.worked, &chances));
             }
         }
         for entry in learned.articles.values_mut() {
@@ -525,22 +634,28 @@ impl Learned {
         let mut applied = Applied {
             sessions: learned.sessions,
             resolved: learned.resolved,
+            ended: learned.resolved + learned.escalated,
             queries: learned.queries.keys().cloned().collect(),
             ..Applied::default()
         };
-        // Causes: Dirichlet posterior means over the resolved sessions.
+        // Causes: Dirichlet posterior means over the sessions that ended fixed or escalated.
         let total_prior: f64 = article.causes.iter().map(|c| c.likelihood().max(0.0)).sum();
-        let seen_total: u32 = article
+        let seen_total: f64 = article
             .causes
             .iter()
             .filter_map(|c| learned.causes.get(&c.id))
+            .filter(|seen| seen.is_finite() && **seen > 0.0)
             .sum();
-        if total_prior > 0.0 && seen_total > 0 {
+        if total_prior > 0.0 && seen_total > 0.0 {
             for cause in &mut merged.causes {
                 let authored = cause.likelihood().max(0.0) / total_prior;
-                let seen = learned.causes.get(&cause.id).copied().unwrap_or(0);
-                let posterior =
-                    (strength * authored + f64::from(seen)) / (strength + f64::from(seen_total));
+                let seen = learned
+                    .causes
+                    .get(&cause.id)
+                    .copied()
+                    .filter(|seen| seen.is_finite() && *seen > 0.0)
+                    .unwrap_or(0.0);
+                let posterior = (strength * authored + seen) / (strength + seen_total);
                 cause.likelihood = Some(round(posterior));
                 applied.causes.insert(
                     cause.id.clone(),
@@ -570,10 +685,10 @@ impl Learned {
             let asked = given + stats.unknown;
             if asked > 0 {
                 let authored = question.dont_know();
+                let pull = default_pull(strength, question.dont_know.is_some());
                 let learned = round(
-                    ((strength * authored + f64::from(stats.unknown))
-                        / (strength + f64::from(asked)))
-                    .min(0.99),
+                    ((pull * authored + f64::from(stats.unknown)) / (pull + f64::from(asked)))
+                        .min(0.99),
                 );
                 question.dont_know = Some(learned);
                 applied
@@ -583,7 +698,8 @@ impl Learned {
             if let Some(minutes) = stats.minutes {
                 let authored = question.cost();
                 let timed = f64::from(given + stats.unknown);
-                let learned = round((strength * authored + timed * minutes) / (strength + timed));
+                let pull = default_pull(strength, question.cost.is_some());
+                let learned = round((pull * authored + timed * minutes) / (pull + timed));
                 question.cost = Some(learned);
                 applied
                     .question_minutes
@@ -603,16 +719,17 @@ impl Learned {
             let learned_minutes = match stats.minutes {
                 Some(minutes) => {
                     let timed = f64::from(stats.tried);
-                    round((strength * authored + timed * minutes) / (strength + timed))
+                    let pull = default_pull(strength, remedy.cost.is_some());
+                    round((pull * authored + timed * minutes) / (pull + timed))
                 }
                 None => authored,
             };
             remedy.cost = Some(learned_minutes);
             let authored_success = remedy.success();
+            let pull = default_pull(strength, remedy.success.is_some());
             let learned_success = if stats.right > 0.0 {
                 round(
-                    ((strength * authored_success + f64::from(stats.worked))
-                        / (strength + stats.right))
+                    ((pull * authored_success + f64::from(stats.worked)) / (pull + stats.right))
                         .clamp(0.01, 1.0),
                 )
             } else {
@@ -713,11 +830,13 @@ impl Learned {
                     learned.sessions, learned.resolved, learned.escalated, learned.abandoned
                 ));
             }
-            let seen: u32 = learned.causes.values().sum();
-            if seen > learned.resolved {
+            let seen: f64 = learned.causes.values().sum();
+            let ended = learned.resolved + learned.escalated;
+            if learned.causes.values().any(|n| !n.is_finite() || *n < 0.0)
+                || seen > f64::from(ended) + 0.05 * learned.causes.len() as f64
+            {
                 impossible(format!(
-                    "{seen} causes seen in {} resolved sessions",
-                    learned.resolved
+                    "causes seen {seen} times in {ended} sessions that ended fixed or escalated"
                 ));
             }
             for (remedy, stats) in &learned.fixes {

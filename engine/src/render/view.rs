@@ -211,11 +211,11 @@ pub struct PriorView {
     pub authored: f64,
     /// The prior after learning.
     pub learned: f64,
-    /// Resolved sessions that ended on this cause.
-    pub seen: u32,
-    /// Resolved sessions learned from.
-    pub resolved: u32,
-    /// Why, in words: "seen in 41 of 50 resolved sessions".
+    /// Sessions (ended fixed or escalated) this cause was behind, as far as they tell.
+    pub seen: f64,
+    /// Sessions learned from that ended fixed or escalated.
+    pub ended: u32,
+    /// Why, in words: "behind 41 of 50 finished sessions".
     pub reason: String,
 }
 
@@ -226,11 +226,11 @@ fn prior_view(article: &Article, cause: &NodeId) -> Option<PriorView> {
         authored: change.authored,
         learned: change.learned,
         seen: change.seen,
-        resolved: applied.resolved,
+        ended: applied.ended,
         reason: format!(
-            "seen in {} of {} resolved sessions (prior {:.0}% as authored, {:.0}% learned)",
-            change.seen,
-            applied.resolved,
+            "behind {} of {} finished sessions (prior {:.0}% as authored, {:.0}% learned)",
+            crate::learn::count(change.seen),
+            applied.ended,
             change.authored * 100.0,
             change.learned * 100.0
         ),

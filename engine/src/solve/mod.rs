@@ -383,6 +383,16 @@ impl Action {
     }
 }
 
+/// What facts say about an article's causes and fixes, by index (see [`Network::beliefs`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Beliefs {
+    /// Each cause's chance (article order; all zero when the facts fit none).
+    pub causes: Vec<f64>,
+    /// Per cause, per fix (solutions, then workarounds): the chance that this cause is the
+    /// one and this fix the one that repairs it.
+    pub right: Vec<Vec<f64>>,
+}
+
 /// The outcome of [`solve`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Resolution {
@@ -471,22 +481,23 @@ impl Network<'_> {
         known
     }
 
-    /// The chance that `remedy` is the fix that repairs the problem (whether or not it
-    /// works when tried), given the facts: what learning weighs a failed try by. Zero for a
-    /// fix the article does not have.
-    pub fn right_fix_chance(&self, facts: &Facts, remedy: &NodeId) -> Result<f64, SolveError> {
+    /// What the facts say about each cause and fix: the chance of each cause, and for each
+    /// cause and fix (solutions, then workarounds) the chance that the cause is the one
+    /// and that fix is the one that repairs it. A fix that failed keeps the share that its
+    /// `success` leaves: what learning weighs a session by.
+    pub fn beliefs(&self, facts: &Facts) -> Result<Beliefs, SolveError> {
         let facts = facts.validated(self.article)?;
-        let Some(&index) = self.remedy_index.get(remedy) else {
-            return Ok(0.0);
-        };
         let posterior = self.posterior(&self.known(&facts));
-        let mut chance = 0.0;
-        for &cause in &self.remedies[index].owners {
-            if let Some(position) = self.causes[cause].remedies.iter().position(|r| *r == index) {
-                chance += posterior.probability[cause] * posterior.share(cause, position);
+        let mut right = vec![vec![0.0; self.remedies.len()]; self.causes.len()];
+        for (cause, row) in right.iter_mut().enumerate() {
+            for (position, &remedy) in self.causes[cause].remedies.iter().enumerate() {
+                row[remedy] = posterior.probability[cause] * posterior.share(cause, position);
             }
         }
-        Ok(chance)
+        Ok(Beliefs {
+            causes: posterior.probability,
+            right,
+        })
     }
 
     /// The cheapest next step for these facts, and nothing else: what a session and the
