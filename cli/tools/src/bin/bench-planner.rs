@@ -396,9 +396,16 @@ fn learning(eval: usize) {
     }
     let n = rows.len() as f64;
     let mean_change = changes.iter().sum::<f64>() / n;
+    // No planner does better than the oracle: its gain over the authored figures bounds
+    // what learning can gain.
+    let bound = rows
+        .iter()
+        .map(|row| (row.oracle / row.authored - 1.0) * 100.0)
+        .sum::<f64>()
+        / n;
     println!();
     println!(
-        "after learning from 200 sessions: {mean_change:+.1}% minutes against the authored figures on average; at most {worst_gap:+.1}% above the oracle ({:.1} s)",
+        "after learning from 200 sessions: {mean_change:+.1}% minutes against the authored figures on average (the oracle: {bound:+.1}%); at most {worst_gap:+.1}% above the oracle ({:.1} s)",
         started.elapsed().as_secs_f64()
     );
     let points: Vec<(f64, f64)> = [0usize, 50, 200, 1000]
