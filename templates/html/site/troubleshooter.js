@@ -89,7 +89,9 @@
     var note = element("div", "result escalate");
     note.appendChild(element("p", "verdict", why === "no_cause"
       ? "No cause in this article fits what you found."
-      : "Nothing left to try in this article."));
+      : why === "not_worth_it"
+        ? "What is left to try is unlikely to work for its minutes."
+        : "Nothing left to try in this article."));
     note.appendChild(element("h2", "", "Escalation note"));
     note.appendChild(element("p", "", "Escalate with what was checked and tried (listed below)."));
     step.appendChild(note);
