@@ -66,6 +66,22 @@ fn current(id: &ArticleId) -> Option<(&'static Article, String)> {
         .map(|e| (&e.article, Revision::of(&e.article).0))
 }
 
+/// What `check` says of these figures against the embedded KB.
+fn problems(learned: &Learned) -> Vec<String> {
+    learned
+        .check("learned.yaml", |id| current(id).map(|(a, _)| a.clone()))
+        .iter()
+        .map(|d| d.message.clone())
+        .collect()
+}
+
+fn assert_mentions(messages: &[String], needle: &str) {
+    assert!(
+        messages.iter().any(|m| m.contains(needle)),
+        "no {needle:?} in {messages:?}"
+    );
+}
+
 fn top_cause(article: &Article, facts: &Facts) -> Option<String> {
     let resolution = solve(article, &DecisionGraph::build(article), facts).ok()?;
     resolution.candidates.first().map(|c| c.cause.to_string())
@@ -130,26 +146,15 @@ fn the_learned_file_round_trips_and_checks_clean() {
 fn impossible_figures_and_unknown_ids_are_reported() {
     let text = "format: 1\narticles:\n  sspr-0029:\n    sessions: 2\n    resolved: 5\n    fixes:\n      remove-sam-policy: {tried: 1, worked: 3}\n    causes:\n      no-such-cause: 1\n  no-such-article:\n    sessions: 1\n    resolved: 0\n";
     let learned = Learned::parse(text, "learned.yaml").unwrap();
-    let problems = learned.check("learned.yaml", |id| current(id).map(|(a, _)| a.clone()));
-    let messages: Vec<String> = problems.iter().map(|d| d.message.clone()).collect();
-    assert!(
-        messages
-            .iter()
-            .any(|m| m.contains("worked 3 times in 1 tries")),
-        "{messages:?}"
-    );
-    assert!(
-        messages.iter().any(|m| m.contains("cannot end")),
-        "{messages:?}"
-    );
-    assert!(
-        messages.iter().any(|m| m.contains("no-such-cause")),
-        "{messages:?}"
-    );
-    assert!(
-        messages.iter().any(|m| m.contains("no-such-article")),
-        "{messages:?}"
-    );
+    let messages = problems(&learned);
+    for needle in [
+        "worked 3 times in 1 tries",
+        "cannot end",
+        "no-such-cause",
+        "no-such-article",
+    ] {
+        assert_mentions(&messages, needle);
+    }
     let malformed = Learned::parse("format: 1\narticles: [", "learned.yaml").unwrap_err();
     assert!(
         malformed.span.is_some(),
@@ -372,18 +377,7 @@ fn check_refuses_impossible_success_and_cause_counts() {
     entry
         .causes
         .insert(NodeId("connector-permissions".to_owned()), 50.0);
-    let found = learned.check("learned.yaml", |id| current(id).map(|(a, _)| a.clone()));
-    let messages: Vec<String> = found.iter().map(|d| d.message.clone()).collect();
-    assert!(
-        messages
-            .iter()
-            .any(|m| m.contains("was the right one in 30 of 10 tries")),
-        "{messages:?}"
-    );
-    assert!(
-        messages
-            .iter()
-            .any(|m| m.contains("causes seen 60 times in 10 sessions")),
-        "{messages:?}"
-    );
+    let messages = problems(&learned);
+    assert_mentions(&messages, "was the right one in 30 of 10 tries");
+    assert_mentions(&messages, "causes seen 60 times in 10 sessions");
 }
