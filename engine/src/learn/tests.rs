@@ -47,16 +47,7 @@ fn state(events: Vec<Event>) -> SessionState {
 
 /// A resolved session on the remote-SAM cause, answers timed a minute apart.
 fn remote_sam_session() -> SessionState {
-    state(vec![
-        event(60_000, answer("protected-admin", Some("no"))),
-        event(120_000, answer("event-6329-access-denied", Some("yes"))),
-        event(180_000, answer("restrict-remote-sam-present", Some("yes"))),
-        event(240_000, answer("keep-sam-policy", Some("no"))),
-        event(
-            840_000,
-            fixed("remote-sam-restricted", "remove-sam-policy", true),
-        ),
-    ])
+    remove_policy_session(true)
 }
 
 fn current(id: &ArticleId) -> Option<(&'static Article, String)> {
