@@ -109,9 +109,25 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
             })
             .collect();
         causes.sort();
+        // Fixes whose chance of working, when right, learning moved.
+        let fixes: Vec<String> = applied
+            .learned
+            .iter()
+            .flat_map(|a| a.fixes.iter())
+            .filter(|(_, change)| (change.learned_success - change.authored_success).abs() >= 0.01)
+            .map(|(remedy, change)| {
+                format!(
+                    "{remedy} {:.0}% → {:.0}% (worked {} of {} right tries)",
+                    change.authored_success * 100.0,
+                    change.learned_success * 100.0,
+                    change.worked,
+                    fixpath::learn::count(change.right)
+                )
+            })
+            .collect();
         let _ = writeln!(
             report,
-            "  {id}: {} sessions, {} resolved, {} escalated, {} abandoned{}{}",
+            "  {id}: {} sessions, {} resolved, {} escalated, {} abandoned{}{}{}",
             article.sessions,
             article.resolved,
             article.escalated,
@@ -120,6 +136,11 @@ pub(crate) fn run(args: Args, kb: &KbArgs) -> anyhow::Result<Outcome> {
                 String::new()
             } else {
                 format!("; priors: {}", causes.join(", "))
+            },
+            if fixes.is_empty() {
+                String::new()
+            } else {
+                format!("; fixes working when right: {}", fixes.join(", "))
             },
             if article.older_versions > 0 {
                 format!(
