@@ -284,3 +284,75 @@ fn a_problem_typed_at_the_prompt_of_a_recorded_session_is_learned_for_search() {
     let text = std::fs::read_to_string(kb.join("learned.yaml")).unwrap();
     assert!(text.contains(&format!("{typed}: 1")), "{text}");
 }
+
+#[test]
+fn a_fix_that_often_fails_is_learned_and_the_planner_counts_it() {
+    let work = tempfile::tempdir().unwrap();
+    let kb = work.path().join("kb");
+    let data = work.path().join("data");
+    std::fs::create_dir_all(&kb).unwrap();
+    std::fs::create_dir_all(&data).unwrap();
+    copy_kb(&kb);
+    let kb_arg = kb.display().to_string();
+    // The facts pin remove-sam-policy: it works in 24 sessions; in 16 it does not, nor
+    // does the other fix, and the session is escalated.
+    for (runs, input) in [(24, "1\n"), (16, "2\n2\n")] {
+        for _ in 0..runs {
+            let mut args = vec!["--kb", kb_arg.as_str(), "ask", "SSPR_0029", "--record"];
+            args.extend_from_slice(&REMOTE_SAM);
+            run_in(&data, &args, input);
+        }
+    }
+    let dry = run_in(&data, &["--kb", &kb_arg, "learn", "--dry-run"], "");
+    assert_eq!(dry.code, 0, "{dry}");
+    assert!(dry.stdout.contains("24 resolved, 16 escalated"), "{dry}");
+    assert!(dry.stdout.contains("remove-sam-policy 100% → "), "{dry}");
+    assert!(
+        !kb.join("learned.yaml").exists(),
+        "a dry run writes nothing"
+    );
+    let learned = run_in(&data, &["--kb", &kb_arg, "learn"], "");
+    assert_eq!(learned.code, 0, "{learned}");
+    let mut args = vec![
+        "--kb",
+        kb_arg.as_str(),
+        "solve",
+        "SSPR_0029",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(&REMOTE_SAM);
+    let solved = run_in(&data, &args, "");
+    let value: serde_json::Value = serde_json::from_str(&solved.stdout).unwrap();
+    let fix = &value["path"]["learned"]["fixes"]["remove-sam-policy"];
+    assert_eq!(fix["authored_success"], 1.0, "{fix}");
+    let success = fix["learned_success"].as_f64().unwrap();
+    // 24 worked of about 38 tries in which it was the right fix, pulled a little to 1.
+    assert!(success > 0.6 && success < 0.75, "{fix}");
+    // The plan counts it: the fix's chance of working is its share times its success.
+    let chance = |value: &serde_json::Value| {
+        value["path"]["plan"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == "remove-sam-policy")
+            .and_then(|p| p["probability"].as_f64())
+            .unwrap()
+    };
+    let mut args = vec![
+        "--kb",
+        kb_arg.as_str(),
+        "--no-learned",
+        "solve",
+        "SSPR_0029",
+    ];
+    args.extend_from_slice(&REMOTE_SAM);
+    args.extend_from_slice(&["--format", "json"]);
+    let authored: serde_json::Value =
+        serde_json::from_str(&run_in(&data, &args, "").stdout).unwrap();
+    let (learned, authored) = (chance(&value), chance(&authored));
+    assert!(
+        (learned - authored * success).abs() < 0.01,
+        "{learned} vs {authored} × {success}"
+    );
+}
