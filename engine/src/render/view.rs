@@ -1006,7 +1006,7 @@ pub fn live_view<'a>(session: &Session<'a>) -> Result<LiveView<'a>, SessionError
     use crate::session::Next;
     let article = session.article();
     let resolution = session.resolution()?;
-    let step = match session.next()? {
+    let step = match session.next_of(&resolution)? {
         Next::Ask { question } => {
             let question = article.question(&question).ok_or(SessionError::Empty)?;
             StepView::Ask {
@@ -1044,8 +1044,8 @@ pub fn live_view<'a>(session: &Session<'a>) -> Result<LiveView<'a>, SessionError
     };
     let transcript = transcript_view(session)?;
     let current = step_question(&step);
-    let other_questions = session
-        .open_questions()?
+    let other_questions = resolution
+        .open
         .iter()
         .filter(|id| Some(id.as_str()) != current)
         .filter_map(|id| article.question(id))

@@ -622,15 +622,42 @@ impl<'a> Session<'a> {
 
     /// What to do now.
     pub fn next(&self) -> Result<Next, SessionError> {
+        if let Some(next) = self.settled_next() {
+            return Ok(next);
+        }
+        let action = self.network.next_action(&self.facts)?;
+        self.next_for(action, || Ok(self.resolution()?.is_unmatched()))
+    }
+
+    /// What to do now, read from a resolution of the session's facts already at hand (a
+    /// view needs both: the planner weighs the steps once).
+    pub fn next_of(&self, resolution: &Resolution) -> Result<Next, SessionError> {
+        if let Some(next) = self.settled_next() {
+            return Ok(next);
+        }
+        self.next_for(resolution.action.clone(), || Ok(resolution.is_unmatched()))
+    }
+
+    /// The next step of a session that went on elsewhere or ended.
+    fn settled_next(&self) -> Option<Next> {
         if let Some(article) = self.state.continuing_in() {
-            return Ok(Next::ContinueIn {
+            return Some(Next::ContinueIn {
                 article: article.clone(),
             });
         }
-        if let Some(outcome) = self.state.outcome() {
-            return Ok(Next::Ended { outcome });
-        }
-        match self.network.next_action(&self.facts)? {
+        self.state
+            .outcome()
+            .map(|outcome| Next::Ended { outcome })
+    }
+
+    /// The step for the planner's choice; `unmatched` says, when nothing is left, whether
+    /// the facts fit no cause.
+    fn next_for(
+        &self,
+        action: Option<Action>,
+        unmatched: impl FnOnce() -> Result<bool, SessionError>,
+    ) -> Result<Next, SessionError> {
+        match action {
             Some(Action::Ask { question, .. }) => Ok(Next::Ask { question }),
             Some(Action::Try { fix, .. }) => {
                 let by_design = self
@@ -662,7 +689,7 @@ impl<'a> Session<'a> {
                 reason: Escalation::NotWorthIt,
             }),
             None => {
-                let reason = if self.resolution()?.is_unmatched() {
+                let reason = if unmatched()? {
                     Escalation::NoCause
                 } else {
                     Escalation::NothingLeft
