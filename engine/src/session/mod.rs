@@ -645,9 +645,7 @@ impl<'a> Session<'a> {
                 article: article.clone(),
             });
         }
-        self.state
-            .outcome()
-            .map(|outcome| Next::Ended { outcome })
+        self.state.outcome().map(|outcome| Next::Ended { outcome })
     }
 
     /// The step for the planner's choice; `unmatched` says, when nothing is left, whether
