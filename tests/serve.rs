@@ -203,9 +203,30 @@ fn dont_know_a_failed_fix_back_and_continue_in_over_the_api() {
         json!(first),
         "the next fix"
     );
-    // Back undoes the failed fix.
-    let back = served.step(id, &json!({"move": "back"}));
+    // Back undoes the failed fix; `?view=live` answers with the next step alone (no
+    // transcript, no stored state), as a ticket system stepping along needs.
+    let full_size = after.to_string().len();
+    let response = served.post_json(
+        &format!("/api/v1/sessions/{id}/steps?view=live"),
+        &json!({"move": "back"}),
+    );
+    assert_eq!(response.status(), StatusCode::OK);
+    let back: Value = response.json().unwrap();
     assert_eq!(back["live"]["step"]["remedy"], json!(first));
+    assert!(back.get("transcript").is_none() && back.get("state").is_none());
+    assert!(
+        back.to_string().len() < full_size,
+        "{} ≥ {full_size}",
+        back.to_string().len()
+    );
+    let read: Value = served
+        .get(&format!("/api/v1/sessions/{id}?view=live"))
+        .json()
+        .unwrap();
+    assert_eq!(read["live"]["step"], back["live"]["step"]);
+    assert!(read.get("transcript").is_none());
+    let bad = served.get(&format!("/api/v1/sessions/{id}?view=everything"));
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     // A fix offered twice by a stale view is refused.
     let stale = served.post_json(
         &format!("/api/v1/sessions/{id}/steps"),

@@ -302,7 +302,7 @@ pub(crate) async fn start(
 ) -> Result<Response, Problem> {
     let Json(request) = request.map_err(json_problem)?;
     let stored = shared.desk.start(request, &caller.0.name).await?;
-    let out = shared.desk.out(&stored)?;
+    let out = shared.desk.out(&stored, true)?;
     let mut response = json_response(&out);
     *response.status_mut() = StatusCode::CREATED;
     if let Ok(location) = format!("/api/v1/sessions/{}", stored.id).parse() {
@@ -313,9 +313,10 @@ pub(crate) async fn start(
 
 /// Reads a session: its state, the next step, the transcript so far.
 #[utoipa::path(get, path = "/api/v1/sessions/{id}",
-    params(("id" = String, Path, description = "The session id")),
+    params(("id" = String, Path, description = "The session id"), ViewParams),
     responses(
         (status = 200, description = "The session", body = SessionOut),
+        (status = 400, description = "Bad parameters", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Its article changed since", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -323,15 +324,41 @@ pub(crate) async fn read(
     State(shared): State<Shared>,
     _caller: Caller,
     Path(id): Path<String>,
+    params: Result<Query<ViewParams>, QueryRejection>,
 ) -> Result<Response, Problem> {
+    let Query(params) = params.map_err(query_problem)?;
+    let whole = params.whole()?;
     let stored = shared.desk.stored(&id).await?;
-    Ok(json_response(&shared.desk.out(&stored)?))
+    Ok(json_response(&shared.desk.out(&stored, whole)?))
+}
+
+/// How much of a session to return.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ViewParams {
+    /// `full` (default: with the transcript and the stored state) or `live` (the next
+    /// step and the ranked causes only: a few KB however long the session).
+    #[serde(default)]
+    #[param(value_type = Option<String>, pattern = "^(full|live)$")]
+    view: Option<String>,
+}
+
+impl ViewParams {
+    /// True for the whole session, false for the live view alone.
+    fn whole(&self) -> Result<bool, Problem> {
+        match self.view.as_deref() {
+            None | Some("full") => Ok(true),
+            Some("live") => Ok(false),
+            Some(_) => Err(Problem::bad_request("view is `full` or `live`")),
+        }
+    }
 }
 
 /// Takes a step: an answer (or `null`, don't know), back, a fix's outcome, going on in a
 /// linked article, or ending. Stored before the answer is sent.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/steps", request_body = StepRequest,
-    params(("id" = String, Path, description = "The session id")),
+    params(("id" = String, Path, description = "The session id"), ViewParams),
     responses(
         (status = 200, description = "The session after the step", body = SessionOut),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
@@ -345,14 +372,17 @@ pub(crate) async fn step(
     State(shared): State<Shared>,
     caller: Caller,
     Path(id): Path<String>,
+    params: Result<Query<ViewParams>, QueryRejection>,
     request: Result<Json<StepRequest>, JsonRejection>,
 ) -> Result<Response, Problem> {
     if !is_session_id(&id) {
         return Err(Problem::not_found("no session has this id"));
     }
+    let Query(params) = params.map_err(query_problem)?;
+    let whole = params.whole()?;
     let Json(request) = request.map_err(json_problem)?;
     let stored = shared.desk.step(&id, &request, &caller.0.name).await?;
-    Ok(json_response(&shared.desk.out(&stored)?))
+    Ok(json_response(&shared.desk.out(&stored, whole)?))
 }
 
 /// How to return a transcript.

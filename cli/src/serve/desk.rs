@@ -130,12 +130,15 @@ pub(crate) struct SessionOut {
     /// What to do now, the ranked causes and what was checked (the engine's live view).
     #[schema(value_type = Object)]
     pub(crate) live: serde_json::Value,
-    /// The transcript so far (the shape of `ask --format json`).
-    #[schema(value_type = Object)]
-    pub(crate) transcript: serde_json::Value,
-    /// The engine's state, as stored.
-    #[schema(value_type = Object)]
-    pub(crate) state: serde_json::Value,
+    /// The transcript so far (the shape of `ask --format json`); left out with
+    /// `?view=live`.
+    #[schema(value_type = Option<Object>)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) transcript: Option<serde_json::Value>,
+    /// The engine's state, as stored; left out with `?view=live`.
+    #[schema(value_type = Option<Object>)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) state: Option<serde_json::Value>,
 }
 
 /// What a webhook receives when a session ends (the body that is signed).
@@ -455,10 +458,14 @@ impl Desk {
     }
 
     /// The session as the API returns it.
-    pub(crate) fn out(&self, stored: &StoredSession) -> Result<SessionOut, Problem> {
+    pub(crate) fn out(&self, stored: &StoredSession, whole: bool) -> Result<SessionOut, Problem> {
         let library = self.library();
         let state = parse_state(&stored.state)?;
-        let (transcript, _) = self.transcript(&library, &state)?;
+        let transcript = if whole {
+            Some(self.transcript(&library, &state)?.0)
+        } else {
+            None
+        };
         let live = self.live(&library, &state, Style::Text, |view| {
             serde_json::to_value(view).map_err(Problem::internal)
         })?;
@@ -473,7 +480,11 @@ impl Desk {
             updated_at: stored.updated_at,
             live,
             transcript,
-            state: serde_json::from_str(&stored.state).map_err(Problem::internal)?,
+            state: if whole {
+                Some(serde_json::from_str(&stored.state).map_err(Problem::internal)?)
+            } else {
+                None
+            },
         })
     }
 
