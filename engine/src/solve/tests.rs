@@ -694,5 +694,68 @@ mod properties {
                 );
             }
         }
+
+        /// With a price on escalating and fixes that fail, no step chosen costs more than
+        /// escalating (it is always weighed), the chosen step is never clearly dearer than
+        /// another, and escalating is chosen only when it is clearly the cheapest.
+        #[test]
+        fn with_a_price_on_escalating_no_step_costs_more_than_escalating(
+            pick in any::<prop::sample::Index>(),
+            choices in prop::collection::vec(0usize..8, 1..16),
+            keep in prop::collection::vec(any::<bool>(), 64),
+            failed in prop::collection::vec(any::<bool>(), 8),
+            price in 1.0f64..60.0,
+            success in 0.2f64..1.0,
+        ) {
+            let articles = walkable();
+            let mut article = articles[pick.index(articles.len())].clone();
+            article.escalation_cost = Some(price);
+            for remedy in article.solutions.iter_mut().chain(article.workarounds.iter_mut()) {
+                remedy.success = Some(success);
+            }
+            let (answers, _, _) = walk(&article, &choices);
+            let pairs: Vec<String> = answers
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| keep[*i % keep.len()])
+                .map(|(_, (q, a))| format!("{q}={a}"))
+                .collect();
+            let mut facts = Facts::parse(pairs.iter().map(String::as_str)).unwrap();
+            let ids: Vec<NodeId> = article
+                .solutions
+                .iter()
+                .chain(&article.workarounds)
+                .map(|r| r.id.clone())
+                .collect();
+            for (id, fail) in ids.iter().zip(&failed) {
+                if *fail {
+                    facts.fail(id.clone());
+                }
+            }
+            let graph = DecisionGraph::build(&article);
+            let resolution = solve(&article, &graph, &facts)
+                .unwrap_or_else(|e| panic!("{}: {pairs:?}: {e}", article.id));
+            let Some(action) = &resolution.action else {
+                return Ok(());
+            };
+            let cheapest = resolution
+                .weighed
+                .iter()
+                .map(Action::expected_cost)
+                .fold(f64::INFINITY, f64::min);
+            prop_assert!(cheapest <= price + 1e-9, "{}: {:?}", article.id, resolution.weighed);
+            prop_assert!(
+                action.expected_cost() <= cheapest * 1.05 + 1e-9,
+                "{}: chose {action:?} of {:?}", article.id, resolution.weighed
+            );
+            if matches!(action, Action::Escalate { .. }) {
+                prop_assert!(
+                    resolution.weighed[1..]
+                        .iter()
+                        .all(|w| !matches!(w, Action::Try { .. }) || w.expected_cost() > price * 1.01 - 1e-9),
+                    "{}: escalated over a fix within 1%: {:?}", article.id, resolution.weighed
+                );
+            }
+        }
     }
 }
