@@ -653,13 +653,70 @@ fn tokens_have_roles_are_revoked_at_once_and_are_rate_limited() {
         "{cookie}"
     );
     let token_cookie = cookie.split(';').next().unwrap().to_owned();
-    let listed = served
+    assert!(
+        !token_cookie.contains(agent.as_str()),
+        "the cookie holds a sign-in, never the token: {token_cookie}"
+    );
+    let with_cookie = |pair: &str| {
+        served
+            .http
+            .get(served.url("/sessions"))
+            .header("cookie", format!("{pair}; {browser_cookie}"))
+            .send()
+            .unwrap()
+    };
+    let listed = with_cookie(&token_cookie);
+    assert_eq!(listed.status(), StatusCode::OK);
+    let page = listed.text().unwrap();
+    assert!(page.contains("Sign out everywhere"), "the banner offers it");
+    let page_csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    // Signing out ends that sign-in on the server: the old cookie, replayed, is refused.
+    let sign_in = || {
+        let response = served
+            .http
+            .post(served.url("/login"))
+            .header("cookie", &browser_cookie)
+            .form(&[("csrf", csrf), ("token", agent.as_str()), ("next", "/")])
+            .send()
+            .unwrap();
+        cookie_pair(&response)
+    };
+    let second = sign_in();
+    assert_ne!(second, token_cookie, "each sign-in its own secret");
+    let out = served
         .http
-        .get(served.url("/sessions"))
+        .post(served.url("/logout"))
         .header("cookie", format!("{token_cookie}; {browser_cookie}"))
         .send()
         .unwrap();
-    assert_eq!(listed.status(), StatusCode::OK);
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(with_cookie(&token_cookie).status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        with_cookie(&second).status(),
+        StatusCode::OK,
+        "the other browser stays"
+    );
+    // "Sign out everywhere" (a form with its CSRF token) ends every sign-in of the token.
+    let third = sign_in();
+    let everywhere = served
+        .http
+        .post(served.url("/logout"))
+        .header("cookie", format!("{second}; {browser_cookie}"))
+        .form(&[("csrf", page_csrf.as_str()), ("everywhere", "1")])
+        .send()
+        .unwrap();
+    assert_eq!(everywhere.status(), StatusCode::SEE_OTHER);
+    assert_eq!(with_cookie(&second).status(), StatusCode::SEE_OTHER);
+    assert_eq!(with_cookie(&third).status(), StatusCode::SEE_OTHER);
+    let fourth = sign_in();
+    assert_eq!(with_cookie(&fourth).status(), StatusCode::OK);
 
     // Revoked by editing the file: refused at the next request, no restart.
     write_tokens(&file, &[("alice", "agent"), ("lead", "admin")]);
@@ -683,6 +740,9 @@ fn tokens_have_roles_are_revoked_at_once_and_are_rate_limited() {
     assert_problem(response, StatusCode::TOO_MANY_REQUESTS, "rate limited");
     // Another token has its own allowance.
     assert_eq!(get("/sessions", Some(agent)).status(), StatusCode::OK);
+    // Revoking a token ends its browsers' sign-ins at their next request.
+    write_tokens(&file, &[("lead", "admin")]);
+    assert_eq!(with_cookie(&fourth).status(), StatusCode::SEE_OTHER);
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Who may do what: access tokens with roles, kept hashed in a file (or an environment
 //! variable) and read again as soon as the file changes, so a revoked token is refused at
-//! the next request; the browser's cookie; CSRF tokens for forms; a rate limit per token.
+//! the next request; the browser's sign-in (its cookie holds a random secret the session
+//! store maps to the token: signing out ends it, everywhere if asked, and a revoked token
+//! ends its sign-ins); CSRF tokens for forms; a rate limit per token.
 //!
 //! The tokens file (TOML), one table per token; `fixpath token` writes the lines:
 //!
@@ -192,8 +194,13 @@ impl Tokens {
 
     /// Who holds this token, if anyone (the file is read again first when it changed).
     pub(crate) fn identify(&self, token: &str) -> Option<Identity> {
+        self.identify_hash(&hash_token(token.trim()))
+    }
+
+    /// Who holds the token with this SHA-256 (hex), if it is still in force: what a
+    /// browser's sign-in stands for.
+    pub(crate) fn identify_hash(&self, hash: &str) -> Option<Identity> {
         self.refresh();
-        let hash = hash_token(token.trim());
         let loaded = self.loaded.read().expect("not poisoned");
         loaded
             .tokens

@@ -433,8 +433,9 @@ async fn not_found() -> Problem {
     Problem::not_found("no such page")
 }
 
-/// Who is calling: the token of the `Authorization: Bearer` header or the browser's cookie.
-fn identify(state: &AppState, parts: &axum::http::HeaderMap) -> Option<Identity> {
+/// Who is calling: the token of the `Authorization: Bearer` header, or the token the
+/// browser's sign-in stands for.
+async fn identify(state: &AppState, parts: &axum::http::HeaderMap) -> Option<Identity> {
     if !state.tokens.required() {
         return Some(Identity::local());
     }
@@ -442,10 +443,20 @@ fn identify(state: &AppState, parts: &axum::http::HeaderMap) -> Option<Identity>
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    let token = bearer
-        .map(str::to_owned)
-        .or_else(|| ui::cookie(parts, ui::TOKEN_COOKIE))?;
-    state.tokens.identify(&token)
+    if let Some(token) = bearer {
+        return state.tokens.identify(token);
+    }
+    let secret = ui::cookie(parts, ui::LOGIN_COOKIE)?;
+    let token_hash = state
+        .desk
+        .store
+        .login_token(
+            &auth::hash_token(&secret),
+            fixpath::session::Timestamp::now().0,
+        )
+        .await
+        .ok()??;
+    state.tokens.identify_hash(&token_hash)
 }
 
 /// Lets a request through when its caller holds a role that allows the route, within the
@@ -456,7 +467,7 @@ async fn authorize(
     next: Next,
 ) -> Response {
     let is_page = needed != Role::Integration && !request.uri().path().starts_with("/api/");
-    let Some(identity) = identify(&state, request.headers()) else {
+    let Some(identity) = identify(&state, request.headers()).await else {
         if is_page && request.method() == axum::http::Method::GET {
             return ui::to_login(request.uri());
         }

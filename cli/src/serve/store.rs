@@ -13,11 +13,18 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Executor as _, Row as _, SqlSafeStr as _};
 
 /// The versioned migrations, in order (the same for both backends).
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "sessions",
-    include_str!("../../migrations/0001_sessions.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "sessions",
+        include_str!("../../migrations/0001_sessions.sql"),
+    ),
+    (
+        2,
+        "logins",
+        include_str!("../../migrations/0002_logins.sql"),
+    ),
+];
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -507,6 +514,67 @@ impl Store {
         Ok(())
     }
 
+    /// Keeps a browser's sign-in: the SHA-256 of its cookie's secret, whose token (by the
+    /// token's SHA-256 and name), until when (ms).
+    pub(crate) async fn create_login(
+        &self,
+        id: &str,
+        token_hash: &str,
+        name: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        // Expired sign-ins go as new ones come.
+        sqlx::query("DELETE FROM logins WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO logins (id, token_hash, name, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(token_hash)
+        .bind(name)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The token (its SHA-256) a sign-in still in force stands for.
+    pub(crate) async fn login_token(
+        &self,
+        id: &str,
+        now: i64,
+    ) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT token_hash FROM logins WHERE id = $1 AND expires_at > $2")
+            .bind(id)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|row| row.try_get(0)).transpose()?)
+    }
+
+    /// Ends one sign-in.
+    pub(crate) async fn delete_login(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM logins WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every sign-in of a token name (every browser, every instance); how many.
+    pub(crate) async fn delete_logins_of(&self, name: &str) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM logins WHERE name = $1")
+            .bind(name)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
     /// Deliveries not yet made, for the status page and tests.
     pub(crate) async fn pending_deliveries(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) FROM deliveries WHERE delivered_at IS NULL")
@@ -809,6 +877,37 @@ mod tests {
                 .all(|r| matches!(r, Err(StoreError::Conflict)))
         );
         assert_eq!(store.get("a").await.unwrap().unwrap().steps, 3);
+
+        // Sign-ins: found while in force, gone when signed out, expired, or all ended.
+        store
+            .create_login("l1", "tokenhash", "alice", 1_000, 5_000)
+            .await
+            .unwrap();
+        store
+            .create_login("l2", "tokenhash", "alice", 1_000, 5_000)
+            .await
+            .unwrap();
+        store
+            .create_login("l3", "otherhash", "bob", 1_000, 5_000)
+            .await
+            .unwrap();
+        let token = |id: &'static str, at: i64| {
+            let store = store.clone();
+            async move { store.login_token(id, at).await.unwrap() }
+        };
+        assert_eq!(token("l1", 2_000).await.as_deref(), Some("tokenhash"));
+        assert_eq!(token("l1", 5_000).await, None, "expired");
+        store.delete_login("l1").await.unwrap();
+        assert_eq!(token("l1", 2_000).await, None);
+        assert_eq!(store.delete_logins_of("alice").await.unwrap(), 1);
+        assert_eq!(token("l2", 2_000).await, None);
+        assert_eq!(token("l3", 2_000).await.as_deref(), Some("otherhash"));
+        // Expired ones are cleared as new ones come.
+        store
+            .create_login("l4", "otherhash", "bob", 6_000, 9_000)
+            .await
+            .unwrap();
+        assert_eq!(store.delete_logins_of("bob").await.unwrap(), 1);
 
         assert_eq!(store.integrity_check().await.unwrap(), "ok");
         store.close().await;

@@ -16,8 +16,12 @@ use super::problem::Problem;
 use super::store::{ListFilter, SessionSummary};
 use super::{Caller, Shared};
 
-/// The cookie that carries an agent's access token.
-pub(crate) const TOKEN_COOKIE: &str = "fixpath_token";
+/// The cookie that carries a browser's sign-in: a random secret (never the token), which
+/// the session store maps to the token.
+pub(crate) const LOGIN_COOKIE: &str = "fixpath_login";
+
+/// How long a sign-in lasts.
+const LOGIN_HOURS: i64 = 12;
 /// The browser's own random value, that CSRF tokens are derived from.
 const BROWSER_COOKIE: &str = "fixpath_browser";
 
@@ -63,6 +67,8 @@ pub(crate) fn to_login(uri: &Uri) -> Response {
 struct Page<'a, T: Serialize> {
     served: bool,
     csrf: String,
+    /// The token's name, when the browser is signed in with one (the banner's sign-out).
+    signed_in: Option<&'a str>,
     is_admin: bool,
     kb_errors: usize,
     notice: Option<&'a str>,
@@ -107,6 +113,7 @@ fn page<T: Serialize>(
     let context = Page {
         served: true,
         csrf: auth::csrf_token(identity, &browser.value),
+        signed_in: (!identity.hash.is_empty()).then_some(identity.name.as_str()),
         is_admin: identity.role == Role::Admin,
         kb_errors,
         notice,
@@ -787,7 +794,8 @@ pub(crate) struct LoginForm {
     next: Option<String>,
 }
 
-/// `POST /login`: checks the token, keeps it in an HttpOnly, SameSite=Strict cookie.
+/// `POST /login`: checks the token and signs the browser in: a random secret in an
+/// HttpOnly, SameSite=Strict cookie, its SHA-256 in the session store with the token's.
 pub(crate) async fn login(
     State(shared): State<Shared>,
     headers: HeaderMap,
@@ -821,21 +829,73 @@ pub(crate) async fn login(
         *response.status_mut() = StatusCode::UNAUTHORIZED;
         return response;
     };
-    let _ = identity;
     let mut response = Redirect::to(&next).into_response();
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(&headers, TOKEN_COOKIE, token.trim(), Some(12 * 3600)),
-    );
+    if shared.tokens.required() {
+        let secret = format!("fpl_{}", super::desk::random_id());
+        let now = fixpath::session::Timestamp::now().0;
+        let stored = shared
+            .desk
+            .store
+            .create_login(
+                &auth::hash_token(&secret),
+                &identity.hash,
+                &identity.name,
+                now,
+                now + LOGIN_HOURS * 3_600_000,
+            )
+            .await;
+        if let Err(error) = stored {
+            return error_page(&shared, &headers, &Problem::internal(error));
+        }
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(&headers, LOGIN_COOKIE, &secret, Some(LOGIN_HOURS * 3600)),
+        );
+    }
     response
 }
 
-/// `POST /logout`: forgets the cookie.
-pub(crate) async fn logout(headers: HeaderMap) -> Response {
+/// The sign-out form.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct LogoutForm {
+    csrf: Option<String>,
+    /// Any value: end every sign-in of this token, in every browser.
+    everywhere: Option<String>,
+}
+
+/// `POST /logout`: ends this browser's sign-in (and, with `everywhere` and the form's CSRF
+/// token, every sign-in of the same token), and forgets the cookie.
+pub(crate) async fn logout(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    form: Result<Form<LogoutForm>, FormRejection>,
+) -> Response {
+    let form = form.map(|Form(f)| f).unwrap_or_default();
+    if let Some(secret) = cookie(&headers, LOGIN_COOKIE) {
+        let store = &shared.desk.store;
+        let id = auth::hash_token(&secret);
+        let now = fixpath::session::Timestamp::now().0;
+        let holder = match store.login_token(&id, now).await {
+            Ok(token) => token.and_then(|hash| shared.tokens.identify_hash(&hash)),
+            Err(error) => return error_page(&shared, &headers, &Problem::internal(error)),
+        };
+        let ended = match (&holder, form.everywhere.is_some()) {
+            (Some(identity), true) => {
+                if let Err(problem) = check_csrf(&headers, identity, form.csrf.as_deref()) {
+                    return error_page(&shared, &headers, &problem);
+                }
+                store.delete_logins_of(&identity.name).await.map(|_| ())
+            }
+            _ => store.delete_login(&id).await,
+        };
+        if let Err(error) = ended {
+            return error_page(&shared, &headers, &Problem::internal(error));
+        }
+    }
     let mut response = Redirect::to("/login").into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(&headers, TOKEN_COOKIE, "", Some(0)),
+        set_cookie(&headers, LOGIN_COOKIE, "", Some(0)),
     );
     response
 }
