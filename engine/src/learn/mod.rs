@@ -40,7 +40,9 @@ use crate::solve::{Facts, Given, Network};
 /// The file's name in a KB directory.
 pub const FILE_NAME: &str = "learned.yaml";
 /// The learned file's format.
-pub const FORMAT: u32 = 1;
+/// (2: fractional cause counts from fixed and escalated sessions, and each fix's tries
+/// when right; format 1 files, counts of resolved sessions without those, still read.)
+pub const FORMAT: u32 = 2;
 /// How many sessions the authored figures count as, unless the file says otherwise.
 pub const DEFAULT_STRENGTH: f64 = 20.0;
 /// Timings needed before a question's or fix's minutes are learned.
@@ -755,6 +757,24 @@ impl Learned {
 
     /// Reads a learned file; `file` names it in the problems.
     pub fn parse(text: &str, file: &str) -> Result<Learned, Diagnostic> {
+        // The format first: a newer file is named as such, not as fields this fixpath
+        // does not know.
+        #[derive(Deserialize)]
+        struct Header {
+            format: u32,
+        }
+        if let Ok(Header { format }) = serde_yaml::from_str::<Header>(text)
+            && !(1..=FORMAT).contains(&format)
+        {
+            return Err(Diagnostic::error(
+                Code::Learned,
+                file,
+                None,
+                format!(
+                    "learned figures in format {format}, this fixpath reads formats 1 to {FORMAT}"
+                ),
+            ));
+        }
         let learned: Learned = serde_yaml::from_str(text).map_err(|e| {
             let span = e.location().map(|l| crate::diagnostic::Span {
                 offset: l.index(),
@@ -764,17 +784,6 @@ impl Learned {
             });
             Diagnostic::error(Code::Learned, file, span, format!("learned figures: {e}"))
         })?;
-        if learned.format != FORMAT {
-            return Err(Diagnostic::error(
-                Code::Learned,
-                file,
-                None,
-                format!(
-                    "learned figures in format {}, this fixpath reads format {FORMAT}",
-                    learned.format
-                ),
-            ));
-        }
         Ok(learned)
     }
 

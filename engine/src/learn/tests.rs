@@ -372,3 +372,30 @@ fn check_refuses_impossible_success_and_cause_counts() {
     assert_mentions(&messages, "was the right one in 30 of 10 tries");
     assert_mentions(&messages, "causes seen 60 times in 10 sessions");
 }
+
+#[test]
+fn a_format_1_file_still_reads_and_a_newer_one_is_named_as_such() {
+    let old = "format: 1\narticles:\n  sspr-0029:\n    sessions: 40\n    resolved: 40\n    causes:\n      remote-sam-restricted: 40\n    fixes:\n      remove-sam-policy: {tried: 40, worked: 40}\n";
+    let learned = Learned::parse(old, "learned.yaml").unwrap();
+    assert!(problems(&learned).is_empty(), "{:?}", problems(&learned));
+    let applied = learned.apply(sspr());
+    assert_eq!(
+        top_cause(&applied, &Facts::new()).as_deref(),
+        Some("remote-sam-restricted")
+    );
+    let newer = "format: 3\nsomething_new: true\narticles: {}\n";
+    let refused = Learned::parse(newer, "learned.yaml").unwrap_err();
+    assert!(
+        refused
+            .message
+            .contains("format 3, this fixpath reads formats 1 to 2"),
+        "{}",
+        refused.message
+    );
+    // What learn writes is the current format.
+    assert!(
+        Learned::default()
+            .to_yaml()
+            .contains(&format!("format: {FORMAT}"))
+    );
+}
