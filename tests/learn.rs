@@ -28,11 +28,25 @@ fn run_in(data: &Path, args: &[&str], stdin: &str) -> Run {
     }
 }
 
-fn copy_kb(to: &Path) {
+/// A work directory holding a copy of the default KB (`kb`) and a session store
+/// directory (`data`), with the KB's path as an argument.
+fn kb_copy() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    std::path::PathBuf,
+    String,
+) {
+    let work = tempfile::tempdir().unwrap();
+    let kb = work.path().join("kb");
+    let data = work.path().join("data");
+    std::fs::create_dir_all(&kb).unwrap();
+    std::fs::create_dir_all(&data).unwrap();
     for entry in std::fs::read_dir(repo_root().join("kb")).unwrap() {
         let path = entry.unwrap().path();
-        std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        std::fs::copy(&path, kb.join(path.file_name().unwrap())).unwrap();
     }
+    let kb_arg = kb.display().to_string();
+    (work, kb, data, kb_arg)
 }
 
 const REMOTE_SAM: [&str; 8] = [
@@ -48,13 +62,7 @@ const REMOTE_SAM: [&str; 8] = [
 
 #[test]
 fn forty_recorded_sessions_on_remote_sam_make_it_the_first_cause_and_solve_says_why() {
-    let work = tempfile::tempdir().unwrap();
-    let kb = work.path().join("kb");
-    let data = work.path().join("data");
-    std::fs::create_dir_all(&kb).unwrap();
-    std::fs::create_dir_all(&data).unwrap();
-    copy_kb(&kb);
-    let kb_arg = kb.display().to_string();
+    let (_work, kb, data, kb_arg) = kb_copy();
     let solve = |extra: &[&str]| {
         let mut args = vec!["--kb", &kb_arg, "solve", "SSPR_0029", "--format", "json"];
         args.extend_from_slice(extra);
@@ -164,11 +172,7 @@ fn forty_recorded_sessions_on_remote_sam_make_it_the_first_cause_and_solve_says_
 
 #[test]
 fn learn_reads_transcript_files_and_needs_a_kb_directory() {
-    let work = tempfile::tempdir().unwrap();
-    let kb = work.path().join("kb");
-    std::fs::create_dir_all(&kb).unwrap();
-    copy_kb(&kb);
-    let kb_arg = kb.display().to_string();
+    let (work, kb, _, kb_arg) = kb_copy();
     let mut args = vec![
         "--kb",
         kb_arg.as_str(),
@@ -206,11 +210,7 @@ fn learn_reads_transcript_files_and_needs_a_kb_directory() {
 #[test]
 fn problems_that_sessions_resolved_teach_search_the_words_agents_use() {
     use serde_json::json;
-    let work = tempfile::tempdir().unwrap();
-    let kb = work.path().join("kb");
-    std::fs::create_dir_all(&kb).unwrap();
-    copy_kb(&kb);
-    let kb_arg = kb.display().to_string();
+    let (work, _, _, kb_arg) = kb_copy();
     let db = format!("sqlite://{}", work.path().join("desk.sqlite").display());
     let problem = "staff portal rejects new passphrase with an on-prem config complaint";
     let search = || {
@@ -259,11 +259,7 @@ fn problems_that_sessions_resolved_teach_search_the_words_agents_use() {
 
 #[test]
 fn a_problem_typed_at_the_prompt_of_a_recorded_session_is_learned_for_search() {
-    let work = tempfile::tempdir().unwrap();
-    let kb = work.path().join("kb");
-    std::fs::create_dir_all(&kb).unwrap();
-    copy_kb(&kb);
-    let kb_arg = kb.display().to_string();
+    let (work, kb, _, kb_arg) = kb_copy();
     let typed = "password writeback reset fails with an on-premises config error";
     // The problem at the prompt, the first article offered, and the fact that settles it.
     let run = run_in(
@@ -287,13 +283,7 @@ fn a_problem_typed_at_the_prompt_of_a_recorded_session_is_learned_for_search() {
 
 #[test]
 fn a_fix_that_often_fails_is_learned_and_the_planner_counts_it() {
-    let work = tempfile::tempdir().unwrap();
-    let kb = work.path().join("kb");
-    let data = work.path().join("data");
-    std::fs::create_dir_all(&kb).unwrap();
-    std::fs::create_dir_all(&data).unwrap();
-    copy_kb(&kb);
-    let kb_arg = kb.display().to_string();
+    let (_work, kb, data, kb_arg) = kb_copy();
     // The facts pin remove-sam-policy: it works in 24 sessions; in 16 it does not, nor
     // does the other fix, and the session is escalated.
     for (runs, input) in [(24, "1\n"), (16, "2\n2\n")] {

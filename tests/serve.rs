@@ -356,6 +356,17 @@ fn oversized_head(served: &Served, path: &str) -> String {
 }
 
 /// The `name=value` of the first cookie a response sets.
+/// The value of the first hidden form field with this name in a page.
+fn hidden(html: &str, name: &str) -> String {
+    html.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no {name} field"))
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
 fn cookie_pair(response: &Response) -> String {
     let header = response.headers()["set-cookie"].to_str().unwrap();
     header.split(';').next().unwrap().to_owned()
@@ -625,13 +636,8 @@ fn tokens_have_roles_are_revoked_at_once_and_are_rate_limited() {
     let login_page = get("/login", None);
     let browser_cookie = cookie_pair(&login_page);
     let html = login_page.text().unwrap();
-    let csrf = html
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap();
+    let csrf = hidden(&html, "csrf");
+    let csrf = csrf.as_str();
     let signed_in = served
         .http
         .post(served.url("/login"))
@@ -669,14 +675,7 @@ fn tokens_have_roles_are_revoked_at_once_and_are_rate_limited() {
     assert_eq!(listed.status(), StatusCode::OK);
     let page = listed.text().unwrap();
     assert!(page.contains("Sign out everywhere"), "the banner offers it");
-    let page_csrf = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let page_csrf = hidden(&page, "csrf");
     // Signing out ends that sign-in on the server: the old cookie, replayed, is refused.
     let sign_in = || {
         let response = served
@@ -788,15 +787,7 @@ fn the_browser_walk_without_javascript_posts_forms_and_follows_redirects() {
             .text()
             .unwrap()
     };
-    let csrf_of = |html: &str| {
-        html.split("name=\"csrf\" value=\"")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .to_owned()
-    };
+    let csrf_of = |html: &str| hidden(html, "csrf");
     let post = |path: &str, form: &[(&str, &str)]| {
         let response = served
             .http
@@ -822,14 +813,7 @@ fn the_browser_walk_without_javascript_posts_forms_and_follows_redirects() {
     let id = location.strip_prefix("/sessions/").unwrap().to_owned();
     let page = get(&location);
     assert!(page.contains("How do I find the answer?"));
-    let steps = page
-        .split("name=\"steps\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let steps = hidden(&page, "steps");
     post(
         &format!("/sessions/{id}/steps"),
         &[

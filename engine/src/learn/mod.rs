@@ -530,7 +530,11 @@ impl Learned {
             {
                 gone(cause);
             }
-            let mut session_answers = Vec::new();
+            // What the session saw, for weighing causes and fixes once all are read.
+            let mut session = Evidence {
+                facts: Facts::new(),
+                tried: Vec::new(),
+            };
             for (question, answer, took) in &record.answers {
                 let Some(known) = current.question(question) else {
                     gone(question);
@@ -544,13 +548,11 @@ impl Learned {
                     Some(_) => continue,
                     None => stats.unknown += 1,
                 }
-                session_answers.push((
-                    question.clone(),
-                    match answer {
-                        Some(value) => Given::Answer(value.clone()),
-                        None => Given::Unknown,
-                    },
-                ));
+                let given = match answer {
+                    Some(value) => Given::Answer(value.clone()),
+                    None => Given::Unknown,
+                };
+                session.facts.set(question.clone(), given);
                 timings
                     .entry((record.article.clone(), true, question.clone()))
                     .or_default()
@@ -562,13 +564,6 @@ impl Learned {
                 .chain(&current.workarounds)
                 .map(|r| &r.id)
                 .collect();
-            let mut session = Evidence {
-                facts: Facts::new(),
-                tried: Vec::new(),
-            };
-            for (question, given) in session_answers {
-                session.facts.set(question, given);
-            }
             for (_, remedy, worked, took) in &record.fixes {
                 let Some(index) = fix_ids.iter().position(|id| *id == remedy) else {
                     gone(remedy);
@@ -615,11 +610,6 @@ impl Learned {
             }
         }
         for entry in learned.articles.values_mut() {
-            for stats in entry.fixes.values_mut() {
-                if stats.right < f64::from(stats.worked) {
-                    stats.right = f64::from(stats.worked);
-                }
-            }
             entry.gone.sort();
         }
         learned
