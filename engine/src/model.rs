@@ -194,6 +194,11 @@ pub struct Question {
     pub dont_know: Option<f64>,
     /// The answers, each with the node it leads to.
     pub answers: Vec<Answer>,
+    /// True while the question (its text, help, answers and cost) is as `import` drafted it
+    /// and no writer has accepted it: `check` lists such questions, and a re-import may
+    /// refresh them. A writer who accepts the question removes the mark.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub generated: bool,
 }
 
 /// The shape of a question's answers.
@@ -298,6 +303,10 @@ pub struct Remedy {
     /// Markdown after the steps (notes, follow-up checks).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub after: String,
+    /// True while `cost` is the figure `import` estimated and no writer has accepted it:
+    /// `check` lists such fixes, and a re-import may refresh them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub generated: bool,
 }
 
 /// A link target used by reference in Markdown, or a link to another article.

@@ -972,6 +972,7 @@ fn push_fix(article: &mut Article, fix: Fix) -> NodeId {
         text,
         steps,
         after,
+        generated: false,
     });
     id
 }
@@ -1019,6 +1020,7 @@ fn which_cause(causes: &[Cause]) -> Question {
         cost: None,
         dont_know: None,
         answers,
+        generated: true,
     }
 }
 
