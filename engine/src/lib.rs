@@ -39,6 +39,7 @@ pub mod error;
 pub mod graph;
 pub mod import;
 pub mod learn;
+pub mod learned;
 pub mod links;
 pub mod load;
 pub mod model;

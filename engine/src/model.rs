@@ -127,7 +127,7 @@ pub struct Article {
     /// never read from or written to its file).
     #[serde(skip)]
     #[schemars(skip)]
-    pub learned: Option<Box<crate::learn::Applied>>,
+    pub learned: Option<Box<crate::learned::Applied>>,
 }
 
 /// Where an article came from, kept for attribution and re-import.

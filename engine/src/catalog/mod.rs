@@ -23,7 +23,7 @@ pub struct Catalog {
     backing: Backing,
     config: KbConfig,
     /// The KB's learned figures, when it has them and they read.
-    learned: Option<crate::learn::Learned>,
+    learned: Option<crate::learned::Learned>,
 }
 
 #[derive(Debug)]
@@ -89,7 +89,7 @@ impl Catalog {
     }
 
     /// The KB's learned figures (`learned.yaml`), when it has them and they read.
-    pub fn learned(&self) -> Option<&crate::learn::Learned> {
+    pub fn learned(&self) -> Option<&crate::learned::Learned> {
         self.learned.as_ref()
     }
 

@@ -40,7 +40,7 @@ pub struct Kb {
     /// The KB's settings, from its `fixpath.toml`.
     pub config: KbConfig,
     /// What `fixpath learn` learned from recorded sessions (`learned.yaml`), when present.
-    pub learned: Option<crate::learn::Learned>,
+    pub learned: Option<crate::learned::Learned>,
 }
 
 /// The name of a KB's settings file, beside its articles.
@@ -256,7 +256,7 @@ pub(crate) fn is_article_file(path: &Path) -> bool {
         Some("yaml" | "yml")
     ) && path
         .file_name()
-        .is_none_or(|name| name != crate::learn::FILE_NAME)
+        .is_none_or(|name| name != crate::learned::FILE_NAME)
 }
 
 /// Loads every `*.yaml` / `*.yml` file under `root`, recursively, in path order.
@@ -545,20 +545,20 @@ pub fn dir_config(root: &Path) -> KbConfig {
 
 /// A KB directory's learned figures (`learned.yaml`): `None` when it has none, the
 /// problem when they cannot be read.
-pub fn dir_learned(root: &Path) -> Result<Option<crate::learn::Learned>, Diagnostic> {
-    let path = root.join(crate::learn::FILE_NAME);
+pub fn dir_learned(root: &Path) -> Result<Option<crate::learned::Learned>, Diagnostic> {
+    let path = root.join(crate::learned::FILE_NAME);
     if !path.is_file() {
         return Ok(None);
     }
     let text = std::fs::read_to_string(&path).map_err(|error| {
         Diagnostic::error(
             Code::Io,
-            crate::learn::FILE_NAME,
+            crate::learned::FILE_NAME,
             None,
             format!("cannot read: {error}"),
         )
     })?;
-    crate::learn::Learned::parse(&text, crate::learn::FILE_NAME).map(Some)
+    crate::learned::Learned::parse(&text, crate::learned::FILE_NAME).map(Some)
 }
 
 /// Parses one article from YAML text, for callers that hold a single file.

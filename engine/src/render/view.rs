@@ -111,7 +111,7 @@ pub struct PathView<'a> {
     /// What learning changed in this article, authored and learned side by side (absent
     /// without learned figures, or with `--no-learned`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub learned: Option<&'a crate::learn::Applied>,
+    pub learned: Option<&'a crate::learned::Applied>,
 }
 
 /// A step the planner weighed.
@@ -229,7 +229,7 @@ fn prior_view(article: &Article, cause: &NodeId) -> Option<PriorView> {
         ended: applied.ended,
         reason: format!(
             "behind {} of {} finished sessions (prior {:.0}% as authored, {:.0}% learned)",
-            crate::learn::count(change.seen),
+            crate::learned::count(change.seen),
             applied.ended,
             change.authored * 100.0,
             change.learned * 100.0

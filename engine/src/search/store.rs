@@ -422,7 +422,7 @@ fn refresh(
 
 /// The hash of a KB directory's `learned.yaml`, `None` without one.
 fn learned_hash(dir: &Path) -> Option<String> {
-    let bytes = std::fs::read(dir.join(crate::learn::FILE_NAME)).ok()?;
+    let bytes = std::fs::read(dir.join(crate::learned::FILE_NAME)).ok()?;
     Some(format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes)))
 }
 
@@ -431,7 +431,7 @@ fn add_article(
     writer: &mut tantivy::IndexWriter<TantivyDocument>,
     fields: &schema::Fields,
     entry: &load::KbArticle,
-    learned: Option<&crate::learn::Learned>,
+    learned: Option<&crate::learned::Learned>,
 ) -> Result<(), SearchError> {
     let queries: Vec<String> = learned
         .and_then(|l| l.articles.get(&entry.article.id))
