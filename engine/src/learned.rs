@@ -241,3 +241,26 @@ impl Learned {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The modules below `learn` (which depends on `session` and `solve`) read learned
+    /// figures from here, never from `learn`: no circle through the solver.
+    #[test]
+    fn modules_below_learn_never_import_it() {
+        let below = [
+            ("model.rs", include_str!("model.rs")),
+            ("learned.rs", include_str!("learned.rs")),
+            ("load/mod.rs", include_str!("load/mod.rs")),
+            ("load/cache.rs", include_str!("load/cache.rs")),
+            ("load/validate.rs", include_str!("load/validate.rs")),
+            ("catalog/mod.rs", include_str!("catalog/mod.rs")),
+            ("search/store.rs", include_str!("search/store.rs")),
+            ("search/mod.rs", include_str!("search/mod.rs")),
+        ];
+        let needle = ["crate::", "learn::"].concat();
+        for (file, text) in below {
+            assert!(!text.contains(&needle), "{file} imports `learn`");
+        }
+    }
+}
