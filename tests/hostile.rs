@@ -1,5 +1,5 @@
 //! Hostile and extreme input: every class gets a clear message, a bounded time, no panic, and
-//! nothing is written where it should not be. See the README's "Hostile input" table.
+//! nothing is written where it should not be. See the "Hostile input" table in docs/admins.md.
 
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -42,7 +42,7 @@ pub(crate) enum PathFormat {
     Md,
     /// A self-contained HTML page.
     Html,
-    /// The path as JSON (see README, "JSON output").
+    /// The path as JSON (see docs/integrators.md, "JSON output").
     Json,
 }
 
