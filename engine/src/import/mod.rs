@@ -18,7 +18,8 @@ use crate::model::{
 };
 use sections::{
     Kind, Outline, Section, first_sentence, introduces_alternative_causes,
-    introduces_alternative_fixes, split_alternative_lists, split_alternatives, split_steps,
+    introduces_alternative_fixes, split_alternative_lists, split_alternatives, split_cause_list,
+    split_steps,
 };
 
 pub use codes::error_codes;
@@ -380,6 +381,7 @@ impl Builder {
                 self.fixes.extend(fixes);
             }
             Kind::Issue { number } => self.issue(section, *number),
+            Kind::Scenario { number, title } => self.scenario(section, *number, title.clone()),
             // Named for what it does, after a cause (or a how-to's check) in an article
             // with no Resolution heading: a fix.
             Kind::Action if !self.has_fix_headings && (!self.causes.is_empty() || self.checked) => {
@@ -466,11 +468,36 @@ impl Builder {
             }
         }
         let text = own.full_text();
+        // `**Cause 1:** ...` paragraphs (or `**Scenario 1**`): each is a cause of its own.
+        if title.is_none()
+            && fixes.is_empty()
+            && let Some((intro, parts)) = split_marked(&text, &["cause", "scenario", "reason"])
+        {
+            self.mapping.push(format!(
+                "{}: {} causes marked in bold",
+                crate::text::plain_text(&section.heading),
+                parts.len()
+            ));
+            for (index, part) in parts.into_iter().enumerate() {
+                let text = if index == 0 && !intro.is_empty() {
+                    format!("{intro}\n\n{}", part.text)
+                } else {
+                    part.text
+                };
+                self.causes.push(Found {
+                    title: part.title,
+                    text,
+                    fixes: Vec::new(),
+                    issue,
+                });
+            }
+            return;
+        }
         // A plain "Cause" heading that lists alternatives: each is a cause of its own.
         if title.is_none()
             && fixes.is_empty()
             && own.children.is_empty()
-            && let Some((intro, items, after)) = split_alternatives(&text)
+            && let Some((intro, items, after)) = split_cause_list(&text)
             && introduces_alternative_causes(&intro)
         {
             self.alternatives(&intro, items, &after);
@@ -523,12 +550,34 @@ impl Builder {
             return;
         }
         let text = section.full_text();
-        match split_alternatives(&text) {
-            Some((intro, items, after)) if introduces_alternative_causes(&intro) => {
+        // `## Reasons why ...` is itself the intro of the list it holds.
+        let by_heading = !matches!(
+            crate::text::plain_text(&section.heading)
+                .to_lowercase()
+                .trim(),
+            "causes" | "cause" | "possible causes" | "possible cause"
+        );
+        match split_cause_list(&text) {
+            Some((intro, items, after)) if by_heading || introduces_alternative_causes(&intro) => {
                 self.alternatives(&intro, items, &after)
             }
             _ => self.cause(section, None, None),
         }
+    }
+
+    /// `## Scenario 1: title`: a group holding a cause and its resolution (as an issue),
+    /// or, without a Cause heading, a cause of its own whose fixes are written under it.
+    fn scenario(&mut self, section: &Section, number: usize, title: Option<String>) {
+        if section
+            .children
+            .iter()
+            .any(|c| matches!(c.kind, Kind::Cause { .. }))
+        {
+            self.issue(section, number);
+            return;
+        }
+        let title = title.unwrap_or_else(|| crate::text::plain_text(&section.heading));
+        self.cause(section, Some(title), None);
     }
 
     fn alternatives(&mut self, intro: &str, items: Vec<String>, after: &str) {
@@ -601,6 +650,74 @@ impl Builder {
                 .full_text();
                 if !rest.is_empty() {
                     last.text = format!("{}\n\n{rest}", last.text);
+                }
+            }
+            return fixes;
+        }
+        // "Select a solution: [Repair the file](#repair-the-file), [Add the variable](#...)":
+        // the sub-sections it links to are fixes each; the sub-sections before them (the
+        // shared preparation) lead each fix, and those after them close each.
+        let linked: Vec<usize> = {
+            // The links of the text before the first section they name.
+            let mut lead = section.body.clone();
+            let links = |text: &str, child: &Section| text.contains(&format!("](#{})", slug(&child.heading)));
+            let start = section.children.iter().position(|child| {
+                let named = links(&lead, child);
+                if !named {
+                    lead.push_str(&child.full_text());
+                }
+                named
+            });
+            match start {
+                Some(start) => (start..section.children.len())
+                    .filter(|&i| links(&lead, &section.children[i]))
+                    .collect(),
+                None => Vec::new(),
+            }
+        };
+        if linked.len() >= 2 && section.children.len() > linked.len() {
+            let first = linked[0];
+            let last = linked[linked.len() - 1];
+            let heading = |child: &Section| {
+                let text = child.full_text();
+                let hashes = "#".repeat(usize::from(child.level));
+                if text.is_empty() {
+                    format!("{hashes} {}", child.heading)
+                } else {
+                    format!("{hashes} {}\n\n{text}", child.heading)
+                }
+            };
+            let mut lead = vec![section.body.trim().to_owned()];
+            lead.extend(section.children[..first].iter().map(heading));
+            let lead = lead
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            // Sections between the linked ones that no link names stay with the fix before.
+            let mut fixes: Vec<Fix> = Vec::new();
+            for (index, child) in section.children.iter().enumerate().take(last + 1).skip(first) {
+                if linked.contains(&index) {
+                    fixes.push(Fix {
+                        workaround,
+                        title: crate::text::plain_text(&child.heading),
+                        text: format!("{lead}\n\n{}", heading(child)).trim().to_owned(),
+                        by_design: false,
+                        for_cause,
+                        parts: Vec::new(),
+                    });
+                } else if let Some(previous) = fixes.last_mut() {
+                    previous.text = format!("{}\n\n{}", previous.text, heading(child));
+                }
+            }
+            let tail = section.children[last + 1..]
+                .iter()
+                .map(heading)
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            if !tail.is_empty() {
+                for fix in &mut fixes {
+                    fix.text = format!("{}\n\n{tail}", fix.text);
                 }
             }
             return fixes;
@@ -708,6 +825,25 @@ impl Builder {
                 for_cause,
                 parts,
             }];
+        }
+        // `**Resolution 1:** ...` paragraphs: one fix each, for the cause of that number.
+        if let Some((intro, parts)) = split_marked(&text, &["resolution", "solution", "fix"]) {
+            return parts
+                .into_iter()
+                .enumerate()
+                .map(|(index, part)| Fix {
+                    workaround,
+                    title: part.title,
+                    text: if index == 0 && !intro.is_empty() {
+                        format!("{intro}\n\n{}", part.text)
+                    } else {
+                        part.text
+                    },
+                    by_design: false,
+                    for_cause: for_cause.or(Some(part.number)),
+                    parts: Vec::new(),
+                })
+                .collect();
         }
         if let Some((intro, items, after)) = split_alternatives(&text)
             && introduces_alternative_fixes(&intro, workaround)
@@ -835,6 +971,17 @@ impl Builder {
                 shared.push(fix);
             }
         }
+        // A cause listed as a link to the heading of its fix ("[The port is in conflict
+        // ...](#the-port-is-in-conflict...)"): the heading words it best.
+        for cause in &mut self.causes {
+            if let Some(fix) = cause
+                .fixes
+                .iter()
+                .find(|fix| cause.text.contains(&format!("](#{})", slug(&fix.title))))
+            {
+                cause.title = crate::text::plain_text(&fix.title);
+            }
+        }
         let mut article = Article {
             id,
             title: title.to_owned(),
@@ -926,12 +1073,90 @@ impl Builder {
     }
 }
 
+/// One part of a text cut at bold markers (`**Cause 2:** ...`).
+struct Marked {
+    /// The number the marker gives.
+    number: usize,
+    /// The marker's own title (`**Cause 2: Time skew**`) or the part's first sentence.
+    title: String,
+    /// The part's Markdown, marker included.
+    text: String,
+}
+
+/// Cuts a text at paragraphs that start with a bold `Cause N`, `Scenario N`, ... marker
+/// (one of `words`, case-insensitive): (text before the first marker, parts). `None` unless
+/// there are two or more markers with different numbers.
+fn split_marked(markdown: &str, words: &[&str]) -> Option<(String, Vec<Marked>)> {
+    static MARKER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?im)^(?:\*\*|__)(cause|scenario|reason|resolution|solution|fix)\s+(?:for\s+cause\s+)?(\d{1,2})\s*(?:[:.\-–]\s*([^*\n]*?))?\s*[:.]?\s*(?:\*\*|__)\s*[:.\-–]?\s*",
+        )
+        .expect("a valid pattern")
+    });
+    let mut starts: Vec<(usize, usize, usize, String)> = Vec::new();
+    for captures in MARKER.captures_iter(markdown) {
+        let whole = captures.get(0)?;
+        let word = captures[1].to_lowercase();
+        if !words.contains(&word.as_str()) {
+            continue;
+        }
+        // Only at the start of a paragraph.
+        let before = &markdown[..whole.start()];
+        if !(before.trim().is_empty() || before.ends_with("\n\n")) {
+            continue;
+        }
+        let number = captures[2].parse().ok()?;
+        let title = captures
+            .get(3)
+            .map(|m| m.as_str().trim().trim_end_matches(['.', ':']).to_owned())
+            .unwrap_or_default();
+        starts.push((whole.start(), whole.end(), number, title));
+    }
+    let mut numbers: Vec<usize> = starts.iter().map(|s| s.2).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    if starts.len() < 2 || numbers.len() != starts.len() {
+        return None;
+    }
+    let intro = markdown[..starts[0].0].trim().to_owned();
+    let parts = starts
+        .iter()
+        .enumerate()
+        .map(|(index, (start, body_start, number, title))| {
+            let end = starts.get(index + 1).map_or(markdown.len(), |next| next.0);
+            let title = if title.is_empty() {
+                first_sentence(&markdown[*body_start..end])
+            } else {
+                title.clone()
+            };
+            Marked {
+                number: *number,
+                title,
+                text: markdown[*start..end].trim().to_owned(),
+            }
+        })
+        .collect();
+    Some((intro, parts))
+}
+
 /// True when the section, or one inside it, is headed Resolution, Solution, Workaround or Method.
 fn holds_fix_heading(section: &Section) -> bool {
     matches!(
         section.kind,
         Kind::Solution { .. } | Kind::Workaround { .. } | Kind::Method { .. }
     ) || section.children.iter().any(holds_fix_heading)
+}
+
+/// A heading's anchor as DocFX writes it: lowercase words joined by `-`, punctuation dropped.
+fn slug(heading: &str) -> String {
+    crate::text::plain_text(heading)
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-')
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// How much two texts share: the words of four letters or more of `a` found in `b`.

@@ -344,3 +344,77 @@ fn a_resolution_made_of_named_actions_or_alternatives_has_a_fix_each() {
     mapping: no front matter: title and dates come from the body
     ");
 }
+
+#[test]
+fn numbered_reasons_and_scenarios_are_causes_each() {
+    // "one of the following reasons" before a numbered list; a `Reasons why` heading holds its list.
+    let markdown = "# VPN fails\n\n## Symptoms\n\nIt fails.\n\n## Cause\n\nThis error may occur for one of the following reasons:\n\n1. The CRL location is unreachable.\n2. The CRL has expired.\n\n## Resolution\n\nPublish the CRL.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | VPN fails | entry=check-cause-1
+    symptom symptoms: 0 steps
+    cause-1: The CRL location is unreachable. -> solution-1
+    cause-2: The CRL has expired. -> solution-1
+    solution-1: Resolution, 0 steps
+    ");
+    let markdown = "# Can't create it\n\n## Reasons why it can't be created\n\n1. The VM size is unsupported.\n\n   Only Av2 and B series are supported.\n\n1. The subscription doesn't have the required quota.\n\n   You get an insufficient quota error.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Can't create it | entry=check-cause-1
+    cause-1: The VM size is unsupported. -> 
+    cause-2: The subscription doesn't have the required quota. -> 
+    ");
+    // "in the following scenarios", but "both the following conditions" is one cause.
+    let markdown = "# Service stops\n\n## Cause\n\nThis issue happens in the following scenarios:\n\n1. The service was set to **disabled**.\n2. Another required service is not running.\n";
+    assert!(check(markdown).contains("cause-2: Another required service is not running."));
+    let markdown = "# Link fails\n\n## Cause\n\nThis issue occurs if both the following conditions are true:\n\n- The option is set to **Yes**.\n- The app isn't installed.\n";
+    assert!(!check(markdown).contains("cause-2"), "{}", check(markdown));
+}
+
+#[test]
+fn bold_cause_paragraphs_and_scenario_headings_are_causes_each() {
+    let markdown = "# Sync fails\n\n## Cause\n\nThere are two causes.\n\n**Cause 1:** The time is out of sync.\n\nCheck the clock.\n\n**Cause 2: The TLS setting is off**\n\nTLS 1.2 is disabled.\n\n## Resolution\n\n**Resolution 1:** Sync the time.\n\n**Resolution 2:** Enable TLS 1.2.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Sync fails | entry=check-cause-1
+    cause-1: The time is out of sync. -> solution-1
+    cause-2: The TLS setting is off -> solution-2
+    solution-1: Sync the time., 0 steps
+    solution-2: Enable TLS 1.2., 0 steps
+    mapping: Cause: 2 causes marked in bold
+    ");
+    let markdown = "# Deploy fails\n\n## Scenario 1: The package is too large\n\nEvent ID 1001 is logged.\n\n### Resolution\n\nSplit the package.\n\n## Scenario 2: The account has no licence\n\nThe portal shows no licence.\n\n### Resolution\n\nAssign a licence.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Deploy fails | entry=check-cause-1
+    cause-1: The package is too large -> solution-1
+    cause-2: The account has no licence -> solution-2
+    solution-1: Resolution, 0 steps
+    solution-2: Resolution, 0 steps
+    ");
+}
+
+#[test]
+fn a_resolution_that_links_one_section_per_cause_has_a_fix_each() {
+    // The shared preparation leads each fix; the closing section follows each; the cause
+    // listed as a link to its fix's heading takes the heading's words.
+    let markdown = "# Boot fails\n\n## Causes\n\n### Missing Binary\n\nA driver file is missing.\n\n### BCD Corruption\n\nThe BCD is corrupted.\n\n## Solution\n\n### Prepare\n\nCreate a repair VM. Then pick one:\n\n- [Repair the File](#repair-the-file)\n- [Fix the BCD](#fix-the-bcd)\n\n### Repair the File\n\nCopy the file back.\n\n### Fix the BCD\n\nRun `bcdedit`. Then see [Rebuild](#rebuild).\n\n### Rebuild\n\nRebuild the VM.\n";
+    let out = check(markdown);
+    insta::assert_snapshot!(out, @r"
+    example-article | Boot fails | entry=check-cause-1
+    cause-1: Missing Binary -> solution-1
+    cause-2: BCD Corruption -> solution-2
+    solution-1: Repair the File, 0 steps
+    solution-2: Fix the BCD, 0 steps
+    ");
+    let options = ImportOptions::default();
+    let article = import_markdown(markdown.as_bytes(), &options).unwrap().article;
+    for solution in &article.solutions {
+        assert!(solution.text.starts_with("### Prepare"), "{}", solution.text);
+        assert!(solution.text.ends_with("Rebuild the VM."), "{}", solution.text);
+    }
+    let markdown = "# Replica disconnected\n\n## Possible causes\n\nThis issue can be caused by one of the following reasons:\n\n- [The port is in conflict](#the-port-is-in-conflict-with-another-application).\n- [The endpoint isn't started](#the-endpoint-isnt-started).\n\n## Possible solutions\n\n#### The port is in conflict with another application\n\nRun `Get-NetTCPConnection`.\n\n#### The endpoint isn't started\n\nStart it.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Replica disconnected | entry=check-cause-1
+    cause-1: The port is in conflict with another application -> solution-1
+    cause-2: The endpoint isn't started -> solution-2
+    solution-1: The port is in conflict with another application, 0 steps
+    solution-2: The endpoint isn't started, 0 steps
+    ");
+}
