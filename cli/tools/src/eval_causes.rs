@@ -129,7 +129,11 @@ pub fn run(
             figures.menu_only, figures.drafts
         )?;
         writeln!(text)?;
-        writeln!(text, "  questions of {} drafts ({set}):", articles.len().min(10))?;
+        writeln!(
+            text,
+            "  questions of {} drafts ({set}):",
+            articles.len().min(10)
+        )?;
         for (file, article) in articles.iter().take(10) {
             write_questions(&mut text, file, article)?;
         }
@@ -255,8 +259,7 @@ fn score_article(article: &Article, gold: &[&&GoldCause], figures: &mut SetFigur
                     let expected = ["yes", "no"]
                         .into_iter()
                         .find(|w| row.points_to.starts_with(w));
-                    if let Some(expected) = expected.filter(|_| answer == "yes" || answer == "no")
-                    {
+                    if let Some(expected) = expected.filter(|_| answer == "yes" || answer == "no") {
                         figures.polarity_known += 1;
                         figures.polarity_right += usize::from(answer == expected);
                     }

@@ -7,6 +7,7 @@
 //! sections it does not recognise become notes, never dropped. The result is a draft
 //! (`status: draft`) for a writer to review. Depends on `model`, `text` and `load`'s YAML.
 
+mod checks;
 mod codes;
 mod sections;
 
@@ -22,6 +23,9 @@ use sections::{
     split_steps,
 };
 
+pub use checks::{
+    COST_COMMAND, COST_CONSOLE, COST_MESSAGE, COST_SYNC, FALLBACK_MARK, MENU_DONT_KNOW,
+};
 pub use codes::error_codes;
 
 /// Where an imported article came from, and how to attribute it.
@@ -382,6 +386,9 @@ impl Builder {
             }
             Kind::Issue { number } => self.issue(section, *number),
             Kind::Scenario { number, title } => self.scenario(section, *number, title.clone()),
+            // A section whose text says `**Cause**` and then `**Workaround**` (or
+            // `**Resolution**`): a scenario, a cause with its fix.
+            Kind::Other | Kind::Action if self.bold_cause(section) => {}
             // Named for what it does, after a cause (or a how-to's check) in an article
             // with no Resolution heading: a fix.
             Kind::Action if !self.has_fix_headings && (!self.causes.is_empty() || self.checked) => {
@@ -398,6 +405,8 @@ impl Builder {
                 self.checked = true;
                 self.note(section);
             }
+            // A section whose text says `**Cause**` and then `**Workaround**` (or
+            // `**Resolution**`): a scenario, a cause with its fix.
             Kind::Notes | Kind::Other | Kind::Step | Kind::Action | Kind::Check => {
                 self.note(section)
             }
@@ -565,6 +574,46 @@ impl Builder {
         }
     }
 
+    /// `## Title` with `**Cause ...**` and `**Workaround**` paragraphs: one cause titled by
+    /// the heading, its text up to the fix's paragraph, the rest its fix. False (nothing
+    /// done) for a section without both.
+    fn bold_cause(&mut self, section: &Section) -> bool {
+        static CAUSE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"(?im)^\*\*(?:cause|reason)\b[^*\n]*\*\*").expect("a valid pattern")
+        });
+        static FIX: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(
+                r"(?im)^\*\*(resolution|solution|workaround|fix|mitigation)\b[^*\n]*\*\*",
+            )
+            .expect("a valid pattern")
+        });
+        let text = section.full_text();
+        let Some(cause) = CAUSE.find(&text) else {
+            return false;
+        };
+        let Some(fix) = FIX.find_at(&text, cause.end()) else {
+            return false;
+        };
+        let workaround = text[fix.start()..fix.end()]
+            .to_lowercase()
+            .contains("workaround");
+        let title = crate::text::plain_text(&section.heading);
+        self.causes.push(Found {
+            title: title.clone(),
+            text: text[..fix.start()].trim().to_owned(),
+            fixes: vec![Fix {
+                workaround,
+                title,
+                text: text[fix.start()..].trim().to_owned(),
+                by_design: false,
+                for_cause: None,
+                parts: Vec::new(),
+            }],
+            issue: None,
+        });
+        true
+    }
+
     /// `## Scenario 1: title`: a group holding a cause and its resolution (as an issue),
     /// or, without a Cause heading, a cause of its own whose fixes are written under it.
     fn scenario(&mut self, section: &Section, number: usize, title: Option<String>) {
@@ -660,7 +709,9 @@ impl Builder {
         let linked: Vec<usize> = {
             // The links of the text before the first section they name.
             let mut lead = section.body.clone();
-            let links = |text: &str, child: &Section| text.contains(&format!("](#{})", slug(&child.heading)));
+            let links = |text: &str, child: &Section| {
+                text.contains(&format!("](#{})", slug(&child.heading)))
+            };
             let start = section.children.iter().position(|child| {
                 let named = links(&lead, child);
                 if !named {
@@ -696,7 +747,13 @@ impl Builder {
                 .join("\n\n");
             // Sections between the linked ones that no link names stay with the fix before.
             let mut fixes: Vec<Fix> = Vec::new();
-            for (index, child) in section.children.iter().enumerate().take(last + 1).skip(first) {
+            for (index, child) in section
+                .children
+                .iter()
+                .enumerate()
+                .take(last + 1)
+                .skip(first)
+            {
                 if linked.contains(&index) {
                     fixes.push(Fix {
                         workaround,
@@ -1065,8 +1122,9 @@ impl Builder {
             0 => {}
             1 => article.entry = Some(article.causes[0].id.clone()),
             _ => {
-                article.questions.push(which_cause(&article.causes));
-                article.entry = Some(NodeId("which-cause".to_owned()));
+                let menu = which_cause(&article.causes);
+                let notes = checks::draft(&mut article, menu);
+                self.mapping.extend(notes);
             }
         }
         (article, self.mapping)

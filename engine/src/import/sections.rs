@@ -83,7 +83,10 @@ pub(crate) enum Kind {
     Issue { number: usize },
     /// `Scenario 1: title`: one situation the problem arises in; a cause of its own (or a
     /// group holding a cause and its resolution, like an issue).
-    Scenario { number: usize, title: Option<String> },
+    Scenario {
+        number: usize,
+        title: Option<String>,
+    },
     /// `Step 1: title`: one part of a procedure (the parts together are one fix, unless
     /// each fixes a cause of its own).
     Step,
@@ -126,12 +129,10 @@ pub(crate) fn classify(heading: &str) -> Kind {
         | ["possible" | "common", "causes" | "cause"]
         | ["reasons" | "reason", ..]
         | ["possible" | "common", "reasons", ..] => Kind::Causes,
-        ["scenario", n, ..] if n.trim_end_matches(':').parse::<usize>().is_ok() => {
-            Kind::Scenario {
-                number: number.unwrap_or(1),
-                title,
-            }
-        }
+        ["scenario", n, ..] if n.trim_end_matches(':').parse::<usize>().is_ok() => Kind::Scenario {
+            number: number.unwrap_or(1),
+            title,
+        },
         ["cause", ..] if words.len() <= 4 => Kind::Cause {
             number: after("cause").or(after("issue")),
             title,
@@ -538,8 +539,16 @@ fn split_list(markdown: &str, numbered_too: bool) -> Option<(String, Vec<String>
                 Some(body) => (body, 2),
                 None => {
                     // `1. ` or `1) `: drop the number and its mark.
-                    let digits = trimmed.len() - trimmed.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-                    (trimmed[digits..].strip_prefix(['.', ')']).unwrap_or(&trimmed[digits..]), digits + 2)
+                    let digits = trimmed.len()
+                        - trimmed
+                            .trim_start_matches(|c: char| c.is_ascii_digit())
+                            .len();
+                    (
+                        trimmed[digits..]
+                            .strip_prefix(['.', ')'])
+                            .unwrap_or(&trimmed[digits..]),
+                        digits + 2,
+                    )
                 }
             };
             dedent_lines(body.trim_start(), width)
@@ -590,9 +599,14 @@ pub(crate) fn introduces_alternative_causes(intro: &str) -> bool {
 /// "when both of the following conditions are true": the items are one cause together.
 fn all_must_hold(lower: &str) -> bool {
     let last = lower.trim().rsplit("\n\n").next().unwrap_or("");
-    ["both of the following", "both the following", "all of the following", "all the following"]
-        .iter()
-        .any(|phrase| last.contains(phrase))
+    [
+        "both of the following",
+        "both the following",
+        "all of the following",
+        "all the following",
+    ]
+    .iter()
+    .any(|phrase| last.contains(phrase))
 }
 
 /// "This issue occurs if:" / "The problem happens when:" before a list: each item is a
