@@ -93,9 +93,8 @@ pub(crate) fn draft(article: &mut Article, menu: Question) -> Vec<String> {
             .join("\n")
     );
     let mut checks: Vec<(usize, Check)> = Vec::new();
-    for index in 0..article.causes.len() {
-        let cause = &article.causes[index];
-        let own = format!("{}\n{}", sentences[index], cause.text);
+    for (index, (cause, sentence)) in article.causes.iter().zip(&sentences).enumerate() {
+        let own = format!("{sentence}\n{}", cause.text);
         if unobservable(&own) {
             notes.push(format!(
                 "{}: no sign an agent can check in the article; no question (its fixes are tried in order)",
@@ -103,13 +102,42 @@ pub(crate) fn draft(article: &mut Article, menu: Question) -> Vec<String> {
             ));
             continue;
         }
-        let others: Vec<&str> = sentences
+        // The words that tell causes apart come from their whole titles, asides included.
+        let others: Vec<String> = article
+            .causes
             .iter()
             .enumerate()
             .filter(|(i, _)| *i != index)
-            .map(|(_, s)| s.as_str())
+            .map(|(_, c)| whole_title(&c.title, &c.text))
             .collect();
-        let check = check_for(index, &sentences[index], &others, &blocks, &seen, cause);
+        let others: Vec<&str> = others.iter().map(String::as_str).collect();
+        let whole = whole_title(&cause.title, &cause.text);
+        let distinctive = distinctive_words(&whole, &others);
+        // The titles of the fixes only this cause has.
+        let own_fix_titles: Vec<String> = article
+            .solutions
+            .iter()
+            .chain(&article.workarounds)
+            .filter(|r| cause.solutions.contains(&r.id) || cause.workarounds.contains(&r.id))
+            .filter(|r| {
+                article
+                    .causes
+                    .iter()
+                    .filter(|c| c.solutions.contains(&r.id) || c.workarounds.contains(&r.id))
+                    .count()
+                    == 1
+            })
+            .map(|r| r.title.clone())
+            .collect();
+        let check = check_for(
+            index,
+            sentence,
+            &distinctive,
+            &blocks,
+            &seen,
+            cause,
+            &own_fix_titles,
+        );
         if check.fallback {
             notes.push(format!(
                 "{}: nothing better than 'Does this apply' could be drafted; reword its question",
@@ -157,18 +185,26 @@ pub(crate) fn draft(article: &mut Article, menu: Question) -> Vec<String> {
 fn check_for(
     index: usize,
     sentence: &str,
-    others: &[&str],
+    distinctive: &BTreeSet<String>,
     blocks: &[Block],
     seen: &str,
     cause: &crate::model::Cause,
+    own_fix_titles: &[String],
 ) -> Check {
-    let distinctive = distinctive_words(sentence, others);
+    let own_anchors: Vec<String> = own_fix_titles
+        .iter()
+        .map(|title| format!("](#{})", super::slug(title)))
+        .collect();
     // Blocks that speak of this cause and show something to look at, best first.
     let mut scored: Vec<(usize, usize, &Block)> = blocks
         .iter()
         .enumerate()
         .filter(|(_, b)| b.cause.is_none_or(|c| c == index))
-        .filter(|(_, b)| b.cause == Some(index) || has_sign(&b.text))
+        .filter(|(_, b)| {
+            // The cause's own text and its own fix say how it shows; elsewhere a block
+            // must show something to look at.
+            b.cause == Some(index) || b.fix_of == [index] || has_sign(&b.text)
+        })
         .filter(|(_, b)| !repeats(&b.text, sentence) && !introduces_a_list(&b.text))
         .map(|(order, b)| {
             let mut words = words_of(&b.text);
@@ -183,12 +219,20 @@ fn check_for(
             if b.fix_of.len() == 1 && b.fix_of[0] == index {
                 score += 1;
             }
+            // "If the file is a registry file, follow [Contact support](#contact-support)":
+            // a sign that sends the reader to this cause's own fix.
+            if own_anchors
+                .iter()
+                .any(|anchor| b.text.contains(anchor.as_str()))
+            {
+                score += 3;
+            }
             (score, order, b)
         })
         .filter(|(score, _, _)| *score >= 2)
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.truncate(3);
+    scored.truncate(4);
     scored.sort_by_key(|s| s.1);
     let evidence: Vec<&Block> = scored.iter().map(|s| s.2).collect();
     let quoted = evidence
@@ -610,7 +654,7 @@ fn introduces_a_list(block: &str) -> bool {
 /// True when a block shows something an agent can look at.
 fn has_sign(text: &str) -> bool {
     static SIGN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r#"(?i)(`[^`]+`|\*\*[^*]+\*\*|\bevent(\s+id)?\s*:?\s*\d{2,5}\b|\b0x[0-9a-f]{4,8}\b|\berror( code)?:?\s+\d{3,}|"[^"]{4,}"|“[^”]{4,}”|\bHKEY_|\bHKLM\\|\b\d+\.\d+(\.\d+)+\b|\bversion\b|\blicen[cs]e\b|\bpermission|\bprivilege|\brole\b|\bsetting|\bpolicy\b|\bservice\b|\blog\b)"#)
+        Regex::new(r#"(?i)(`[^`]+`|\*\*[^*]+\*\*|\bevent(\s+id)?\s*:?\s*\d{2,5}\b|\b0x[0-9a-f]{4,8}\b|\berror( code)?:?\s+\d{3,}|"[^"]{4,}"|“[^”]{4,}”|\bHKEY_|\bHKLM\\|\\[a-z0-9]+\\[a-z0-9]+|^\s*file:|\b\d+\.\d+(\.\d+)+\b|\bversion\b|\blicen[cs]e\b|\bpermission|\bprivilege|\brole\b|\bsetting|\bpolicy\b|\bservice\b|\blog\b)"#)
             .expect("a valid pattern")
     });
     SIGN.is_match(text)

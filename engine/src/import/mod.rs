@@ -414,6 +414,20 @@ impl Builder {
     }
 
     fn note(&mut self, section: &Section) {
+        // A table with a Cause column ("error details | cause | more information"), in an
+        // article that names no cause otherwise: each distinct cause is a cause, its rows'
+        // other cells its signs, its resolution cell its fix. The table stays in the note.
+        if self.causes.is_empty() {
+            let found = table_causes(&section.full_text());
+            if found.len() >= 2 {
+                self.mapping.push(format!(
+                    "{}: {} causes from the table's Cause column",
+                    crate::text::plain_text(&section.heading),
+                    found.len()
+                ));
+                self.causes.extend(found);
+            }
+        }
         let hashes = "#".repeat(usize::from(section.level));
         let text = section.full_text();
         self.notes.push(if text.is_empty() {
@@ -1129,6 +1143,108 @@ impl Builder {
         }
         (article, self.mapping)
     }
+}
+
+/// The causes a Markdown table with a `Cause` (or `Reason`) column names: rows with the
+/// same cause are one cause; the other cells are its signs, a `Resolution`, `Solution`,
+/// `Workaround` or `More information` cell its fix.
+fn table_causes(markdown: &str) -> Vec<Found> {
+    let cells = |line: &str| -> Vec<String> {
+        line.trim()
+            .trim_start_matches('|')
+            .trim_end_matches('|')
+            .split('|')
+            .map(|c| {
+                c.replace("<br />", " ")
+                    .replace("<br/>", " ")
+                    .replace("<br>", " ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    };
+    let lines: Vec<&str> = markdown.lines().collect();
+    let mut found: Vec<Found> = Vec::new();
+    let mut index = 0;
+    while index + 2 < lines.len() {
+        let is_row = |l: &str| l.trim_start().starts_with('|');
+        let is_rule = |l: &str| {
+            let t = l.trim();
+            t.starts_with('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+        };
+        if !(is_row(lines[index]) && is_rule(lines[index + 1])) {
+            index += 1;
+            continue;
+        }
+        let header: Vec<String> = cells(lines[index])
+            .iter()
+            .map(|h| h.to_lowercase())
+            .collect();
+        let cause_column = header
+            .iter()
+            .position(|h| matches!(h.as_str(), "cause" | "causes" | "reason" | "possible cause"));
+        let fix_column = header.iter().position(|h| {
+            [
+                "resolution",
+                "solution",
+                "workaround",
+                "more information",
+                "fix",
+            ]
+            .iter()
+            .any(|w| h.starts_with(w))
+        });
+        let mut row = index + 2;
+        while row < lines.len() && is_row(lines[row]) {
+            if let Some(column) = cause_column {
+                let values = cells(lines[row]);
+                let cause = values.get(column).cloned().unwrap_or_default();
+                if !cause.is_empty() {
+                    let signs: Vec<String> = values
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, v)| *i != column && Some(*i) != fix_column && !v.is_empty())
+                        .map(|(i, v)| format!("- {}: {v}", capitalise_first(&header[i])))
+                        .collect();
+                    let fix = fix_column
+                        .and_then(|c| values.get(c))
+                        .filter(|f| !f.is_empty());
+                    match found.iter_mut().find(|f| f.title == first_sentence(&cause)) {
+                        Some(existing) => {
+                            existing.text = format!("{}\n{}", existing.text, signs.join("\n"))
+                        }
+                        None => found.push(Found {
+                            title: first_sentence(&cause),
+                            text: format!("{cause}\n\n{}", signs.join("\n")),
+                            fixes: fix
+                                .map(|fix| Fix {
+                                    workaround: false,
+                                    title: first_sentence(fix),
+                                    text: fix.clone(),
+                                    by_design: false,
+                                    for_cause: None,
+                                    parts: Vec::new(),
+                                })
+                                .into_iter()
+                                .collect(),
+                            issue: None,
+                        }),
+                    }
+                }
+            }
+            row += 1;
+        }
+        index = row;
+    }
+    found
+}
+
+fn capitalise_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| {
+        format!("{}{}", c.to_uppercase(), chars.as_str())
+    })
 }
 
 /// One part of a text cut at bold markers (`**Cause 2:** ...`).
