@@ -53,6 +53,14 @@ pub struct SetFigures {
     pub drafts: usize,
     /// Multi-cause drafts whose only question is the menu.
     pub menu_only: usize,
+    /// Drafted checks (not the menu) in the set's drafts.
+    pub questions: usize,
+    /// Of those, worded from the cause's sentence or its sign.
+    pub worded: usize,
+    /// Of those, "Do the signs below point to ...?" (the cause named, its signs quoted).
+    pub pointing: usize,
+    /// Of those, the "Does this apply: ...?" fallback.
+    pub fallback: usize,
 }
 
 /// The report of every set, and the figures per set name.
@@ -127,6 +135,11 @@ pub fn run(
             text,
             "  multi-cause drafts whose only question is a menu ({set}): {} of {}",
             figures.menu_only, figures.drafts
+        )?;
+        writeln!(
+            text,
+            "  drafted checks ({set}): {}: {} worded from the cause or its sign, {} \"Do the signs below point to\", {} \"Does this apply\"",
+            figures.questions, figures.worded, figures.pointing, figures.fallback
         )?;
         writeln!(text)?;
         writeln!(
@@ -226,6 +239,16 @@ fn score_article(article: &Article, gold: &[&&GoldCause], figures: &mut SetFigur
         && !article.questions.is_empty()
         && article.questions.iter().all(|q| q.id.0 == MENU);
     figures.menu_only += usize::from(menu_only);
+    for question in article.questions.iter().filter(|q| q.id.0 != MENU) {
+        figures.questions += 1;
+        if question.text.starts_with("Does this apply:") {
+            figures.fallback += 1;
+        } else if question.text.starts_with("Do the signs below point to") {
+            figures.pointing += 1;
+        } else {
+            figures.worded += 1;
+        }
+    }
     let mut used: BTreeSet<usize> = BTreeSet::new();
     let mut marks = String::new();
     for row in gold {

@@ -244,9 +244,9 @@ fn check_for(
     let cost = cost_of(&all, seen);
     let (text, points_yes, fallback) = match invert(sentence) {
         Some((question, negated)) => (question, !negated, false),
-        None => match sign_question(sentence, &all) {
+        None => match sign_question(sentence, &all).filter(|_| reads_as_a_clause(sentence)) {
             Some(question) => (question, true, false),
-            None if !evidence.is_empty() && sentence.split_whitespace().count() > 8 => (
+            None if !evidence.is_empty() && reads_as_a_clause(sentence) => (
                 format!(
                     "Following the steps below, do you find that {}?",
                     lower_first(sentence.trim_end_matches(['.', '?']))
@@ -462,8 +462,34 @@ pub(crate) fn invert(sentence: &str) -> Option<(String, bool)> {
         .any(|w| matches!(w.as_str(), "that" | "which" | "who"));
     let position = match (relative, auxiliaries.get(1)) {
         (true, Some(second)) => *second,
-        _ => first,
+        // A relative clause and one auxiliary: "have" or "do" is more likely the
+        // clause's own verb ("machines that have an old agent ...") than the predicate's.
+        (true, None) if matches!(lower[first].as_str(), "have" | "has" | "do" | "does") => {
+            return None;
+        }
+        (true, None) => first,
+        (false, _) => first,
     };
+    // "In a standard scenario where ..." opens with a phrase, not a subject.
+    if matches!(
+        lower[0].as_str(),
+        "in" | "on"
+            | "at"
+            | "for"
+            | "with"
+            | "when"
+            | "if"
+            | "after"
+            | "before"
+            | "during"
+            | "by"
+            | "while"
+            | "because"
+            | "since"
+    ) || lower[..position].iter().any(|w| w == "where")
+    {
+        return None;
+    }
     let subject_words = &lower[..position];
     if position == 0
         || position > 12
@@ -513,6 +539,14 @@ pub(crate) fn invert(sentence: &str) -> Option<(String, bool)> {
         format!("{} {subject} {predicate}?", capitalise(verb)),
         negated,
     ))
+}
+
+/// True when a sentence reads as a statement that can follow "do you find that": longer
+/// than a heading, opening with an article or pronoun ("the client makes ..."), not a
+/// title ("Restart partially stopped VMs", "Missing Binary").
+fn reads_as_a_clause(sentence: &str) -> bool {
+    let first = sentence.split_whitespace().next().unwrap_or_default();
+    sentence.split_whitespace().count() > 6 && lower_first(first) != first
 }
 
 /// The auxiliary a word is (in the question's tense) and whether it was negative.
@@ -674,7 +708,12 @@ pub(crate) fn cost_of(text: &str, seen: &str) -> f64 {
         Regex::new(r"(?i)\b(0x[0-9a-f]{4,8}|error:?\s*\d{3,6}|rpc error \d+)\b")
             .expect("a valid pattern")
     });
-    let seen = seen.to_lowercase();
+    static IMAGE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?s):::image.*?:::|!\[[^\]]*\]\([^)]*\)").expect("a valid pattern")
+    });
+    let seen = IMAGE.replace_all(seen, "").to_lowercase();
+    let text = IMAGE.replace_all(text, "");
+    let text = text.as_ref();
     let shows_a_code = CODE
         .find_iter(text)
         .any(|m| seen.contains(&m.as_str().to_lowercase()));
@@ -765,6 +804,9 @@ fn blocks(article: &Article) -> Vec<Block> {
         |text: &str, section: String, cause: Option<usize>, fix_of: &[usize], title: &str| {
             let mut heading = String::new();
             for block in split_blocks(text) {
+                if is_image(&block) {
+                    continue;
+                }
                 if block.starts_with('#') {
                     heading = block.trim_start_matches('#').trim().to_owned();
                     continue;
@@ -931,6 +973,13 @@ fn split_blocks(markdown: &str) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// True for a block that only shows an image (`:::image ...:::`, `![alt](src)`).
+fn is_image(block: &str) -> bool {
+    let trimmed = block.trim();
+    (trimmed.starts_with(":::image") && trimmed.ends_with(":::"))
+        || (trimmed.starts_with("![") && trimmed.ends_with(')') && !trimmed.contains('\n'))
 }
 
 /// A block as a Markdown quote.
