@@ -46,6 +46,10 @@ pub const COST_SYNC: f64 = 30.0;
 /// would not need the troubleshooter.
 pub const MENU_DONT_KNOW: f64 = 0.6;
 
+/// How often a drafted check gives the answer that points to its cause when another cause
+/// is behind the problem (the answer's `base_rate`).
+pub(crate) const POINTING_BASE_RATE: f64 = 0.1;
+
 /// The first line of the help of a question drafted without a sign to check.
 pub const FALLBACK_MARK: &str = "**To review: drafted without a sign to check.**";
 
@@ -301,20 +305,21 @@ fn check_for(
         cause.title.trim(),
         capitalise(other)
     ));
-    let answers = vec![
-        Answer {
-            value: "yes".to_owned(),
-            label: None,
-            goto: points_yes.then(|| cause.id.clone()),
-            base_rate: None,
-        },
-        Answer {
-            value: "no".to_owned(),
-            label: None,
-            goto: (!points_yes).then(|| cause.id.clone()),
-            base_rate: None,
-        },
-    ];
+    // A check for one cause rarely points to it when another cause is behind the problem:
+    // its pointing answer's base rate is low, so the planner may ask the checks in any
+    // order and each answer weighs as the evidence it is.
+    let answers = ["yes", "no"]
+        .into_iter()
+        .map(|value| {
+            let points = (value == "yes") == points_yes;
+            Answer {
+                value: value.to_owned(),
+                label: None,
+                goto: points.then(|| cause.id.clone()),
+                base_rate: points.then_some(POINTING_BASE_RATE),
+            }
+        })
+        .collect();
     Check {
         question: Question {
             id: NodeId(String::new()),
@@ -651,7 +656,13 @@ pub(crate) fn commands(text: &str) -> Vec<String> {
             continue;
         }
         if in_fence {
-            if fence_first && !trimmed.is_empty() && !trimmed.starts_with('#') {
+            // The first line of the block that runs something (not a comment, not `$x = ...`).
+            if fence_first
+                && !trimmed.is_empty()
+                && !trimmed.starts_with('#')
+                && !trimmed.contains(" = ")
+                && CMDLET.is_match(trimmed)
+            {
                 out.push(trimmed.to_owned());
                 fence_first = false;
             }
@@ -815,7 +826,7 @@ fn blocks(article: &Article) -> Vec<Block> {
                 title_words.extend(words_of(&heading));
                 out.push(Block {
                     text: block,
-                    section: if heading.is_empty() {
+                    section: if heading.is_empty() || section == heading {
                         section.clone()
                     } else {
                         format!("{section} ({heading})")
