@@ -3,28 +3,36 @@
 //! For every cause of a multi-cause draft, [`draft`] looks for what an L1 agent can check
 //! (an event ID, an error code or message, a command, a setting shown in bold, a registry
 //! path, a version) in the article's own words: the cause's sentence and text, its fixes
-//! (their steps and commands), and the symptoms. Blocks (paragraphs, list items, code
-//! blocks) are scored by the words that tell this cause from the others; the best ones
-//! with a sign are quoted in the question's help, under the name of the section they come
-//! from. The question is the cause's sentence turned into a question ("The Reading Pane
-//! isn't enabled" → "Is the Reading Pane enabled?", **No** pointing to the cause), or one
-//! about its sign ("Is event ID 7022 logged?", "Does `$PSVersionTable` show that ...?");
-//! where neither can be drafted, "Does this apply: <cause>?", marked in its help for a
-//! writer. A cause with no sign an agent can see ("a temporary error", "cached by your
-//! browser", "needs to be redeployed") gets no question: the planner tries its fix in
-//! order of chance over cost.
+//! (their steps and commands), the symptoms and the notes. Blocks (paragraphs, list items,
+//! code blocks) are scored by the words that tell this cause from the others (plus the
+//! words of the section they stand under, a command or event ID, the cause's own fix, a
+//! link to that fix); the best four are quoted in the question's help, under the name of
+//! the section they come from. The question is the cause's sentence turned into a question
+//! ("The Reading Pane isn't enabled" → "Is the Reading Pane enabled?", **No** pointing to
+//! the cause), or one about its sign ("Is event ID 7022 logged, showing that ...?", "Does
+//! `$PSVersionTable` show that ...?"), or "Following the steps below, do you find that
+//! ...?" / "Do the signs below point to *<cause>*?" when the sentence is not a clause;
+//! where nothing at all can be quoted, "Does this apply: <cause>?", marked
+//! [`FALLBACK_MARK`] in its help for a writer. A cause whose own words say it leaves no
+//! sign ("a temporary error", "cached by your browser", "needs to be redeployed") gets no
+//! question: the planner tries its fix in order of chance over cost.
 //!
 //! **The cost rule** (minutes, the question's `cost`): what checking takes, the cheapest
-//! way the quoted text offers: reading the message the user already sees (an error code or
-//! text the symptoms or title show) 1 < running a command (a code span or block) 2 <
-//! opening a console, portal, settings page or log viewer (or a setting in bold) 5 <
-//! waiting for a sync or replication 30. Fixes whose text restarts, reinstalls, rebuilds or
-//! waits get an estimated cost (5 + 2 a step, + 10 for a restart, + 30 for a reinstall or
-//! a wait), marked `generated`; the others keep the default.
+//! way the quoted text offers: reading the message the user already sees (an error code the
+//! symptoms show) [`COST_MESSAGE`] < running a command (a code span or block)
+//! [`COST_COMMAND`] < opening a console, portal, settings page or log viewer (or a setting
+//! in bold) [`COST_CONSOLE`] < waiting for a sync or replication [`COST_SYNC`]; with no
+//! sign of any, a console. Fixes whose text restarts, reinstalls, rebuilds or waits get an
+//! estimated cost (5 + 2 a step, + 10 for a restart, + 30 for a reinstall or a wait),
+//! marked `generated`; the others keep the default (5 + 2 a step).
 //!
 //! The checks form a chain in order of cost (then the article's order): each answer that
-//! points to its cause leads there, the other to the next check; after the last, the
+//! points to its cause leads there, the other on to the next check; after the last, the
 //! which-cause menu (don't-know rate [`MENU_DONT_KNOW`]) remains for an agent who knows.
+//! The pointing answer's base rate is [`POINTING_BASE_RATE`]: a check rarely points to its
+//! cause when another is behind the problem, so each answer weighs as evidence whatever the
+//! order the planner asks them in, and the menu, on the path where every check said no,
+//! still tells the causes apart.
 
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
@@ -48,7 +56,7 @@ pub const MENU_DONT_KNOW: f64 = 0.6;
 
 /// How often a drafted check gives the answer that points to its cause when another cause
 /// is behind the problem (the answer's `base_rate`).
-pub(crate) const POINTING_BASE_RATE: f64 = 0.1;
+pub const POINTING_BASE_RATE: f64 = 0.1;
 
 /// The first line of the help of a question drafted without a sign to check.
 pub const FALLBACK_MARK: &str = "**To review: drafted without a sign to check.**";

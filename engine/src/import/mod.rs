@@ -2,10 +2,16 @@
 //!
 //! [`import_markdown`] reads front matter and the heading outline (pulldown-cmark), maps
 //! Symptoms, Cause 1..N, Resolution / Solution / Method N and Workaround sections onto the
-//! model, links each fix to its cause, finds error codes, and adds one "which of these
-//! matches" question for articles with several causes. Section text is kept as written;
-//! sections it does not recognise become notes, never dropped. The result is a draft
-//! (`status: draft`) for a writer to review. Depends on `model`, `text` and `load`'s YAML.
+//! model, links each fix to its cause, and finds error codes. Causes come in many shapes:
+//! `Cause N` headings, bulleted or numbered lists after "one of the following reasons" (or
+//! under a `Reasons why ...` heading), bold `**Cause N:**` paragraphs, `Scenario N`
+//! sections, sections with `**Cause**` and `**Workaround**` paragraphs, a table's Cause
+//! column; a Resolution that links one section per cause gives each its fix. Articles with
+//! several causes get a drafted check per observable cause and the which-cause menu last
+//! (`checks`: the questions, their help and the cost rule), marked `generated` for review.
+//! Section text is kept as written; sections it does not recognise become notes, never
+//! dropped. The result is a draft (`status: draft`) for a writer to review. Depends on
+//! `model`, `text` and `load`'s YAML.
 
 mod checks;
 mod codes;
@@ -25,6 +31,7 @@ use sections::{
 
 pub use checks::{
     COST_COMMAND, COST_CONSOLE, COST_MESSAGE, COST_SYNC, FALLBACK_MARK, MENU_DONT_KNOW,
+    POINTING_BASE_RATE,
 };
 pub use codes::error_codes;
 
