@@ -9,6 +9,7 @@ mod browser;
 mod check;
 mod hostile;
 mod import;
+mod import_checks;
 mod kb;
 mod learn;
 mod render;

@@ -69,17 +69,68 @@ pub(crate) struct CheckReport<'a> {
     pub(crate) errors: usize,
     pub(crate) warnings: usize,
     pub(crate) diagnostics: &'a [Diagnostic],
+    /// What `import` drafted and no writer has accepted yet (`generated: true`): questions,
+    /// and fixes whose cost is the importer's estimate.
+    pub(crate) generated: Vec<Generated>,
+}
+
+/// One drafted item awaiting review.
+#[derive(Debug, Serialize)]
+pub(crate) struct Generated {
+    /// The article's file, relative to the KB.
+    pub(crate) file: String,
+    /// The article's id.
+    pub(crate) article: String,
+    /// `question` (its text, help, answers and cost were drafted) or `cost` (a fix's
+    /// estimated minutes).
+    pub(crate) kind: &'static str,
+    /// The question's or fix's id.
+    pub(crate) id: String,
+    /// The question's text, or the fix's title.
+    pub(crate) text: String,
+    /// The drafted minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) cost: Option<f64>,
 }
 
 impl<'a> CheckReport<'a> {
     pub(crate) fn new(loaded: &Loaded, diagnostics: &'a [Diagnostic]) -> Self {
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        let mut generated = Vec::new();
+        for entry in &loaded.kb.articles {
+            let article = &entry.article;
+            let item = |kind, id: &fixpath::model::NodeId, text: &str, cost| Generated {
+                file: entry.file.name.clone(),
+                article: article.id.to_string(),
+                kind,
+                id: id.to_string(),
+                text: text.to_owned(),
+                cost,
+            };
+            for question in article.questions.iter().filter(|q| q.generated) {
+                generated.push(item(
+                    "question",
+                    &question.id,
+                    &question.text,
+                    question.cost,
+                ));
+            }
+            for remedy in article
+                .solutions
+                .iter()
+                .chain(&article.workarounds)
+                .filter(|r| r.generated)
+            {
+                generated.push(item("cost", &remedy.id, &remedy.title, remedy.cost));
+            }
+        }
         CheckReport {
             ok: errors == 0,
             articles: loaded.kb.articles.len(),
             errors,
             warnings: diagnostics.len() - errors,
             diagnostics,
+            generated,
         }
     }
 }
@@ -338,7 +389,28 @@ fn write_check(
     let articles = plural(report.articles, "article");
     let errors = plural(report.errors, "error");
     let warnings = plural(report.warnings, "warning");
-    writeln!(out, "checked {articles}: {errors}, {warnings}")
+    writeln!(out, "checked {articles}: {errors}, {warnings}")?;
+    if !report.generated.is_empty() {
+        let questions = report
+            .generated
+            .iter()
+            .filter(|g| g.kind == "question")
+            .count();
+        let costs = report.generated.len() - questions;
+        let drafts: std::collections::BTreeSet<&str> = report
+            .generated
+            .iter()
+            .map(|g| g.article.as_str())
+            .collect();
+        writeln!(
+            out,
+            "to review: {} and {} drafted by import in {} (check --format json lists them)",
+            plural(questions, "question"),
+            plural(costs, "fix cost"),
+            plural(drafts.len(), "article")
+        )?;
+    }
+    Ok(())
 }
 
 fn plural(count: usize, word: &str) -> String {

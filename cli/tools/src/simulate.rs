@@ -73,6 +73,111 @@ pub fn follow(article: &Article, answers: &[usize]) -> Option<(NodeId, NodeId)> 
     None
 }
 
+/// A world in which every question tells the truth about `cause`: the answer that leads to
+/// it where a question has one (its check, the which-cause menu), else the answer that
+/// goes on to the next question (a check for another cause says it is not that one).
+pub fn truthful_world(article: &Article, cause: &NodeId, remedy: &NodeId) -> World {
+    let answers = article
+        .questions
+        .iter()
+        .map(|question| {
+            let leads = |target: &NodeId| {
+                target == cause
+                    || article.cause(cause).is_some_and(|c| {
+                        c.solutions.contains(target) || c.workarounds.contains(target)
+                    })
+            };
+            question
+                .answers
+                .iter()
+                .position(|a| a.goto.as_ref().is_some_and(leads))
+                .or_else(|| {
+                    question.answers.iter().position(|a| {
+                        a.goto
+                            .as_ref()
+                            .is_some_and(|g| article.question(g).is_some())
+                    })
+                })
+                .unwrap_or(0)
+        })
+        .collect();
+    World {
+        answers,
+        cause: cause.clone(),
+        remedy: remedy.clone(),
+    }
+}
+
+/// The article as the importer drafted it before it drafted checks: the which-cause menu
+/// alone, as the entry, with no "don't know" rate of its own.
+pub fn menu_draft(article: &Article) -> Option<Article> {
+    let mut menu = article.question(&NodeId(MENU.to_owned()))?.clone();
+    menu.text = "Which of these matches what you see?".to_owned();
+    menu.dont_know = None;
+    let mut draft = article.clone();
+    draft.entry = Some(menu.id.clone());
+    draft.questions = vec![menu];
+    Some(draft)
+}
+
+/// Mean minutes per session of today's menu drafts and of the drafts with checks, on the
+/// same truth (cause frequencies, the fix that works, fixes' minutes and success, the
+/// menu's minutes) and the same "don't know" draws; `None` for an article without a menu.
+pub fn menu_against_checks(
+    article: &Article,
+    sessions: usize,
+    dont_know: f64,
+    seed: u64,
+) -> Option<(f64, f64)> {
+    let menu_article = menu_draft(article)?;
+    let mut rng = Rng(seed | 1);
+    let truth = draw_truth(article, 1.2, SUCCESS_FROM, &mut rng);
+    let menu_index = article
+        .questions
+        .iter()
+        .position(|q| q.id.as_str() == MENU)?;
+    let menu_truth = Truth {
+        priors: truth.priors.clone(),
+        question_minutes: vec![truth.question_minutes[menu_index]],
+        fix_minutes: truth.fix_minutes.clone(),
+        success: truth.success.clone(),
+    };
+    let checks_plan = with_escalation(article);
+    let menu_plan = with_escalation(&menu_article);
+    let (mut menu_minutes, mut check_minutes) = (0.0, 0.0);
+    for _ in 0..sessions {
+        let cause = &article.causes[rng.weighted(&truth.priors)];
+        let fixes: Vec<&NodeId> = cause.solutions.iter().chain(&cause.workarounds).collect();
+        if fixes.is_empty() {
+            continue;
+        }
+        let remedy = fixes[(rng.next_u64() % fixes.len() as u64) as usize];
+        let draws = rng.next_u64() | 1;
+        let world = truthful_world(&menu_article, &cause.id, remedy);
+        menu_minutes += run_session(
+            &menu_article,
+            &menu_plan,
+            &menu_truth,
+            &world,
+            dont_know,
+            &mut Rng(draws),
+        )
+        .0;
+        let world = truthful_world(article, &cause.id, remedy);
+        check_minutes += run_session(
+            article,
+            &checks_plan,
+            &truth,
+            &world,
+            dont_know,
+            &mut Rng(draws),
+        )
+        .0;
+    }
+    let n = sessions as f64;
+    Some((menu_minutes / n, check_minutes / n))
+}
+
 /// A world whose cause is drawn from the article's priors.
 pub fn draw_world(article: &Article, rng: &mut Rng) -> Option<World> {
     let priors: Vec<f64> = article.causes.iter().map(|c| c.likelihood()).collect();
@@ -116,6 +221,21 @@ pub struct Truth {
 
 /// Minutes charged to a session that ends without the fix (the escalation's cost).
 pub const ESCALATION_MINUTES: f64 = 30.0;
+
+/// How often the simulated agent answers "don't know" to a question: the which-cause menu
+/// [`fixpath::import::MENU_DONT_KNOW`] of the time (an agent who knew which cause applies
+/// would not need the troubleshooter), any other question its own `dont_know`, or `rate`
+/// when it has none.
+pub fn dont_know_of(question: &fixpath::model::Question, rate: f64) -> f64 {
+    if question.id.as_str() == MENU {
+        fixpath::import::MENU_DONT_KNOW
+    } else {
+        question.dont_know.unwrap_or(rate)
+    }
+}
+
+/// The id of the importer's which-cause menu.
+pub const MENU: &str = "which-cause";
 
 /// The least chance a fix works when right, in the simulated truths: each fix's is drawn
 /// evenly between this and 1 ("a fix may fail half the time").
@@ -180,7 +300,7 @@ pub fn oracle(article: &Article, truth: &Truth, dont_know: f64) -> Article {
     }
     for (question, minutes) in known.questions.iter_mut().zip(&truth.question_minutes) {
         question.cost = Some(*minutes);
-        question.dont_know = Some(dont_know);
+        question.dont_know = Some(dont_know_of(question, dont_know));
     }
     let fixes = known
         .solutions
@@ -228,7 +348,7 @@ pub fn run_session(
                     .position(|q| q.id == question)
                     .expect("a question of the article");
                 clock += truth.question_minutes[index];
-                let given = if rng.unit() < dont_know {
+                let given = if rng.unit() < dont_know_of(&authored.questions[index], dont_know) {
                     Given::Unknown
                 } else {
                     Given::Answer(
@@ -366,7 +486,8 @@ pub struct Exact<'a> {
     truth: &'a Truth,
     /// Each world: its weight, the answer to every question, the fix that works.
     worlds: Vec<(f64, Vec<usize>, usize)>,
-    dont_know: f64,
+    /// Each question's "don't know" rate.
+    dont_know: Vec<f64>,
     fix_ids: Vec<NodeId>,
     memo: std::collections::HashMap<(Vec<u8>, Vec<bool>, bool), f64>,
 }
@@ -447,7 +568,11 @@ impl<'a> Exact<'a> {
             plan,
             truth,
             worlds,
-            dont_know,
+            dont_know: plan
+                .questions
+                .iter()
+                .map(|q| dont_know_of(q, dont_know))
+                .collect(),
             fix_ids,
             memo: std::collections::HashMap::new(),
         })
@@ -520,13 +645,13 @@ impl<'a> Exact<'a> {
             let mut value = this.truth.question_minutes[q];
             let mut unknown = answers.to_vec();
             unknown[q] = 254;
-            value += this.dont_know * this.cost(&unknown, tried, planner);
+            let dont_know = this.dont_know[q];
+            value += dont_know * this.cost(&unknown, tried, planner);
             for (a, mass) in masses[q].iter().enumerate() {
                 if *mass > 0.0 {
                     let mut given = answers.to_vec();
                     given[q] = a as u8;
-                    value +=
-                        (1.0 - this.dont_know) * mass / total * this.cost(&given, tried, planner);
+                    value += (1.0 - dont_know) * mass / total * this.cost(&given, tried, planner);
                 }
             }
             value

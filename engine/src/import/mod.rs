@@ -2,11 +2,18 @@
 //!
 //! [`import_markdown`] reads front matter and the heading outline (pulldown-cmark), maps
 //! Symptoms, Cause 1..N, Resolution / Solution / Method N and Workaround sections onto the
-//! model, links each fix to its cause, finds error codes, and adds one "which of these
-//! matches" question for articles with several causes. Section text is kept as written;
-//! sections it does not recognise become notes, never dropped. The result is a draft
-//! (`status: draft`) for a writer to review. Depends on `model`, `text` and `load`'s YAML.
+//! model, links each fix to its cause, and finds error codes. Causes come in many shapes:
+//! `Cause N` headings, bulleted or numbered lists after "one of the following reasons" (or
+//! under a `Reasons why ...` heading), bold `**Cause N:**` paragraphs, `Scenario N`
+//! sections, sections with `**Cause**` and `**Workaround**` paragraphs, a table's Cause
+//! column; a Resolution that links one section per cause gives each its fix. Articles with
+//! several causes get a drafted check per observable cause and the which-cause menu last
+//! (`checks`: the questions, their help and the cost rule), marked `generated` for review.
+//! Section text is kept as written; sections it does not recognise become notes, never
+//! dropped. The result is a draft (`status: draft`) for a writer to review. Depends on
+//! `model`, `text` and `load`'s YAML.
 
+mod checks;
 mod codes;
 mod sections;
 
@@ -18,9 +25,14 @@ use crate::model::{
 };
 use sections::{
     Kind, Outline, Section, first_sentence, introduces_alternative_causes,
-    introduces_alternative_fixes, split_alternative_lists, split_alternatives, split_steps,
+    introduces_alternative_fixes, split_alternative_lists, split_alternatives, split_cause_list,
+    split_steps,
 };
 
+pub use checks::{
+    COST_COMMAND, COST_CONSOLE, COST_MESSAGE, COST_SYNC, FALLBACK_MARK, MENU_DONT_KNOW,
+    POINTING_BASE_RATE,
+};
 pub use codes::error_codes;
 
 /// Where an imported article came from, and how to attribute it.
@@ -380,6 +392,10 @@ impl Builder {
                 self.fixes.extend(fixes);
             }
             Kind::Issue { number } => self.issue(section, *number),
+            Kind::Scenario { number, title } => self.scenario(section, *number, title.clone()),
+            // A section whose text says `**Cause**` and then `**Workaround**` (or
+            // `**Resolution**`): a scenario, a cause with its fix.
+            Kind::Other | Kind::Action if self.bold_cause(section) => {}
             // Named for what it does, after a cause (or a how-to's check) in an article
             // with no Resolution heading: a fix.
             Kind::Action if !self.has_fix_headings && (!self.causes.is_empty() || self.checked) => {
@@ -396,6 +412,8 @@ impl Builder {
                 self.checked = true;
                 self.note(section);
             }
+            // A section whose text says `**Cause**` and then `**Workaround**` (or
+            // `**Resolution**`): a scenario, a cause with its fix.
             Kind::Notes | Kind::Other | Kind::Step | Kind::Action | Kind::Check => {
                 self.note(section)
             }
@@ -403,6 +421,20 @@ impl Builder {
     }
 
     fn note(&mut self, section: &Section) {
+        // A table with a Cause column ("error details | cause | more information"), in an
+        // article that names no cause otherwise: each distinct cause is a cause, its rows'
+        // other cells its signs, its resolution cell its fix. The table stays in the note.
+        if self.causes.is_empty() {
+            let found = table_causes(&section.full_text());
+            if found.len() >= 2 {
+                self.mapping.push(format!(
+                    "{}: {} causes from the table's Cause column",
+                    crate::text::plain_text(&section.heading),
+                    found.len()
+                ));
+                self.causes.extend(found);
+            }
+        }
         let hashes = "#".repeat(usize::from(section.level));
         let text = section.full_text();
         self.notes.push(if text.is_empty() {
@@ -466,11 +498,36 @@ impl Builder {
             }
         }
         let text = own.full_text();
+        // `**Cause 1:** ...` paragraphs (or `**Scenario 1**`): each is a cause of its own.
+        if title.is_none()
+            && fixes.is_empty()
+            && let Some((intro, parts)) = split_marked(&text, &["cause", "scenario", "reason"])
+        {
+            self.mapping.push(format!(
+                "{}: {} causes marked in bold",
+                crate::text::plain_text(&section.heading),
+                parts.len()
+            ));
+            for (index, part) in parts.into_iter().enumerate() {
+                let text = if index == 0 && !intro.is_empty() {
+                    format!("{intro}\n\n{}", part.text)
+                } else {
+                    part.text
+                };
+                self.causes.push(Found {
+                    title: part.title,
+                    text,
+                    fixes: Vec::new(),
+                    issue,
+                });
+            }
+            return;
+        }
         // A plain "Cause" heading that lists alternatives: each is a cause of its own.
         if title.is_none()
             && fixes.is_empty()
             && own.children.is_empty()
-            && let Some((intro, items, after)) = split_alternatives(&text)
+            && let Some((intro, items, after)) = split_cause_list(&text)
             && introduces_alternative_causes(&intro)
         {
             self.alternatives(&intro, items, &after);
@@ -523,12 +580,74 @@ impl Builder {
             return;
         }
         let text = section.full_text();
-        match split_alternatives(&text) {
-            Some((intro, items, after)) if introduces_alternative_causes(&intro) => {
+        // `## Reasons why ...` is itself the intro of the list it holds.
+        let by_heading = !matches!(
+            crate::text::plain_text(&section.heading)
+                .to_lowercase()
+                .trim(),
+            "causes" | "cause" | "possible causes" | "possible cause"
+        );
+        match split_cause_list(&text) {
+            Some((intro, items, after)) if by_heading || introduces_alternative_causes(&intro) => {
                 self.alternatives(&intro, items, &after)
             }
             _ => self.cause(section, None, None),
         }
+    }
+
+    /// `## Title` with `**Cause ...**` and `**Workaround**` paragraphs: one cause titled by
+    /// the heading, its text up to the fix's paragraph, the rest its fix. False (nothing
+    /// done) for a section without both.
+    fn bold_cause(&mut self, section: &Section) -> bool {
+        static CAUSE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"(?im)^\*\*(?:cause|reason)\b[^*\n]*\*\*").expect("a valid pattern")
+        });
+        static FIX: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(
+                r"(?im)^\*\*(resolution|solution|workaround|fix|mitigation)\b[^*\n]*\*\*",
+            )
+            .expect("a valid pattern")
+        });
+        let text = section.full_text();
+        let Some(cause) = CAUSE.find(&text) else {
+            return false;
+        };
+        let Some(fix) = FIX.find_at(&text, cause.end()) else {
+            return false;
+        };
+        let workaround = text[fix.start()..fix.end()]
+            .to_lowercase()
+            .contains("workaround");
+        let title = crate::text::plain_text(&section.heading);
+        self.causes.push(Found {
+            title: title.clone(),
+            text: text[..fix.start()].trim().to_owned(),
+            fixes: vec![Fix {
+                workaround,
+                title,
+                text: text[fix.start()..].trim().to_owned(),
+                by_design: false,
+                for_cause: None,
+                parts: Vec::new(),
+            }],
+            issue: None,
+        });
+        true
+    }
+
+    /// `## Scenario 1: title`: a group holding a cause and its resolution (as an issue),
+    /// or, without a Cause heading, a cause of its own whose fixes are written under it.
+    fn scenario(&mut self, section: &Section, number: usize, title: Option<String>) {
+        if section
+            .children
+            .iter()
+            .any(|c| matches!(c.kind, Kind::Cause { .. }))
+        {
+            self.issue(section, number);
+            return;
+        }
+        let title = title.unwrap_or_else(|| crate::text::plain_text(&section.heading));
+        self.cause(section, Some(title), None);
     }
 
     fn alternatives(&mut self, intro: &str, items: Vec<String>, after: &str) {
@@ -601,6 +720,82 @@ impl Builder {
                 .full_text();
                 if !rest.is_empty() {
                     last.text = format!("{}\n\n{rest}", last.text);
+                }
+            }
+            return fixes;
+        }
+        // "Select a solution: [Repair the file](#repair-the-file), [Add the variable](#...)":
+        // the sub-sections it links to are fixes each; the sub-sections before them (the
+        // shared preparation) lead each fix, and those after them close each.
+        let linked: Vec<usize> = {
+            // The links of the text before the first section they name.
+            let mut lead = section.body.clone();
+            let links = |text: &str, child: &Section| {
+                text.contains(&format!("](#{})", slug(&child.heading)))
+            };
+            let start = section.children.iter().position(|child| {
+                let named = links(&lead, child);
+                if !named {
+                    lead.push_str(&child.full_text());
+                }
+                named
+            });
+            match start {
+                Some(start) => (start..section.children.len())
+                    .filter(|&i| links(&lead, &section.children[i]))
+                    .collect(),
+                None => Vec::new(),
+            }
+        };
+        if linked.len() >= 2 && section.children.len() > linked.len() {
+            let first = linked[0];
+            let last = linked[linked.len() - 1];
+            let heading = |child: &Section| {
+                let text = child.full_text();
+                let hashes = "#".repeat(usize::from(child.level));
+                if text.is_empty() {
+                    format!("{hashes} {}", child.heading)
+                } else {
+                    format!("{hashes} {}\n\n{text}", child.heading)
+                }
+            };
+            let mut lead = vec![section.body.trim().to_owned()];
+            lead.extend(section.children[..first].iter().map(heading));
+            let lead = lead
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            // Sections between the linked ones that no link names stay with the fix before.
+            let mut fixes: Vec<Fix> = Vec::new();
+            for (index, child) in section
+                .children
+                .iter()
+                .enumerate()
+                .take(last + 1)
+                .skip(first)
+            {
+                if linked.contains(&index) {
+                    fixes.push(Fix {
+                        workaround,
+                        title: crate::text::plain_text(&child.heading),
+                        text: format!("{lead}\n\n{}", heading(child)).trim().to_owned(),
+                        by_design: false,
+                        for_cause,
+                        parts: Vec::new(),
+                    });
+                } else if let Some(previous) = fixes.last_mut() {
+                    previous.text = format!("{}\n\n{}", previous.text, heading(child));
+                }
+            }
+            let tail = section.children[last + 1..]
+                .iter()
+                .map(heading)
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            if !tail.is_empty() {
+                for fix in &mut fixes {
+                    fix.text = format!("{}\n\n{tail}", fix.text);
                 }
             }
             return fixes;
@@ -708,6 +903,25 @@ impl Builder {
                 for_cause,
                 parts,
             }];
+        }
+        // `**Resolution 1:** ...` paragraphs: one fix each, for the cause of that number.
+        if let Some((intro, parts)) = split_marked(&text, &["resolution", "solution", "fix"]) {
+            return parts
+                .into_iter()
+                .enumerate()
+                .map(|(index, part)| Fix {
+                    workaround,
+                    title: part.title,
+                    text: if index == 0 && !intro.is_empty() {
+                        format!("{intro}\n\n{}", part.text)
+                    } else {
+                        part.text
+                    },
+                    by_design: false,
+                    for_cause: for_cause.or(Some(part.number)),
+                    parts: Vec::new(),
+                })
+                .collect();
         }
         if let Some((intro, items, after)) = split_alternatives(&text)
             && introduces_alternative_fixes(&intro, workaround)
@@ -835,6 +1049,17 @@ impl Builder {
                 shared.push(fix);
             }
         }
+        // A cause listed as a link to the heading of its fix ("[The port is in conflict
+        // ...](#the-port-is-in-conflict...)"): the heading words it best.
+        for cause in &mut self.causes {
+            if let Some(fix) = cause
+                .fixes
+                .iter()
+                .find(|fix| cause.text.contains(&format!("](#{})", slug(&fix.title))))
+            {
+                cause.title = crate::text::plain_text(&fix.title);
+            }
+        }
         let mut article = Article {
             id,
             title: title.to_owned(),
@@ -918,12 +1143,181 @@ impl Builder {
             0 => {}
             1 => article.entry = Some(article.causes[0].id.clone()),
             _ => {
-                article.questions.push(which_cause(&article.causes));
-                article.entry = Some(NodeId("which-cause".to_owned()));
+                let menu = which_cause(&article.causes);
+                let notes = checks::draft(&mut article, menu);
+                self.mapping.extend(notes);
             }
         }
         (article, self.mapping)
     }
+}
+
+/// The causes a Markdown table with a `Cause` (or `Reason`) column names: rows with the
+/// same cause are one cause; the other cells are its signs, a `Resolution`, `Solution`,
+/// `Workaround` or `More information` cell its fix.
+fn table_causes(markdown: &str) -> Vec<Found> {
+    let cells = |line: &str| -> Vec<String> {
+        line.trim()
+            .trim_start_matches('|')
+            .trim_end_matches('|')
+            .split('|')
+            .map(|c| {
+                c.replace("<br />", " ")
+                    .replace("<br/>", " ")
+                    .replace("<br>", " ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    };
+    let lines: Vec<&str> = markdown.lines().collect();
+    let mut found: Vec<Found> = Vec::new();
+    let mut index = 0;
+    while index + 2 < lines.len() {
+        let is_row = |l: &str| l.trim_start().starts_with('|');
+        let is_rule = |l: &str| {
+            let t = l.trim();
+            t.starts_with('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+        };
+        if !(is_row(lines[index]) && is_rule(lines[index + 1])) {
+            index += 1;
+            continue;
+        }
+        let header: Vec<String> = cells(lines[index])
+            .iter()
+            .map(|h| h.to_lowercase())
+            .collect();
+        let cause_column = header
+            .iter()
+            .position(|h| matches!(h.as_str(), "cause" | "causes" | "reason" | "possible cause"));
+        let fix_column = header.iter().position(|h| {
+            [
+                "resolution",
+                "solution",
+                "workaround",
+                "more information",
+                "fix",
+            ]
+            .iter()
+            .any(|w| h.starts_with(w))
+        });
+        let mut row = index + 2;
+        while row < lines.len() && is_row(lines[row]) {
+            if let Some(column) = cause_column {
+                let values = cells(lines[row]);
+                let cause = values.get(column).cloned().unwrap_or_default();
+                if !cause.is_empty() {
+                    let signs: Vec<String> = values
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, v)| *i != column && Some(*i) != fix_column && !v.is_empty())
+                        .map(|(i, v)| format!("- {}: {v}", capitalise_first(&header[i])))
+                        .collect();
+                    let fix = fix_column
+                        .and_then(|c| values.get(c))
+                        .filter(|f| !f.is_empty());
+                    match found.iter_mut().find(|f| f.title == first_sentence(&cause)) {
+                        Some(existing) => {
+                            existing.text = format!("{}\n{}", existing.text, signs.join("\n"))
+                        }
+                        None => found.push(Found {
+                            title: first_sentence(&cause),
+                            text: format!("{cause}\n\n{}", signs.join("\n")),
+                            fixes: fix
+                                .map(|fix| Fix {
+                                    workaround: false,
+                                    title: first_sentence(fix),
+                                    text: fix.clone(),
+                                    by_design: false,
+                                    for_cause: None,
+                                    parts: Vec::new(),
+                                })
+                                .into_iter()
+                                .collect(),
+                            issue: None,
+                        }),
+                    }
+                }
+            }
+            row += 1;
+        }
+        index = row;
+    }
+    found
+}
+
+fn capitalise_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| {
+        format!("{}{}", c.to_uppercase(), chars.as_str())
+    })
+}
+
+/// One part of a text cut at bold markers (`**Cause 2:** ...`).
+struct Marked {
+    /// The number the marker gives.
+    number: usize,
+    /// The marker's own title (`**Cause 2: Time skew**`) or the part's first sentence.
+    title: String,
+    /// The part's Markdown, marker included.
+    text: String,
+}
+
+/// Cuts a text at paragraphs that start with a bold `Cause N`, `Scenario N`, ... marker
+/// (one of `words`, case-insensitive): (text before the first marker, parts). `None` unless
+/// there are two or more markers with different numbers.
+fn split_marked(markdown: &str, words: &[&str]) -> Option<(String, Vec<Marked>)> {
+    static MARKER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?im)^(?:\*\*|__)(cause|scenario|reason|resolution|solution|fix)\s+(?:for\s+cause\s+)?(\d{1,2})\s*(?:[:.\-–]\s*([^*\n]*?))?\s*[:.]?\s*(?:\*\*|__)\s*[:.\-–]?\s*",
+        )
+        .expect("a valid pattern")
+    });
+    let mut starts: Vec<(usize, usize, usize, String)> = Vec::new();
+    for captures in MARKER.captures_iter(markdown) {
+        let whole = captures.get(0)?;
+        let word = captures[1].to_lowercase();
+        if !words.contains(&word.as_str()) {
+            continue;
+        }
+        // Only at the start of a paragraph.
+        let before = &markdown[..whole.start()];
+        if !(before.trim().is_empty() || before.ends_with("\n\n")) {
+            continue;
+        }
+        let number = captures[2].parse().ok()?;
+        let title = captures
+            .get(3)
+            .map(|m| m.as_str().trim().trim_end_matches(['.', ':']).to_owned())
+            .unwrap_or_default();
+        starts.push((whole.start(), whole.end(), number, title));
+    }
+    let mut numbers: Vec<usize> = starts.iter().map(|s| s.2).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    if starts.len() < 2 || numbers.len() != starts.len() {
+        return None;
+    }
+    let intro = markdown[..starts[0].0].trim().to_owned();
+    let parts = starts
+        .iter()
+        .enumerate()
+        .map(|(index, (start, body_start, number, title))| {
+            let end = starts.get(index + 1).map_or(markdown.len(), |next| next.0);
+            let title = if title.is_empty() {
+                first_sentence(&markdown[*body_start..end])
+            } else {
+                title.clone()
+            };
+            Marked {
+                number: *number,
+                title,
+                text: markdown[*start..end].trim().to_owned(),
+            }
+        })
+        .collect();
+    Some((intro, parts))
 }
 
 /// True when the section, or one inside it, is headed Resolution, Solution, Workaround or Method.
@@ -932,6 +1326,18 @@ fn holds_fix_heading(section: &Section) -> bool {
         section.kind,
         Kind::Solution { .. } | Kind::Workaround { .. } | Kind::Method { .. }
     ) || section.children.iter().any(holds_fix_heading)
+}
+
+/// A heading's anchor as DocFX writes it: lowercase words joined by `-`, punctuation dropped.
+fn slug(heading: &str) -> String {
+    crate::text::plain_text(heading)
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-')
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// How much two texts share: the words of four letters or more of `a` found in `b`.

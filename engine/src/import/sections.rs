@@ -81,6 +81,12 @@ pub(crate) enum Kind {
     },
     /// `Issue 1: title`: a group holding a cause and its resolution.
     Issue { number: usize },
+    /// `Scenario 1: title`: one situation the problem arises in; a cause of its own (or a
+    /// group holding a cause and its resolution, like an issue).
+    Scenario {
+        number: usize,
+        title: Option<String>,
+    },
     /// `Step 1: title`: one part of a procedure (the parts together are one fix, unless
     /// each fixes a cause of its own).
     Step,
@@ -119,7 +125,14 @@ pub(crate) fn classify(heading: &str) -> Kind {
     match words.as_slice() {
         ["symptoms" | "symptom"] => Kind::Symptoms,
         ["summary" | "introduction" | "overview"] => Kind::Summary,
-        ["causes"] | ["possible", "causes"] | ["possible", "cause"] => Kind::Causes,
+        ["causes"]
+        | ["possible" | "common", "causes" | "cause"]
+        | ["reasons" | "reason", ..]
+        | ["possible" | "common", "reasons", ..] => Kind::Causes,
+        ["scenario", n, ..] if n.trim_end_matches(':').parse::<usize>().is_ok() => Kind::Scenario {
+            number: number.unwrap_or(1),
+            title,
+        },
         ["cause", ..] if words.len() <= 4 => Kind::Cause {
             number: after("cause").or(after("issue")),
             title,
@@ -484,13 +497,23 @@ fn dedent_item(item: &str) -> Option<String> {
 /// (intro, items, text after). Callers decide from the intro whether the items are
 /// alternatives ("any of the following reasons").
 pub(crate) fn split_alternatives(markdown: &str) -> Option<(String, Vec<String>, String)> {
+    split_list(markdown, false)
+}
+
+/// Like [`split_alternatives`], for a bullet list or a numbered one: causes are often
+/// numbered ("This error may occur for one of the following reasons: 1. ... 2. ...").
+pub(crate) fn split_cause_list(markdown: &str) -> Option<(String, Vec<String>, String)> {
+    split_list(markdown, true)
+}
+
+fn split_list(markdown: &str, numbered_too: bool) -> Option<(String, Vec<String>, String)> {
     let mut depth = 0usize;
     let mut list: Option<Range<usize>> = None;
     let mut items: Vec<Range<usize>> = Vec::new();
     let mut top_level_lists = 0;
     for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::List(None)) if depth == 0 => {
+            Event::Start(Tag::List(kind)) if depth == 0 && (kind.is_none() || numbered_too) => {
                 top_level_lists += 1;
                 list = Some(range);
                 items.clear();
@@ -512,8 +535,23 @@ pub(crate) fn split_alternatives(markdown: &str) -> Option<(String, Vec<String>,
         .map(|item| {
             let text = &markdown[item.clone()];
             let trimmed = text.trim_start();
-            let body = trimmed.strip_prefix(['-', '*', '+']).unwrap_or(trimmed);
-            dedent_lines(body.trim_start(), 2)
+            let (body, width) = match trimmed.strip_prefix(['-', '*', '+']) {
+                Some(body) => (body, 2),
+                None => {
+                    // `1. ` or `1) `: drop the number and its mark.
+                    let digits = trimmed.len()
+                        - trimmed
+                            .trim_start_matches(|c: char| c.is_ascii_digit())
+                            .len();
+                    (
+                        trimmed[digits..]
+                            .strip_prefix(['.', ')'])
+                            .unwrap_or(&trimmed[digits..]),
+                        digits + 2,
+                    )
+                }
+            };
+            dedent_lines(body.trim_start(), width)
         })
         .collect();
     Some((intro, items, markdown[list.end..].trim().to_owned()))
@@ -547,10 +585,28 @@ pub(crate) fn introduces_alternative_causes(intro: &str) -> bool {
         "following reasons",
         "following causes",
         "following underlying problems",
+        "following scenarios",
+        "of these scenarios",
+        "of these two scenarios",
+        "of these reasons",
     ]
     .iter()
     .any(|phrase| lower.contains(phrase))
+        && !all_must_hold(&lower)
         || lists_conditions(&lower)
+}
+
+/// "when both of the following conditions are true": the items are one cause together.
+fn all_must_hold(lower: &str) -> bool {
+    let last = lower.trim().rsplit("\n\n").next().unwrap_or("");
+    [
+        "both of the following",
+        "both the following",
+        "all of the following",
+        "all the following",
+    ]
+    .iter()
+    .any(|phrase| last.contains(phrase))
 }
 
 /// "This issue occurs if:" / "The problem happens when:" before a list: each item is a

@@ -50,6 +50,26 @@ fn check(markdown: &str) -> String {
             remedy.steps.len()
         ));
     }
+    for question in &article.questions {
+        let answers: Vec<String> = question
+            .answers
+            .iter()
+            .map(|a| {
+                format!(
+                    "{}->{}",
+                    a.value,
+                    a.goto.as_ref().map_or("-", |g| g.as_str())
+                )
+            })
+            .collect();
+        out.push(format!(
+            "{} [{} min]: {} ({})",
+            question.id,
+            question.cost.unwrap_or(1.0),
+            question.text,
+            answers.join(" ")
+        ));
+    }
     for note in &article.notes {
         out.push(format!("note: {}", note.lines().next().unwrap_or_default()));
     }
@@ -63,7 +83,7 @@ fn check(markdown: &str) -> String {
 fn numbered_causes_with_nested_solutions_and_workarounds() {
     let markdown = "---\ntitle: Front title\nms.date: 01/02/2023\n---\n# H1 title\n\n## Symptoms\n\nIt fails with `0x80070005`.\n\n## Cause 1: First reason\n\nBecause.\n\n### Solution: None (behavior is by design)\n\nNothing to do.\n\n## Cause 2: Second reason\n\nAlso because.\n\n### Solution 1: Fix it\n\n1. Do this.\n1. Then that.\n\n### Solution 2: Or this\n\nRun it.\n\n### Workaround: Avoid it\n\nAvoid.\n";
     insta::assert_snapshot!(check(markdown), @r"
-    example-article | Front title | entry=which-cause
+    example-article | Front title | entry=check-1
     codes: 0x80070005
     symptom symptoms: 0 steps
     cause-1: First reason -> solution-1
@@ -72,6 +92,9 @@ fn numbered_causes_with_nested_solutions_and_workarounds() {
     solution-2: Fix it, 2 steps
     solution-3: Or this, 0 steps
     workaround-1: Avoid it, 0 steps
+    check-1 [5 min]: Do the signs below point to *First reason*? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Do the signs below point to *Second reason*? (yes->cause-2 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
     ");
 }
 
@@ -94,21 +117,29 @@ fn single_cause_with_resolution_methods_goes_straight_to_the_cause() {
 fn resolutions_for_numbered_causes_and_alternative_causes() {
     let markdown = "# Two causes\n\n## Cause 1\n\nOne.\n\n## Cause 2\n\nTwo.\n\n## Resolution for cause 2\n\nFix two.\n\n## Resolution for cause 1\n\nFix one.\n";
     insta::assert_snapshot!(check(markdown), @r"
-    example-article | Two causes | entry=which-cause
+    example-article | Two causes | entry=check-1
     cause-1: One. -> solution-1
     cause-2: Two. -> solution-2
     solution-1: Resolution for cause 1, 0 steps
     solution-2: Resolution for cause 2, 0 steps
+    check-1 [5 min]: Does this apply: One? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Does this apply: Two? (yes->cause-2 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
+    mapping: cause-1: nothing better than 'Does this apply' could be drafted; reword its question
+    mapping: cause-2: nothing better than 'Does this apply' could be drafted; reword its question
     ");
     let markdown = "# Alternatives\n\n## Symptoms\n\nBroken.\n\n## Cause\n\nThis issue occurs for any of the following reasons:\n\n- The disk is full.\n- The service is stopped.\n\n## Workaround\n\nTo work around this issue, use one of the following methods:\n\n- Free some space.\n- Start the service.\n";
     insta::assert_snapshot!(check(markdown), @r"
-    example-article | Alternatives | entry=which-cause
+    example-article | Alternatives | entry=check-1
     symptom symptoms: 0 steps
     cause-1: The disk is full. -> workaround-1
     cause-2: The service is stopped. -> workaround-2
     workaround-1: Free some space., 0 steps
     workaround-2: Start the service., 0 steps
+    check-1 [5 min]: Is the disk full? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Is the service stopped? (yes->cause-2 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     ");
 }
@@ -117,11 +148,14 @@ fn resolutions_for_numbered_causes_and_alternative_causes() {
 fn issue_groups_and_implied_causes() {
     let markdown = "# ARR\n\n## Issue 1: Affinity fails\n\nClients lose affinity.\n\n### Cause for Issue 1\n\nCookies.\n\n### Resolution for Issue 1\n\nSet the cookie.\n\n## Issue 2: Names\n\nNames are ignored.\n\n### Cause for Issue 2\n\nBy design.\n\n### Resolution for Issue 2\n\nUse a rule.\n";
     insta::assert_snapshot!(check(markdown), @r"
-    example-article | ARR | entry=which-cause
+    example-article | ARR | entry=check-1
     cause-1: Cookies. -> solution-1
     cause-2: By design. -> solution-2
     solution-1: Resolution for Issue 1, 0 steps
     solution-2: Resolution for Issue 2, 0 steps
+    check-1 [5 min]: Do the signs below point to *Cookies*? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Do the signs below point to *By design*? (yes->cause-2 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     ");
     let markdown = "---\ntitle: No cause given\n---\n## Symptoms\n\nIt breaks.\n\n## Resolution\n\nRestart it.\n";
@@ -255,11 +289,14 @@ fn a_how_to_that_checks_then_acts_has_an_implied_cause_and_its_fix() {
 fn conditions_listed_after_occurs_if_are_causes_each_but_both_is_one() {
     insta::assert_snapshot!(check(
         "# VPN drops\n\n## Cause\n\nThis issue occurs if:\n\n- The tunnel times out.\n- The certificate is revoked.\n\n## Resolution\n\nReconnect.\n"
-    ), @"
-    example-article | VPN drops | entry=which-cause
+    ), @r"
+    example-article | VPN drops | entry=check-1
     cause-1: The tunnel times out. -> solution-1
     cause-2: The certificate is revoked. -> solution-1
     solution-1: Resolution, 0 steps
+    check-1 [5 min]: Do the signs below point to *The tunnel times out*? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Is the certificate revoked? (yes->cause-2 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     ");
     insta::assert_snapshot!(check(
@@ -285,14 +322,19 @@ fn conditions_listed_after_occurs_if_are_causes_each_but_both_is_one() {
 fn several_lists_of_reasons_in_one_cause_are_causes_each() {
     insta::assert_snapshot!(check(
         "# Connect fails\n\n## Cause\n\nError 0x2AFC\n\nThis error may occur if one of the following conditions is true:\n\n- A proxy blocks it.\n- The name can't be resolved.\n\nError 0x274D\n\nThis error may occur if one of the following conditions is true:\n\n- The firewall blocks it.\n- The NRPT is wrong.\n\n## Resolution\n\nAdd an NRPT entry.\n"
-    ), @"
-    example-article | Connect fails | entry=which-cause
+    ), @r"
+    example-article | Connect fails | entry=check-1
     codes: 0x2AFC, 0x274D
     cause-1: A proxy blocks it. -> solution-1
     cause-2: The name can't be resolved. -> solution-1
     cause-3: The firewall blocks it. -> solution-1
     cause-4: The NRPT is wrong. -> solution-1
     solution-1: Resolution, 0 steps
+    check-1 [5 min]: Do the signs below point to *A proxy blocks it*? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Can the name be resolved? (yes->check-3 no->cause-2)
+    check-3 [5 min]: Do the signs below point to *The firewall blocks it*? (yes->cause-3 no->check-4)
+    check-4 [5 min]: Is the NRPT wrong? (yes->cause-4 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3 cause-4->cause-4)
     mapping: no front matter: title and dates come from the body
     ");
 }
@@ -311,12 +353,15 @@ fn step_groups_are_one_procedure_unless_each_fixes_its_own_cause() {
     // One group per cause, each naming its cause: each fixes that cause.
     insta::assert_snapshot!(check(
         "# Can't enable writeback\n\n## Cause\n\nThis issue can occur if one of the following conditions is true:\n\n- The organization isn't enabled for device writeback.\n- A domain controller that holds an FSMO role isn't replicating.\n\n## Resolution\n\n### Step 1: Troubleshoot FSMO role replication\n\nRun repadmin.\n\n### Step 2: Enable the organization for device writeback\n\nRun Initialize-ADSyncDeviceWriteBack.\n"
-    ), @"
-    example-article | Can't enable writeback | entry=which-cause
+    ), @r"
+    example-article | Can't enable writeback | entry=check-1
     cause-1: The organization isn't enabled for device writeback. -> solution-1
     cause-2: A domain controller that holds an FSMO role isn't replicating. -> solution-2
     solution-1: Step 2: Enable the organization for device writeback, 0 steps
     solution-2: Step 1: Troubleshoot FSMO role replication, 0 steps
+    check-1 [5 min]: Is the organization enabled for device writeback? (yes->check-2 no->cause-1)
+    check-2 [5 min]: Is a domain controller that holds an FSMO role replicating? (yes->which-cause no->cause-2)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     mapping: Resolution: 2 step groups, one per cause
     ");
@@ -343,4 +388,332 @@ fn a_resolution_made_of_named_actions_or_alternatives_has_a_fix_each() {
     solution-2: Run the tool on Windows Server 2012 R2., 0 steps
     mapping: no front matter: title and dates come from the body
     ");
+}
+
+#[test]
+fn numbered_reasons_and_scenarios_are_causes_each() {
+    // "one of the following reasons" before a numbered list; a `Reasons why` heading holds its list.
+    let markdown = "# VPN fails\n\n## Symptoms\n\nIt fails.\n\n## Cause\n\nThis error may occur for one of the following reasons:\n\n1. The CRL location is unreachable.\n2. The CRL has expired.\n\n## Resolution\n\nPublish the CRL.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | VPN fails | entry=check-1
+    symptom symptoms: 0 steps
+    cause-1: The CRL location is unreachable. -> solution-1
+    cause-2: The CRL has expired. -> solution-1
+    solution-1: Resolution, 0 steps
+    check-1 [5 min]: Is the CRL location unreachable? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Has the CRL expired? (yes->cause-2 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    ");
+    let markdown = "# Can't create it\n\n## Reasons why it can't be created\n\n1. The VM size is unsupported.\n\n   Only Av2 and B series are supported.\n\n1. The subscription doesn't have the required quota.\n\n   You get an insufficient quota error.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Can't create it | entry=check-1
+    cause-1: The VM size is unsupported. -> 
+    cause-2: The subscription doesn't have the required quota. -> 
+    check-1 [5 min]: Is the VM size unsupported? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Does the subscription have the required quota? (yes->which-cause no->cause-2)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    ");
+    // "in the following scenarios", but "both the following conditions" is one cause.
+    let markdown = "# Service stops\n\n## Cause\n\nThis issue happens in the following scenarios:\n\n1. The service was set to **disabled**.\n2. Another required service is not running.\n";
+    assert!(check(markdown).contains("cause-2: Another required service is not running."));
+    let markdown = "# Link fails\n\n## Cause\n\nThis issue occurs if both the following conditions are true:\n\n- The option is set to **Yes**.\n- The app isn't installed.\n";
+    assert!(!check(markdown).contains("cause-2"), "{}", check(markdown));
+}
+
+#[test]
+fn bold_cause_paragraphs_and_scenario_headings_are_causes_each() {
+    let markdown = "# Sync fails\n\n## Cause\n\nThere are two causes.\n\n**Cause 1:** The time is out of sync.\n\nCheck the clock.\n\n**Cause 2: The TLS setting is off**\n\nTLS 1.2 is disabled.\n\n## Resolution\n\n**Resolution 1:** Sync the time.\n\n**Resolution 2:** Enable TLS 1.2.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Sync fails | entry=check-1
+    cause-1: The time is out of sync. -> solution-1
+    cause-2: The TLS setting is off -> solution-2
+    solution-1: Sync the time., 0 steps
+    solution-2: Enable TLS 1.2., 0 steps
+    check-1 [5 min]: Is the time out of sync? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Is the TLS setting off? (yes->cause-2 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: Cause: 2 causes marked in bold
+    ");
+    let markdown = "# Deploy fails\n\n## Scenario 1: The package is too large\n\nEvent ID 1001 is logged.\n\n### Resolution\n\nSplit the package.\n\n## Scenario 2: The account has no licence\n\nThe portal shows no licence.\n\n### Resolution\n\nAssign a licence.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Deploy fails | entry=check-1
+    codes: 1001
+    cause-1: The package is too large -> solution-1
+    cause-2: The account has no licence -> solution-2
+    solution-1: Resolution, 0 steps
+    solution-2: Resolution, 0 steps
+    check-1 [5 min]: Is the package too large? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Does the account have a licence? (yes->which-cause no->cause-2)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    ");
+}
+
+#[test]
+fn a_resolution_that_links_one_section_per_cause_has_a_fix_each() {
+    // The shared preparation leads each fix; the closing section follows each; the cause
+    // listed as a link to its fix's heading takes the heading's words.
+    let markdown = "# Boot fails\n\n## Causes\n\n### Missing Binary\n\nA driver file is missing.\n\n### BCD Corruption\n\nThe BCD is corrupted.\n\n## Solution\n\n### Prepare\n\nCreate a repair VM. Then pick one:\n\n- [Repair the File](#repair-the-file)\n- [Add the OSDEVICE variable](#add-the-osdevice-variable)\n\n### Repair the File\n\nCopy the file back.\n\n### Add the OSDEVICE variable\n\nRun `bcdedit`. Then see [Rebuild](#rebuild).\n\n### Rebuild\n\nRebuild the VM.\n";
+    let out = check(markdown);
+    insta::assert_snapshot!(out, @r"
+    example-article | Boot fails | entry=check-1
+    cause-1: Missing Binary -> solution-1
+    cause-2: BCD Corruption -> solution-2
+    solution-1: Repair the File, 0 steps
+    solution-2: Add the OSDEVICE variable, 0 steps
+    check-1 [5 min]: Do the signs below point to *Missing Binary*? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Do the signs below point to *BCD Corruption*? (yes->cause-2 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    ");
+    let options = ImportOptions::default();
+    let article = import_markdown(markdown.as_bytes(), &options)
+        .unwrap()
+        .article;
+    for solution in &article.solutions {
+        assert!(
+            solution.text.starts_with("### Prepare"),
+            "{}",
+            solution.text
+        );
+        assert!(
+            solution.text.ends_with("Rebuild the VM."),
+            "{}",
+            solution.text
+        );
+    }
+    let markdown = "# Replica disconnected\n\n## Possible causes\n\nThis issue can be caused by one of the following reasons:\n\n- [The port is in conflict](#the-port-is-in-conflict-with-another-application).\n- [The endpoint isn't started](#the-endpoint-isnt-started).\n\n## Possible solutions\n\n#### The port is in conflict with another application\n\nRun `Get-NetTCPConnection`.\n\n#### The endpoint isn't started\n\nStart it.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Replica disconnected | entry=check-1
+    cause-1: The port is in conflict with another application -> solution-1
+    cause-2: The endpoint isn't started -> solution-2
+    solution-1: The port is in conflict with another application, 0 steps
+    solution-2: The endpoint isn't started, 0 steps
+    check-1 [2 min]: Is the port in conflict with another application? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Is the endpoint started? (yes->which-cause no->cause-2)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    ");
+}
+
+/// Imports Markdown and returns the draft.
+fn draft(markdown: &str) -> Article {
+    import_markdown(markdown.as_bytes(), &ImportOptions::default())
+        .unwrap()
+        .article
+}
+
+#[test]
+fn drafted_checks_word_the_cause_as_a_question_with_the_answer_that_points_to_it() {
+    for (sentence, question, pointing) in [
+        (
+            "The Reading Pane isn't enabled.",
+            "Is the Reading Pane enabled?",
+            "no",
+        ),
+        (
+            "The execution policy is set to Restricted.",
+            "Is the execution policy set to Restricted?",
+            "yes",
+        ),
+        (
+            "The user doesn't have a Copilot Studio per-user license.",
+            "Does the user have a Copilot Studio per-user license?",
+            "no",
+        ),
+        (
+            "The PowerShell version that you are using is higher than 5.1.",
+            "Is the PowerShell version that you are using higher than 5.1?",
+            "yes",
+        ),
+        (
+            "The account has no licence.",
+            "Does the account have a licence?",
+            "no",
+        ),
+        (
+            "The Netlogon service was set to disabled.",
+            "Is the Netlogon service set to disabled?",
+            "yes",
+        ),
+        (
+            "There is a lack of quota in the region.",
+            "Is there a lack of quota in the region?",
+            "yes",
+        ),
+    ] {
+        let markdown = format!(
+            "# Fails\n\n## Cause\n\nThis issue occurs for one of the following reasons:\n\n- {sentence}\n- Another service is stopped.\n"
+        );
+        let article = draft(&markdown);
+        let check = article
+            .questions
+            .iter()
+            .find(|q| {
+                q.answers
+                    .iter()
+                    .any(|a| a.goto.as_ref().is_some_and(|g| g.as_str() == "cause-1"))
+                    && q.id.as_str() != "which-cause"
+            })
+            .unwrap_or_else(|| panic!("no check for {sentence}: {:?}", article.questions));
+        assert_eq!(check.text, question);
+        let points: Vec<&str> = check
+            .answers
+            .iter()
+            .filter(|a| a.goto.as_ref().is_some_and(|g| g.as_str() == "cause-1"))
+            .map(|a| a.value.as_str())
+            .collect();
+        assert_eq!(points, [pointing], "{sentence}");
+        assert!(check.generated);
+        assert!(
+            check.help.contains(&format!(
+                "**{}** points to this cause",
+                if pointing == "yes" { "Yes" } else { "No" }
+            )),
+            "{}",
+            check.help
+        );
+    }
+}
+
+#[test]
+fn a_check_quotes_the_command_of_its_cause_and_names_the_section_it_comes_from() {
+    let markdown = "# Scripts fail\n\n## Cause\n\nThis issue occurs for one of the following reasons:\n\n- The PowerShell version that you are using is higher than 5.1.\n- The execution policy is set to Restricted.\n\n## Resolution\n\n### Check the PowerShell version\n\nRun `$PSVersionTable` and read **PSVersion**.\n\n### Change the execution policy\n\nRun `Set-ExecutionPolicy RemoteSigned`.\n";
+    let article = draft(markdown);
+    let version = article
+        .questions
+        .iter()
+        .find(|q| q.text.contains("PowerShell version"))
+        .unwrap();
+    assert!(
+        version
+            .help
+            .contains("> Run `$PSVersionTable` and read **PSVersion**."),
+        "{}",
+        version.help
+    );
+    assert!(
+        version
+            .help
+            .contains("from *Resolution: Check the PowerShell version*"),
+        "{}",
+        version.help
+    );
+    assert!(
+        !version.help.contains("Set-ExecutionPolicy"),
+        "{}",
+        version.help
+    );
+    let policy = article
+        .questions
+        .iter()
+        .find(|q| q.text.contains("execution policy"))
+        .unwrap();
+    assert!(
+        policy.help.contains("Set-ExecutionPolicy RemoteSigned"),
+        "{}",
+        policy.help
+    );
+    // Both checks run a command: 2 minutes each.
+    assert_eq!(
+        (version.cost, policy.cost),
+        (Some(COST_COMMAND), Some(COST_COMMAND))
+    );
+}
+
+#[test]
+fn the_cost_rule_orders_message_command_console_sync() {
+    // The same two-cause article with the first cause's sign read in four ways.
+    let check_cost = |sign: &str, symptom: &str| {
+        let markdown = format!(
+            "# Sync fails\n\n## Symptoms\n\n{symptom}\n\n## Cause\n\nThis issue occurs for one of the following reasons:\n\n- The connector account lacks the replication permission.\n- Another service is stopped.\n\n## Resolution\n\n### Grant the replication permission\n\n{sign}\n"
+        );
+        let article = draft(&markdown);
+        let check = article
+            .questions
+            .iter()
+            .find(|q| q.text.contains("connector account"))
+            .unwrap();
+        check.cost.unwrap()
+    };
+    let message = check_cost(
+        "The error says RPC Error 8453: the replication permission is missing.",
+        "Event 611 shows RPC Error 8453.",
+    );
+    let command = check_cost(
+        "Run `Get-ADPermission -Identity connector` to see the replication permission.",
+        "It fails.",
+    );
+    let console = check_cost(
+        "Open the **Active Directory Users and Computers** console and look at the replication permission on the **Security** tab.",
+        "It fails.",
+    );
+    let sync = check_cost(
+        "Wait for the next sync cycle: the replication permission shows in the log.",
+        "It fails.",
+    );
+    assert_eq!(
+        (message, command, console, sync),
+        (COST_MESSAGE, COST_COMMAND, COST_CONSOLE, COST_SYNC)
+    );
+    assert!(message < command && command < console && console < sync);
+}
+
+#[test]
+fn unobservable_causes_get_no_question_and_a_fallback_is_marked_for_the_writer() {
+    let markdown = "# Pane missing\n\n## Cause\n\nThis issue occurs for one of the following reasons:\n\n- This is a temporary error.\n- The Reading Pane isn't enabled.\n- Quantum flux.\n\n## Resolution\n\nRetry later.\n";
+    let imported = import_markdown(markdown.as_bytes(), &ImportOptions::default()).unwrap();
+    let article = &imported.article;
+    let leads_to = |cause: &str| {
+        article
+            .questions
+            .iter()
+            .filter(|q| q.id.as_str() != "which-cause")
+            .filter(|q| {
+                q.answers
+                    .iter()
+                    .any(|a| a.goto.as_ref().is_some_and(|g| g.as_str() == cause))
+            })
+            .count()
+    };
+    assert_eq!(
+        (
+            leads_to("cause-1"),
+            leads_to("cause-2"),
+            leads_to("cause-3")
+        ),
+        (0, 1, 1)
+    );
+    let fallback = article
+        .questions
+        .iter()
+        .find(|q| q.text == "Does this apply: Quantum flux?")
+        .unwrap();
+    assert!(
+        fallback.help.starts_with(FALLBACK_MARK),
+        "{}",
+        fallback.help
+    );
+    assert!(
+        imported
+            .notes
+            .iter()
+            .any(|n| n.starts_with("cause-3: nothing better than"))
+    );
+    assert!(
+        imported
+            .notes
+            .iter()
+            .any(|n| n.starts_with("cause-1: no sign an agent can check"))
+    );
+    // The menu stays, last, for an agent who knows; the entry is a check.
+    let menu = article.questions.last().unwrap();
+    assert_eq!(
+        (menu.id.as_str(), menu.dont_know),
+        ("which-cause", Some(MENU_DONT_KNOW))
+    );
+    assert_ne!(article.entry.as_ref().unwrap().as_str(), "which-cause");
 }

@@ -301,10 +301,10 @@ fn a_fix_that_fails_when_its_cause_is_certain_learns_its_success_rate() {
 
 #[test]
 fn a_fix_shared_by_causes_credits_them_by_the_evidence_not_the_first_owner() {
-    // `boot-error-status-not-found`: three causes, one shared solution. Sessions that
+    // `azure-vm-netlogon-not-starting`: three causes, one shared solution. Sessions that
     // never ask which cause it is cannot say which it was: each cause gets a third.
     let kb = crate::testing::kb();
-    let article = &kb.kb.get("boot-error-status-not-found").unwrap().article;
+    let article = &kb.kb.get("azure-vm-netlogon-not-starting").unwrap().article;
     let fix = article.solutions[0].id.clone();
     let cause = article.causes[0].id.clone();
     let states: Vec<SessionState> = (0..30)
@@ -329,24 +329,51 @@ fn a_fix_shared_by_causes_credits_them_by_the_evidence_not_the_first_owner() {
     let entry = &learned.articles[&article.id];
     let seen: Vec<f64> = article.causes.iter().map(|c| entry.causes[&c.id]).collect();
     assert_eq!(seen, [10.0, 10.0, 10.0]);
-    // And the answer to the question that tells them apart does tell them apart.
-    let which = &article.questions[0];
+    // And the answers to the checks that tell them apart do tell them apart: down the
+    // chain of checks from the entry to the one that points to the second cause.
+    let second = &article.causes[1].id;
+    let mut path: Vec<(String, String)> = Vec::new();
+    let mut at = article.entry.clone();
+    while let Some(question) = at
+        .as_ref()
+        .and_then(|id| article.questions.iter().find(|q| &q.id == id))
+    {
+        let to_cause = question
+            .answers
+            .iter()
+            .find(|a| a.goto.as_ref() == Some(second));
+        let onward = question.answers.iter().find(|a| {
+            a.goto
+                .as_ref()
+                .is_some_and(|g| article.questions.iter().any(|q| &q.id == g))
+        });
+        let Some(chosen) = to_cause.or(onward) else {
+            break;
+        };
+        path.push((question.id.to_string(), chosen.value.clone()));
+        if to_cause.is_some() {
+            break;
+        }
+        at = chosen.goto.clone();
+    }
+    assert!(!path.is_empty());
     let told: Vec<SessionState> = (0..30)
         .map(|_| {
             let mut s = states[0].clone();
-            s.legs[0].events.insert(
-                0,
-                event(
-                    60_000,
-                    answer(which.id.as_str(), Some(&which.answers[1].value)),
-                ),
-            );
+            for (position, (question, value)) in path.iter().enumerate() {
+                s.legs[0].events.insert(
+                    position,
+                    event(
+                        60_000 + position as i64 * 1_000,
+                        answer(question, Some(value)),
+                    ),
+                );
+            }
             s
         })
         .collect();
     let learned = Learned::learn(told.iter().flat_map(Record::of), current);
     let entry = &learned.articles[&article.id];
-    let second = &article.causes[1].id;
     assert_eq!(entry.causes.get(second), Some(&30.0), "{:?}", entry.causes);
 }
 

@@ -37,14 +37,14 @@ struct Tally {
 }
 
 fn answer(article: &Article, world: &World, question: &NodeId, rng: &mut Rng, rate: f64) -> Given {
-    if rng.unit() < rate {
-        return Given::Unknown;
-    }
     let index = article
         .questions
         .iter()
         .position(|q| q.id == *question)
         .expect("a question of the article");
+    if rng.unit() < fixpath_tools::simulate::dont_know_of(&article.questions[index], rate) {
+        return Given::Unknown;
+    }
     Given::Answer(
         article.questions[index].answers[world.answers[index]]
             .value
@@ -167,6 +167,14 @@ fn authored(
 }
 
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("drafts") {
+        let sessions = std::env::args()
+            .nth(2)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(2000);
+        drafts(sessions);
+        return;
+    }
     if std::env::args().nth(1).as_deref() == Some("learning") {
         let eval = std::env::args()
             .nth(2)
@@ -260,6 +268,70 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
     step_times(&loaded);
+}
+
+/// Today's menu drafts against the drafts with checks, on the same simulated truth: every
+/// multi-cause imported draft of the embedded KB that has the which-cause menu.
+fn drafts(sessions: usize) {
+    use rayon::prelude::*;
+    let loaded = fixpath::load::load_embedded();
+    let started = Instant::now();
+    let articles: Vec<&Article> = loaded
+        .kb
+        .articles
+        .iter()
+        .map(|e| &e.article)
+        .filter(|a| a.status == fixpath::model::Status::Draft && a.causes.len() >= 2)
+        .collect();
+    let rows: Vec<(String, usize, usize, f64, f64)> = articles
+        .par_iter()
+        .filter_map(|article| {
+            let seed = article
+                .id
+                .as_str()
+                .bytes()
+                .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+                });
+            let (menu, checks) =
+                fixpath_tools::simulate::menu_against_checks(article, sessions, 0.15, seed)?;
+            let asked = article.questions.len() - 1;
+            Some((
+                article.id.to_string(),
+                article.causes.len(),
+                asked,
+                menu,
+                checks,
+            ))
+        })
+        .collect();
+    println!(
+        "Drafts: {} multi-cause imported drafts, {sessions} sessions each; the which-cause menu answered \"don't know\" {:.0}% of the time, checks 15%; mean minutes to the fix (escalations count {} min)",
+        rows.len(),
+        fixpath::import::MENU_DONT_KNOW * 100.0,
+        fixpath_tools::simulate::ESCALATION_MINUTES
+    );
+    println!();
+    println!("| article | causes | checks | menu draft | draft with checks | change |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    let mut changes = Vec::new();
+    for (id, causes, checks, menu, with_checks) in &rows {
+        let change = (with_checks - menu) / menu * 100.0;
+        changes.push(change);
+        println!("| {id} | {causes} | {checks} | {menu:.1} | {with_checks:.1} | {change:+.1}% |");
+    }
+    let n = rows.len() as f64;
+    let mean_menu = rows.iter().map(|r| r.3).sum::<f64>() / n;
+    let mean_checks = rows.iter().map(|r| r.4).sum::<f64>() / n;
+    println!();
+    println!(
+        "{} drafts: menu drafts {mean_menu:.1} min, drafts with checks {mean_checks:.1} min; {:+.1}% minutes on average per article ({} cheaper, {} dearer; {:.1} s)",
+        rows.len(),
+        changes.iter().sum::<f64>() / n,
+        changes.iter().filter(|c| **c < 0.0).count(),
+        changes.iter().filter(|c| **c > 0.0).count(),
+        started.elapsed().as_secs_f64()
+    );
 }
 
 /// How long one `ask` step takes on the largest article (the one with the most nodes):
@@ -396,6 +468,28 @@ fn learning(eval: usize) {
     }
     let n = rows.len() as f64;
     let mean_change = changes.iter().sum::<f64>() / n;
+    // The imported drafts alone (the figure: learning on drafts with checks).
+    let drafted: Vec<(f64, f64)> = rows
+        .iter()
+        .zip(&changes)
+        .filter(|(row, _)| {
+            loaded
+                .kb
+                .get(&row.article)
+                .is_some_and(|e| e.article.status == fixpath::model::Status::Draft)
+        })
+        .map(|(row, change)| (*change, (row.oracle / row.authored - 1.0) * 100.0))
+        .collect();
+    if !drafted.is_empty() {
+        let count = drafted.len() as f64;
+        println!();
+        println!(
+            "imported drafts alone ({}): learned 200 {:+.1}% minutes against the authored figures on average (the oracle: {:+.1}%)",
+            drafted.len(),
+            drafted.iter().map(|d| d.0).sum::<f64>() / count,
+            drafted.iter().map(|d| d.1).sum::<f64>() / count
+        );
+    }
     // No planner does better than the oracle: its gain over the authored figures bounds
     // what learning can gain.
     let bound = rows

@@ -1,14 +1,25 @@
-//! Measures the importer on the shared corpus against hand counts (see `fixpath_tools::eval_import`).
+//! Measures the importer on the shared corpus against hand counts (see `fixpath_tools::eval_import`)
+//! and its drafted checks against the causes gold set (see `fixpath_tools::eval_causes`).
 //!
-//! `cargo run --release -p fixpath-tools --bin eval-import [-- CORPUS_DIR GOLD_TSV...]`:
+//! `cargo run --release -p fixpath-tools --bin eval-import [-- [--set SET] CORPUS_DIR GOLD_TSV...]`:
 //! by default the shared gold (the articles the rules were written against) and this
 //! repository's `tests/eval/structure-gold-unseen.tsv` (articles counted later, from other
-//! shapes).
+//! shapes), then `tests/eval/causes-gold.tsv` per set; `--set shared` scores and prints
+//! only that set of the causes gold (to tune rules without reading the unseen set).
 
 use fixpath_tools::common;
 
 fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut only_set = None;
+    if let Some(position) = args.iter().position(|a| a == "--set") {
+        if position + 1 >= args.len() {
+            anyhow::bail!("--set needs a set name (shared or unseen)");
+        }
+        only_set = Some(args.remove(position + 1));
+        args.remove(position);
+    }
+    let mut args = args.into_iter();
     let corpus = common::path_arg(&mut args, "shared/corpus/dev");
     let mut golds: Vec<std::path::PathBuf> = args.map(std::path::PathBuf::from).collect();
     if golds.is_empty() {
@@ -19,5 +30,13 @@ fn main() -> anyhow::Result<()> {
     }
     let golds: Vec<&std::path::Path> = golds.iter().map(|p| p.as_path()).collect();
     print!("{}", fixpath_tools::eval_import::run(&corpus, &golds)?);
+    let includes = corpus.join("../includes");
+    let causes = fixpath_tools::eval_causes::run(
+        &corpus,
+        &includes,
+        &common::repo_root().join("tests/eval/causes-gold.tsv"),
+        only_set.as_deref(),
+    )?;
+    print!("\n{}", causes.text);
     Ok(())
 }
