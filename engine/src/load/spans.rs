@@ -61,6 +61,18 @@ impl SpanMap {
         }
     }
 
+    /// The path of the value (or else the key) that starts at byte `offset`, the deepest
+    /// when several do.
+    pub(crate) fn path_at(&self, offset: usize) -> Option<&str> {
+        fn deepest(map: &HashMap<String, Span>, offset: usize) -> Option<&str> {
+            map.iter()
+                .filter(|(_, span)| span.offset == offset)
+                .map(|(path, _)| path.as_str())
+                .max_by_key(|path| (path.len(), *path))
+        }
+        deepest(&self.values, offset).or_else(|| deepest(&self.keys, offset))
+    }
+
     /// The span of the key at `path` (for example an unknown field's name).
     pub(crate) fn key(&self, path: &str) -> Option<Span> {
         self.keys.get(path).copied()
