@@ -96,7 +96,7 @@ impl Browser {
 }
 
 /// Renders a page template, with the CSRF token and the banner's facts.
-fn page<T: Serialize>(
+pub(crate) fn page<T: Serialize>(
     shared: &Shared,
     headers: &HeaderMap,
     identity: &Identity,
@@ -134,7 +134,7 @@ fn page<T: Serialize>(
 }
 
 /// An error as a page (escaped by the template).
-fn error_page(shared: &Shared, headers: &HeaderMap, problem: &Problem) -> Response {
+pub(crate) fn error_page(shared: &Shared, headers: &HeaderMap, problem: &Problem) -> Response {
     #[derive(Serialize)]
     struct Data<'a> {
         status: u16,
@@ -159,7 +159,7 @@ fn error_page(shared: &Shared, headers: &HeaderMap, problem: &Problem) -> Respon
 }
 
 /// Refuses a form whose CSRF token is not this browser's.
-fn check_csrf(
+pub(crate) fn check_csrf(
     headers: &HeaderMap,
     identity: &Identity,
     given: Option<&str>,

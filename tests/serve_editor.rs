@@ -1,0 +1,416 @@
+//! Writers' editing in `fixpath serve`: the article source API (GET, PATCH with a JSON
+//! Patch, PUT), its revision guard, `check` refusing invalid saves, the writer role, the
+//! saved version served at once, and `--git-commit`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use reqwest::blocking::{RequestBuilder, Response};
+use serde_json::{Value, json};
+
+use crate::serve::Served;
+
+const ARTICLE: &str = "printer-does-not-print";
+const FILE: &str = "printer-does-not-print.yaml";
+
+fn fixture_kb() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/serve_editor/kb")
+}
+
+/// A copy of the fixture KB in a git repository of its own, with one commit.
+fn kb_repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture_kb()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    for args in [
+        &["init", "--quiet"][..],
+        &["add", "."],
+        &[
+            "-c",
+            "user.name=Setup",
+            "-c",
+            "user.email=setup@example.com",
+            "commit",
+            "--quiet",
+            "-m",
+            "the KB",
+        ],
+    ] {
+        let status = Command::new("git")
+            .arg("-C")
+            .arg(dir.path())
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    }
+    dir
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "git {args:?}: {output:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The tokens of a writer, an agent and an integration, in `FIXPATH_TOKENS` form.
+fn tokens() -> (String, [String; 3]) {
+    let names = [
+        ("wendy", "writer"),
+        ("alice", "agent"),
+        ("ticketing", "integration"),
+    ];
+    let tokens = names.map(|(name, _)| format!("fpt_editor_test_{name}"));
+    let env = names
+        .iter()
+        .zip(&tokens)
+        .map(|((name, role), token)| {
+            use sha2::Digest;
+            format!(
+                "{name}:{role}:{}",
+                hex::encode(sha2::Sha256::digest(token.as_bytes()))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    (env, tokens)
+}
+
+struct Editing {
+    served: Served,
+    kb: tempfile::TempDir,
+    writer: String,
+    agent: String,
+    integration: String,
+}
+
+impl Editing {
+    fn start(extra: &[&str]) -> Editing {
+        let kb = kb_repository();
+        let (env, [writer, agent, integration]) = tokens();
+        let kb_arg = kb.path().display().to_string();
+        let mut args = vec!["--kb", kb_arg.as_str()];
+        args.extend_from_slice(extra);
+        let served = Served::start_with(
+            &args,
+            &[("FIXPATH_TOKENS", &env)],
+            tempfile::tempdir().unwrap(),
+        );
+        Editing {
+            served,
+            kb,
+            writer,
+            agent,
+            integration,
+        }
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str, token: &str) -> RequestBuilder {
+        self.served
+            .http
+            .request(method, self.served.url(path))
+            .bearer_auth(token)
+    }
+
+    fn source(&self) -> (String, Value) {
+        let response = self
+            .request(reqwest::Method::GET, &source_path(), &self.writer)
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+        (etag, response.json().unwrap())
+    }
+
+    fn patch(&self, etag: &str, patch: &Value) -> Response {
+        self.request(reqwest::Method::PATCH, &source_path(), &self.writer)
+            .header("content-type", "application/json-patch+json")
+            .header("if-match", etag)
+            .body(patch.to_string())
+            .send()
+            .unwrap()
+    }
+
+    fn file(&self) -> String {
+        std::fs::read_to_string(self.kb.path().join(FILE)).unwrap()
+    }
+}
+
+fn source_path() -> String {
+    format!("/api/v1/articles/{ARTICLE}/source")
+}
+
+fn problem(response: Response, status: StatusCode, kind: &str) -> Value {
+    assert_eq!(response.status(), status);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let body: Value = response.json().unwrap();
+    assert_eq!(
+        body["type"],
+        format!("urn:fixpath:problem:{kind}"),
+        "{body:#}"
+    );
+    body
+}
+
+#[test]
+fn source_is_read_and_one_question_patched_as_one_line() {
+    let editing = Editing::start(&[]);
+    let (etag, source) = editing.source();
+    assert_eq!(source["yaml"].as_str().unwrap(), editing.file());
+    assert_eq!(
+        etag,
+        format!("\"{}\"", source["revision"].as_str().unwrap())
+    );
+
+    let response = editing.patch(
+        &etag,
+        &json!([{"op": "replace", "path": "/questions/0/text", "value": "Is the printer's cable plugged in at both ends?"}]),
+    );
+    assert_eq!(response.status(), StatusCode::OK);
+    let new_etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let saved: Value = response.json().unwrap();
+    assert_eq!(
+        new_etag,
+        format!("\"{}\"", saved["revision"].as_str().unwrap())
+    );
+    assert_ne!(new_etag, etag);
+    assert!(saved.get("commit").is_none(), "no --git-commit: {saved}");
+
+    // The diff is that one line.
+    let diff = git(editing.kb.path(), &["diff", "--unified=0", "--", FILE]);
+    let changed: Vec<&str> = diff
+        .lines()
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-'))
+                && !l.starts_with("+++")
+                && !l.starts_with("---")
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "-    text: Which of these matches what you see?",
+            "+    text: Is the printer's cable plugged in at both ends?"
+        ]
+    );
+
+    // Served within a second: a new session asks the new question.
+    let deadline = Instant::now() + Duration::from_secs(1);
+    loop {
+        let session: Value = editing
+            .request(
+                reqwest::Method::POST,
+                "/api/v1/sessions",
+                &editing.integration,
+            )
+            .json(&json!({"article": ARTICLE}))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let asked = &session["live"]["step"]["question"]["text"];
+        if asked == "Is the printer's cable plugged in at both ends?" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "still asks {asked}: {session:#}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // The old revision is stale now: refused, with the current version to compare.
+    let stale = editing.patch(
+        &etag,
+        &json!([{"op": "replace", "path": "/title", "value": "A second tab's title"}]),
+    );
+    let body = problem(stale, StatusCode::PRECONDITION_FAILED, "stale-revision");
+    assert_eq!(body["current"]["revision"], saved["revision"]);
+    assert_eq!(
+        body["current"]["document"]["questions"][0]["text"],
+        "Is the printer's cable plugged in at both ends?"
+    );
+    assert!(!editing.file().contains("A second tab's title"));
+}
+
+#[test]
+fn invalid_saves_are_refused_with_line_column_and_pointer() {
+    let editing = Editing::start(&[]);
+    let (etag, _) = editing.source();
+    let before = editing.file();
+
+    // A PUT of malformed YAML: 422, the syntax error's line and column, nothing written.
+    let broken = before.replace("title: \"The printer does not print\"", "title: [unclosed");
+    let response = editing
+        .request(reqwest::Method::PUT, &source_path(), &editing.writer)
+        .header("if-match", &etag)
+        .json(&json!({"yaml": broken}))
+        .send()
+        .unwrap();
+    let body = problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid-article",
+    );
+    let first = &body["diagnostics"][0];
+    assert_eq!(first["code"], "syntax", "{body:#}");
+    assert_eq!(first["severity"], "error");
+    assert!(first["line"].as_u64().unwrap() >= 3, "{first}");
+    assert!(first["column"].as_u64().unwrap() >= 1, "{first}");
+    assert_eq!(editing.file(), before);
+
+    // An answer pointed at nothing: 422 at that answer's `goto`.
+    let response = editing.patch(
+        &etag,
+        &json!([{"op": "replace", "path": "/questions/0/answers/1/goto", "value": "nowhere"}]),
+    );
+    let body = problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid-article",
+    );
+    let dangling = body["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "dangling-reference")
+        .unwrap_or_else(|| panic!("{body:#}"));
+    assert_eq!(dangling["pointer"], "/questions/0/answers/1/goto");
+    assert_eq!(dangling["line"], 24);
+    assert_eq!(editing.file(), before);
+
+    // A whole valid text replaces the file.
+    let edited = before.replace(
+        "title: \"The printer does not print\"",
+        "title: \"Nothing prints\"",
+    );
+    let response = editing
+        .request(reqwest::Method::PUT, &source_path(), &editing.writer)
+        .header("if-match", &etag)
+        .json(&json!({"yaml": edited}))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(editing.file(), edited);
+
+    // Without If-Match: 428.
+    let response = editing
+        .request(reqwest::Method::PATCH, &source_path(), &editing.writer)
+        .header("content-type", "application/json-patch+json")
+        .body("[]")
+        .send()
+        .unwrap();
+    problem(
+        response,
+        StatusCode::PRECONDITION_REQUIRED,
+        "revision-required",
+    );
+}
+
+#[test]
+fn only_writers_and_admins_edit() {
+    let editing = Editing::start(&[]);
+    let (etag, _) = editing.source();
+    for token in [&editing.agent, &editing.integration] {
+        let response = editing
+            .request(reqwest::Method::PATCH, &source_path(), token)
+            .header("content-type", "application/json-patch+json")
+            .header("if-match", &etag)
+            .body(r#"[{"op": "replace", "path": "/title", "value": "x"}]"#)
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let response = editing
+            .request(reqwest::Method::GET, &source_path(), token)
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    }
+    assert!(
+        editing
+            .file()
+            .contains("title: \"The printer does not print\"")
+    );
+    // A writer may use the agents' pages too.
+    let response = editing
+        .request(reqwest::Method::GET, "/sessions", &editing.writer)
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[test]
+fn git_commit_commits_each_save_as_the_writer() {
+    let editing = Editing::start(&["--git-commit"]);
+    let (etag, _) = editing.source();
+    let response = editing.patch(
+        &etag,
+        &json!([{"op": "remove", "path": "/solutions/1/generated"}, {"op": "replace", "path": "/status", "value": "reviewed"}]),
+    );
+    assert_eq!(response.status(), StatusCode::OK);
+    let saved: Value = response.json().unwrap();
+    let head = git(editing.kb.path(), &["rev-parse", "HEAD"]);
+    assert_eq!(saved["commit"].as_str().unwrap(), head.trim());
+    assert_eq!(
+        git(editing.kb.path(), &["log", "-1", "--format=%an|%s"]).trim(),
+        format!("wendy|{ARTICLE}: edited in fixpath serve")
+    );
+    assert_eq!(git(editing.kb.path(), &["status", "--porcelain"]), "");
+    let shown = git(
+        editing.kb.path(),
+        &["show", "--format=", "--unified=0", "HEAD"],
+    );
+    let changed: Vec<&str> = shown
+        .lines()
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-'))
+                && !l.starts_with("+++")
+                && !l.starts_with("---")
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "-status: draft",
+            "+status: reviewed",
+            "-    generated: true"
+        ]
+    );
+}
+
+#[test]
+fn the_source_api_is_in_the_openapi_document() {
+    let editing = Editing::start(&[]);
+    let document: Value = editing.served.get("/api/v1/openapi.json").json().unwrap();
+    let item = &document["paths"]["/api/v1/articles/{id}/source"];
+    for method in ["get", "put", "patch"] {
+        assert!(item[method].is_object(), "{method}: {item:#}");
+    }
+    assert!(item["patch"]["requestBody"]["content"]["application/json-patch+json"].is_object());
+    for status in ["200", "403", "412", "422"] {
+        assert!(item["patch"]["responses"][status].is_object(), "{status}");
+    }
+}
+
+#[test]
+fn token_makes_writer_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tokens.toml");
+    let file_arg = file.display().to_string();
+    let run = crate::util::fixpath(&["token", "wendy", "--role", "writer", "--file", &file_arg]);
+    assert_eq!(run.code, 0, "{run}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("name = \"wendy\"\nrole = \"writer\"\n"),
+        "{text}"
+    );
+}
