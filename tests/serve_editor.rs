@@ -414,3 +414,97 @@ fn token_makes_writer_tokens() {
         "{text}"
     );
 }
+
+/// Whether Chromium, node and playwright-core are here (CI must have them).
+fn browser_ready() -> bool {
+    let root = crate::util::repo_root();
+    let ready = root
+        .join("tests/browser/node_modules/playwright-core")
+        .is_dir()
+        && Path::new("/usr/bin/chromium").exists()
+        && Command::new("node").arg("--version").output().is_ok();
+    if !ready {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the browser test: install chromium and run npm ci --prefix tests/browser"
+        );
+        eprintln!("skipped: needs /usr/bin/chromium, node, and npm ci --prefix tests/browser");
+    }
+    ready
+}
+
+#[test]
+fn a_writer_reviews_a_draft_in_chromium() {
+    if !browser_ready() {
+        return;
+    }
+    let editing = Editing::start(&["--git-commit"]);
+    let initial = git(editing.kb.path(), &["rev-parse", "HEAD"]);
+    let shots = crate::util::repo_root().join("target/browser-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let output = Command::new("node")
+        .arg(crate::util::repo_root().join("tests/browser/editor.mjs"))
+        .args([
+            editing.served.server.url.as_str(),
+            &shots.display().to_string(),
+            &editing.writer,
+            ARTICLE,
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("editor browser checks passed"),
+        "browser checks failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for shot in [
+        "editor-queue.png",
+        "editor-preview.png",
+        "editor-stale.png",
+        "editor-invalid.png",
+        "editor-reviewed.png",
+        "editor-nojs.png",
+    ] {
+        assert!(
+            shots.join(shot).metadata().is_ok_and(|m| m.len() > 10_000),
+            "{shot} was not saved"
+        );
+    }
+    // Each save was a commit by the writer, and together they changed only the lines edited.
+    let authors = git(
+        editing.kb.path(),
+        &["log", "--format=%an", &format!("{}..HEAD", initial.trim())],
+    );
+    assert_eq!(authors.lines().collect::<Vec<_>>(), ["wendy", "wendy"]);
+    let diff = git(
+        editing.kb.path(),
+        &["diff", "--unified=0", initial.trim(), "HEAD", "--", FILE],
+    );
+    let changed: Vec<&str> = diff
+        .lines()
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-'))
+                && !l.starts_with("+++")
+                && !l.starts_with("---")
+        })
+        .collect();
+    insta::assert_snapshot!(changed.join("\n"));
+
+    // A new agent session asks the new question.
+    let session: Value = editing
+        .request(
+            reqwest::Method::POST,
+            "/api/v1/sessions",
+            &editing.integration,
+        )
+        .json(&json!({"article": ARTICLE, "facts": {"which-cause": "cause-1"}}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(
+        session["live"]["step"]["question"]["text"], "Is the USB cable firmly seated at both ends?",
+        "{session:#}"
+    );
+}

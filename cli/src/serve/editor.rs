@@ -312,7 +312,7 @@ pub(crate) async fn patch(
 
 /// A browser signed in with a cookie (no bearer token) must send the page's CSRF token
 /// in `X-CSRF-Token`.
-fn guard_browser(headers: &HeaderMap, identity: &Identity) -> Result<(), SaveProblem> {
+pub(crate) fn guard_browser(headers: &HeaderMap, identity: &Identity) -> Result<(), SaveProblem> {
     if headers.contains_key(header::AUTHORIZATION) {
         return Ok(());
     }

@@ -19,6 +19,7 @@ pub(crate) mod store;
 pub(crate) mod ui;
 pub(crate) mod watch;
 pub(crate) mod webhook;
+pub(crate) mod writer;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -407,10 +408,13 @@ pub(crate) fn router(state: Shared) -> Router {
             (state.clone(), Role::Agent),
             authorize,
         ));
-    let writers = editor::routes().route_layer(middleware::from_fn_with_state(
-        (state.clone(), Role::Writer),
-        authorize,
-    ));
+    let writers =
+        editor::routes()
+            .merge(writer::routes())
+            .route_layer(middleware::from_fn_with_state(
+                (state.clone(), Role::Writer),
+                authorize,
+            ));
     let admin = Router::new()
         .route("/check", get(ui::check))
         .route("/stats", get(ui::stats))

@@ -52,6 +52,24 @@ pub enum EditError {
     },
 }
 
+/// A document written as new YAML text in the KB's layout (block style, sequences indented
+/// under their keys), for articles that have no text yet.
+pub fn to_text(document: &Value) -> String {
+    let layout = Layout {
+        nodes: HashMap::new(),
+        indentless: false,
+    };
+    let editor = Editor {
+        text: "",
+        layout: &layout,
+        splices: Vec::new(),
+    };
+    match document {
+        Value::Object(map) => format!("{}\n", editor.block_map(map, 0)),
+        other => format!("{}\n", flow(other)),
+    }
+}
+
 /// The JSON model of an article's YAML text: the document as written, fields in file order.
 pub fn document(text: &str) -> Result<Value, EditError> {
     serde_yaml::from_str::<Value>(text.strip_prefix('\u{feff}').unwrap_or(text)).map_err(|error| {
@@ -167,6 +185,29 @@ pub fn check_source(
         .collect();
     let article = loaded.kb.articles.into_iter().next().map(|a| a.article);
     (article, problems)
+}
+
+/// Checks an article given as its JSON document (what an editor holds before saving), as
+/// [`check_source`] checks text; pointers name the document's fields.
+pub fn check_document(
+    name: &str,
+    document: &Value,
+    exists: impl Fn(&str) -> bool,
+) -> (Option<crate::model::Article>, Vec<Problem>) {
+    match serde_yaml::to_string(document) {
+        Ok(text) => check_source(name, &text, exists),
+        Err(error) => (
+            None,
+            vec![Problem {
+                severity: Severity::Error,
+                code: "schema",
+                message: error.to_string(),
+                line: 0,
+                column: 0,
+                pointer: String::new(),
+            }],
+        ),
+    }
 }
 
 /// Whether any diagnostic is an error (what refuses a save).
