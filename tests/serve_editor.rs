@@ -508,3 +508,257 @@ fn a_writer_reviews_a_draft_in_chromium() {
         "{session:#}"
     );
 }
+
+/// A browser's sign-in for a token: the cookies, and the CSRF token of a page's forms.
+fn sign_in(editing: &Editing, token: &str) -> (String, String) {
+    let login = editing.served.get("/login");
+    let browser_cookie = login
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let page = login.text().unwrap();
+    let csrf = csrf_of(&page);
+    let response = editing
+        .served
+        .http
+        .post(editing.served.url("/login"))
+        .header("cookie", &browser_cookie)
+        .form(&[("csrf", csrf.as_str()), ("token", token), ("next", "/")])
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let login_cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let cookies = format!("{browser_cookie}; {login_cookie}");
+    // Forms after signing in carry the token's own CSRF token.
+    let page = editing
+        .served
+        .http
+        .get(editing.served.url("/review/new"))
+        .header("cookie", &cookies)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    (cookies, csrf_of(&page))
+}
+
+fn csrf_of(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a CSRF field") + 19;
+    page[at..at + 32].to_owned()
+}
+
+fn rows_of(page: &str) -> Vec<String> {
+    page.split("<tr><td><a href=\"/articles/")
+        .skip(1)
+        .map(|row| row.split('/').next().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_review_queue_orders_by_impact_and_filters() {
+    let editing = Editing::start(&[]);
+    // A reviewed article with nothing to do, and one escalated twice.
+    let base = std::fs::read_to_string(editing.kb.path().join(FILE)).unwrap();
+    for (id, product) in [("quiet-printer", "Printers"), ("busy-scanner", "Scanners")] {
+        let text = base
+            .replace(ARTICLE, id)
+            .replace("status: draft", "status: reviewed")
+            .replace("    generated: true\n", "")
+            .replace("product: Printers", &format!("product: {product}"));
+        std::fs::write(editing.kb.path().join(format!("{id}.yaml")), text).unwrap();
+    }
+    let kb = editing.kb.path().display().to_string();
+    let (env, [writer, _, integration]) = tokens();
+    let served = Served::start_with(
+        &["--kb", kb.as_str()],
+        &[("FIXPATH_TOKENS", &env)],
+        tempfile::tempdir().unwrap(),
+    );
+    for _ in 0..2 {
+        let session: Value = served
+            .http
+            .post(served.url("/api/v1/sessions"))
+            .bearer_auth(&integration)
+            .json(&json!({"article": "busy-scanner"}))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let response = served
+            .http
+            .post(served.url(&format!(
+                "/api/v1/sessions/{}/steps",
+                session["id"].as_str().unwrap()
+            )))
+            .bearer_auth(&integration)
+            .json(&json!({"move": "end", "outcome": "escalated"}))
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let page = |query: &str| {
+        served
+            .http
+            .get(served.url(&format!("/review{query}")))
+            .bearer_auth(&writer)
+            .send()
+            .unwrap()
+            .text()
+            .unwrap()
+    };
+    // The escalated article first, the draft with generated marks next; the quiet one not at all.
+    assert_eq!(rows_of(&page("")), ["busy-scanner", ARTICLE]);
+    assert_eq!(rows_of(&page("?product=Printers")), [ARTICLE]);
+    assert_eq!(
+        rows_of(&page("?product=Printers&area=Nowhere")),
+        Vec::<String>::new()
+    );
+    let whole = page("");
+    let row = whole
+        .split("<tr><td><a href=\"/articles/busy-scanner/edit\">")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    insta::assert_snapshot!(row, @"The printer does not print</a><br><code>busy-scanner</code></td><td>Scanners · Office printing</td><td>reviewed</td><td>2</td><td>2</td><td>0</td><td>0</td><td>0</td><td></td><td>8</td>");
+    // Agents have no queue.
+    let (_, [_, agent, _]) = tokens();
+    let refused = served
+        .http
+        .get(served.url("/review"))
+        .bearer_auth(&agent)
+        .send()
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}
+
+#[test]
+fn new_articles_start_blank_or_from_markdown_and_open_in_the_editor() {
+    let editing = Editing::start(&[]);
+    let (cookies, csrf) = sign_in(&editing, &editing.writer);
+    let create = |form: &[(&str, &str)]| {
+        let mut fields = vec![("csrf", csrf.as_str())];
+        fields.extend_from_slice(form);
+        editing
+            .served
+            .http
+            .post(editing.served.url("/review/new"))
+            .header("cookie", &cookies)
+            .form(&fields)
+            .send()
+            .unwrap()
+    };
+    let blank = create(&[
+        ("kind", "blank"),
+        ("id", "scanner-jams"),
+        ("title", "The scanner jams"),
+    ]);
+    assert_eq!(blank.status(), StatusCode::SEE_OTHER);
+    assert_eq!(blank.headers()["location"], "/articles/scanner-jams/edit");
+    let written = std::fs::read_to_string(editing.kb.path().join("scanner-jams.yaml")).unwrap();
+    insta::assert_snapshot!(written);
+    let check = crate::util::fixpath(&["check", "--kb", &editing.kb.path().display().to_string()]);
+    assert_eq!(check.code, 0, "{check}");
+    let editor = editing
+        .served
+        .http
+        .get(editing.served.url("/articles/scanner-jams/edit"))
+        .header("cookie", &cookies)
+        .send()
+        .unwrap();
+    assert_eq!(editor.status(), StatusCode::OK);
+    assert!(editor.text().unwrap().contains("The scanner jams"));
+
+    let markdown = "---\ntitle: Fax lines drop\n---\n# Fax lines drop\n\n## Symptoms\n\nThe fax line drops after a page.\n\n## Cause\n\nThe line is noisy.\n\n## Resolution\n\nAsk the carrier to test the line.\n";
+    let imported = create(&[
+        ("kind", "markdown"),
+        ("markdown", markdown),
+        ("file_name", "fax-lines-drop.md"),
+    ]);
+    assert_eq!(imported.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        imported.headers()["location"],
+        "/articles/fax-lines-drop/edit"
+    );
+    let draft = std::fs::read_to_string(editing.kb.path().join("fax-lines-drop.yaml")).unwrap();
+    assert!(draft.starts_with("# yaml-language-server: $schema=article.schema.json\n"));
+    assert!(draft.contains("status: draft"), "{draft}");
+
+    // The same id again is refused; so is a form without the page's CSRF token.
+    let again = create(&[
+        ("kind", "blank"),
+        ("id", "scanner-jams"),
+        ("title", "Again"),
+    ]);
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let forged = editing
+        .served
+        .http
+        .post(editing.served.url("/review/new"))
+        .header("cookie", &cookies)
+        .form(&[("kind", "blank"), ("id", "forged"), ("title", "Forged")])
+        .send()
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert!(!editing.kb.path().join("forged.yaml").exists());
+}
+
+#[test]
+fn the_preview_walks_the_edited_document_without_saving() {
+    let editing = Editing::start(&[]);
+    let (_, source) = editing.source();
+    let mut document: Value = serde_yaml::from_str(source["yaml"].as_str().unwrap()).unwrap();
+    document["questions"][0]["text"] = json!("Unsaved wording?");
+    let preview = |moves: Value, document: &Value| -> Value {
+        let response = editing
+            .request(
+                reqwest::Method::POST,
+                &format!("/articles/{ARTICLE}/preview"),
+                &editing.writer,
+            )
+            .json(&json!({"document": document, "moves": moves}))
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().unwrap()
+    };
+    let first = preview(json!([]), &document);
+    assert_eq!(
+        first["live"]["step"]["question"]["text"],
+        "Unsaved wording?"
+    );
+    let walked = preview(
+        json!([{"move": "answer", "question": "which-cause", "answer": "cause-2"}]),
+        &document,
+    );
+    assert_eq!(walked["live"]["step"]["kind"], "try");
+    assert_eq!(walked["live"]["step"]["remedy"], "add-paper");
+    let ended = preview(
+        json!([{"move": "answer", "question": "which-cause", "answer": "cause-2"}, {"move": "fix", "remedy": "add-paper", "fixed": true}]),
+        &document,
+    );
+    assert_eq!(ended["live"]["step"]["kind"], "ended");
+    // A broken document: no walk, the problems at their pointers.
+    document["questions"][0]["answers"][0]["goto"] = json!("nowhere");
+    let broken = preview(json!([]), &document);
+    assert!(broken["live"].is_null());
+    assert!(
+        broken["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["pointer"] == "/questions/0/answers/0/goto"),
+        "{broken:#}"
+    );
+    assert!(!editing.file().contains("Unsaved wording?"));
+}
