@@ -347,6 +347,7 @@ async fn save(
     headers: &HeaderMap,
     make: impl FnOnce(&str) -> Result<String, SaveProblem>,
 ) -> Result<Response, SaveProblem> {
+    let started = std::time::Instant::now();
     let expected = if_match(headers)?;
     let located = locate(shared, id)?;
     let Some(dir) = located.dir.clone() else {
@@ -469,7 +470,14 @@ async fn save(
         warnings,
         commit,
     });
-    Ok(with_etag(response, &new_revision))
+    let mut response = with_etag(response, &new_revision);
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "app;dur={:.2}",
+        started.elapsed().as_secs_f64() * 1000.0
+    )) {
+        response.headers_mut().insert("server-timing", value);
+    }
+    Ok(response)
 }
 
 /// Commits one file of the KB's git repository with `author` as its author; the commit's

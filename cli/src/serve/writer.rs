@@ -43,11 +43,12 @@ pub(crate) async fn edit_page(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
+    let started = std::time::Instant::now();
     let data = match edit_data(&shared, &id).await {
         Ok(data) => data,
         Err(problem) => return error_page(&shared, &headers, &problem),
     };
-    page(
+    let response = page(
         &shared,
         &headers,
         &identity,
@@ -55,7 +56,17 @@ pub(crate) async fn edit_page(
         None,
         "",
         data,
-    )
+    );
+    server_timing(response, started)
+}
+
+/// Adds the time the server spent (`Server-Timing: app;dur=MS`), what `bench-editor` reads.
+fn server_timing(mut response: Response, started: std::time::Instant) -> Response {
+    let value = format!("app;dur={:.2}", started.elapsed().as_secs_f64() * 1000.0);
+    if let Ok(value) = axum::http::HeaderValue::from_str(&value) {
+        response.headers_mut().insert("server-timing", value);
+    }
+    response
 }
 
 async fn edit_data(shared: &Shared, id: &str) -> Result<EditData, Problem> {
@@ -176,6 +187,7 @@ pub(crate) async fn preview(
     headers: HeaderMap,
     request: Result<Json<PreviewRequest>, JsonRejection>,
 ) -> Result<Response, SaveProblem> {
+    let started = std::time::Instant::now();
     super::editor::guard_browser(&headers, &identity)?;
     let Json(request) = request
         .map_err(|rejection| SaveProblem::from(Problem::bad_request(rejection.body_text())))?;
@@ -192,7 +204,7 @@ pub(crate) async fn preview(
     })
     .await
     .map_err(|error| SaveProblem::from(Problem::internal(error)))?;
-    Ok(super::api::json_response(&answer))
+    Ok(server_timing(super::api::json_response(&answer), started))
 }
 
 /// The preview's answer: the live view (as the served session page's), or why there is none.
