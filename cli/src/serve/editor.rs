@@ -399,7 +399,10 @@ async fn save(
         let mut problem = SaveProblem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid-article",
-            format!("`check` finds {errors} errors in the edited article: nothing was written"),
+            format!(
+                "`check` finds {errors} {} in the edited article: nothing was written",
+                if errors == 1 { "error" } else { "errors" }
+            ),
         );
         problem.diagnostics = diagnostics;
         return Err(problem);

@@ -383,6 +383,7 @@ impl Layout {
             nodes: HashMap::new(),
             stack: Vec::new(),
             open_scalar: None,
+            skew: 0,
         };
         let mut parser = Parser::new_from_str(text);
         parser
@@ -429,16 +430,18 @@ struct LayoutRecorder<'t> {
     stack: Vec<Frame>,
     /// A scalar whose end is known only at the next event: (path, style, value).
     open_scalar: Option<(String, TScalarStyle, String)>,
+    /// How far yaml-rust2's marks run ahead: it advances them by bytes, not characters,
+    /// over the lines of block scalars (`|`, `>`), so each such block with non-ASCII text
+    /// moves every later mark on by its extra bytes.
+    skew: usize,
 }
 
 impl LayoutRecorder<'_> {
     fn offset(&self, mark: Marker) -> usize {
+        let index = mark.index().saturating_sub(self.skew);
         match &self.char_offsets {
-            None => mark.index().min(self.text.len()),
-            Some(offsets) => offsets
-                .get(mark.index())
-                .copied()
-                .unwrap_or(self.text.len()),
+            None => index.min(self.text.len()),
+            Some(offsets) => offsets.get(index).copied().unwrap_or(self.text.len()),
         }
     }
 
@@ -510,6 +513,9 @@ impl MarkedEventReceiver for LayoutRecorder<'_> {
                             in_flow,
                         },
                     );
+                    if matches!(style, TScalarStyle::Literal | TScalarStyle::Folded) {
+                        self.skew += value.len() - value.chars().count();
+                    }
                     self.open_scalar = Some((path, style, value));
                 }
                 None => {
