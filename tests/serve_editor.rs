@@ -762,3 +762,70 @@ fn the_preview_walks_the_edited_document_without_saving() {
     );
     assert!(!editing.file().contains("Unsaved wording?"));
 }
+
+#[test]
+fn learned_figures_sit_beside_the_authored_ones() {
+    let editing = Editing::start(&["--watch"]);
+    for _ in 0..12 {
+        let session: Value = editing
+            .request(
+                reqwest::Method::POST,
+                "/api/v1/sessions",
+                &editing.integration,
+            )
+            .json(&json!({"article": ARTICLE, "facts": {"which-cause": "cause-1"}}))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        assert_eq!(session["live"]["step"]["remedy"], "plug-in", "{session:#}");
+        let response = editing
+            .request(
+                reqwest::Method::POST,
+                &format!("/api/v1/sessions/{}/steps", session["id"].as_str().unwrap()),
+                &editing.integration,
+            )
+            .json(&json!({"move": "fix", "remedy": "plug-in", "fixed": true}))
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let learned = Command::new(env!("CARGO_BIN_EXE_fixpath"))
+        .args(["--kb", &editing.kb.path().display().to_string(), "learn"])
+        .env("FIXPATH_DATA_DIR", editing.served._data.path())
+        .env_remove("FIXPATH_KB")
+        .output()
+        .unwrap();
+    assert!(learned.status.success(), "{learned:?}");
+    // --watch serves the learned figures; the editor shows them beside the authored ones.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let boot = loop {
+        let page = editing
+            .request(
+                reqwest::Method::GET,
+                &format!("/articles/{ARTICLE}/edit"),
+                &editing.writer,
+            )
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        let start = page.find("id=\"editor-boot\">").unwrap() + "id=\"editor-boot\">".len();
+        let end = start + page[start..].find("</script>").unwrap();
+        let boot: Value = serde_json::from_str(&page[start..end]).unwrap();
+        if !boot["learned"].is_null() || Instant::now() > deadline {
+            break boot;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let fix = &boot["learned"]["fixes"]["plug-in"];
+    assert_eq!(fix["tried"], 12, "{boot:#}");
+    assert_eq!(fix["worked"], 12);
+    assert_eq!(fix["authored_minutes"], 20.0);
+    assert!(
+        boot["learned"]["causes"]["unplugged"]["learned"]
+            .as_f64()
+            .unwrap()
+            > 0.5
+    );
+}

@@ -91,7 +91,7 @@ async fn edit_data(shared: &Shared, id: &str) -> Result<EditData, Problem> {
     let learned = library
         .article(id)
         .ok()
-        .and_then(|prepared| prepared.entry.article.learned.clone());
+        .and_then(|prepared| prepared.text.learned.clone());
     let title = document
         .get("title")
         .and_then(|t| t.as_str())
