@@ -829,3 +829,34 @@ fn learned_figures_sit_beside_the_authored_ones() {
             > 0.5
     );
 }
+
+#[test]
+fn the_editor_page_renders_the_source_problems_and_boot_data() {
+    let editing = Editing::start(&[]);
+    let page = editing
+        .request(
+            reqwest::Method::GET,
+            &format!("/articles/{ARTICLE}/edit"),
+            &editing.writer,
+        )
+        .send()
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    let html = page.text().unwrap();
+    let main = &html[html.find("<main>").unwrap()..html.find("</main>").unwrap() + 7];
+    let (_, source) = editing.source();
+    let revision = source["revision"].as_str().unwrap();
+    let csrf = regex::Regex::new(r#"data-csrf="[0-9a-f]{32}""#).unwrap();
+    let main = csrf
+        .replace(main, r#"data-csrf="[csrf]""#)
+        .replace(revision, "[revision]");
+    insta::assert_snapshot!(main);
+}

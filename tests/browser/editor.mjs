@@ -104,6 +104,7 @@ await page.reload();
 await page.waitForSelector(field("/status"));
 check((await page.inputValue(field("/status"))) === "reviewed", "the saved status is not reviewed");
 check((await page.inputValue(field("/questions/1/id"))) === "cable-seated", "the new question was not saved");
+await page.locator("h1").scrollIntoViewIfNeeded();
 await page.screenshot({ path: `${shots}/editor-reviewed.png`, fullPage: false });
 check(page.events.length === 0, `editor: ${page.events.join("; ")}`);
 check(second.events.length === 0, `second tab: ${second.events.join("; ")}`);
