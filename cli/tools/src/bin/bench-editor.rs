@@ -9,7 +9,8 @@
 //! - save to served: a `PATCH` of one question's text until a new session (a separate
 //!   request) asks the new text.
 //!
-//! Each figure is the median and the maximum over the rounds.
+//! Each figure is the median and the maximum over the rounds. `FIXPATH_BENCH_BIN=PATH`
+//! measures another build of `fixpath` than `target/release/fixpath`.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -27,7 +28,11 @@ fn main() -> anyhow::Result<()> {
         .and_then(|a| a.parse().ok())
         .unwrap_or(50);
     let root = common::repo_root();
-    let fixpath = common::release_fixpath(&root)?;
+    // FIXPATH_BENCH_BIN measures another build (a debug one gives upper bounds).
+    let fixpath = match std::env::var_os("FIXPATH_BENCH_BIN") {
+        Some(path) => path.into(),
+        None => common::release_fixpath(&root)?,
+    };
     let work = tempfile::TempDir::with_prefix("fixpath-bench-editor-")?;
     let kb = work.path().join("kb");
     std::fs::create_dir_all(&kb)?;
