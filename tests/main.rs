@@ -15,5 +15,6 @@ mod learn;
 mod render;
 mod search;
 mod serve;
+mod serve_editor;
 mod solve;
 mod terminal;

@@ -23,8 +23,8 @@ use super::{Caller, Shared};
         description = "Troubleshooting sessions driven by fixpath's engine: search the KB, read an article, start a session, take steps, read the transcript.",
         license(name = "MIT OR Apache-2.0")
     ),
-    paths(search, article, start, read, step, transcript, list, healthz),
-    components(schemas(Problem, StartRequest, StepRequest, SessionOut, SessionSummary, SessionList, Health, super::desk::WebhookEvent, super::desk::EventSession)),
+    paths(search, article, start, read, step, transcript, list, healthz, super::editor::source, super::editor::replace, super::editor::patch),
+    components(schemas(Problem, StartRequest, StepRequest, SessionOut, SessionSummary, SessionList, Health, super::desk::WebhookEvent, super::desk::EventSession, super::editor::Source, super::editor::Replacement, super::editor::Saved, super::editor::SaveProblem, super::editor::Current)),
     modifiers(&Conventions),
     security(("token" = []))
 )]
@@ -64,7 +64,12 @@ impl utoipa::Modify for Conventions {
         };
         for (path, item) in openapi.paths.paths.iter_mut() {
             let secured = path.starts_with("/api/");
-            for (method, operation) in [("get", &mut item.get), ("post", &mut item.post)] {
+            for (method, operation) in [
+                ("get", &mut item.get),
+                ("post", &mut item.post),
+                ("put", &mut item.put),
+                ("patch", &mut item.patch),
+            ] {
                 let Some(operation) = operation else { continue };
                 let responses = &mut operation.responses.responses;
                 let mut add = |status: &str, description: &str| {
@@ -74,7 +79,7 @@ impl utoipa::Modify for Conventions {
                 };
                 add("408", "The request took too long");
                 add("414", "The request target is too long");
-                if method == "post" {
+                if method != "get" {
                     add("413", "The body is too large");
                 }
                 if secured {

@@ -9,7 +9,8 @@
 //! ```toml
 //! [[token]]
 //! name = "alice"
-//! role = "agent"          # agent: pages and sessions; integration: the API; admin: all
+//! role = "agent"          # agent: pages and sessions; integration: the API; writer: pages
+//!                         # and the editor; admin: all
 //! sha256 = "9f86d0…"      # the SHA-256 of the token, hex
 //! ```
 //!
@@ -31,14 +32,16 @@ pub(crate) enum Role {
     Agent,
     /// The API under /api/v1.
     Integration,
-    /// Everything, and what only writers and leads need (reload, the check page).
+    /// Everything, and what only leads need (tokens, reload, the check page).
     Admin,
+    /// The pages, the review queue and the editor (the article source API included).
+    Writer,
 }
 
 impl Role {
     /// True when this role may use routes meant for `needed`.
     pub(crate) fn allows(self, needed: Role) -> bool {
-        self == Role::Admin || self == needed
+        self == Role::Admin || self == needed || (self == Role::Writer && needed == Role::Agent)
     }
 
     pub(crate) fn as_str(self) -> &'static str {
@@ -46,6 +49,7 @@ impl Role {
             Role::Agent => "agent",
             Role::Integration => "integration",
             Role::Admin => "admin",
+            Role::Writer => "writer",
         }
     }
 }
@@ -240,7 +244,9 @@ fn parse_env(text: &str) -> anyhow::Result<Vec<TokenEntry>> {
                 anyhow::bail!("FIXPATH_TOKENS: `{part}` is not NAME:ROLE:SHA256");
             };
             let role = <Role as clap::ValueEnum>::from_str(role, true).map_err(|_| {
-                anyhow::anyhow!("FIXPATH_TOKENS: `{role}` is not agent, integration or admin")
+                anyhow::anyhow!(
+                    "FIXPATH_TOKENS: `{role}` is not agent, integration, writer or admin"
+                )
             })?;
             check_hash(sha256)?;
             Ok(TokenEntry {

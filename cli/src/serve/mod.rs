@@ -12,12 +12,14 @@
 pub(crate) mod api;
 pub(crate) mod auth;
 pub(crate) mod desk;
+pub(crate) mod editor;
 pub(crate) mod library;
 pub(crate) mod problem;
 pub(crate) mod store;
 pub(crate) mod ui;
 pub(crate) mod watch;
 pub(crate) mod webhook;
+pub(crate) mod writer;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -99,6 +101,10 @@ pub(crate) struct Args {
     /// result, and exit: 0 when it is sound.
     #[arg(long)]
     verify_store: bool,
+    /// Commit each save of the editor when the KB directory is a git repository (the
+    /// writer's token name as the author).
+    #[arg(long)]
+    git_commit: bool,
 }
 
 /// Everything a request handler can reach.
@@ -109,6 +115,8 @@ pub(crate) struct AppState {
     pub(crate) limiter: Limiter,
     /// The check page's diagnostics of the KB on disk, when a reload failed.
     pub(crate) pending: ArcSwap<Option<Vec<fixpath::Diagnostic>>>,
+    /// How writers' saves are handled.
+    pub(crate) editor: editor::Settings,
 }
 
 /// The state, shared.
@@ -265,6 +273,9 @@ async fn serve(args: Args, kb: &KbArgs, tokens: Tokens) -> anyhow::Result<Outcom
         tokens,
         limiter: Limiter::new(args.rate_limit, args.rate_limit.saturating_mul(3)),
         pending: ArcSwap::from_pointee(None),
+        editor: editor::Settings {
+            git_commit: args.git_commit,
+        },
     });
     let workers = vec![
         tokio::spawn(webhook::deliver(
@@ -397,6 +408,13 @@ pub(crate) fn router(state: Shared) -> Router {
             (state.clone(), Role::Agent),
             authorize,
         ));
+    let writers =
+        editor::routes()
+            .merge(writer::routes())
+            .route_layer(middleware::from_fn_with_state(
+                (state.clone(), Role::Writer),
+                authorize,
+            ));
     let admin = Router::new()
         .route("/check", get(ui::check))
         .route("/stats", get(ui::stats))
@@ -415,6 +433,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .merge(api)
         .merge(pages)
         .merge(admin)
+        .merge(writers)
         .merge(open)
         .fallback(not_found)
         .with_state(state)

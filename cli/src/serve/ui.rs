@@ -70,6 +70,8 @@ struct Page<'a, T: Serialize> {
     /// The token's name, when the browser is signed in with one (the banner's sign-out).
     signed_in: Option<&'a str>,
     is_admin: bool,
+    /// Writers and admins: the review queue and the editor.
+    is_writer: bool,
     kb_errors: usize,
     notice: Option<&'a str>,
     query: &'a str,
@@ -96,7 +98,7 @@ impl Browser {
 }
 
 /// Renders a page template, with the CSRF token and the banner's facts.
-fn page<T: Serialize>(
+pub(crate) fn page<T: Serialize>(
     shared: &Shared,
     headers: &HeaderMap,
     identity: &Identity,
@@ -115,6 +117,7 @@ fn page<T: Serialize>(
         csrf: auth::csrf_token(identity, &browser.value),
         signed_in: (!identity.hash.is_empty()).then_some(identity.name.as_str()),
         is_admin: identity.role == Role::Admin,
+        is_writer: identity.role.allows(Role::Writer),
         kb_errors,
         notice,
         query,
@@ -134,7 +137,7 @@ fn page<T: Serialize>(
 }
 
 /// An error as a page (escaped by the template).
-fn error_page(shared: &Shared, headers: &HeaderMap, problem: &Problem) -> Response {
+pub(crate) fn error_page(shared: &Shared, headers: &HeaderMap, problem: &Problem) -> Response {
     #[derive(Serialize)]
     struct Data<'a> {
         status: u16,
@@ -159,7 +162,7 @@ fn error_page(shared: &Shared, headers: &HeaderMap, problem: &Problem) -> Respon
 }
 
 /// Refuses a form whose CSRF token is not this browser's.
-fn check_csrf(
+pub(crate) fn check_csrf(
     headers: &HeaderMap,
     identity: &Identity,
     given: Option<&str>,
@@ -912,10 +915,12 @@ pub(crate) async fn asset(State(shared): State<Shared>, Path(file): Path<String>
                 (Err(e), _) | (_, Err(e)) => return Problem::internal(e).into_response(),
             }
         }
-        "serve.js" => match renderer.render_named("html/serve/serve.js", ()) {
-            Ok(js) => (js, "text/javascript; charset=utf-8"),
-            Err(e) => return Problem::internal(e).into_response(),
-        },
+        "serve.js" | "editor.js" => {
+            match renderer.render_named(&format!("html/serve/{file}"), ()) {
+                Ok(js) => (js, "text/javascript; charset=utf-8"),
+                Err(e) => return Problem::internal(e).into_response(),
+            }
+        }
         _ => return Problem::not_found("no such file").into_response(),
     };
     (

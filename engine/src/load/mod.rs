@@ -8,6 +8,7 @@
 //! ([`LoadOptions::parsed_cache`]), it writes that one file, in the cache directory.
 
 mod cache;
+pub mod edit;
 mod spans;
 mod validate;
 

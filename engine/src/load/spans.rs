@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
+use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use crate::diagnostic::Span;
 
@@ -28,6 +28,7 @@ impl SpanMap {
         let char_offsets =
             (!text.is_ascii()).then(|| text.char_indices().map(|(byte, _)| byte).collect());
         let mut recorder = Recorder {
+            skew: 0,
             text_len: text.len(),
             char_offsets,
             map: SpanMap::default(),
@@ -59,6 +60,18 @@ impl SpanMap {
             }
             path = parent_path(path)?;
         }
+    }
+
+    /// The path of the value (or else the key) that starts at byte `offset`, the deepest
+    /// when several do.
+    pub(crate) fn path_at(&self, offset: usize) -> Option<&str> {
+        fn deepest(map: &HashMap<String, Span>, offset: usize) -> Option<&str> {
+            map.iter()
+                .filter(|(_, span)| span.offset == offset)
+                .map(|(path, _)| path.as_str())
+                .max_by_key(|path| (path.len(), *path))
+        }
+        deepest(&self.values, offset).or_else(|| deepest(&self.keys, offset))
     }
 
     /// The span of the key at `path` (for example an unknown field's name).
@@ -95,6 +108,10 @@ enum Frame {
 }
 
 struct Recorder {
+    /// How far yaml-rust2's marks run ahead: it advances them by bytes, not characters,
+    /// over the lines of block scalars (`|`, `>`), so each such block with non-ASCII text
+    /// moves every later mark on by its extra bytes.
+    skew: usize,
     text_len: usize,
     char_offsets: Option<Vec<usize>>,
     map: SpanMap,
@@ -103,9 +120,10 @@ struct Recorder {
 
 impl Recorder {
     fn span(&self, mark: Marker, len: usize) -> Span {
+        let index = mark.index().saturating_sub(self.skew);
         let offset = match &self.char_offsets {
-            None => mark.index().min(self.text_len),
-            Some(offsets) => offsets.get(mark.index()).copied().unwrap_or(self.text_len),
+            None => index.min(self.text_len),
+            Some(offsets) => offsets.get(index).copied().unwrap_or(self.text_len),
         };
         Span {
             offset,
@@ -132,10 +150,13 @@ impl Recorder {
 impl MarkedEventReceiver for Recorder {
     fn on_event(&mut self, event: Event, mark: Marker) {
         match event {
-            Event::Scalar(value, ..) => match self.next_value_path() {
+            Event::Scalar(value, style, ..) => match self.next_value_path() {
                 Some(path) => {
                     let span = self.span(mark, value.len());
                     self.map.values.insert(path, span);
+                    if matches!(style, TScalarStyle::Literal | TScalarStyle::Folded) {
+                        self.skew += value.len() - value.chars().count();
+                    }
                 }
                 None => {
                     let span = self.span(mark, value.len());
