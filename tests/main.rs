@@ -14,5 +14,6 @@ mod learn;
 mod render;
 mod search;
 mod serve;
+mod serve_api;
 mod solve;
 mod terminal;
