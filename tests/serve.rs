@@ -1099,7 +1099,7 @@ fn two_instances_on_one_postgresql_share_a_session() {
 }
 
 /// A Python tool the CI installs (`.ci/run`); `None`, with a note, when it is missing outside CI.
-fn python_tool(program: &str, package: &str) -> Option<PathBuf> {
+pub(crate) fn python_tool(program: &str, package: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|path| {
         std::env::split_paths(&path)
             .map(|dir| dir.join(program))

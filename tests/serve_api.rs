@@ -951,3 +951,300 @@ print(json.dumps(samples))
     // Every request of the load is there: 20 × (search, start, 404) + 10 steps + 2 /metrics.
     assert!(lines.len() >= 20 * 3 + 10 + 2, "{}", lines.len());
 }
+
+/// The OpenAPI document with every object schema closed (`additionalProperties: false`
+/// where it names its properties): a field the document does not describe fails.
+fn closed_document(served: &Served) -> Value {
+    let mut document: Value = served.get("/api/v1/openapi.json").json().unwrap();
+    fn close(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                if map.contains_key("properties") && !map.contains_key("additionalProperties") {
+                    map.insert("additionalProperties".to_owned(), Value::Bool(false));
+                }
+                map.values_mut().for_each(close);
+            }
+            Value::Array(items) => items.iter_mut().for_each(close),
+            _ => {}
+        }
+    }
+    close(&mut document["components"]);
+    document
+}
+
+/// Checks `value` against the document's schema `name`.
+fn conforms(document: &Value, name: &str, value: &Value) {
+    let validator = validator_of(document, name);
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .take(5)
+        .collect();
+    assert!(errors.is_empty(), "{name}: {errors:#?}\n{value}");
+}
+
+fn validator_of(document: &Value, name: &str) -> jsonschema::Validator {
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": format!("#/components/schemas/{name}"),
+        "components": document["components"],
+    });
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+#[test]
+fn issue_29_every_answer_of_a_walk_is_described_by_the_document_with_no_field_left_out() {
+    let served = Served::start(&[]);
+    let document = closed_document(&served);
+    let mut kinds = std::collections::BTreeSet::new();
+    let mut check = |session: &Value| {
+        conforms(&document, "SessionOut", session);
+        kinds.insert(session["live"]["step"]["kind"].as_str().unwrap().to_owned());
+    };
+    // Ask, try (with a continuation), continue in another article, ended.
+    let mut now = served.start_session(&json!({"article": "sspr-0029", "facts": {"protected-admin": "no", "event-6329-access-denied": "no", "connect-on-dc-permissions-blocked": "no"}}));
+    check(&now);
+    let id = now["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/sessions/{id}/steps?view=live");
+    let step = |body: Value| -> Value {
+        let response = served.post_json(&path, &body);
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().unwrap()
+    };
+    for _ in 0..12 {
+        if now["live"]["step"]["continues_in"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty())
+        {
+            break;
+        }
+        let remedy = now["live"]["step"]["remedy"].as_str().unwrap();
+        now = step(json!({"move": "fix", "remedy": remedy, "fixed": false}));
+        check(&now);
+    }
+    let target = now["live"]["step"]["continues_in"][0]["id"].clone();
+    now = step(json!({"move": "continue_in", "article": target}));
+    check(&now);
+    let whole: Value = served
+        .get(&format!("/api/v1/sessions/{id}"))
+        .json()
+        .unwrap();
+    conforms(&document, "SessionOut", &whole);
+    // A field the document does not describe, or a step kind it does not know, fails.
+    let validator = validator_of(&document, "SessionOut");
+    let mut tampered = whole.clone();
+    tampered["live"]["path"]["surprise"] = json!(1);
+    assert!(!validator.is_valid(&tampered));
+    let mut tampered = whole.clone();
+    tampered["live"]["step"]["kind"] = json!("dance");
+    assert!(!validator.is_valid(&tampered));
+    now = step(json!({"move": "end", "outcome": "escalated"}));
+    check(&now);
+    // Escalate: every fix fails.
+    let mut now = served
+        .start_session(&json!({"article": "SSPR_0029", "problem": "password writeback fails"}));
+    check(&now);
+    let id = now["id"].as_str().unwrap().to_owned();
+    for _ in 0..40 {
+        let path = format!("/api/v1/sessions/{id}/steps?view=live");
+        let body = match now["live"]["step"]["kind"].as_str().unwrap() {
+            "ask" => {
+                let question = &now["live"]["step"]["question"];
+                json!({"move": "answer", "question": question["id"], "answer": question["answers"][0]["value"]})
+            }
+            "try" => {
+                json!({"move": "fix", "remedy": now["live"]["step"]["remedy"], "fixed": false})
+            }
+            _ => break,
+        };
+        let response = served.post_json(&path, &body);
+        assert_eq!(response.status(), StatusCode::OK);
+        now = response.json().unwrap();
+        check(&now);
+    }
+    for kind in ["ask", "try", "escalate", "ended"] {
+        assert!(kinds.contains(kind), "{kind} not seen: {kinds:?}");
+    }
+    // Search, list, stats, health and problems.
+    let article: Value = served.get("/api/v1/articles/SSPR_0029").json().unwrap();
+    conforms(&document, "KbArticle", &article);
+    let transcript: Value = served
+        .get(&format!("/api/v1/sessions/{id}/transcript?format=json"))
+        .json()
+        .unwrap();
+    conforms(&document, "Transcript", &transcript);
+    let search: Value = served
+        .get("/api/v1/search?q=password%20writebak")
+        .json()
+        .unwrap();
+    assert!(!search["results"]["hits"].as_array().unwrap().is_empty());
+    conforms(&document, "SearchView", &search);
+    let list: Value = served.get("/api/v1/sessions?limit=1").json().unwrap();
+    conforms(&document, "SessionList", &list);
+    let stats: Value = served.get("/api/v1/stats").json().unwrap();
+    conforms(&document, "Stats", &stats);
+    let health: Value = served.get("/healthz").json().unwrap();
+    conforms(&document, "Health", &health);
+    for response in [
+        served.get("/api/v1/sessions?status=bogus"),
+        served.get("/api/v1/articles/no-such-article-anywhere"),
+        served.post_json("/api/v1/sessions", &json!({})),
+        served.post_json(
+            &format!("/api/v1/sessions/{id}/steps"),
+            &json!({"move": "answer", "question": "no-such-question", "answer": "yes"}),
+        ),
+    ] {
+        let status = response.status();
+        let body: Value = response.json().unwrap();
+        assert!(status.is_client_error(), "{body}");
+        conforms(&document, "Problem", &body);
+    }
+}
+
+#[test]
+fn issue_29_problem_types_name_the_kind_of_error() {
+    let served = Served::start(&[]);
+    problem(
+        served.post_json(
+            "/api/v1/sessions",
+            &json!({"article": "no-such-article-anywhere"}),
+        ),
+        StatusCode::NOT_FOUND,
+        "unknown-article",
+    );
+    problem(
+        served.get("/api/v1/articles/no-such-article-anywhere"),
+        StatusCode::NOT_FOUND,
+        "unknown-article",
+    );
+    problem(
+        served.post_json("/api/v1/sessions", &json!({})),
+        StatusCode::BAD_REQUEST,
+        "bad-request",
+    );
+    problem(
+        served.get("/api/v1/sessions/0123456789abcdef0123456789abcdef"),
+        StatusCode::NOT_FOUND,
+        "unknown-session",
+    );
+    let session = served.start_session(&json!({"article": "SSPR_0029"}));
+    let id = session["id"].as_str().unwrap();
+    let path = format!("/api/v1/sessions/{id}/steps");
+    problem(
+        served.post_json(
+            &path,
+            &json!({"move": "answer", "question": "no-such-question", "answer": "yes"}),
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown-question",
+    );
+    problem(
+        served.post_json(
+            &path,
+            &json!({"move": "answer", "question": "protected-admin", "answer": "perhaps"}),
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown-answer",
+    );
+    problem(
+        served.post_json(
+            &path,
+            &json!({"move": "fix", "remedy": "no-such-fix", "fixed": true}),
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown-fix",
+    );
+    problem(
+        served.post_json(&path, &json!({"move": "back"})),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid-move",
+    );
+    problem(
+        served.post_json(&path, &json!({"move": "back", "expect_steps": 7})),
+        StatusCode::CONFLICT,
+        "stale-step",
+    );
+    served.step(id, &json!({"move": "end", "outcome": "escalated"}));
+    problem(
+        served.post_json(&path, &json!({"move": "back"})),
+        StatusCode::CONFLICT,
+        "session-ended",
+    );
+    // The document lists every type.
+    let document: Value = served.get("/api/v1/openapi.json").json().unwrap();
+    let types = document["components"]["schemas"]["Problem"]["properties"]["type"]["enum"]
+        .as_array()
+        .unwrap();
+    for kind in [
+        "stale-step",
+        "article-changed",
+        "session-ended",
+        "unknown-question",
+        "unknown-answer",
+        "store-unavailable",
+    ] {
+        assert!(
+            types.contains(&json!(format!("urn:fixpath:problem:{kind}"))),
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn issue_29_a_client_generated_from_the_document_walks_a_session_with_no_untyped_object() {
+    let Some(generator) =
+        crate::serve::python_tool("datamodel-codegen", "datamodel-code-generator")
+    else {
+        return;
+    };
+    let served = Served::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let document = dir.path().join("openapi.json");
+    std::fs::write(
+        &document,
+        served.get("/api/v1/openapi.json").bytes().unwrap(),
+    )
+    .unwrap();
+    let generated = std::process::Command::new(generator)
+        .arg("--input")
+        .arg(&document)
+        .args(["--input-file-type", "openapi"])
+        .arg("--output")
+        .arg(dir.path().join("models.py"))
+        .args([
+            "--output-model-type",
+            "pydantic_v2.BaseModel",
+            "--extra-fields",
+            "forbid",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        generated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
+    let models = std::fs::read_to_string(dir.path().join("models.py")).unwrap();
+    assert!(
+        !models.contains("Any"),
+        "an untyped field in the generated models"
+    );
+    let walk = crate::util::repo_root().join("tests/serve_api/client_walk.py");
+    let walked = std::process::Command::new("python3")
+        .arg(&walk)
+        .arg(&served.server.url)
+        .env("PYTHONPATH", dir.path())
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&walked.stdout);
+    assert!(
+        walked.status.success(),
+        "{printed}\n{}",
+        String::from_utf8_lossy(&walked.stderr)
+    );
+    assert!(
+        printed.contains("problem type: urn:fixpath:problem:session-ended"),
+        "{printed}"
+    );
+    assert!(printed.contains("kinds: ask ended try"), "{printed}");
+}

@@ -151,6 +151,45 @@ pub(crate) fn document() -> &'static str {
                 }
             }
         }
+        // A start names an article (with the problem's text or without), or the problem alone.
+        if let Some(start) = value.pointer_mut("/components/schemas/StartRequest") {
+            start["oneOf"] = serde_json::json!([
+                {"required": ["article"], "properties": {"article": {"type": "string"}}},
+                {
+                    "required": ["problem"],
+                    "properties": {"problem": {"type": "string"}},
+                    "not": {"required": ["article"], "properties": {"article": {"type": "string"}}}
+                },
+            ]);
+        }
+        // An article as data is the KB format: the schema `fixpath schema` prints, its
+        // definitions hoisted among the components (as `Kb…`).
+        let mut article = serde_json::to_value(schemars::schema_for!(fixpath::model::Article))
+            .unwrap_or_default();
+        let definitions = article
+            .as_object_mut()
+            .and_then(|a| a.remove("$defs"))
+            .unwrap_or_default();
+        if let Some(object) = article.as_object_mut() {
+            object.remove("$schema");
+        }
+        let mut kb_schemas = vec![("KbArticle".to_owned(), article)];
+        if let serde_json::Value::Object(definitions) = definitions {
+            kb_schemas.extend(
+                definitions
+                    .into_iter()
+                    .map(|(name, s)| (format!("Kb{name}"), s)),
+            );
+        }
+        for (name, mut schema) in kb_schemas {
+            rewrite_refs(&mut schema);
+            value["components"]["schemas"][name] = schema;
+        }
+        if let Some(content) = value.pointer_mut(
+            "/paths/~1api~1v1~1articles~1{id}/get/responses/200/content/application~1json/schema",
+        ) {
+            *content = serde_json::json!({"$ref": "#/components/schemas/KbArticle"});
+        }
         // A problem's `type` is one of the URNs of `ProblemKind`.
         if let Some(kind) = value.pointer_mut("/components/schemas/Problem/properties/type") {
             kind["enum"] = super::problem::ProblemKind::ALL
@@ -160,6 +199,22 @@ pub(crate) fn document() -> &'static str {
         }
         serde_json::to_string_pretty(&value).unwrap_or_default()
     })
+}
+
+/// Points a schemars `$ref` (`#/$defs/X`) at the component it became (`KbX`).
+fn rewrite_refs(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::String(target)) = map.get_mut("$ref")
+                && let Some(name) = target.strip_prefix("#/$defs/")
+            {
+                *target = format!("#/components/schemas/Kb{name}");
+            }
+            map.values_mut().for_each(rewrite_refs);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(rewrite_refs),
+        _ => {}
+    }
 }
 
 /// `GET /api/v1/openapi.json`.
@@ -201,7 +256,7 @@ pub(crate) const MAX_RESULTS: usize = 50;
 /// Searches the KB, as `fixpath search --format json`.
 #[utoipa::path(get, path = "/api/v1/search", params(SearchParams),
     responses(
-        (status = 200, description = "The query and its ranked results (the engine's search view)", body = Object),
+        (status = 200, description = "The query and its ranked results (the engine's search view)", body = super::schema::SearchSchema),
         (status = 400, description = "Bad parameters", body = Problem, content_type = "application/problem+json"),
     ))]
 pub(crate) async fn search(
@@ -254,7 +309,7 @@ pub(crate) struct ArticleParams {
 #[utoipa::path(get, path = "/api/v1/articles/{id}",
     params(("id" = String, Path, description = "The article id or an error code"), ArticleParams),
     responses(
-        (status = 200, description = "The article", content((Object = "application/json"), (String = "text/markdown"), (String = "text/html"))),
+        (status = 200, description = "The article (as data: the KB format, `KbArticle`)", content((Object = "application/json"), (String = "text/markdown"), (String = "text/html"))),
         (status = 400, description = "Bad parameters", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -267,7 +322,7 @@ pub(crate) async fn article(
     let Query(params) = params.map_err(query_problem)?;
     let library = shared.desk.library();
     let found = crate::kb::choose_id(library.catalog(), false, &id)
-        .map_err(|e| Problem::not_found(e.to_string()))?;
+        .map_err(|e| Problem::of(ProblemKind::UnknownArticle, e.to_string()))?;
     let prepared = library.article(&found)?;
     let (format, content_type) = match params.format.as_deref().unwrap_or("json") {
         "json" => return Ok(json_response(&prepared.text)),
@@ -309,6 +364,11 @@ pub(crate) async fn start(
     request: Result<Json<StartRequest>, JsonRejection>,
 ) -> Result<Response, Problem> {
     let Json(request) = request.map_err(json_problem)?;
+    for (name, text) in [("article", &request.article), ("problem", &request.problem)] {
+        if text.as_ref().is_some_and(|t| t.trim().is_empty()) {
+            return Err(Problem::bad_request(format!("{name} is empty")));
+        }
+    }
     let fingerprint = fingerprint("start", &request)?;
     let mut response = idempotent(&shared, &caller, &headers, &fingerprint, async {
         let stored = shared.desk.start(request, &caller.0.name).await?;
@@ -525,7 +585,7 @@ pub(crate) struct TranscriptParams {
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/transcript",
     params(("id" = String, Path, description = "The session id"), TranscriptParams),
     responses(
-        (status = 200, description = "The transcript", content((String = "text/markdown"), (Object = "application/json"))),
+        (status = 200, description = "The transcript", content((String = "text/markdown"), (super::schema::TranscriptSchema = "application/json"))),
         (status = 400, description = "Bad parameters", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Its article changed since", body = Problem, content_type = "application/problem+json"),

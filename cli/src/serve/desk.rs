@@ -37,13 +37,14 @@ pub(crate) fn takes_steps(target: &str) -> bool {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StartRequest {
-    /// An article id or an error code (`SSPR_0029`).
+    /// An article id or an error code (`SSPR_0029`). Either it or `problem` is given.
     #[serde(default)]
-    #[schema(max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000)]
     pub(crate) article: Option<String>,
-    /// The problem in the customer's words; searched when no article is named.
+    /// The problem in the customer's words: searched when no article is named, kept with
+    /// the session either way.
     #[serde(default)]
-    #[schema(max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000)]
     pub(crate) problem: Option<String>,
     /// What the ticket already says: question id → answer value (`null`: not known).
     #[serde(default)]
@@ -136,15 +137,15 @@ pub(crate) struct SessionOut {
     pub(crate) created_at: i64,
     pub(crate) updated_at: i64,
     /// What to do now, the ranked causes and what was checked (the engine's live view).
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::schema::LiveSchema)]
     pub(crate) live: serde_json::Value,
     /// The transcript so far (the shape of `ask --format json`); left out with
     /// `?view=live`.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<super::schema::TranscriptSchema>, nullable = false)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) transcript: Option<serde_json::Value>,
     /// The engine's state, as stored; left out with `?view=live`.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<super::schema::StateSchema>, nullable = false)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) state: Option<serde_json::Value>,
 }
@@ -194,7 +195,7 @@ pub(crate) struct WebhookEvent<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) step: Option<EventStep>,
     /// `session.ended`: the transcript, as `GET /api/v1/sessions/{id}/transcript?format=json`.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<super::schema::TranscriptSchema>, nullable = false)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) transcript: Option<serde_json::Value>,
     /// `session.ended`: the transcript as Markdown, to paste into the ticket.
@@ -219,7 +220,7 @@ pub(crate) struct EventStep {
     /// The article it was taken in.
     pub(crate) article: String,
     /// The move, as stored: `{"move": "answer", "question": ..., "answer": ...}`, ...
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::schema::MoveSchema)]
     pub(crate) r#move: serde_json::Value,
     /// The kind of step the session puts next: `ask`, `try`, `escalate`, `ended`, ...
     pub(crate) next: String,

@@ -17,6 +17,7 @@ pub(crate) mod conn;
 pub(crate) mod desk;
 pub(crate) mod library;
 pub(crate) mod problem;
+pub(crate) mod schema;
 pub(crate) mod store;
 pub(crate) mod ui;
 pub(crate) mod watch;
