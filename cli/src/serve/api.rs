@@ -87,6 +87,10 @@ impl utoipa::Modify for Conventions {
                         "429",
                         "Too many requests for this token: wait `Retry-After` seconds",
                     );
+                    add(
+                        "503",
+                        "The session store does not answer: try again after `Retry-After` seconds",
+                    );
                 }
             }
         }
@@ -349,13 +353,15 @@ pub(crate) async fn article(
 /// Starts a session: in a named article or from the problem's text, with the facts the
 /// ticket already has. Stored before the answer is sent.
 #[utoipa::path(post, path = "/api/v1/sessions", request_body = StartRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key with the same body gets the first answer again for 24 hours (`Idempotent-Replayed: true`); with another body, 422 `urn:fixpath:problem:idempotency-key-reused`.", max_length = 255)),
     responses(
         (status = 201, description = "The session, with its first step", body = SessionOut),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a session that can start (facts that do not fit, an ambiguous problem)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A request with this Idempotency-Key is being answered", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a session that can start (facts that do not fit, an ambiguous problem), or an Idempotency-Key used with another body", body = Problem, content_type = "application/problem+json"),
     ))]
 pub(crate) async fn start(
     State(shared): State<Shared>,
@@ -534,7 +540,8 @@ impl ViewParams {
 /// Takes a step: an answer (or `null`, don't know), back, a fix's outcome, going on in a
 /// linked article, or ending. Stored before the answer is sent.
 #[utoipa::path(post, path = "/api/v1/sessions/{id}/steps", request_body = StepRequest,
-    params(("id" = String, Path, description = "The session id"), ViewParams),
+    params(("id" = String, Path, description = "The session id"), ViewParams,
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key with the same step gets the first answer again for 24 hours; with another step, 422.", max_length = 255)),
     responses(
         (status = 200, description = "The session after the step", body = SessionOut),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),

@@ -301,3 +301,39 @@ impl IntoResponse for Problem {
         response
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_its_own_kebab_case_urn_and_an_error_status() {
+        let mut names = std::collections::BTreeSet::new();
+        for kind in ProblemKind::ALL {
+            let name = kind.name();
+            assert!(names.insert(name), "{name} twice");
+            assert!(
+                name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                    && !name.starts_with('-')
+                    && !name.ends_with('-'),
+                "{name}"
+            );
+            assert_eq!(kind.urn(), format!("urn:fixpath:problem:{name}"));
+            let status = kind.status();
+            assert!(
+                status.is_client_error() || status.is_server_error(),
+                "{name}"
+            );
+            let problem = Problem::of(*kind, "detail");
+            assert_eq!(
+                (problem.kind, problem.status),
+                (kind.urn(), status.as_u16())
+            );
+        }
+        // A layer's status (no handler named a kind) maps to a kind with that status.
+        for status in [400, 401, 403, 404, 405, 408, 413, 414, 415, 429, 500, 503] {
+            let status = StatusCode::from_u16(status).unwrap();
+            assert_eq!(ProblemKind::of_status(status).status(), status);
+        }
+    }
+}
