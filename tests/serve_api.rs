@@ -113,6 +113,19 @@ fn issue_29_paging_lists_every_session_once_at_every_limit_from_1_to_10() {
         ids.sort();
         assert_eq!(ids, started, "limit {limit}: each session exactly once");
     }
+    // The agents' list pages the same way: 50, then "Older" with the rest.
+    let links = regex::Regex::new(r#"href="/sessions/([0-9a-f]{32})""#).unwrap();
+    let older = regex::Regex::new(r#"href="/sessions\?(cursor=[^"]+)">Older"#).unwrap();
+    let mut listed = std::collections::BTreeSet::new();
+    let mut page = served.get("/sessions").text().unwrap();
+    for _ in 0..5 {
+        listed.extend(links.captures_iter(&page).map(|c| c[1].to_owned()));
+        let Some(next) = older.captures(&page).map(|c| c[1].replace("&amp;", "&")) else {
+            break;
+        };
+        page = served.get(&format!("/sessions?{next}")).text().unwrap();
+    }
+    assert_eq!(listed.into_iter().collect::<Vec<_>>(), started);
     // A cursor the server did not make is refused, not read as the start.
     problem(
         served.get("/api/v1/sessions?cursor=nonsense"),
