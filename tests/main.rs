@@ -15,6 +15,7 @@ mod learn;
 mod render;
 mod search;
 mod serve;
+mod serve_api;
 mod serve_editor;
 mod solve;
 mod terminal;

@@ -543,7 +543,7 @@ fn a_non_loopback_bind_without_tokens_refuses_to_start() {
 }
 
 /// Writes a tokens file with these (name, role) entries; returns their tokens.
-fn write_tokens(path: &Path, entries: &[(&str, &str)]) -> Vec<String> {
+pub(crate) fn write_tokens(path: &Path, entries: &[(&str, &str)]) -> Vec<String> {
     let mut text = String::new();
     let mut tokens = Vec::new();
     for (name, role) in entries {
@@ -892,7 +892,7 @@ fn abandoned_after_idle_and_the_end_is_sent_signed_once_to_a_receiver_that_was_d
     // Down for a while: the events wait in the outbox.
     std::thread::sleep(down_for);
     let health: Value = served.get("/healthz").json().unwrap();
-    assert_eq!(health["pending_webhooks"], 2, "{health}");
+    assert_eq!(health["pending_webhooks"], 4, "{health}");
     let read: Value = served
         .get(&format!("/api/v1/sessions/{idle_id}"))
         .json()
@@ -930,14 +930,18 @@ fn abandoned_after_idle_and_the_end_is_sent_signed_once_to_a_receiver_that_was_d
             .write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
             .unwrap();
         received.push((headers, body));
-        if received.len() == 2 {
+        // Each session's start and end (issue 29 added `session.started`).
+        if received.len() == 4 {
             // Listen a while longer: nothing more may come.
             quiet_until = Some(Instant::now() + Duration::from_secs(5));
         }
     }
-    assert_eq!(received.len(), 2, "every event, once each");
+    assert_eq!(received.len(), 4, "every event, once each");
     let mut outcomes = Vec::new();
     for (headers, body) in &received {
+        if headers["x-fixpath-event"] != "session.ended" {
+            continue;
+        }
         let expected = {
             use hmac::Mac;
             let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(b"s3cret").unwrap();
@@ -1095,7 +1099,7 @@ fn two_instances_on_one_postgresql_share_a_session() {
 }
 
 /// A Python tool the CI installs (`.ci/run`); `None`, with a note, when it is missing outside CI.
-fn python_tool(program: &str, package: &str) -> Option<PathBuf> {
+pub(crate) fn python_tool(program: &str, package: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|path| {
         std::env::split_paths(&path)
             .map(|dir| dir.join(program))

@@ -17,25 +17,34 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::library::{Library, LibraryError};
-use super::problem::Problem;
+use super::problem::{Problem, ProblemKind};
 use super::store::{NewStep, OutboxEvent, Store, StoreError, StoredSession, Update};
 
 /// Longest free text, reference, id or answer accepted (characters).
 pub(crate) const MAX_TEXT: usize = 2000;
 /// Most facts a session can start with.
 pub(crate) const MAX_FACTS: usize = 200;
+/// Most steps a session holds: past it only ending it is taken (a step replays the
+/// session, so its cost grows with its length; real sessions take tens of steps).
+pub(crate) const MAX_STEPS: i64 = 500;
+
+/// True for a webhook target that takes `session.step` events (its URL ends in `#steps`).
+pub(crate) fn takes_steps(target: &str) -> bool {
+    target.ends_with("#steps")
+}
 
 /// Starts a session: in an article (id or error code), or from the problem in free text.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct StartRequest {
-    /// An article id or an error code (`SSPR_0029`).
+    /// An article id or an error code (`SSPR_0029`). Either it or `problem` is given.
     #[serde(default)]
-    #[schema(max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000)]
     pub(crate) article: Option<String>,
-    /// The problem in the customer's words; searched when no article is named.
+    /// The problem in the customer's words: searched when no article is named, kept with
+    /// the session either way.
     #[serde(default)]
-    #[schema(max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000)]
     pub(crate) problem: Option<String>,
     /// What the ticket already says: question id → answer value (`null`: not known).
     #[serde(default)]
@@ -48,7 +57,7 @@ pub(crate) struct StartRequest {
 }
 
 /// One move in a session.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "move", rename_all = "snake_case", deny_unknown_fields)]
 pub(crate) enum StepRequest {
     /// Answer a question (the one asked or any other still open); `answer: null` is
@@ -101,7 +110,7 @@ impl StepRequest {
 }
 
 /// How a session can be ended by hand.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub(crate) enum EndOutcome {
     Escalated,
@@ -128,41 +137,99 @@ pub(crate) struct SessionOut {
     pub(crate) created_at: i64,
     pub(crate) updated_at: i64,
     /// What to do now, the ranked causes and what was checked (the engine's live view).
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::schema::LiveSchema)]
     pub(crate) live: serde_json::Value,
     /// The transcript so far (the shape of `ask --format json`); left out with
     /// `?view=live`.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<super::schema::TranscriptSchema>, nullable = false)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) transcript: Option<serde_json::Value>,
     /// The engine's state, as stored; left out with `?view=live`.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<super::schema::StateSchema>, nullable = false)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) state: Option<serde_json::Value>,
 }
 
-/// What a webhook receives when a session ends (the body that is signed).
+/// The kinds of webhook event.
+pub(crate) const EVENT_STARTED: &str = "session.started";
+/// A step was taken (sent only to webhooks that opt in with `#steps`).
+pub(crate) const EVENT_STEP: &str = "session.step";
+/// The session ended: fixed, escalated, abandoned, ...
+pub(crate) const EVENT_ENDED: &str = "session.ended";
+
+/// What a webhook receives (the body that is signed): `session.started`, `session.step`
+/// or `session.ended`. Fields that do not apply to a type are left out.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct WebhookEvent<'a> {
     /// The event's id: a receiver drops a second delivery of the same id.
     pub(crate) id: &'a str,
-    /// `session.ended`.
+    /// `session.started`, `session.step` or `session.ended`.
     #[serde(rename = "type")]
+    #[schema(pattern = "^session\\.(started|step|ended)$")]
     pub(crate) kind: &'a str,
-    /// When the session ended (ms since the Unix epoch).
+    /// When it happened (ms since the Unix epoch).
     pub(crate) occurred_at: i64,
+    /// When this delivery was sent (s since the Unix epoch), inside the signed body: a
+    /// receiver refuses a body whose timestamp is more than five minutes off its clock (a
+    /// replay). Set again at every try.
+    pub(crate) timestamp: i64,
     /// The session.
     pub(crate) session: EventSession<'a>,
-    /// The transcript, as `GET /api/v1/sessions/{id}/transcript?format=json`.
-    #[schema(value_type = Object)]
-    pub(crate) transcript: serde_json::Value,
-    /// The transcript as Markdown, to paste into the ticket.
-    pub(crate) markdown: String,
+    /// `session.ended`: how it ended (`fixed`, `escalated`, `abandoned`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) outcome: Option<String>,
+    /// `session.ended`: the cause the fix that worked belongs to (`fixed` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) cause: Option<EventNode>,
+    /// `session.ended`: the fix that worked (`fixed` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) fix: Option<EventNode>,
+    /// `session.ended` and `session.step`: who took the step (a token's name; `fixpath`
+    /// when the server abandoned an idle session).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) agent: Option<&'a str>,
+    /// `session.ended`: the agent's note on the session, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) note: Option<&'a str>,
+    /// `session.step`: the step taken.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) step: Option<EventStep>,
+    /// `session.ended`: the transcript, as `GET /api/v1/sessions/{id}/transcript?format=json`.
+    #[schema(value_type = Option<super::schema::TranscriptSchema>, nullable = false)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) transcript: Option<serde_json::Value>,
+    /// `session.ended`: the transcript as Markdown, to paste into the ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) markdown: Option<String>,
+}
+
+/// A cause or a fix named in an event.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct EventNode {
+    /// Its id in the article.
+    pub(crate) id: String,
+    /// Its title.
+    pub(crate) title: String,
+}
+
+/// The step a `session.step` event reports.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct EventStep {
+    /// Its number in the session (0 is the first).
+    pub(crate) seq: i64,
+    /// The article it was taken in.
+    pub(crate) article: String,
+    /// The move, as stored: `{"move": "answer", "question": ..., "answer": ...}`, ...
+    #[schema(value_type = super::schema::MoveSchema)]
+    pub(crate) r#move: serde_json::Value,
+    /// The kind of step the session puts next: `ask`, `try`, `escalate`, `ended`, ...
+    pub(crate) next: String,
 }
 
 /// The session an event is about.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct EventSession<'a> {
+    /// The session id.
     pub(crate) id: &'a str,
     /// Where an agent opens it.
     pub(crate) url: String,
@@ -170,8 +237,15 @@ pub(crate) struct EventSession<'a> {
     pub(crate) article: &'a str,
     /// The ticket's reference, when one was given.
     pub(crate) reference: Option<&'a str>,
-    /// `fixed`, `escalated`, `abandoned`, …
-    pub(crate) outcome: String,
+    /// `open`, or how it ended.
+    pub(crate) status: String,
+    /// Moves recorded.
+    pub(crate) steps: i64,
+    /// Who began it.
+    pub(crate) created_by: &'a str,
+    /// How it ended (`session.ended` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) outcome: Option<String>,
 }
 
 /// Server settings the desk needs.
@@ -179,8 +253,17 @@ pub(crate) struct EventSession<'a> {
 pub(crate) struct DeskConfig {
     /// Webhook targets.
     pub(crate) webhooks: Vec<String>,
-    /// The URL prefix pages and events name sessions with (`http://host:port`).
-    pub(crate) base_url: String,
+    /// `--public-url`: the URL prefix answers and events name sessions with.
+    pub(crate) public_url: Option<String>,
+    /// Without it and outside a request (an idle session's end): the address bound, or
+    /// the machine's name when bound to every address.
+    pub(crate) fallback_url: String,
+}
+
+tokio::task_local! {
+    /// The URL prefix of the request being answered (`--public-url`, else its `Host`),
+    /// set around every request by the server's `observe` layer.
+    pub(crate) static REQUEST_BASE: String;
 }
 
 /// Shared by every request.
@@ -206,8 +289,15 @@ pub(crate) fn is_session_id(id: &str) -> bool {
 
 impl From<StoreError> for Problem {
     fn from(error: StoreError) -> Problem {
+        let kind = match &error {
+            StoreError::Conflict => "conflict",
+            StoreError::Unavailable(_) => "unavailable",
+            _ => "database",
+        };
+        metrics::counter!("fixpath_store_errors_total", "kind" => kind).increment(1);
         match error {
-            StoreError::Conflict => Problem::conflict(error.to_string()),
+            StoreError::Conflict => Problem::of(ProblemKind::StaleStep, error.to_string()),
+            StoreError::Unavailable(_) => Problem::store_unavailable(error),
             other => Problem::internal(other),
         }
     }
@@ -216,28 +306,43 @@ impl From<StoreError> for Problem {
 impl From<LibraryError> for Problem {
     fn from(error: LibraryError) -> Problem {
         match error {
-            LibraryError::NotFound(_) => Problem::not_found(error.to_string()),
-            LibraryError::Broken { .. } => Problem::conflict(error.to_string()),
+            LibraryError::NotFound(_) => {
+                Problem::of(ProblemKind::UnknownArticle, error.to_string())
+            }
+            LibraryError::Broken { .. } => {
+                Problem::of(ProblemKind::ArticleChanged, error.to_string())
+            }
             LibraryError::Search(e) => Problem::internal(e),
         }
     }
 }
 
 fn session_problem(error: SessionError) -> Problem {
-    match error {
-        SessionError::Ended(_) | SessionError::ArticleChanged { .. } => {
-            Problem::conflict(error.to_string())
+    use fixpath::solve::SolveError;
+    let kind = match &error {
+        SessionError::Ended(_) => ProblemKind::SessionEnded,
+        SessionError::ArticleChanged { .. } => ProblemKind::ArticleChanged,
+        SessionError::Format(_) | SessionError::Empty => return Problem::internal(error),
+        SessionError::Solve(SolveError::UnknownQuestion { .. }) => ProblemKind::UnknownQuestion,
+        SessionError::Solve(SolveError::UnknownAnswer { .. }) => ProblemKind::UnknownAnswer,
+        SessionError::Solve(SolveError::UnknownRemedy { .. }) | SessionError::NotOffered { .. } => {
+            ProblemKind::UnknownFix
         }
-        SessionError::Format(_) | SessionError::Empty => Problem::internal(error),
-        other => Problem::unprocessable(other.to_string()),
-    }
+        SessionError::Solve(SolveError::ConflictingAnswers { .. }) => {
+            ProblemKind::ConflictingAnswers
+        }
+        SessionError::NotTroubleshootable(_) => ProblemKind::NotTroubleshootable,
+        _ => ProblemKind::InvalidMove,
+    };
+    Problem::of(kind, error.to_string())
 }
 
 fn bounded(what: &str, text: &Option<String>) -> Result<(), Problem> {
     match text {
-        Some(text) if text.chars().count() > MAX_TEXT => Err(Problem::unprocessable(format!(
-            "{what} is longer than {MAX_TEXT} characters"
-        ))),
+        Some(text) if text.chars().count() > MAX_TEXT => Err(Problem::of(
+            ProblemKind::TooLong,
+            format!("{what} is longer than {MAX_TEXT} characters"),
+        )),
         _ => Ok(()),
     }
 }
@@ -261,7 +366,12 @@ fn status_of(state: &SessionState) -> String {
 impl Desk {
     /// Where an agent opens a session.
     fn session_url(&self, id: &str) -> String {
-        format!("{}/sessions/{id}", self.config.base_url)
+        let base = REQUEST_BASE
+            .try_with(Clone::clone)
+            .ok()
+            .or_else(|| self.config.public_url.clone())
+            .unwrap_or_else(|| self.config.fallback_url.clone());
+        format!("{base}/sessions/{id}")
     }
 
     /// The library serving now.
@@ -279,31 +389,39 @@ impl Desk {
         bounded("problem", &request.problem)?;
         bounded("reference", &request.reference)?;
         if request.facts.len() > MAX_FACTS {
-            return Err(Problem::unprocessable(format!(
-                "more than {MAX_FACTS} facts"
-            )));
+            return Err(Problem::of(
+                ProblemKind::TooLong,
+                format!("more than {MAX_FACTS} facts"),
+            ));
         }
         let library = self.library();
         let (query, search) = match (&request.article, &request.problem) {
             (Some(article), _) if !article.trim().is_empty() => (article.as_str(), false),
             (_, Some(problem)) if !problem.trim().is_empty() => (problem.as_str(), true),
             _ => {
-                return Err(Problem::unprocessable(
+                return Err(Problem::of(
+                    ProblemKind::BadRequest,
                     "name an article (id or error code) or describe the problem",
                 ));
             }
         };
-        let id = crate::kb::choose_id(library.catalog(), search, query)
-            .map_err(|e| Problem::unprocessable(e.to_string()))?;
+        let id = crate::kb::choose_id(library.catalog(), search, query).map_err(|e| {
+            let kind = if search {
+                ProblemKind::AmbiguousProblem
+            } else {
+                ProblemKind::UnknownArticle
+            };
+            Problem::of(kind, e.to_string())
+        })?;
         let prepared = library.article(&id)?;
         let mut facts = Facts::new();
         for (question, answer) in &request.facts {
             if question.len() > MAX_TEXT || answer.as_ref().is_some_and(|a| a.len() > MAX_TEXT) {
-                return Err(Problem::unprocessable("a fact is too long"));
+                return Err(Problem::of(ProblemKind::TooLong, "a fact is too long"));
             }
             facts
                 .add(question, answer.as_deref().unwrap_or("unknown"))
-                .map_err(|e| Problem::unprocessable(e.to_string()))?;
+                .map_err(|e| Problem::of(ProblemKind::ConflictingAnswers, e.to_string()))?;
         }
         let now = Timestamp::now();
         let session =
@@ -321,27 +439,31 @@ impl Desk {
             created_by: actor.to_owned(),
             created_at: now.0,
             updated_at: now.0,
+            note: None,
         };
+        let event = self.event(EVENT_STARTED, &stored, None, |_| Ok(()))?;
         self.store
             .create(
                 &stored,
                 prepared.entry.article.id.as_str(),
                 &prepared.entry.article.title,
                 &steps,
+                event,
             )
             .await?;
+        metrics::counter!("fixpath_sessions_started_total").increment(1);
         Ok(stored)
     }
 
     /// The stored session, or 404.
     pub(crate) async fn stored(&self, id: &str) -> Result<StoredSession, Problem> {
         if !is_session_id(id) {
-            return Err(Problem::not_found("no session has this id"));
+            return Err(Problem::unknown_session());
         }
         self.store
             .get(id)
             .await?
-            .ok_or_else(|| Problem::not_found("no session has this id"))
+            .ok_or_else(Problem::unknown_session)
     }
 
     /// Takes one move and stores it; returns the session as it is after.
@@ -355,10 +477,23 @@ impl Desk {
         if let Some(expected) = request.expected()
             && expected != stored.steps
         {
-            return Err(Problem::conflict(format!(
-                "the session has {} steps, not {expected}: it moved on since this view; reload it",
-                stored.steps
-            )));
+            return Err(Problem::of(
+                ProblemKind::StaleStep,
+                format!(
+                    "the session has {} steps, not {expected}: it moved on since this view; reload it",
+                    stored.steps
+                ),
+            ));
+        }
+        let ending = matches!(request, StepRequest::End { .. });
+        if stored.steps >= MAX_STEPS && !ending {
+            return Err(Problem::of(
+                ProblemKind::SessionTooLong,
+                format!(
+                    "a session holds at most {MAX_STEPS} steps and this one has {}: end it (`{{\"move\": \"end\", \"outcome\": \"escalated\"}}`) and start a new one",
+                    stored.steps
+                ),
+            ));
         }
         let library = self.library();
         let state = parse_state(&stored.state)?;
@@ -369,66 +504,168 @@ impl Desk {
             Session::restore(prepared.subject(Style::Text), state, now).map_err(session_problem)?;
         apply(&mut session, request, now)?;
         let state = session.state();
-        let event = match state.outcome() {
-            Some(outcome) if was_open => Some(self.ended_event(&library, &stored, state, outcome)?),
+        let new_steps = new_steps(state, stored.steps);
+        let after = StoredSession {
+            steps: stored.steps + new_steps.len() as i64,
+            status: status_of(state),
+            state: serde_json::to_string(state).map_err(Problem::internal)?,
+            updated_at: now.0,
+            ..stored.clone()
+        };
+        let mut events = Vec::new();
+        if let Some(last) = new_steps.last() {
+            let step = EventStep {
+                seq: after.steps - 1,
+                article: last.article.clone(),
+                r#move: serde_json::from_str(&last.step).map_err(Problem::internal)?,
+                next: String::new(),
+            };
+            let event = self.event(EVENT_STEP, &after, Some(actor), |event| {
+                let next = view::live_view(&session).map_err(session_problem)?;
+                let next = serde_json::to_value(&next.step).map_err(Problem::internal)?;
+                let mut step = step;
+                step.next = next["kind"].as_str().unwrap_or_default().to_owned();
+                event.step = Some(step);
+                Ok(())
+            })?;
+            events.extend(event);
+        }
+        let ended = match state.outcome() {
+            Some(outcome) if was_open => Some(outcome),
             _ => None,
         };
-        let text = serde_json::to_string(state).map_err(Problem::internal)?;
+        if let Some(outcome) = ended {
+            let event = self.event(EVENT_ENDED, &after, Some(actor), |event| {
+                self.fill_ended(event, &library, state, outcome)
+            })?;
+            events.extend(event);
+        }
         let update = Update {
             id: id.to_owned(),
             steps_before: stored.steps,
-            new_steps: new_steps(state, stored.steps),
-            status: status_of(state),
+            new_steps,
+            status: after.status.clone(),
             current: current_article(state)?.to_owned(),
-            state: text,
+            state: after.state.clone(),
             actor: actor.to_owned(),
             at: now.0,
-            event,
+            events,
         };
-        let steps = stored.steps + update.new_steps.len() as i64;
-        let status = update.status.clone();
-        let state = update.state.clone();
+        let started = std::time::Instant::now();
         self.store.save(update).await?;
-        Ok(StoredSession {
-            steps,
-            status,
-            state,
-            updated_at: now.0,
-            ..stored
-        })
+        metrics::histogram!("fixpath_step_commit_seconds").record(started.elapsed().as_secs_f64());
+        if let Some(outcome) = ended {
+            metrics::counter!("fixpath_sessions_ended_total", "outcome" => outcome.to_string())
+                .increment(1);
+        }
+        Ok(after)
     }
 
-    /// The webhook event of a session's end: the transcript, as data and as Markdown.
-    fn ended_event(
+    /// The event of this kind about a session, for the webhooks that take it (`None` when
+    /// none does); `fill` adds what the kind carries.
+    fn event(
         &self,
-        library: &Library,
+        kind: &str,
         stored: &StoredSession,
-        state: &SessionState,
-        outcome: SessionEnd,
-    ) -> Result<OutboxEvent, Problem> {
-        let (transcript, markdown) = self.transcript(library, state)?;
+        agent: Option<&str>,
+        fill: impl FnOnce(&mut WebhookEvent<'_>) -> Result<(), Problem>,
+    ) -> Result<Option<OutboxEvent>, Problem> {
+        let targets: Vec<String> = self
+            .config
+            .webhooks
+            .iter()
+            .filter(|target| kind != EVENT_STEP || takes_steps(target))
+            .cloned()
+            .collect();
+        if targets.is_empty() {
+            return Ok(None);
+        }
         let event_id = random_id();
-        let event = WebhookEvent {
+        let occurred_at = Timestamp::now().0;
+        let ended = stored.status != "open";
+        let mut event = WebhookEvent {
             id: &event_id,
-            kind: "session.ended",
-            occurred_at: Timestamp::now().0,
+            kind,
+            occurred_at,
+            timestamp: occurred_at / 1000,
             session: EventSession {
                 id: &stored.id,
                 url: self.session_url(&stored.id),
                 article: &stored.article,
                 reference: stored.reference.as_deref(),
-                outcome: outcome.to_string(),
+                status: stored.status.clone(),
+                steps: stored.steps,
+                created_by: &stored.created_by,
+                outcome: ended.then(|| stored.status.clone()),
             },
-            transcript,
-            markdown,
+            outcome: None,
+            cause: None,
+            fix: None,
+            agent,
+            note: None,
+            step: None,
+            transcript: None,
+            markdown: None,
         };
+        if kind == EVENT_ENDED {
+            event.note = stored.note.as_deref();
+        }
+        fill(&mut event)?;
         let payload = serde_json::to_string(&event).map_err(Problem::internal)?;
-        Ok(OutboxEvent {
+        Ok(Some(OutboxEvent {
             event_id,
-            kind: "session.ended".to_owned(),
+            kind: kind.to_owned(),
             payload,
-            targets: self.config.webhooks.clone(),
-        })
+            targets,
+        }))
+    }
+
+    /// What `session.ended` carries: the outcome, the cause and fix that worked (by id and
+    /// title), and the transcript, as data and as Markdown.
+    fn fill_ended(
+        &self,
+        event: &mut WebhookEvent<'_>,
+        library: &Library,
+        state: &SessionState,
+        outcome: SessionEnd,
+    ) -> Result<(), Problem> {
+        let (transcript, markdown) = self.transcript(library, state)?;
+        event.outcome = Some(outcome.to_string());
+        event.transcript = Some(transcript);
+        event.markdown = Some(markdown);
+        let worked = fixpath::learn::Record::of(state)
+            .into_iter()
+            .rev()
+            .find_map(|record| {
+                let fix = record.fixes.iter().find(|fix| fix.2)?.1.clone();
+                Some((record.article, record.cause?, fix))
+            });
+        if let Some((article, cause, fix)) = worked {
+            let prepared = library.article(article.as_str())?;
+            let text = &prepared.text;
+            let cause_title = text
+                .causes
+                .iter()
+                .find(|c| c.id == cause)
+                .map(|c| c.title.clone())
+                .unwrap_or_default();
+            let fix_title = text
+                .solutions
+                .iter()
+                .chain(&text.workarounds)
+                .find(|r| r.id == fix)
+                .map(|r| r.title.clone())
+                .unwrap_or_default();
+            event.cause = Some(EventNode {
+                id: cause.0,
+                title: cause_title,
+            });
+            event.fix = Some(EventNode {
+                id: fix.0,
+                title: fix_title,
+            });
+        }
+        Ok(())
     }
 
     /// The whole transcript of a state: every article's part as data (the shape of `ask
@@ -533,8 +770,9 @@ pub(crate) async fn record(
         created_by: actor.to_owned(),
         created_at: started,
         updated_at: state.last_activity().map_or(started, |t| t.0),
+        note: None,
     };
-    store.create(&session, &current, title, &steps).await
+    store.create(&session, &current, title, &steps, None).await
 }
 
 /// The stored state, read back.
@@ -568,7 +806,7 @@ fn apply(session: &mut Session<'_>, request: &StepRequest, at: Timestamp) -> Res
             question, answer, ..
         } => {
             if question.len() > MAX_TEXT || answer.as_ref().is_some_and(|a| a.len() > MAX_TEXT) {
-                return Err(Problem::unprocessable("the answer is too long"));
+                return Err(Problem::of(ProblemKind::TooLong, "the answer is too long"));
             }
             let given = match answer {
                 Some(value) => Given::Answer(value.clone()),
@@ -578,7 +816,12 @@ fn apply(session: &mut Session<'_>, request: &StepRequest, at: Timestamp) -> Res
         }
         StepRequest::Back { .. } => match session.back(at) {
             Ok(true) => Ok(()),
-            Ok(false) => return Err(Problem::unprocessable("there is no move to go back over")),
+            Ok(false) => {
+                return Err(Problem::of(
+                    ProblemKind::InvalidMove,
+                    "there is no move to go back over",
+                ));
+            }
             Err(e) => Err(e),
         },
         StepRequest::Fix { remedy, fixed, .. } => {

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::Identity;
-use super::problem::Problem;
+use super::problem::{Problem, ProblemKind};
 use super::{Caller, Shared};
 
 /// How writers' saves are handled: `--git-commit`.
@@ -97,9 +97,10 @@ pub(crate) struct Current {
 }
 
 impl SaveProblem {
-    fn new(status: StatusCode, kind: &str, detail: impl Into<String>) -> SaveProblem {
+    fn new(kind: ProblemKind, detail: impl Into<String>) -> SaveProblem {
+        let status = kind.status();
         SaveProblem {
-            kind: format!("urn:fixpath:problem:{kind}"),
+            kind: kind.urn(),
             title: status.canonical_reason().unwrap_or("Error").to_owned(),
             status: status.as_u16(),
             detail: detail.into(),
@@ -124,7 +125,14 @@ impl IntoResponse for SaveProblem {
 
 impl From<Problem> for SaveProblem {
     fn from(problem: Problem) -> SaveProblem {
-        SaveProblem::new(problem.status(), "request", problem.detail)
+        SaveProblem {
+            kind: problem.kind,
+            title: problem.title,
+            status: problem.status,
+            detail: problem.detail,
+            diagnostics: Vec::new(),
+            current: None,
+        }
     }
 }
 
@@ -150,15 +158,13 @@ impl Located {
         }
         .map_err(|message| {
             SaveProblem::new(
-                StatusCode::NOT_FOUND,
-                "not-found",
+                ProblemKind::NotFound,
                 format!("{}: {message}", self.name),
             )
         })?;
         String::from_utf8(bytes).map_err(|_| {
             SaveProblem::new(
-                StatusCode::CONFLICT,
-                "unreadable-source",
+                ProblemKind::UnreadableSource,
                 format!("{} is not UTF-8 text", self.name),
             )
         })
@@ -171,13 +177,12 @@ pub(crate) fn locate(shared: &Shared, id: &str) -> Result<Located, SaveProblem> 
     let found = library
         .catalog()
         .find(id)
-        .map_err(|error| SaveProblem::new(StatusCode::BAD_REQUEST, "request", error.to_string()))?
+        .map_err(|error| SaveProblem::new(ProblemKind::BadRequest, error.to_string()))?
         .into_iter()
         .find(|located| located.id == id)
         .ok_or_else(|| {
             SaveProblem::new(
-                StatusCode::NOT_FOUND,
-                "not-found",
+                ProblemKind::UnknownArticle,
                 format!("no article has the id `{id}`"),
             )
         })?;
@@ -239,8 +244,7 @@ pub(crate) async fn replace(
     guard_browser(&headers, &identity)?;
     let replacement: Replacement = serde_json::from_slice(&body).map_err(|error| {
         SaveProblem::new(
-            StatusCode::BAD_REQUEST,
-            "request",
+            ProblemKind::BadRequest,
             format!("the body is not {{\"yaml\": ...}}: {error}"),
         )
     })?;
@@ -276,33 +280,28 @@ pub(crate) async fn patch(
         .unwrap_or_default();
     if !content_type.starts_with("application/json-patch+json") {
         return Err(SaveProblem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported-media-type",
+            ProblemKind::UnsupportedMediaType,
             "send a JSON Patch as application/json-patch+json",
         ));
     }
     let operations: json_patch::Patch = serde_json::from_slice(&body).map_err(|error| {
         SaveProblem::new(
-            StatusCode::BAD_REQUEST,
-            "request",
+            ProblemKind::BadRequest,
             format!("the body is not a JSON Patch: {error}"),
         )
     })?;
     save(&shared, &identity, &id, &headers, move |text| {
         edit::apply(text, &operations).map_err(|error| match error {
             EditError::Patch { .. } | EditError::WholeDocument => SaveProblem::new(
-                StatusCode::CONFLICT,
-                "patch-does-not-apply",
+                ProblemKind::PatchDoesNotApply,
                 error.to_string(),
             ),
             EditError::Unreadable { .. } => SaveProblem::new(
-                StatusCode::CONFLICT,
-                "unreadable-source",
+                ProblemKind::UnreadableSource,
                 format!("{error}; replace the whole text instead (PUT)"),
             ),
             _ => SaveProblem::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unfaithful-edit",
+                ProblemKind::UnfaithfulEdit,
                 error.to_string(),
             ),
         })
@@ -318,7 +317,7 @@ pub(crate) fn guard_browser(headers: &HeaderMap, identity: &Identity) -> Result<
     }
     let given = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
     super::ui::check_csrf(headers, identity, given)
-        .map_err(|problem| SaveProblem::new(StatusCode::FORBIDDEN, "csrf", problem.detail))
+        .map_err(|problem| SaveProblem::new(ProblemKind::Forbidden, problem.detail))
 }
 
 fn if_match(headers: &HeaderMap) -> Result<String, SaveProblem> {
@@ -327,8 +326,7 @@ fn if_match(headers: &HeaderMap) -> Result<String, SaveProblem> {
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| {
             SaveProblem::new(
-                StatusCode::PRECONDITION_REQUIRED,
-                "revision-required",
+                ProblemKind::RevisionRequired,
                 "send If-Match with the revision the edit was made on (the ETag of GET .../source)",
             )
         })?;
@@ -352,8 +350,7 @@ async fn save(
     let located = locate(shared, id)?;
     let Some(dir) = located.dir.clone() else {
         return Err(SaveProblem::new(
-            StatusCode::CONFLICT,
-            "read-only-kb",
+            ProblemKind::ReadOnlyKb,
             "the embedded KB cannot be edited: serve a KB directory (--kb DIR)",
         ));
     };
@@ -362,8 +359,7 @@ async fn save(
     let current = revision(&text);
     if current != expected {
         let mut problem = SaveProblem::new(
-            StatusCode::PRECONDITION_FAILED,
-            "stale-revision",
+            ProblemKind::StaleRevision,
             format!(
                 "{} changed since revision {expected} (it is at {current} now): review the current version and edit it again",
                 located.name
@@ -397,8 +393,7 @@ async fn save(
             .filter(|d| d.severity == fixpath::Severity::Error)
             .count();
         let mut problem = SaveProblem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid-article",
+            ProblemKind::InvalidArticle,
             format!(
                 "`check` finds {errors} {} in the edited article: nothing was written",
                 if errors == 1 { "error" } else { "errors" }
@@ -409,8 +404,7 @@ async fn save(
     }
     if article.as_ref().is_some_and(|a| a.id.as_str() != id) {
         let mut problem = SaveProblem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid-article",
+            ProblemKind::InvalidArticle,
             format!(
                 "the article's id is `{id}`: sessions and links name it, so it cannot change here"
             ),

@@ -24,7 +24,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "logins",
         include_str!("../../migrations/0002_logins.sql"),
     ),
+    (
+        3,
+        "paging and idempotency",
+        include_str!("../../migrations/0003_paging_idempotency.sql"),
+    ),
 ];
+
+/// How long a request waits for a database connection before the store counts as down
+/// (then the answer is 503, well within a client's patience).
+pub(crate) const ACQUIRE_TIMEOUT: Duration = Duration::from_millis(1500);
 
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -35,12 +44,33 @@ pub(crate) enum StoreError {
     /// The database URL is not one fixpath can use.
     #[error("{0}")]
     Url(String),
+    /// The database does not answer (down, unreachable, or every connection busy for
+    /// longer than [`ACQUIRE_TIMEOUT`]).
+    #[error("database unavailable: {0}")]
+    Unavailable(sqlx::Error),
     /// The database refused or failed.
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// The schema could not be brought up to date.
     #[error("database migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> StoreError {
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(error)
+            }
+            sqlx::Error::Database(ref e)
+                // PostgreSQL's class 08 (connection exception) and 57P0x (shutting down).
+                if e.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57P0")) =>
+            {
+                StoreError::Unavailable(error)
+            }
+            other => StoreError::Database(other),
+        }
+    }
 }
 
 /// Which database.
@@ -102,6 +132,9 @@ pub(crate) struct StoredSession {
     pub(crate) created_by: String,
     pub(crate) created_at: i64,
     pub(crate) updated_at: i64,
+    /// The agent's note on the session, sent with `session.ended` (issue 30 keeps it in a
+    /// column of its own and reads it here).
+    pub(crate) note: Option<String>,
 }
 
 /// One line of the session list.
@@ -159,24 +192,76 @@ pub(crate) struct Update {
     pub(crate) new_steps: Vec<NewStep>,
     pub(crate) actor: String,
     pub(crate) at: i64,
-    pub(crate) event: Option<OutboxEvent>,
+    /// Webhook events the move causes (a step, an end).
+    pub(crate) events: Vec<OutboxEvent>,
 }
 
 /// Filters of the session list.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ListFilter {
+    /// `open`, or how it ended.
     pub(crate) status: Option<String>,
+    /// Ended sessions only (any outcome).
+    pub(crate) ended: bool,
     pub(crate) article: Option<String>,
     pub(crate) reference: Option<String>,
-    /// Only sessions last moved before this time (for paging, newest first).
+    pub(crate) created_by: Option<String>,
+    /// Only sessions last moved before this time (ms).
     pub(crate) before: Option<i64>,
+    /// Only sessions last moved at or after this time (ms).
+    pub(crate) updated_since: Option<i64>,
+    /// Only sessions after this one in the list's order (newest first): the key of the
+    /// previous page's last line.
+    pub(crate) after: Option<Cursor>,
     pub(crate) limit: i64,
+}
+
+/// A place in the session list: the (updated_at, id) of a line. Lines are ordered by it,
+/// newest first, and it is unique, so a page starting after it skips none and repeats none,
+/// however many sessions share a millisecond.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Cursor {
+    pub(crate) updated_at: i64,
+    pub(crate) id: String,
+}
+
+impl Cursor {
+    /// The opaque text a client sends back (`?cursor=`).
+    pub(crate) fn encode(&self) -> String {
+        hex::encode(format!("{}.{}", self.updated_at, self.id))
+    }
+
+    /// The cursor a client sent, or `None` when it is not one this server made.
+    pub(crate) fn decode(text: &str) -> Option<Cursor> {
+        let bytes = hex::decode(text).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        let (at, id) = text.split_once('.')?;
+        Some(Cursor {
+            updated_at: at.parse().ok()?,
+            id: id.to_owned(),
+        })
+    }
+}
+
+/// What claiming an idempotency key found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Claim {
+    /// The key is new: answer the request, then settle the key.
+    Fresh,
+    /// The same request was answered: this is its answer.
+    Answered { status: u16, body: String },
+    /// The same request is being answered now.
+    InProgress,
+    /// The key was used with another request.
+    OtherRequest,
 }
 
 /// A webhook delivery due now.
 #[derive(Debug, Clone)]
 pub(crate) struct Delivery {
     pub(crate) event_id: String,
+    /// The event's type (`session.ended`, ...).
+    pub(crate) kind: String,
     pub(crate) target: String,
     pub(crate) attempts: i64,
     pub(crate) payload: String,
@@ -219,7 +304,7 @@ impl Store {
                 Backend::Sqlite => 8,
                 Backend::Postgres => 16,
             })
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -287,6 +372,7 @@ impl Store {
         current: &str,
         title: &str,
         steps: &[NewStep],
+        event: Option<OutboxEvent>,
     ) -> Result<(), StoreError> {
         let _guard = self.write_lock().await;
         let mut tx = self.pool.begin().await?;
@@ -310,6 +396,9 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         insert_steps(&mut tx, &session.id, 0, steps, &session.created_by).await?;
+        if let Some(event) = &event {
+            insert_event(&mut tx, &session.id, event, session.created_at).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -335,6 +424,7 @@ impl Store {
                 created_by: row.try_get(7)?,
                 created_at: row.try_get(8)?,
                 updated_at: row.try_get(9)?,
+                note: None,
             })
         })
         .transpose()
@@ -375,12 +465,20 @@ impl Store {
              updated_at FROM sessions \
              WHERE ($1 IS NULL OR status = $1) AND ($2 IS NULL OR article = $2 OR current = $2) \
              AND ($3 IS NULL OR reference = $3) AND ($4 IS NULL OR updated_at < $4) \
-             ORDER BY updated_at DESC, id DESC LIMIT $5",
+             AND ($5 IS NULL OR updated_at < $5 OR (updated_at = $5 AND id < $6)) \
+             AND ($7 IS NULL OR updated_at >= $7) AND ($8 IS NULL OR created_by = $8) \
+             AND ($9 = 0 OR status <> 'open') \
+             ORDER BY updated_at DESC, id DESC LIMIT $10",
         )
         .bind(&filter.status)
         .bind(&filter.article)
         .bind(&filter.reference)
         .bind(filter.before)
+        .bind(filter.after.as_ref().map(|c| c.updated_at))
+        .bind(filter.after.as_ref().map(|c| c.id.clone()))
+        .bind(filter.updated_since)
+        .bind(&filter.created_by)
+        .bind(i64::from(filter.ended))
         .bind(filter.limit)
         .fetch_all(&self.pool)
         .await?;
@@ -448,7 +546,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<Delivery>, StoreError> {
         let rows = sqlx::query(
-            "SELECT d.event_id, d.target, d.attempts, d.next_at, o.payload FROM deliveries d \
+            "SELECT d.event_id, d.target, d.attempts, d.next_at, o.payload, o.kind FROM deliveries d \
              JOIN outbox o ON o.event_id = d.event_id \
              WHERE d.delivered_at IS NULL AND d.next_at <= $1 ORDER BY d.next_at LIMIT $2",
         )
@@ -480,6 +578,7 @@ impl Store {
                     target,
                     attempts: row.try_get(2)?,
                     payload: row.try_get(4)?,
+                    kind: row.try_get(5)?,
                 });
             }
         }
@@ -575,6 +674,92 @@ impl Store {
         Ok(done.rows_affected())
     }
 
+    /// Claims an idempotency key for a request (its fingerprint) at `now`: a fresh claim,
+    /// the answer kept from the first request with the same fingerprint, or why not.
+    /// Claims older than `keep` ms are forgotten first.
+    pub(crate) async fn claim_key(
+        &self,
+        caller: &str,
+        key: &str,
+        fingerprint: &str,
+        now: i64,
+        keep: i64,
+    ) -> Result<Claim, StoreError> {
+        let _guard = self.write_lock().await;
+        sqlx::query("DELETE FROM idempotency WHERE created_at < $1")
+            .bind(now - keep)
+            .execute(&self.pool)
+            .await?;
+        let inserted = sqlx::query(
+            "INSERT INTO idempotency (caller, idem_key, fingerprint, status, body, created_at) \
+             VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(caller)
+        .bind(key)
+        .bind(fingerprint)
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if inserted == 1 {
+            return Ok(Claim::Fresh);
+        }
+        let row = sqlx::query(
+            "SELECT fingerprint, status, body FROM idempotency WHERE caller = $1 AND idem_key = $2",
+        )
+        .bind(caller)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            // Forgotten between the two statements: claim it again.
+            drop(_guard);
+            return Box::pin(self.claim_key(caller, key, fingerprint, now, keep)).await;
+        };
+        let kept: String = row.try_get(0)?;
+        let status: i64 = row.try_get(1)?;
+        Ok(if kept != fingerprint {
+            Claim::OtherRequest
+        } else if status == 0 {
+            Claim::InProgress
+        } else {
+            Claim::Answered {
+                status: u16::try_from(status).unwrap_or(200),
+                body: row.try_get(2)?,
+            }
+        })
+    }
+
+    /// Keeps the answer to a claimed key (a success), or lets the key go (`None`: the
+    /// request failed, and may be sent again with the same key).
+    pub(crate) async fn settle_key(
+        &self,
+        caller: &str,
+        key: &str,
+        answer: Option<(u16, &str)>,
+    ) -> Result<(), StoreError> {
+        let _guard = self.write_lock().await;
+        match answer {
+            Some((status, body)) => sqlx::query(
+                "UPDATE idempotency SET status = $1, body = $2 WHERE caller = $3 AND idem_key = $4",
+            )
+            .bind(i64::from(status))
+            .bind(body)
+            .bind(caller)
+            .bind(key)
+            .execute(&self.pool)
+            .await?,
+            None => {
+                sqlx::query("DELETE FROM idempotency WHERE caller = $1 AND idem_key = $2")
+                    .bind(caller)
+                    .bind(key)
+                    .execute(&self.pool)
+                    .await?
+            }
+        };
+        Ok(())
+    }
+
     /// Deliveries not yet made, for the status page and tests.
     pub(crate) async fn pending_deliveries(&self) -> Result<i64, StoreError> {
         let row = sqlx::query("SELECT COUNT(*) FROM deliveries WHERE delivered_at IS NULL")
@@ -655,31 +840,41 @@ async fn apply_update(
         &update.actor,
     )
     .await?;
-    if let Some(event) = &update.event {
-        sqlx::query(
-            "INSERT INTO outbox (event_id, session_id, kind, payload, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&event.event_id)
-        .bind(&update.id)
-        .bind(&event.kind)
-        .bind(&event.payload)
-        .bind(update.at)
-        .execute(&mut **tx)
-        .await?;
-        for target in &event.targets {
-            sqlx::query(
-                "INSERT INTO deliveries (event_id, target, attempts, next_at) \
-                 VALUES ($1, $2, 0, $3)",
-            )
-            .bind(&event.event_id)
-            .bind(target)
-            .bind(update.at)
-            .execute(&mut **tx)
-            .await?;
-        }
+    for event in &update.events {
+        insert_event(tx, &update.id, event, update.at).await?;
     }
     Ok(true)
+}
+
+/// Writes an event to the outbox with one delivery per target, due at once.
+async fn insert_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    session: &str,
+    event: &OutboxEvent,
+    at: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO outbox (event_id, session_id, kind, payload, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&event.event_id)
+    .bind(session)
+    .bind(&event.kind)
+    .bind(&event.payload)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    for target in &event.targets {
+        sqlx::query(
+            "INSERT INTO deliveries (event_id, target, attempts, next_at) VALUES ($1, $2, 0, $3)",
+        )
+        .bind(&event.event_id)
+        .bind(target)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Commits the moves that wait at the same moment in one transaction (group commit): one
@@ -752,6 +947,7 @@ mod tests {
             created_by: "alice".to_owned(),
             created_at: at,
             updated_at: at,
+            note: None,
         }
     }
 
@@ -770,11 +966,23 @@ mod tests {
         Store::open(&url).await.unwrap().close().await;
 
         store
-            .create(&session("a", 1000), "sspr-0029", "SSPR_0029", &[step(1000)])
+            .create(
+                &session("a", 1000),
+                "sspr-0029",
+                "SSPR_0029",
+                &[step(1000)],
+                None,
+            )
             .await
             .unwrap();
         store
-            .create(&session("b", 2000), "sspr-0029", "SSPR_0029", &[step(2000)])
+            .create(
+                &session("b", 2000),
+                "sspr-0029",
+                "SSPR_0029",
+                &[step(2000)],
+                None,
+            )
             .await
             .unwrap();
         let a = store.get("a").await.unwrap().unwrap();
@@ -783,6 +991,7 @@ mod tests {
 
         // A move on a stale version is refused and changes nothing.
         let update = |before: i64, event: Option<OutboxEvent>| Update {
+            events: event.into_iter().collect(),
             id: "a".to_owned(),
             steps_before: before,
             state: r#"{"format":1,"legs":[],"x":1}"#.to_owned(),
@@ -791,7 +1000,6 @@ mod tests {
             new_steps: vec![step(3000)],
             actor: "bob".to_owned(),
             at: 3000,
-            event,
         };
         assert!(matches!(
             store.save(update(0, None)).await,
@@ -908,6 +1116,98 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(store.delete_logins_of("bob").await.unwrap(), 1);
+
+        // Paging: 23 sessions committed in one group commit (their steps saved at once, all
+        // in three milliseconds), listed with every limit from 1 to 10: each once, in order.
+        let mut paged: Vec<String> = (0..23).map(|i| format!("p{i:02}")).collect();
+        for id in &paged {
+            let mut new = session(id, 10_000);
+            new.reference = Some("PAGE".to_owned());
+            store
+                .create(&new, "sspr-0029", "SSPR_0029", &[step(10_000)], None)
+                .await
+                .unwrap();
+        }
+        let moves = paged.iter().enumerate().map(|(i, id)| {
+            let store = store.clone();
+            let update = Update {
+                id: id.clone(),
+                at: 20_000 + (i as i64 % 3),
+                ..update(1, None)
+            };
+            async move { store.save(update).await }
+        });
+        assert!(futures_join_all(moves).await.iter().all(Result::is_ok));
+        paged.sort();
+        for limit in 1..=10 {
+            let mut seen: Vec<(i64, String)> = Vec::new();
+            let mut after = None;
+            loop {
+                let page = store
+                    .list(&ListFilter {
+                        reference: Some("PAGE".to_owned()),
+                        after: after.clone(),
+                        limit,
+                        ..ListFilter::default()
+                    })
+                    .await
+                    .unwrap();
+                seen.extend(page.iter().map(|s| (s.updated_at, s.id.clone())));
+                if (page.len() as i64) < limit {
+                    break;
+                }
+                let last = page.last().unwrap();
+                after = Some(Cursor {
+                    updated_at: last.updated_at,
+                    id: last.id.clone(),
+                });
+            }
+            assert!(seen.windows(2).all(|w| w[0] > w[1]), "limit {limit}");
+            let mut ids: Vec<String> = seen.into_iter().map(|(_, id)| id).collect();
+            ids.sort();
+            assert_eq!(ids, paged, "limit {limit}");
+        }
+        // Idempotency keys: a fresh claim, the kept answer, another request refused, a
+        // failed request's key let go, forgotten after the time kept.
+        let claim = |key: &'static str, print: &'static str, now: i64| {
+            let store = store.clone();
+            async move {
+                store
+                    .claim_key("alice", key, print, now, 1000)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(claim("k1", "f1", 100).await, Claim::Fresh);
+        assert_eq!(claim("k1", "f1", 101).await, Claim::InProgress);
+        store
+            .settle_key("alice", "k1", Some((201, "{}")))
+            .await
+            .unwrap();
+        assert_eq!(
+            claim("k1", "f1", 102).await,
+            Claim::Answered {
+                status: 201,
+                body: "{}".to_owned()
+            }
+        );
+        assert_eq!(claim("k1", "f2", 103).await, Claim::OtherRequest);
+        assert_eq!(
+            store.claim_key("bob", "k1", "f2", 104, 1000).await.unwrap(),
+            Claim::Fresh,
+            "keys are the caller's own"
+        );
+        assert_eq!(claim("k2", "f1", 105).await, Claim::Fresh);
+        store.settle_key("alice", "k2", None).await.unwrap();
+        assert_eq!(claim("k2", "f1", 106).await, Claim::Fresh);
+        assert_eq!(claim("k1", "f2", 1200).await, Claim::Fresh, "forgotten");
+
+        let cursor = Cursor {
+            updated_at: 20_001,
+            id: "p07".to_owned(),
+        };
+        assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
+        assert_eq!(Cursor::decode("zz"), None);
 
         assert_eq!(store.integrity_check().await.unwrap(), "ok");
         store.close().await;

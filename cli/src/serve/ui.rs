@@ -355,6 +355,9 @@ pub(crate) struct ListParams {
     status: Option<String>,
     #[serde(default)]
     before: Option<i64>,
+    /// The previous page's last line (issue 29: paging by time alone skipped sessions).
+    #[serde(default)]
+    cursor: Option<String>,
 }
 
 /// `GET /sessions`: sessions, most recently moved first.
@@ -371,6 +374,10 @@ pub(crate) async fn list(
     let filter = ListFilter {
         status: status.clone(),
         before: params.before,
+        after: params
+            .cursor
+            .as_deref()
+            .and_then(super::store::Cursor::decode),
         limit: 50,
         ..ListFilter::default()
     };
@@ -379,13 +386,21 @@ pub(crate) async fn list(
         Err(error) => return error_page(&shared, &headers, &error.into()),
     };
     let next = (sessions.len() as i64 == filter.limit)
-        .then(|| sessions.last().map(|s| s.updated_at))
+        .then(|| {
+            sessions.last().map(|s| {
+                super::store::Cursor {
+                    updated_at: s.updated_at,
+                    id: s.id.clone(),
+                }
+                .encode()
+            })
+        })
         .flatten();
     #[derive(Serialize)]
     struct Data {
         sessions: Vec<serde_json::Value>,
         status: String,
-        next: Option<i64>,
+        next: Option<String>,
     }
     let data = Data {
         sessions: summaries(sessions),

@@ -75,12 +75,14 @@ pub(crate) fn reload(
             "The KB has {errors} errors: still serving the last good version (the check page lists them)."
         );
         state.pending.store(Arc::new(Some(problems)));
+        metrics::counter!("fixpath_kb_reloads_total", "result" => "failed").increment(1);
         return Ok(false);
     }
     let mut library = Library::open(Some(dir), cache, no_learned)?;
     library.problems = problems;
     state.desk.library.store(Arc::new(library));
     state.pending.store(Arc::new(None));
+    metrics::counter!("fixpath_kb_reloads_total", "result" => "ok").increment(1);
     eprintln!("Reloaded the KB in {} ms.", started.elapsed().as_millis());
     Ok(true)
 }

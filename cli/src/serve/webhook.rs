@@ -5,7 +5,8 @@
 //! the same time), POSTed with an HMAC-SHA256 signature of the body, and retried with
 //! backoff until the receiver answers 2xx: a receiver down, or a server restarted, loses
 //! none. An event may arrive twice (a crash between sending and recording): its `id`
-//! lets the receiver drop the second.
+//! lets the receiver drop the second. Each try stamps the body's `timestamp` with the
+//! time it is sent, so a receiver can refuse old bodies (replays) and still take a retry.
 
 use std::time::Duration;
 
@@ -51,17 +52,32 @@ pub(crate) async fn deliver(state: Shared, secret: String) {
             return;
         }
     };
+    let mut counted_at = 0;
     loop {
+        if now() - counted_at >= 1000 {
+            counted_at = now();
+            if let Ok(pending) = state.desk.store.pending_deliveries().await {
+                metrics::gauge!("fixpath_webhook_queue_depth").set(pending as f64);
+            }
+        }
         let due = match state.desk.store.due(now(), LEASE_MS, 32).await {
             Ok(due) => due,
             Err(error) => {
-                eprintln!("warning: webhook outbox: {error}");
+                metrics::counter!("fixpath_store_errors_total", "kind" => "webhook").increment(1);
+                tracing::warn!(%error, "webhook outbox");
                 Vec::new()
             }
         };
         let idle = due.is_empty();
         for delivery in due {
             let outcome = send(&client, &secret, &delivery).await;
+            match &outcome {
+                Ok(()) => metrics::counter!("fixpath_webhook_deliveries_total").increment(1),
+                Err(error) => {
+                    metrics::counter!("fixpath_webhook_failures_total").increment(1);
+                    tracing::warn!(event = %delivery.event_id, target = %target_url(&delivery.target), %error, "webhook delivery failed");
+                }
+            }
             let outcome = outcome.map_err(|error| (error, now() + backoff(delivery.attempts)));
             if let Err(error) = state
                 .desk
@@ -69,7 +85,8 @@ pub(crate) async fn deliver(state: Shared, secret: String) {
                 .delivery_result(&delivery, now(), outcome)
                 .await
             {
-                eprintln!("warning: webhook outbox: {error}");
+                metrics::counter!("fixpath_store_errors_total", "kind" => "webhook").increment(1);
+                tracing::warn!(%error, "webhook outbox");
             }
         }
         if idle {
@@ -78,14 +95,32 @@ pub(crate) async fn deliver(state: Shared, secret: String) {
     }
 }
 
+/// The URL a target is sent to (without the `#steps` mark).
+fn target_url(target: &str) -> &str {
+    target.split_once('#').map_or(target, |(url, _)| url)
+}
+
+/// The body of one try: the event with `timestamp` set to the time it is sent (s).
+fn stamped(payload: &str, sent_at: i64) -> Vec<u8> {
+    match serde_json::from_str::<serde_json::Value>(payload) {
+        Ok(mut event) => {
+            event["timestamp"] = sent_at.into();
+            serde_json::to_vec(&event).unwrap_or_else(|_| payload.as_bytes().to_vec())
+        }
+        Err(_) => payload.as_bytes().to_vec(),
+    }
+}
+
 async fn send(client: &reqwest::Client, secret: &str, delivery: &Delivery) -> Result<(), String> {
-    let body = delivery.payload.clone().into_bytes();
+    let sent_at = now() / 1000;
+    let body = stamped(&delivery.payload, sent_at);
     let response = client
-        .post(&delivery.target)
+        .post(target_url(&delivery.target))
         .header("content-type", "application/json")
         .header("user-agent", concat!("fixpath/", env!("CARGO_PKG_VERSION")))
-        .header("x-fixpath-event", "session.ended")
+        .header("x-fixpath-event", &delivery.kind)
         .header("x-fixpath-delivery", &delivery.event_id)
+        .header("x-fixpath-timestamp", sent_at.to_string())
         .header("x-fixpath-signature", signature(secret, &body))
         .body(body)
         .send()
@@ -136,6 +171,22 @@ mod tests {
         assert_eq!(
             signature("Jefe", b"what do ya want for nothing?"),
             "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn a_try_stamps_the_time_it_is_sent_and_the_steps_mark_stays_home() {
+        let body = stamped(r#"{"id":"e","timestamp":1}"#, 1_800_000_000);
+        let event: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(event["timestamp"], 1_800_000_000);
+        assert_eq!(event["id"], "e");
+        assert_eq!(
+            target_url("https://x.example/hook#steps"),
+            "https://x.example/hook"
+        );
+        assert_eq!(
+            target_url("https://x.example/hook"),
+            "https://x.example/hook"
         );
     }
 

@@ -15,6 +15,8 @@ pub struct Cluster {
     _dir: tempfile::TempDir,
     socket: PathBuf,
     server: Child,
+    bin: PathBuf,
+    data: PathBuf,
 }
 
 /// The directory of Debian's PostgreSQL binaries, newest version first, or the `PATH`'s.
@@ -107,28 +109,20 @@ impl Cluster {
         if !init.status.success() {
             anyhow::bail!("initdb failed: {}", String::from_utf8_lossy(&init.stderr));
         }
-        let server = command(&bin, "postgres")
-            .arg("-D")
-            .arg(&data)
-            .arg("-k")
-            .arg(&socket)
-            .args([
-                "-c",
-                "listen_addresses=",
-                "-c",
-                "max_connections=200",
-                "-p",
-                "5432",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
+        let server = spawn_postgres(&bin, &data, &socket)?;
         let cluster = Cluster {
             _dir: dir,
             socket,
             server,
+            bin,
+            data,
         };
-        let ready = cluster.socket.join(".s.PGSQL.5432");
+        cluster.wait_ready()?;
+        Ok(Some(cluster))
+    }
+
+    fn wait_ready(&self) -> anyhow::Result<()> {
+        let ready = self.socket.join(".s.PGSQL.5432");
         let started = Instant::now();
         while !ready.exists() {
             if started.elapsed() > Duration::from_secs(30) {
@@ -138,7 +132,23 @@ impl Cluster {
         }
         // The socket appears a moment before connections are accepted.
         std::thread::sleep(Duration::from_millis(200));
-        Ok(Some(cluster))
+        Ok(())
+    }
+
+    /// Stops the server (a fast shutdown: clients are disconnected), keeping its data:
+    /// an outage, until [`Cluster::restart`].
+    pub fn stop(&mut self) {
+        // SAFETY: kill has no memory preconditions.
+        unsafe {
+            libc::kill(self.server.id() as libc::pid_t, libc::SIGINT);
+        }
+        let _ = self.server.wait();
+    }
+
+    /// Starts the server again on the same data and socket, after [`Cluster::stop`].
+    pub fn restart(&mut self) -> anyhow::Result<()> {
+        self.server = spawn_postgres(&self.bin, &self.data, &self.socket)?;
+        self.wait_ready()
     }
 
     /// The URL of its `postgres` database, over the Unix socket.
@@ -148,6 +158,26 @@ impl Cluster {
             self.socket.display()
         )
     }
+}
+
+/// The PostgreSQL server of a data directory, listening on a Unix socket only.
+fn spawn_postgres(bin: &Path, data: &Path, socket: &Path) -> anyhow::Result<Child> {
+    Ok(command(bin, "postgres")
+        .arg("-D")
+        .arg(data)
+        .arg("-k")
+        .arg(socket)
+        .args([
+            "-c",
+            "listen_addresses=",
+            "-c",
+            "max_connections=200",
+            "-p",
+            "5432",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?)
 }
 
 impl Drop for Cluster {

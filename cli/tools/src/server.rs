@@ -21,7 +21,36 @@ impl Server {
     /// Starts `binary serve ARGS` (`--bind 127.0.0.1:0` unless ARGS bind elsewhere) with
     /// these environment variables, and waits until it says where it listens.
     pub fn start(binary: &Path, args: &[&str], env: &[(&str, &str)]) -> anyhow::Result<Server> {
+        Server::start_limited(binary, args, env, None)
+    }
+
+    /// As [`Server::start`], with the server's limit on open files (soft and hard) set to
+    /// `open_files` when given: how a server behaves near its descriptor limit.
+    pub fn start_limited(
+        binary: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+        open_files: Option<u64>,
+    ) -> anyhow::Result<Server> {
         let mut command = Command::new(binary);
+        #[cfg(unix)]
+        if let Some(limit) = open_files {
+            use std::os::unix::process::CommandExt as _;
+            // SAFETY: between fork and exec, only setrlimit (async-signal-safe) runs.
+            unsafe {
+                command.pre_exec(move || {
+                    let rlimit = libc::rlimit {
+                        rlim_cur: limit as libc::rlim_t,
+                        rlim_max: limit as libc::rlim_t,
+                    };
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &rlimit) == 0 {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::last_os_error())
+                    }
+                });
+            }
+        }
         command.arg("serve");
         if !args.contains(&"--bind") {
             command.args(["--bind", "127.0.0.1:0"]);

@@ -9,7 +9,10 @@
 //! each it runs the same work in this process on two threads: the search, the engine's
 //! restore-and-move of a stored state, and the restore, live view and page template. It
 //! prints the server's peak RSS under that load, and the time from start until `/healthz`
-//! answers on the embedded KB (p50 of 10 starts). Needs `wrk` (`apt-get install wrk`).
+//! answers on the embedded KB (p50 of 10 starts). Then the search load again during an
+//! idle-connection storm (2,000 connections that send nothing, re-opened as the server
+//! closes them), and a step's time by the session's length (p50 of 20 sequential steps,
+//! `?view=live`, at 10 and at 480 steps). Needs `wrk` (`apt-get install wrk`).
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -93,6 +96,10 @@ fn main() -> anyhow::Result<()> {
     let search = wrk(&server, &scripts.join("search.lua"), seconds)?;
     let step = wrk(&server, &scripts.join("step.lua"), seconds)?;
     let page = wrk(&server, &scripts.join("page.lua"), seconds)?;
+    let storm = IdleStorm::start(&address, STORM_CONNECTIONS);
+    let search_storm = wrk(&server, &scripts.join("search.lua"), seconds)?;
+    let storm_opened = storm.stop();
+    let (short_ms, long_ms) = step_by_length(&address)?;
 
     let stored = request(
         &address,
@@ -143,7 +150,19 @@ fn main() -> anyhow::Result<()> {
             100.0 * load.rate / inside
         );
     }
-    let peak = [&search, &step, &page]
+    println!(
+        "| GET /api/v1/search during an idle-connection storm ({STORM_CONNECTIONS} idle, {storm_opened} opened) | ≥ 90% of without | {:.0} req/s | {:.1} ms | {:.1} ms | {} | | {:.0}% of without |",
+        search_storm.rate,
+        search_storm.p50_ms,
+        search_storm.p99_ms,
+        search_storm.errors,
+        100.0 * search_storm.rate / search.rate
+    );
+    println!(
+        "| a step at 10 steps / at 480 steps (p50 of 20, sequential, ?view=live) | the same, or a cap (500) | {short_ms:.2} ms / {long_ms:.2} ms | | | | | {:.1}× |",
+        long_ms / short_ms
+    );
+    let peak = [&search, &step, &page, &search_storm]
         .iter()
         .map(|l| l.peak_rss_kib)
         .max()
@@ -192,6 +211,115 @@ fn start_to_healthz(fixpath: &Path, work: &Path) -> anyhow::Result<f64> {
     }
     times.sort_by(f64::total_cmp);
     Ok(times[times.len() / 2])
+}
+
+/// Idle connections held during the storm.
+const STORM_CONNECTIONS: usize = 2000;
+
+/// A client that holds connections open and sends nothing, opening new ones as the server
+/// closes them (bounded: it stops when told, and never holds more than it was asked).
+struct IdleStorm {
+    stop: Arc<AtomicBool>,
+    worker: std::thread::JoinHandle<u64>,
+}
+
+impl IdleStorm {
+    fn start(address: &str, connections: usize) -> IdleStorm {
+        raise_open_files();
+        let stop = Arc::new(AtomicBool::new(false));
+        let address = address.to_owned();
+        let worker = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut held: Vec<TcpStream> = Vec::with_capacity(connections);
+                let mut opened = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    // Drop the ones the server closed (a read of 0 bytes), open new ones.
+                    held.retain(|stream| {
+                        let mut byte = [0u8; 1];
+                        match stream.peek(&mut byte) {
+                            Ok(0) => false,
+                            Ok(_) => true,
+                            Err(e) => e.kind() == std::io::ErrorKind::WouldBlock,
+                        }
+                    });
+                    while held.len() < connections {
+                        let Ok(stream) = TcpStream::connect(&address) else {
+                            break;
+                        };
+                        let _ = stream.set_nonblocking(true);
+                        held.push(stream);
+                        opened += 1;
+                    }
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                opened
+            })
+        };
+        IdleStorm { stop, worker }
+    }
+
+    /// Stops it; how many connections it opened in all.
+    fn stop(self) -> u64 {
+        self.stop.store(true, Ordering::Relaxed);
+        self.worker.join().unwrap_or(0)
+    }
+}
+
+/// Raises this process's limit on open files to its hard limit.
+fn raise_open_files() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct given.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 {
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
+}
+
+/// p50 times of 20 sequential steps (`?view=live`) on a session at 10 steps and at 480.
+fn step_by_length(address: &str) -> anyhow::Result<(f64, f64)> {
+    let created = request(
+        address,
+        "POST",
+        "/api/v1/sessions",
+        Some(&json!({"article": "sspr-0029"})),
+    )?;
+    let id = created["id"].as_str().unwrap_or_default().to_owned();
+    let path = format!("/api/v1/sessions/{id}/steps?view=live");
+    let answers = ["yes", "no"];
+    let step = |index: usize| -> anyhow::Result<f64> {
+        let started = Instant::now();
+        let body = json!({"move": "answer", "question": "event-6329-access-denied", "answer": answers[index % 2]});
+        let answer = request(address, "POST", &path, Some(&body))?;
+        anyhow::ensure!(answer["steps"].is_number(), "a step failed: {answer}");
+        Ok(started.elapsed().as_secs_f64() * 1000.0)
+    };
+    let p50 = |mut times: Vec<f64>| {
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    };
+    let mut taken = created["steps"].as_u64().unwrap_or(0) as usize;
+    while taken < 10 {
+        step(taken)?;
+        taken += 1;
+    }
+    let short = (0..20)
+        .map(|i| step(taken + i))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    taken += 20;
+    while taken < 480 {
+        step(taken)?;
+        taken += 1;
+    }
+    let long = (0..20)
+        .map(|i| step(taken + i))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok((p50(short), p50(long)))
 }
 
 fn raw_status(address: &str, path: &str) -> anyhow::Result<u16> {
