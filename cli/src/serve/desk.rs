@@ -24,6 +24,16 @@ use super::store::{NewStep, OutboxEvent, Store, StoreError, StoredSession, Updat
 pub(crate) const MAX_TEXT: usize = 2000;
 /// Most facts a session can start with.
 pub(crate) const MAX_FACTS: usize = 200;
+/// Longest notes kept with a session (characters).
+pub(crate) const MAX_NOTES: usize = 8000;
+
+/// A field that may be absent, `null`, or a value: absent is `None`, `null` is
+/// `Some(None)` (serde reads `null` as absent without this).
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Some)
+}
 
 /// Starts a session: in an article (id or error code), or from the problem in free text.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -56,8 +66,11 @@ pub(crate) enum StepRequest {
     Answer {
         #[schema(max_length = 2000)]
         question: String,
-        #[schema(max_length = 2000)]
-        answer: Option<String>,
+        /// The answer's value, or `null` for "I don't know". Required: a step without it
+        /// is refused (422, `urn:fixpath:problem:missing-answer`), never read as "don't know".
+        #[serde(default, deserialize_with = "present")]
+        #[schema(value_type = Option<String>, required = true, max_length = 2000)]
+        answer: Option<Option<String>>,
         /// Refuse the move unless the session has this many steps (a stale page, a double click).
         #[serde(default)]
         expect_steps: Option<i64>,
@@ -124,6 +137,10 @@ pub(crate) struct SessionOut {
     pub(crate) reference: Option<String>,
     /// The free text it began with.
     pub(crate) problem: Option<String>,
+    /// The agent's notes (`PATCH` the session to change them).
+    pub(crate) notes: Option<String>,
+    /// Who began it (the access token's name; `local` without tokens).
+    pub(crate) agent: String,
     /// When it began and last moved (ms since the Unix epoch).
     pub(crate) created_at: i64,
     pub(crate) updated_at: i64,
@@ -170,8 +187,41 @@ pub(crate) struct EventSession<'a> {
     pub(crate) article: &'a str,
     /// The ticket's reference, when one was given.
     pub(crate) reference: Option<&'a str>,
+    /// The agent's notes, when there are any.
+    pub(crate) notes: Option<&'a str>,
     /// `fixed`, `escalated`, `abandoned`, …
     pub(crate) outcome: String,
+}
+
+/// Changes a session's ticket reference or notes (fields left out stay as they are;
+/// `null` clears one). Not a move: the session's steps stay.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DetailsRequest {
+    /// The ticket's reference.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
+    pub(crate) reference: Option<Option<String>>,
+    /// The agent's notes (free text, kept with the session, in its transcript and webhook).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 8000)]
+    pub(crate) notes: Option<Option<String>>,
+}
+
+/// A whole transcript: as data, as Markdown, and as plain text.
+#[derive(Debug)]
+pub(crate) struct Transcript {
+    /// The shape of `ask --format json`, with `session` (the header) added.
+    pub(crate) value: serde_json::Value,
+    /// The header, then every article's part.
+    pub(crate) markdown: String,
+}
+
+impl Transcript {
+    /// The Markdown as plain text (no Markdown marks), for tickets that show text as is.
+    pub(crate) fn text(&self) -> String {
+        fixpath::text::plain_document(&self.markdown)
+    }
 }
 
 /// Server settings the desk needs.
@@ -317,10 +367,16 @@ impl Desk {
             steps: steps.len() as i64,
             state: serde_json::to_string(state).map_err(Problem::internal)?,
             problem: request.problem.clone(),
-            reference: request.reference.clone(),
+            reference: request
+                .reference
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
             created_by: actor.to_owned(),
             created_at: now.0,
             updated_at: now.0,
+            notes: None,
         };
         self.store
             .create(
@@ -342,6 +398,54 @@ impl Desk {
             .get(id)
             .await?
             .ok_or_else(|| Problem::not_found("no session has this id"))
+    }
+
+    /// Changes the reference or notes of a session; returns it as it is after.
+    pub(crate) async fn details(
+        &self,
+        id: &str,
+        request: &DetailsRequest,
+    ) -> Result<StoredSession, Problem> {
+        if request.reference.is_none() && request.notes.is_none() {
+            return Err(Problem::unprocessable(
+                "give `reference` or `notes` (null clears one)",
+            ));
+        }
+        let clean = |text: &Option<Option<String>>| -> Option<Option<String>> {
+            text.as_ref().map(|t| {
+                t.as_deref()
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned)
+            })
+        };
+        let reference = clean(&request.reference);
+        let notes = clean(&request.notes);
+        bounded("reference", &reference.clone().flatten())?;
+        if notes
+            .as_ref()
+            .and_then(Option::as_ref)
+            .is_some_and(|n| n.chars().count() > MAX_NOTES)
+        {
+            return Err(Problem::unprocessable(format!(
+                "notes are longer than {MAX_NOTES} characters"
+            )));
+        }
+        if !is_session_id(id) {
+            return Err(Problem::not_found("no session has this id"));
+        }
+        let found = self
+            .store
+            .update_details(
+                id,
+                reference.as_ref().map(|r| r.as_deref()),
+                notes.as_ref().map(|n| n.as_deref()),
+            )
+            .await?;
+        if !found {
+            return Err(Problem::not_found("no session has this id"));
+        }
+        self.stored(id).await
     }
 
     /// Takes one move and stores it; returns the session as it is after.
@@ -406,7 +510,10 @@ impl Desk {
         state: &SessionState,
         outcome: SessionEnd,
     ) -> Result<OutboxEvent, Problem> {
-        let (transcript, markdown) = self.transcript(library, state)?;
+        let Transcript {
+            value: transcript,
+            markdown,
+        } = self.transcript(library, stored, state)?;
         let event_id = random_id();
         let event = WebhookEvent {
             id: &event_id,
@@ -417,6 +524,7 @@ impl Desk {
                 url: self.session_url(&stored.id),
                 article: &stored.article,
                 reference: stored.reference.as_deref(),
+                notes: stored.notes.as_deref(),
                 outcome: outcome.to_string(),
             },
             transcript,
@@ -431,15 +539,40 @@ impl Desk {
         })
     }
 
-    /// The whole transcript of a state: every article's part as data (the shape of `ask
-    /// --format json`) and as Markdown (joined as `ask` prints them).
+    /// The head of a stored session's transcript: its id, URL, ticket, agent, times,
+    /// outcome and notes.
+    pub(crate) fn header(
+        &self,
+        stored: &StoredSession,
+        state: &SessionState,
+    ) -> view::SessionHeaderView {
+        view::SessionHeaderView {
+            id: Some(stored.id.clone()),
+            url: Some(self.session_url(&stored.id)),
+            reference: stored.reference.clone(),
+            problem: stored.problem.clone(),
+            agent: Some(stored.created_by.clone()),
+            notes: stored.notes.clone(),
+            ..view::SessionHeaderView::of(state)
+        }
+    }
+
+    /// The whole transcript of a stored session: its header, then every article's part, as
+    /// data (the shape of `ask --format json` with `session` added) and as Markdown (the
+    /// parts joined as `ask` prints them).
     pub(crate) fn transcript(
         &self,
         library: &Library,
+        stored: &StoredSession,
         state: &SessionState,
-    ) -> Result<(serde_json::Value, String), Problem> {
+    ) -> Result<Transcript, Problem> {
+        let header = self.header(stored, state);
         let mut views = Vec::new();
-        let mut texts = Vec::new();
+        let mut texts = vec![
+            self.renderer
+                .render_transcript_header(&header)
+                .map_err(Problem::internal)?,
+        ];
         for (index, leg) in state.legs.iter().enumerate() {
             let prepared = library.article(leg.article.as_str())?;
             let session = Session::review(prepared.subject(Style::Text), state, index)
@@ -452,9 +585,18 @@ impl Desk {
             );
             views.push(serde_json::to_value(&leg_view).map_err(Problem::internal)?);
         }
-        let value =
+        let mut value =
             serde_json::to_value(SessionTranscript::new(views)).map_err(Problem::internal)?;
-        Ok((value, texts.join("\n---\n\n")))
+        if let Some(object) = value.as_object_mut() {
+            object.insert(
+                "session".to_owned(),
+                serde_json::to_value(&header).map_err(Problem::internal)?,
+            );
+        }
+        Ok(Transcript {
+            value,
+            markdown: texts.join("\n---\n\n"),
+        })
     }
 
     /// The session as the API returns it.
@@ -462,7 +604,7 @@ impl Desk {
         let library = self.library();
         let state = parse_state(&stored.state)?;
         let transcript = if whole {
-            Some(self.transcript(&library, &state)?.0)
+            Some(self.transcript(&library, stored, &state)?.value)
         } else {
             None
         };
@@ -476,6 +618,8 @@ impl Desk {
             steps: stored.steps,
             reference: stored.reference.clone(),
             problem: stored.problem.clone(),
+            notes: stored.notes.clone(),
+            agent: stored.created_by.clone(),
             created_at: stored.created_at,
             updated_at: stored.updated_at,
             live,
@@ -533,6 +677,7 @@ pub(crate) async fn record(
         created_by: actor.to_owned(),
         created_at: started,
         updated_at: state.last_activity().map_or(started, |t| t.0),
+        notes: None,
     };
     store.create(&session, &current, title, &steps).await
 }
@@ -567,6 +712,12 @@ fn apply(session: &mut Session<'_>, request: &StepRequest, at: Timestamp) -> Res
         StepRequest::Answer {
             question, answer, ..
         } => {
+            let Some(answer) = answer else {
+                return Err(Problem::unprocessable(
+                    "an answer step needs `answer`: a value of the question, or null for \"I don't know\"",
+                )
+                .of_kind("missing-answer"));
+            };
             if question.len() > MAX_TEXT || answer.as_ref().is_some_and(|a| a.len() > MAX_TEXT) {
                 return Err(Problem::unprocessable("the answer is too long"));
             }

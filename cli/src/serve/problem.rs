@@ -62,6 +62,12 @@ impl Problem {
         )
     }
 
+    /// The same problem with a machine-readable kind: `urn:fixpath:problem:<kind>`.
+    pub(crate) fn of_kind(mut self, kind: &str) -> Problem {
+        self.kind = format!("urn:fixpath:problem:{kind}");
+        self
+    }
+
     /// The status.
     pub(crate) fn status(&self) -> StatusCode {
         StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)

@@ -352,6 +352,9 @@ pub(crate) struct ListParams {
     status: Option<String>,
     #[serde(default)]
     before: Option<i64>,
+    /// A ticket reference, exactly as given at the start.
+    #[serde(default)]
+    reference: Option<String>,
 }
 
 /// `GET /sessions`: sessions, most recently moved first.
@@ -365,8 +368,13 @@ pub(crate) async fn list(
         return error_page(&shared, &headers, &Problem::bad_request("bad parameters"));
     };
     let status = params.status.filter(|s| !s.is_empty() && s.len() < 32);
+    let reference = params
+        .reference
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty() && r.len() <= super::desk::MAX_TEXT);
     let filter = ListFilter {
         status: status.clone(),
+        reference: reference.clone(),
         before: params.before,
         limit: 50,
         ..ListFilter::default()
@@ -382,11 +390,13 @@ pub(crate) async fn list(
     struct Data {
         sessions: Vec<serde_json::Value>,
         status: String,
+        reference: String,
         next: Option<i64>,
     }
     let data = Data {
         sessions: summaries(sessions),
         status: status.unwrap_or_default(),
+        reference: reference.unwrap_or_default(),
         next,
     };
     page(
@@ -407,6 +417,19 @@ pub(crate) struct SessionParams {
     notice: Option<String>,
     #[serde(default)]
     article: Option<String>,
+    /// A step that ends the session, to confirm once (`fixed`, `escalate`, `abandon`).
+    #[serde(default)]
+    confirm: Option<String>,
+    /// The fix a `fixed` to confirm is about.
+    #[serde(default)]
+    remedy: Option<String>,
+}
+
+/// A step waiting for the agent's confirmation: it would end the session.
+#[derive(Debug, Clone, Serialize)]
+struct Confirm {
+    choice: String,
+    remedy: Option<String>,
 }
 
 /// `GET /sessions/ID`: the troubleshooter, where the session stands. `GET /sessions/new`
@@ -423,13 +446,25 @@ pub(crate) async fn session(
         let article = params.and_then(|p| p.article).unwrap_or_default();
         return new_session(&shared, &headers, &identity, &article);
     }
+    let confirm = params.as_ref().and_then(|p| {
+        let choice = p.confirm.as_deref()?;
+        matches!(choice, "fixed" | "escalate" | "abandon").then(|| Confirm {
+            choice: choice.to_owned(),
+            remedy: p
+                .remedy
+                .clone()
+                .filter(|r| r.len() <= super::desk::MAX_TEXT),
+        })
+    });
     let notice = match params.and_then(|p| p.notice).as_deref() {
         Some("stale") => {
             Some("The session had moved on (another tab or agent): here is where it stands now.")
         }
+        Some("saved") => Some("Saved."),
+        Some("restarted") => Some("A new session on the same article and ticket."),
         _ => None,
     };
-    match session_page(&shared, &headers, &identity, &id, notice).await {
+    match session_page(&shared, &headers, &identity, &id, notice, confirm).await {
         Ok(response) => response,
         Err(problem) => error_page(&shared, &headers, &problem),
     }
@@ -474,14 +509,34 @@ async fn session_page(
     identity: &Identity,
     id: &str,
     notice: Option<&str>,
+    confirm: Option<Confirm>,
 ) -> Result<Response, Problem> {
     let stored = shared.desk.stored(id).await?;
     let library = shared.desk.library();
     let state = super::desk::parse_state(&stored.state)?;
-    let markdown = match state.outcome() {
-        Some(_) => Some(shared.desk.transcript(&library, &state)?.1),
-        None => None,
-    };
+    // The transcript shows once the session ended, or once nothing is left but to escalate
+    // (the page says what goes to level 2 before the agent closes it).
+    let transcript = shared.desk.transcript(&library, &stored, &state)?;
+    let escalating = state.outcome().is_none()
+        && transcript.value["continued"]
+            .as_array()
+            .and_then(|legs| legs.last())
+            .unwrap_or(&transcript.value)["transcript"]["escalation"]
+            .is_object();
+    let markdown = (state.outcome().is_some() || escalating).then(|| transcript.markdown.clone());
+    // What the earlier articles of a continued session found: their parts of the transcript.
+    let mut earlier: Vec<serde_json::Value> = Vec::new();
+    if let Some(first) = transcript.value.get("article") {
+        let mut legs = vec![serde_json::json!({
+            "article": first,
+            "transcript": transcript.value["transcript"],
+        })];
+        if let Some(more) = transcript.value["continued"].as_array() {
+            legs.extend(more.iter().cloned());
+        }
+        legs.pop();
+        earlier = legs;
+    }
     #[derive(Serialize)]
     struct SessionInfo<'a> {
         id: &'a str,
@@ -489,13 +544,22 @@ async fn session_page(
         steps: i64,
         reference: Option<&'a str>,
         problem: Option<&'a str>,
+        notes: Option<&'a str>,
+        agent: &'a str,
+        started: String,
     }
     #[derive(Serialize)]
     struct Data<'a, L: Serialize> {
         session: SessionInfo<'a>,
         live: L,
         markdown: Option<String>,
+        earlier: Vec<serde_json::Value>,
+        confirm: Option<Confirm>,
+        file_stem: String,
     }
+    let file_stem = super::api::transcript_file_name(&stored, "")
+        .trim_end_matches('.')
+        .to_owned();
     shared.desk.live(&library, &state, Style::Site, |live| {
         let data = Data {
             session: SessionInfo {
@@ -504,9 +568,15 @@ async fn session_page(
                 steps: stored.steps,
                 reference: stored.reference.as_deref(),
                 problem: stored.problem.as_deref(),
+                notes: stored.notes.as_deref(),
+                agent: &stored.created_by,
+                started: format_time(stored.created_at),
             },
             live,
             markdown,
+            earlier,
+            confirm,
+            file_stem,
         };
         Ok(page(
             shared,
@@ -528,9 +598,34 @@ pub(crate) struct StepForm {
     choice: Option<String>,
     question: Option<String>,
     remedy: Option<String>,
+    /// Set by the confirmation form: a step that ends the session was asked about once.
+    confirmed: Option<String>,
 }
 
 impl StepForm {
+    /// The page that asks once before a step that ends the session, when this is one and
+    /// was not confirmed yet.
+    fn to_confirm(&self, id: &str) -> Option<String> {
+        if self.confirmed.is_some() {
+            return None;
+        }
+        let choice = self.choice.as_deref()?;
+        if !matches!(choice, "fixed" | "escalate" | "abandon") {
+            return None;
+        }
+        let remedy = self
+            .remedy
+            .as_deref()
+            .map(|r| {
+                format!(
+                    "&remedy={}",
+                    url::form_urlencoded::byte_serialize(r.as_bytes()).collect::<String>()
+                )
+            })
+            .unwrap_or_default();
+        Some(format!("/sessions/{id}?confirm={choice}{remedy}#step"))
+    }
+
     fn request(self) -> Result<StepRequest, Problem> {
         let expect_steps = self.steps;
         let choice = self.choice.unwrap_or_default();
@@ -538,7 +633,7 @@ impl StepForm {
         let request = if let Some(value) = choice.strip_prefix("answer:") {
             StepRequest::Answer {
                 question: self.question.ok_or_else(|| missing("question"))?,
-                answer: Some(value.to_owned()),
+                answer: Some(Some(value.to_owned())),
                 expect_steps,
             }
         } else if let Some(article) = choice.strip_prefix("continue:") {
@@ -550,7 +645,7 @@ impl StepForm {
             match choice.as_str() {
                 "unknown" => StepRequest::Answer {
                     question: self.question.ok_or_else(|| missing("question"))?,
-                    answer: None,
+                    answer: Some(None),
                     expect_steps,
                 },
                 "back" => StepRequest::Back { expect_steps },
@@ -585,18 +680,97 @@ pub(crate) async fn step(
     let result = async {
         let Form(form) = form.map_err(|e| Problem::bad_request(e.body_text()))?;
         check_csrf(&headers, &identity, form.csrf.as_deref())?;
+        if super::desk::is_session_id(&id)
+            && let Some(target) = form.to_confirm(&id)
+        {
+            return Ok(Some(target));
+        }
         let request = form.request()?;
-        shared.desk.step(&id, &request, &identity.name).await
+        shared.desk.step(&id, &request, &identity.name).await?;
+        Ok::<_, Problem>(None)
     }
     .await;
     match result {
-        Ok(_) => Redirect::to(&format!("/sessions/{id}")).into_response(),
+        Ok(Some(confirm)) => Redirect::to(&confirm).into_response(),
+        Ok(None) => Redirect::to(&format!("/sessions/{id}#step")).into_response(),
         // A stale page (another tab, another agent, a double click): show where it stands.
         Err(problem) if problem.status == 409 && super::desk::is_session_id(&id) => {
             Redirect::to(&format!("/sessions/{id}?notice=stale")).into_response()
         }
         Err(problem) => error_page(&shared, &headers, &problem),
     }
+}
+
+/// The notes form: the agent's notes and the ticket reference.
+#[derive(Debug, Deserialize)]
+pub(crate) struct DetailsForm {
+    csrf: Option<String>,
+    notes: Option<String>,
+    reference: Option<String>,
+}
+
+/// `POST /sessions/ID/details`: saves the notes (and the reference), then shows the session.
+pub(crate) async fn details(
+    State(shared): State<Shared>,
+    Caller(identity): Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<Form<DetailsForm>, FormRejection>,
+) -> Response {
+    let result = async {
+        let Form(form) = form.map_err(|e| Problem::bad_request(e.body_text()))?;
+        check_csrf(&headers, &identity, form.csrf.as_deref())?;
+        let request = super::desk::DetailsRequest {
+            reference: form.reference.map(Some),
+            notes: form.notes.map(Some),
+        };
+        shared.desk.details(&id, &request).await
+    }
+    .await;
+    match result {
+        Ok(_) => Redirect::to(&format!("/sessions/{id}?notice=saved#notes")).into_response(),
+        Err(problem) => error_page(&shared, &headers, &problem),
+    }
+}
+
+/// `POST /sessions/ID/restart`: a new session on the same article and ticket reference
+/// (the old one stays as it is, open or ended).
+pub(crate) async fn restart(
+    State(shared): State<Shared>,
+    Caller(identity): Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<Form<CsrfForm>, FormRejection>,
+) -> Response {
+    let result = async {
+        let Form(form) = form.map_err(|e| Problem::bad_request(e.body_text()))?;
+        check_csrf(&headers, &identity, form.csrf.as_deref())?;
+        let old = shared.desk.stored(&id).await?;
+        let request = StartRequest {
+            article: Some(old.article.clone()),
+            problem: old.problem.clone(),
+            facts: Default::default(),
+            reference: old.reference.clone(),
+        };
+        shared.desk.start(request, &identity.name).await
+    }
+    .await;
+    match result {
+        Ok(stored) => {
+            Redirect::to(&format!("/sessions/{}?notice=restarted", stored.id)).into_response()
+        }
+        Err(problem) => error_page(&shared, &headers, &problem),
+    }
+}
+
+/// `GET /sessions/ID/transcript.txt`.
+pub(crate) async fn transcript_text(
+    State(shared): State<Shared>,
+    _caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    transcript(&shared, &headers, &id, "text").await
 }
 
 /// `GET /sessions/ID/transcript.md`.
@@ -622,7 +796,7 @@ pub(crate) async fn transcript_json(
 async fn transcript(shared: &Shared, headers: &HeaderMap, id: &str, format: &str) -> Response {
     let result = async {
         let stored = shared.desk.stored(id).await?;
-        super::api::transcript_response(shared, &stored, format)
+        super::api::transcript_response(shared, &stored, format, true)
     }
     .await;
     result.unwrap_or_else(|problem| error_page(shared, headers, &problem))

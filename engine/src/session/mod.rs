@@ -31,6 +31,49 @@ pub const STATE_FORMAT: u32 = 1;
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
+    /// The time of day in UTC as a person reads it in a ticket: `10:42`.
+    pub fn clock(self) -> String {
+        let (_, hour, minute) = self.civil();
+        format!("{hour:02}:{minute:02}")
+    }
+
+    /// The date and time in UTC: `2026-12-07 10:42 UTC`.
+    pub fn datetime(self) -> String {
+        let ((year, month, day), hour, minute) = self.civil();
+        format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC")
+    }
+
+    /// The calendar date, hour and minute in UTC (Howard Hinnant's days-to-civil).
+    fn civil(self) -> ((i64, u32, u32), u32, u32) {
+        let seconds = self.0.div_euclid(1000);
+        let days = seconds.div_euclid(86_400);
+        let of_day = seconds.rem_euclid(86_400);
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        (
+            (year, month, day),
+            (of_day / 3600) as u32,
+            ((of_day % 3600) / 60) as u32,
+        )
+    }
+
+    /// The time from `self` to `later` as a person reads it: `45 s`, `12 min`, `2 h 5 min`.
+    pub fn duration_to(self, later: Timestamp) -> String {
+        let seconds = (later.0 - self.0).max(0) / 1000;
+        match seconds {
+            0..60 => format!("{seconds} s"),
+            60..3600 => format!("{} min", seconds / 60),
+            _ => format!("{} h {} min", seconds / 3600, (seconds % 3600) / 60),
+        }
+    }
+
     /// The system clock's time now.
     pub fn now() -> Timestamp {
         let millis = std::time::SystemTime::now()
@@ -103,7 +146,9 @@ pub enum Move {
     Answer {
         /// The question id.
         question: NodeId,
-        /// The answer value, or `None` for "don't know".
+        /// The answer value, or `None` for "don't know". Required: a move without it is
+        /// refused rather than read as "don't know".
+        #[serde(deserialize_with = "Option::deserialize")]
         answer: Option<String>,
     },
     /// Undo the last answer or fix outcome still in force.
@@ -335,6 +380,10 @@ pub enum Next {
         settled: bool,
         /// Articles not yet visited that the fix's text sends the reader to.
         continues_in: Vec<ArticleRef>,
+        /// Answers in force that chose another fix of this cause: the fix goes against
+        /// them (offered because the fix they chose did not work, or by chance of its
+        /// own), and a front-end says so beside it.
+        against: Vec<NodeId>,
     },
     /// Nothing in this article is left to try: escalate.
     Escalate {
@@ -375,6 +424,21 @@ pub struct Attempt {
     pub remedy: NodeId,
     /// True when the customer said it fixed the problem.
     pub fixed: bool,
+    /// The article the session went on in from this fix: neither fixed nor failed here.
+    pub continued_in: Option<ArticleId>,
+}
+
+/// An answer given again with another value while the first was in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnswerChange {
+    /// The question.
+    pub question: NodeId,
+    /// The answer it had before (`None`: don't know).
+    pub from: Option<String>,
+    /// The answer it has since (`None`: don't know).
+    pub to: Option<String>,
+    /// When it was changed.
+    pub at: Timestamp,
 }
 
 /// What a move changed, so that going back can undo it.
@@ -383,6 +447,7 @@ enum Applied {
     Answer {
         question: NodeId,
         previous: Option<Given>,
+        at: Timestamp,
     },
     Fix {
         remedy: NodeId,
@@ -674,6 +739,7 @@ impl<'a> Session<'a> {
                     .cloned()
                     .collect();
                 let probability = crate::solve::round(fix.probability);
+                let against = self.against(&fix.remedy);
                 Ok(Next::Try {
                     cause: fix.cause,
                     remedy: fix.remedy,
@@ -681,6 +747,7 @@ impl<'a> Session<'a> {
                     by_design,
                     settled: by_design && probability >= 1.0,
                     continues_in,
+                    against,
                 })
             }
             Some(Action::Escalate { .. }) => Ok(Next::Escalate {
@@ -724,6 +791,7 @@ impl<'a> Session<'a> {
         self.applied.push(Applied::Answer {
             question: question.clone(),
             previous,
+            at,
         });
         self.record(
             Move::Answer {
@@ -743,7 +811,9 @@ impl<'a> Session<'a> {
             return Ok(false);
         };
         match undone {
-            Applied::Answer { question, previous } => match previous {
+            Applied::Answer {
+                question, previous, ..
+            } => match previous {
                 Some(given) => self.facts.set(question, given),
                 None => self.facts.remove(&question),
             },
@@ -774,8 +844,9 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    /// Goes on in another article that the fix offered now links to: the fix counts as not
-    /// having settled it here. Restore the state with that article to continue.
+    /// Goes on in another article that the fix offered now links to: the fix is neither
+    /// fixed nor failed here (its cause stays the working hypothesis). Restore the state
+    /// with that article to continue.
     pub fn continue_in(&mut self, article: &ArticleId, at: Timestamp) -> Result<(), SessionError> {
         self.ensure_open()?;
         let Next::Try {
@@ -850,30 +921,124 @@ impl<'a> Session<'a> {
             .map_or_else(|| remedy.clone(), |c| c.id.clone())
     }
 
-    /// Applies a fix's outcome and records the move: a `Fix`, or a `ContinueIn` (which
-    /// counts as the fix not having settled it here).
+    /// Applies a fix's outcome and records the move: a `Fix`, or a `ContinueIn` (its own
+    /// outcome: the fix is not counted as failed, the session goes on elsewhere).
     fn apply_fix(&mut self, step: Move, at: Timestamp) {
-        let (cause, remedy, fixed) = match &step {
+        let (cause, remedy, fixed, continued_in) = match &step {
             Move::Fix {
                 cause,
                 remedy,
                 fixed,
-            } => (cause, remedy, *fixed),
-            Move::ContinueIn { cause, remedy, .. } => (cause, remedy, false),
+            } => (cause, remedy, *fixed, None),
+            Move::ContinueIn {
+                cause,
+                remedy,
+                article,
+            } => (cause, remedy, false, Some(article.clone())),
             _ => unreachable!("only fix outcomes are applied as fixes"),
         };
-        if !fixed {
+        if !fixed && continued_in.is_none() {
             self.facts.fail(remedy.clone());
         }
         self.tried.push(Attempt {
             cause: cause.clone(),
             remedy: remedy.clone(),
             fixed,
+            continued_in,
         });
         self.applied.push(Applied::Fix {
             remedy: remedy.clone(),
         });
         self.record(step, at);
+    }
+
+    /// Answers in force that chose a fix other than `remedy` for its cause: questions one of
+    /// whose answers leads to `remedy` while the answer given leads to another fix.
+    fn against(&self, remedy: &NodeId) -> Vec<NodeId> {
+        let article = self.subject.article;
+        let is_remedy = |id: &NodeId| article.remedy(id).is_some();
+        article
+            .questions
+            .iter()
+            .filter(|question| {
+                question
+                    .answers
+                    .iter()
+                    .any(|a| a.goto.as_ref() == Some(remedy))
+            })
+            .filter(|question| {
+                let Some(Given::Answer(value)) = self.facts.get(&question.id) else {
+                    return false;
+                };
+                question.answers.iter().any(|a| {
+                    &a.value == value
+                        && a.goto.as_ref().is_some_and(|g| g != remedy && is_remedy(g))
+                })
+            })
+            .map(|question| question.id.clone())
+            .collect()
+    }
+
+    /// The answers given again with another value and still in force, in the order they
+    /// were changed: what a transcript shows as "changed from No to Yes at 10:42".
+    pub fn changes(&self) -> Vec<AnswerChange> {
+        self.applied
+            .iter()
+            .filter_map(|applied| match applied {
+                Applied::Answer {
+                    question,
+                    previous: Some(previous),
+                    at,
+                } => {
+                    let now = self.facts.get(question)?;
+                    (now != previous).then(|| AnswerChange {
+                        question: question.clone(),
+                        from: previous.value().map(str::to_owned),
+                        to: now.value().map(str::to_owned),
+                        at: *at,
+                    })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Why nothing is left to try by the planner's reading of the facts in force now, or
+    /// `None` while it would still ask or try something (a session escalated by hand).
+    pub fn escalation_reason(&self) -> Result<Option<Escalation>, SessionError> {
+        let resolution = self.resolution()?;
+        match self.next_for(resolution.action.clone(), || Ok(resolution.is_unmatched()))? {
+            Next::Escalate { reason } => Ok(Some(reason)),
+            _ => Ok(None),
+        }
+    }
+
+    /// The fix that worked, with its cause and that cause's probability given the answers
+    /// and that the fix worked (a fix several causes share splits it between them).
+    pub fn fixed_by(&self) -> Result<Option<(Attempt, f64)>, SessionError> {
+        let Some(attempt) = self.tried.iter().find(|a| a.fixed) else {
+            return Ok(None);
+        };
+        let article = self.subject.article;
+        let remedies: Vec<&NodeId> = article
+            .solutions
+            .iter()
+            .chain(&article.workarounds)
+            .map(|r| &r.id)
+            .collect();
+        let cause_index = article.causes.iter().position(|c| c.id == attempt.cause);
+        let remedy_index = remedies.iter().position(|r| **r == attempt.remedy);
+        let (Some(cause_index), Some(remedy_index)) = (cause_index, remedy_index) else {
+            return Ok(Some((attempt.clone(), 1.0)));
+        };
+        let beliefs = self.network.beliefs(&self.facts)?;
+        let total: f64 = beliefs.right.iter().map(|row| row[remedy_index]).sum();
+        let probability = if total > 0.0 {
+            beliefs.right[cause_index][remedy_index] / total
+        } else {
+            1.0
+        };
+        Ok(Some((attempt.clone(), crate::solve::round(probability))))
     }
 
     fn record(&mut self, step: Move, at: Timestamp) {
