@@ -14,5 +14,6 @@ mod learn;
 mod render;
 mod search;
 mod serve;
+mod serve_shift;
 mod solve;
 mod terminal;

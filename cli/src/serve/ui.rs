@@ -391,12 +391,15 @@ pub(crate) async fn list(
         sessions: Vec<serde_json::Value>,
         status: String,
         reference: String,
+        reference_query: String,
         next: Option<i64>,
     }
+    let reference = reference.unwrap_or_default();
     let data = Data {
         sessions: summaries(sessions),
         status: status.unwrap_or_default(),
-        reference: reference.unwrap_or_default(),
+        reference_query: url::form_urlencoded::byte_serialize(reference.as_bytes()).collect(),
+        reference,
         next,
     };
     page(
