@@ -658,3 +658,35 @@ fn patching_a_session_changes_its_notes_and_reference_and_refuses_what_is_not() 
     );
     assert!(document["components"]["schemas"]["EventSession"]["properties"]["notes"].is_object());
 }
+
+/// The served troubleshooter for a shift in Chromium (`tests/browser/shift.mjs`): start with
+/// a reference, notes, continue in, fixed; escalate after one answer; a stray key asks once;
+/// change an answer; restart; the session list by reference in dark mode; JavaScript off.
+#[test]
+fn a_shift_in_chromium() {
+    if !crate::browser::browser_ready() {
+        return;
+    }
+    let shots = crate::util::repo_root().join("target/browser-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let served = Served::start(&[]);
+    crate::browser::node(
+        "shift.mjs",
+        &[&served.server.url, &shots.display().to_string()],
+    );
+    for shot in [
+        "shift-fix.png",
+        "shift-continued.png",
+        "shift-transcript.png",
+        "shift-escalated.png",
+        "shift-confirm.png",
+        "shift-changed.png",
+        "shift-sessions-dark.png",
+        "shift-ended-nojs.png",
+    ] {
+        assert!(
+            shots.join(shot).metadata().is_ok_and(|m| m.len() > 10_000),
+            "{shot} was not saved"
+        );
+    }
+}

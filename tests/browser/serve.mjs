@@ -76,6 +76,9 @@ async function walk(js) {
     await yes.click();
   }
   await stepButton(page, "fixed").click();
+  // Closing a session asks once.
+  check((await page.textContent("#step")).includes("Close the session as fixed?"), "closing did not ask once");
+  await stepButton(page, "fixed").click();
   const transcript = await page.textContent("#transcript");
   check(transcript.includes("Troubleshooting transcript") || transcript.includes("# "), `no transcript: ${transcript.slice(0, 200)}`);
   check(transcript.includes("fixed"), "the transcript does not say it was fixed");

@@ -537,7 +537,11 @@ async fn session_page(
         if let Some(more) = transcript.value["continued"].as_array() {
             legs.extend(more.iter().cloned());
         }
-        legs.pop();
+        // The last part is the article the session is in now, unless the session has
+        // just gone on (the new article's part begins with its first move).
+        if state.continuing_in().is_none() {
+            legs.pop();
+        }
         earlier = legs;
     }
     #[derive(Serialize)]
