@@ -690,3 +690,32 @@ fn a_shift_in_chromium() {
         );
     }
 }
+
+#[test]
+fn back_right_after_continue_in_crosses_back_to_the_earlier_article() {
+    let served = Served::start(&[]);
+    let session = served.start_session(&json!({
+        "article": "SSPR_0029",
+        "facts": {"protected-admin": "no", "event-6329-access-denied": "no",
+                  "connect-on-dc-permissions-blocked": "no"},
+    }));
+    let id = session["id"].as_str().unwrap().to_owned();
+    let offered = session["live"]["step"]["remedy"].clone();
+    let there = served.step(
+        &id,
+        &json!({"move": "continue_in", "article": ACCESS_RIGHTS}),
+    );
+    assert_eq!(there["live"]["can_go_back"], true);
+    assert_eq!(there["live"]["back_to"], "sspr-0029");
+    let page = served.get(&format!("/sessions/{id}")).text().unwrap();
+    assert!(page.contains("← Back to SSPR_0029"), "{page}");
+    let back = served.step(&id, &json!({"move": "back"}));
+    assert_eq!(back["live"]["article"]["id"], "sspr-0029");
+    assert_eq!(back["live"]["step"]["remedy"], offered);
+    assert_eq!(back["live"]["tried"], json!([]));
+    assert_eq!(back["status"], "open");
+    let events = back["state"]["legs"][0]["events"].as_array().unwrap();
+    let moves: Vec<&str> = events.iter().map(|e| e["move"].as_str().unwrap()).collect();
+    assert_eq!(moves[moves.len() - 2..], ["continue_in", "back"]);
+    assert_eq!(back["state"]["legs"].as_array().unwrap().len(), 1);
+}

@@ -468,10 +468,28 @@ impl Desk {
         let state = parse_state(&stored.state)?;
         let was_open = state.outcome().is_none();
         let now = Timestamp::now();
-        let prepared = library.article(current_article(&state)?)?;
-        let mut session =
-            Session::restore(prepared.subject(Style::Text), state, now).map_err(session_problem)?;
-        apply(&mut session, request, now)?;
+        // Back right after "Continue in" crosses back to the article the session came from.
+        let crossing =
+            matches!(request, StepRequest::Back { .. }) && state.continuing_in().is_some();
+        let article = if crossing {
+            state
+                .legs
+                .last()
+                .map(|leg| leg.article.to_string())
+                .unwrap_or_default()
+        } else {
+            current_article(&state)?.to_owned()
+        };
+        let prepared = library.article(&article)?;
+        let session = if crossing {
+            Session::back_across(prepared.subject(Style::Text), state, now)
+                .map_err(session_problem)?
+        } else {
+            let mut session = Session::restore(prepared.subject(Style::Text), state, now)
+                .map_err(session_problem)?;
+            apply(&mut session, request, now)?;
+            session
+        };
         let state = session.state();
         let event = match state.outcome() {
             Some(outcome) if was_open => Some(self.ended_event(&library, &stored, state, outcome)?),

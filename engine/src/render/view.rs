@@ -1330,8 +1330,10 @@ pub struct LiveView<'a> {
     /// The questions answered (in `path.checked` and `path.unused`), with every answer
     /// they take: what "Change an answer" offers.
     pub answered: Vec<QuestionView<'a>>,
-    /// True when there is a move to undo.
+    /// True when there is a move to undo (or a "Continue in" to go back across).
     pub can_go_back: bool,
+    /// The article Back returns to, when the session has just gone on from it.
+    pub back_to: Option<String>,
     /// The ids of the articles the session went through before this one, in order.
     pub earlier: Vec<String>,
 }
@@ -1496,7 +1498,8 @@ pub fn live_view<'a>(session: &Session<'a>) -> Result<LiveView<'a>, SessionError
         path: path_view(article, &resolution, session.continuations()),
         tried: transcript.tried,
         other_questions,
-        can_go_back: session.can_go_back(),
+        can_go_back: session.can_go_back() || session.back_crosses_to().is_some(),
+        back_to: session.back_crosses_to().map(|id| id.to_string()),
         earlier,
     })
 }

@@ -296,6 +296,9 @@ pub enum SessionError {
     /// Going on in an article the offered fix does not lead to (or one already visited).
     #[error("the fix offered now does not lead to {0}")]
     NoContinuation(ArticleId),
+    /// Going back across a "Continue in" when the last move was not one.
+    #[error("the session did not just go on from another article")]
+    NothingToCrossBack,
 }
 
 /// The article a session runs in, as a driver shows it, with what the engine needs to
@@ -532,6 +535,26 @@ impl<'a> Session<'a> {
         Session::replay_last(subject, state)
     }
 
+    /// Goes back across a "Continue in" taken last: restores the state over the article the
+    /// session went on from (`subject`) and undoes the move that sent it on, so that the
+    /// session is in that article again, where it stood before. The move is recorded there
+    /// (a `Back` after the `ContinueIn`): nothing is forgotten.
+    pub fn back_across(
+        subject: Subject<'a>,
+        state: SessionState,
+        at: Timestamp,
+    ) -> Result<Self, SessionError> {
+        if state.format != STATE_FORMAT {
+            return Err(SessionError::Format(state.format));
+        }
+        if state.continuing_in().is_none() {
+            return Err(SessionError::NothingToCrossBack);
+        }
+        let mut session = Session::replay_last(subject, state)?;
+        session.back(at)?;
+        Ok(session)
+    }
+
     /// Replays one leg of a saved state (`leg` counts from 0), for showing what happened
     /// there: a transcript of every article a session went through. The session returned
     /// ends where that leg ended.
@@ -664,6 +687,19 @@ impl<'a> Session<'a> {
     /// True when there is a move to go back over.
     pub fn can_go_back(&self) -> bool {
         !self.applied.is_empty() && self.outcome().is_none()
+    }
+
+    /// The article going back returns to, when the session has just gone on from it and
+    /// nothing was done here yet: Back crosses back there ([`Session::back_across`]).
+    pub fn back_crosses_to(&self) -> Option<&ArticleId> {
+        let [.., before, here] = self.state.legs.as_slice() else {
+            return None;
+        };
+        let continued = matches!(
+            before.events.last().map(|e| &e.step),
+            Some(Move::ContinueIn { article, .. }) if article == &here.article
+        );
+        (continued && here.events.is_empty() && self.applied.is_empty()).then_some(&before.article)
     }
 
     /// The articles this session has been in, in order (the current one last).
@@ -803,10 +839,13 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    /// Goes back: undoes the last answer or fix outcome still in force. Returns false (and
-    /// records nothing) when there is nothing to undo.
+    /// Goes back: undoes the last answer or fix outcome still in force (or the "Continue
+    /// in" that ended this article's part). Returns false (and records nothing) when there
+    /// is nothing to undo.
     pub fn back(&mut self, at: Timestamp) -> Result<bool, SessionError> {
-        self.ensure_open()?;
+        if self.state.continuing_in().is_none() {
+            self.ensure_open()?;
+        }
         let Some(undone) = self.applied.pop() else {
             return Ok(false);
         };

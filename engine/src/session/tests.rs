@@ -699,3 +699,74 @@ fn timestamps_read_as_utc_dates_times_and_durations() {
         "2 h 5 min"
     );
 }
+
+#[test]
+fn back_right_after_continuing_in_crosses_back_and_is_recorded() {
+    let facts = Facts::parse([
+        "protected-admin=no",
+        "event-6329-access-denied=no",
+        "connect-on-dc-permissions-blocked=no",
+    ])
+    .unwrap();
+    let mut session = Session::start(subject(article("sspr-0029")), &facts, Timestamp(0)).unwrap();
+    let offered = session.next().unwrap();
+    let target = ArticleId("password-writeback-access-rights-permissions".into());
+    session.continue_in(&target, Timestamp(1)).unwrap();
+    let state = session.into_state();
+    let there = Session::restore(
+        subject(article(target.as_str())),
+        state.clone(),
+        Timestamp(2),
+    )
+    .unwrap();
+    assert!(!there.can_go_back() || there.back_crosses_to().is_some());
+    assert_eq!(
+        there.back_crosses_to().map(ArticleId::as_str),
+        Some("sspr-0029")
+    );
+    // Back, over the article it came from: where it stood before the continue.
+    let back = Session::back_across(subject(article("sspr-0029")), state, Timestamp(3)).unwrap();
+    assert_eq!(back.next().unwrap(), offered);
+    assert!(back.attempts().is_empty());
+    assert_eq!(back.outcome(), None);
+    assert_eq!(back.state().legs.len(), 1);
+    let moves: Vec<&Move> = back.state().legs[0]
+        .events
+        .iter()
+        .map(|e| &e.step)
+        .collect();
+    assert!(matches!(
+        moves.as_slice(),
+        [.., Move::ContinueIn { .. }, Move::Back]
+    ));
+    // Learning reads it as not continued: the part is open again.
+    let records = crate::learn::Record::of(back.state());
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].end, None);
+    assert_eq!(records[0].answers.len(), 3);
+    // A session that did not just go on cannot cross back.
+    assert!(matches!(
+        Session::back_across(
+            subject(article("sspr-0029")),
+            back.into_state(),
+            Timestamp(4)
+        ),
+        Err(SessionError::NothingToCrossBack)
+    ));
+    // Once a move is made in the new article, Back undoes that move instead.
+    let mut session = Session::start(subject(article("sspr-0029")), &facts, Timestamp(0)).unwrap();
+    session.continue_in(&target, Timestamp(1)).unwrap();
+    let mut there = Session::restore(
+        subject(article(target.as_str())),
+        session.into_state(),
+        Timestamp(2),
+    )
+    .unwrap();
+    let Next::Ask { question } = there.next().unwrap() else {
+        panic!("a question first")
+    };
+    there
+        .answer(&question, Given::Unknown, Timestamp(3))
+        .unwrap();
+    assert_eq!(there.back_crosses_to(), None);
+}
