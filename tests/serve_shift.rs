@@ -500,7 +500,7 @@ fn ending_asks_once_restart_begins_anew_and_notes_and_references_are_kept() {
     assert!(page.contains("<kbd class=\"key hidden\" aria-hidden=\"true\">1</kbd>"));
     assert!(page.contains("data-key=\"0\""));
     assert!(page.contains("class=\"skip\" href=\"#main\""));
-    assert!(page.contains("Question 1:"), "progress: {page}");
+    assert!(page.contains("Question 1: about "), "progress: {page}");
 
     // Notes and the reference, saved from the page.
     let saved = browser.post(

@@ -1334,8 +1334,25 @@ pub struct LiveView<'a> {
     pub can_go_back: bool,
     /// The article Back returns to, when the session has just gone on from it.
     pub back_to: Option<String>,
+    /// Progress, for a question: how many questions were answered here, and how many more
+    /// (this one included) the planner expects before it offers a fix.
+    pub progress: ProgressView,
     /// The ids of the articles the session went through before this one, in order.
     pub earlier: Vec<String>,
+}
+
+/// Where a session stands: answers given, and the planner's expectation of the rest.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressView {
+    /// Questions answered in this article (in force).
+    pub answered: usize,
+    /// Fixes tried in this article.
+    pub tried: usize,
+    /// Questions the planner expects to ask before a fix, the one asked now included
+    /// (0 when the step is not a question).
+    pub expected_questions: f64,
+    /// The same, less the one asked now, rounded: "about 2 more expected".
+    pub more_questions: u32,
 }
 
 /// The step a session puts to the agent now.
@@ -1491,8 +1508,19 @@ pub fn live_view<'a>(session: &Session<'a>) -> Result<LiveView<'a>, SessionError
         .filter_map(|(id, _)| article.question(id))
         .map(question_view)
         .collect();
+    let expected_questions = match step {
+        StepView::Ask { .. } => session.expected_questions()?,
+        _ => 0.0,
+    };
+    let progress = ProgressView {
+        answered: session.facts().iter().count(),
+        tried: session.attempts().len(),
+        expected_questions: round(expected_questions),
+        more_questions: (expected_questions - 1.0).max(0.0).round() as u32,
+    };
     Ok(LiveView {
         article: article_ref(article),
+        progress,
         answered,
         step,
         path: path_view(article, &resolution, session.continuations()),

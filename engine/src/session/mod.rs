@@ -22,6 +22,11 @@ use crate::solve::{Action, Facts, Given, Network, Resolution, SolveError};
 
 pub use policy::{MAX_STATES, Policy, PolicyNode, Step, explore};
 
+/// How many questions deep [`Session::expected_questions`] walks the planner's choices.
+const EXPECTATION_DEPTH: usize = 6;
+/// How many answers in all it follows.
+const EXPECTATION_BUDGET: usize = 120;
+
 /// The version of [`SessionState`]'s format; a state of another version is refused.
 pub const STATE_FORMAT: u32 = 1;
 
@@ -1016,6 +1021,49 @@ impl<'a> Session<'a> {
             })
             .map(|question| question.id.clone())
             .collect()
+    }
+
+    /// How many more questions the planner expects to ask before it offers a fix (or
+    /// escalates), counting the one asked now: the mean over the answers' chances of its
+    /// own next steps, walked a few questions deep (past the bound, each branch counts as
+    /// one question more). Zero when the step now is not a question.
+    pub fn expected_questions(&self) -> Result<f64, SessionError> {
+        let mut budget = EXPECTATION_BUDGET;
+        Ok(self.expected_from(&self.facts, 0, &mut budget)?)
+    }
+
+    fn expected_from(
+        &self,
+        facts: &Facts,
+        depth: usize,
+        budget: &mut usize,
+    ) -> Result<f64, SolveError> {
+        let resolution = self.network.solve(facts)?;
+        let Some(next) = resolution
+            .next
+            .filter(|_| matches!(resolution.action, Some(Action::Ask { .. })))
+        else {
+            return Ok(0.0);
+        };
+        if depth >= EXPECTATION_DEPTH || *budget == 0 {
+            return Ok(1.0);
+        }
+        let question = self
+            .subject
+            .article
+            .question(&next.question)
+            .expect("the planner asks the article's questions");
+        let mut expected = 1.0;
+        for (answer, chance) in question.answers.iter().zip(&next.chances) {
+            if *chance <= 0.0 {
+                continue;
+            }
+            *budget = budget.saturating_sub(1);
+            let mut after = facts.clone();
+            after.set(next.question.clone(), Given::Answer(answer.value.clone()));
+            expected += chance * self.expected_from(&after, depth + 1, budget)?;
+        }
+        Ok(expected)
     }
 
     /// The answers given again with another value and still in force, in the order they

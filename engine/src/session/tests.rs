@@ -770,3 +770,27 @@ fn back_right_after_continuing_in_crosses_back_and_is_recorded() {
         .unwrap();
     assert_eq!(there.back_crosses_to(), None);
 }
+
+#[test]
+fn the_planner_expects_fewer_questions_as_answers_come_in() {
+    let mut session =
+        Session::start(subject(article("sspr-0029")), &Facts::new(), Timestamp(0)).unwrap();
+    let at_start = session.expected_questions().unwrap();
+    // The first question splits off the by-design cause; more may follow.
+    assert!((1.0..5.0).contains(&at_start), "{at_start}");
+    session
+        .answer(&q("protected-admin"), no(), Timestamp(1))
+        .unwrap();
+    let after_one = session.expected_questions().unwrap();
+    assert!(
+        after_one >= 1.0 && after_one < at_start,
+        "{after_one} vs {at_start}"
+    );
+    // Yes to the first question leaves the by-design cause alone: no question is next.
+    let mut settled =
+        Session::start(subject(article("sspr-0029")), &Facts::new(), Timestamp(0)).unwrap();
+    settled
+        .answer(&q("protected-admin"), yes(), Timestamp(1))
+        .unwrap();
+    assert_eq!(settled.expected_questions().unwrap(), 0.0);
+}
