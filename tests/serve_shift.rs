@@ -683,6 +683,7 @@ fn a_shift_in_chromium() {
         "shift-changed.png",
         "shift-sessions-dark.png",
         "shift-ended-nojs.png",
+        "shift-search.png",
     ] {
         assert!(
             shots.join(shot).metadata().is_ok_and(|m| m.len() > 10_000),
@@ -718,4 +719,43 @@ fn back_right_after_continue_in_crosses_back_to_the_earlier_article() {
     let moves: Vec<&str> = events.iter().map(|e| e["move"].as_str().unwrap()).collect();
     assert_eq!(moves[moves.len() - 2..], ["continue_in", "back"]);
     assert_eq!(back["state"]["legs"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn search_in_the_browser_marks_matches_says_what_it_read_and_folds_weak_matches() {
+    let served = Served::start(&[]);
+    let page = served
+        .get("/search?q=acess%20denied%20writeback")
+        .text()
+        .unwrap();
+    assert!(
+        page.contains("Read as: <del>acess</del> → <strong>access</strong>"),
+        "{page}"
+    );
+    assert!(page.contains("<mark>"), "{page}");
+    let marked: Vec<&str> = page
+        .split("<mark>")
+        .skip(1)
+        .map(|rest| rest.split("</mark>").next().unwrap())
+        .collect();
+    assert!(
+        marked.iter().all(|word| {
+            let word = word.to_lowercase();
+            ["access", "denied", "writeback", "deni"]
+                .iter()
+                .any(|w| word.starts_with(&w[..4]))
+        }),
+        "{marked:?}"
+    );
+    // Weak matches are folded under the strong ones, numbered on.
+    let (strong, weak) = page.split_once("<details class=\"weak\">").expect(&page);
+    assert!(strong.matches("<li>").count() >= 1);
+    assert!(weak.contains("weaker match"), "{weak}");
+    assert!(weak.contains("<ol class=\"results\" start=\""), "{weak}");
+    // Nothing found: a suggestion to follow.
+    let page = served.get("/search?q=netlxgn").text().unwrap();
+    assert!(
+        page.contains("Did you mean <a href=\"/search?q=netlogon\">netlogon</a>?"),
+        "{page}"
+    );
 }

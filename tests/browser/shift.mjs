@@ -197,6 +197,20 @@ async function withoutJavaScript() {
   await page.context().close();
 }
 
+async function searchLikeTheTerminal() {
+  const page = await open(true);
+  await page.goto(`${base}/search?q=${encodeURIComponent("acess denied writeback")}`);
+  check((await text(page, ".read-as")).includes("acess → access"), "no read-as line for the corrected word");
+  check(await page.locator(".results mark").first().isVisible(), "the matched words are not marked");
+  check(await page.locator("details.weak").count() === 1, "weak matches are not folded");
+  check(!(await page.locator("details.weak li").first().isVisible()), "weak matches show unfolded");
+  await page.screenshot({ path: `${shots}/shift-search.png`, fullPage: true });
+  await small(page, "main", "shift-search");
+  check(page.events.length === 0, `search: ${page.events.join("; ")}`);
+  await page.context().close();
+}
+
+await searchLikeTheTerminal();
 await continuedThenFixed();
 await escalatedAfterOneAnswer();
 await strayKeyChangeAndRestart();

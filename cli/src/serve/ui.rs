@@ -259,11 +259,44 @@ pub(crate) async fn search(
             return error_page(&shared, &headers, &Problem::bad_request(error.to_string()));
         }
     };
+    /// A hit with its snippet cut into plain and matched parts (the template escapes each
+    /// and marks the matched ones).
+    #[derive(Serialize)]
+    struct Shown {
+        #[serde(flatten)]
+        hit: fixpath::search::Hit,
+        parts: Vec<(String, bool)>,
+    }
     #[derive(Serialize)]
     struct Data {
-        hits: Vec<fixpath::search::Hit>,
+        hits: Vec<Shown>,
+        weak: Vec<Shown>,
+        corrections: Vec<(String, String)>,
+        did_you_mean: Option<String>,
+        /// The same, URL-encoded for its link.
+        did_you_mean_query: Option<String>,
     }
-    let data = Data { hits: results.hits };
+    // Weak matches (under 40% of the best score) fold under the strong ones.
+    let best = results.hits.first().map_or(0.0, |h| h.score);
+    let (strong, weak): (Vec<_>, Vec<_>) = results
+        .hits
+        .into_iter()
+        .enumerate()
+        .map(|(rank, hit)| {
+            let parts = snippet_parts(&hit.snippet, &hit.highlights);
+            (rank, Shown { hit, parts })
+        })
+        .partition(|(rank, shown)| *rank == 0 || shown.hit.score >= WEAK_SHARE * best);
+    let data = Data {
+        hits: strong.into_iter().map(|(_, s)| s).collect(),
+        weak: weak.into_iter().map(|(_, s)| s).collect(),
+        corrections: results.corrections,
+        did_you_mean_query: results
+            .did_you_mean
+            .as_ref()
+            .map(|q| url::form_urlencoded::byte_serialize(q.as_bytes()).collect()),
+        did_you_mean: results.did_you_mean,
+    };
     page(
         &shared,
         &headers,
@@ -273,6 +306,33 @@ pub(crate) async fn search(
         &query,
         data,
     )
+}
+
+/// Below this share of the best hit's score, a hit is a weak match (folded on the page).
+const WEAK_SHARE: f32 = 0.4;
+
+/// A snippet cut at its highlighted byte ranges: (text, matched) in order.
+fn snippet_parts(snippet: &str, ranges: &[std::ops::Range<usize>]) -> Vec<(String, bool)> {
+    let mut parts = Vec::new();
+    let mut position = 0;
+    for range in ranges {
+        if range.start < position
+            || range.end > snippet.len()
+            || !snippet.is_char_boundary(range.start)
+            || !snippet.is_char_boundary(range.end)
+        {
+            continue;
+        }
+        if range.start > position {
+            parts.push((snippet[position..range.start].to_owned(), false));
+        }
+        parts.push((snippet[range.clone()].to_owned(), true));
+        position = range.end;
+    }
+    if position < snippet.len() {
+        parts.push((snippet[position..].to_owned(), false));
+    }
+    parts
 }
 
 /// `GET /articles/ID.html`: an article, with a button to troubleshoot it.
