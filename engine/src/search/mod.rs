@@ -361,7 +361,8 @@ impl SearchIndex {
         self.nearest_word_in(searcher, word, limit, &[])
     }
 
-    /// How many articles hold `candidate` and at least one of `context` (unstemmed words).
+    /// How many articles hold `candidate` and every word of `context` (unstemmed words): a
+    /// common word found beside anything does not count, a word that fits the query does.
     fn together(
         &self,
         searcher: &Searcher,
@@ -374,15 +375,9 @@ impl SearchIndex {
                 IndexRecordOption::Basic,
             ))
         };
-        let any: Vec<(Occur, Box<dyn Query>)> =
-            context.iter().map(|w| (Occur::Should, term(w))).collect();
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, term(candidate)),
-            (
-                Occur::Must,
-                Box::new(BooleanQuery::new(any)) as Box<dyn Query>,
-            ),
-        ]);
+        let mut all: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, term(candidate))];
+        all.extend(context.iter().map(|w| (Occur::Must, term(w))));
+        let query = BooleanQuery::new(all);
         Ok(searcher.search(&query, &tantivy::collector::Count)?)
     }
 
@@ -426,9 +421,10 @@ impl SearchIndex {
                 }
             }
         }
-        // Fewest edits first; among equals, the one found most often beside the query's
-        // other words, then one ten times as common as the other ("acess": "access" in 51
-        // articles, not "aces" from one "ACEs"), then the one that keeps the word's start
+        // Fewest edits first; among equals, the one found most often with all the query's
+        // other words, then (a query of one word) one ten times as common as the other
+        // ("acess": "access" in 51 articles, not "aces" from one "ACEs"), then the one that
+        // keeps the word's start
         // (a dropped letter, as in "limt" for "limit"), then the most common.
         let fewest = best.values().map(|(d, _)| *d).min().unwrap_or(0);
         let mut ranked: Vec<(String, usize, usize, u64)> = Vec::new();
@@ -444,7 +440,10 @@ impl SearchIndex {
         Ok(ranked
             .into_iter()
             .min_by(|a, b| {
-                let far_more_common = if a.3 >= 10 * b.3.max(1) {
+                // Without other words to go by, a word far more common wins.
+                let far_more_common = if !context.is_empty() {
+                    std::cmp::Ordering::Equal
+                } else if a.3 >= 10 * b.3.max(1) {
                     std::cmp::Ordering::Less
                 } else if b.3 >= 10 * a.3.max(1) {
                     std::cmp::Ordering::Greater
