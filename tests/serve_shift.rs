@@ -684,6 +684,7 @@ fn a_shift_in_chromium() {
         "shift-sessions-dark.png",
         "shift-ended-nojs.png",
         "shift-search.png",
+        "shift-stats.png",
     ] {
         assert!(
             shots.join(shot).metadata().is_ok_and(|m| m.len() > 10_000),
@@ -758,4 +759,51 @@ fn search_in_the_browser_marks_matches_says_what_it_read_and_folds_weak_matches(
         page.contains("Did you mean <a href=\"/search?q=netlogon\">netlogon</a>?"),
         "{page}"
     );
+}
+
+#[test]
+fn statistics_name_articles_and_causes_and_count_a_continued_session_in_both_articles() {
+    let served = Served::start(&[]);
+    let session = served.start_session(&json!({
+        "article": "SSPR_0029",
+        "facts": {"protected-admin": "no", "event-6329-access-denied": "no",
+                  "connect-on-dc-permissions-blocked": "no"},
+    }));
+    let id = session["id"].as_str().unwrap().to_owned();
+    let there = served.step(
+        &id,
+        &json!({"move": "continue_in", "article": ACCESS_RIGHTS}),
+    );
+    let there = walk_to_a_fix(&served, &id, there);
+    let remedy = there["live"]["step"]["remedy"].as_str().unwrap().to_owned();
+    let cause = there["live"]["step"]["cause"]["title"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    served.step(
+        &id,
+        &json!({"move": "fix", "remedy": remedy, "fixed": true}),
+    );
+    let page = served.get("/stats").text().unwrap();
+    // Both articles have a row, by title; the first counts the session as continued.
+    let row = |title: &str| -> String {
+        page.split("<tr>")
+            .find(|r| r.contains(title) && r.contains("<td>"))
+            .unwrap_or_else(|| panic!("no row for {title}: {page}"))
+            .to_owned()
+    };
+    let first = row("SSPR_0029 - Your organization");
+    assert!(
+        first.contains("<td>1</td><td>0 (0%)</td><td>1</td>"),
+        "{first}"
+    );
+    let second = row("Troubleshoot password writeback access rights and permissions</a>");
+    assert!(
+        second.contains("<td>1</td><td>1 (100%)</td><td>0</td>"),
+        "{second}"
+    );
+    // Bars are labelled in words, causes by title.
+    assert!(page.contains("Continued in another article"), "{page}");
+    assert!(page.contains("1 of 1 resolved (100%)"), "{page}");
+    assert!(page.contains(&format!("{cause}: 1 of 1")), "{page}");
 }

@@ -112,7 +112,7 @@ async function stats() {
   check((await page.locator("svg.chart.resolution rect").count()) >= 2, "no resolution chart");
   check((await page.locator("svg.chart.causes rect").count()) >= 1, "no cause-mix chart");
   check((await page.locator("table.stats tbody tr").count()) >= 1, "no per-article table");
-  check((await page.textContent("main")).includes("sspr-0029"), "the stats page does not list sspr-0029");
+  check((await page.textContent("main")).includes("SSPR_0029 - Your organization"), "the stats page does not list SSPR_0029 by its title");
   await page.screenshot({ path: `${shots}/served-stats.png`, fullPage: true });
   check(page.events.length === 0, `stats: ${page.events.join("; ")}`);
   await page.context().close();

@@ -210,12 +210,33 @@ async function searchLikeTheTerminal() {
   await page.context().close();
 }
 
+async function statisticsALeadCanRead() {
+  const page = await open(true);
+  await page.setViewportSize({ width: 1280, height: 1000 });
+  await page.goto(`${base}/stats`);
+  const main = await text(page, "main");
+  check(main.includes("Continued in another article") && main.includes("Resolved"), "the chart has no legend");
+  check(main.includes("SSPR_0029 - Your organization"), "articles are named by id, not title");
+  const cause = await text(page, ".causes-mix .legend li");
+  check(/^\s*\S+( \S+)+: \d+ of \d+$/.test(cause) && !/^\s*[a-z0-9-]+:/.test(cause), `causes are not named by title: ${cause}`);
+  const clipped = await page.evaluate(() => {
+    const wrap = document.querySelector(".table-wrap");
+    return wrap.scrollWidth > wrap.clientWidth + 1;
+  });
+  check(!clipped, "the per-article table is clipped at 1280 px");
+  await page.screenshot({ path: `${shots}/shift-stats.png`, fullPage: true });
+  await small(page, "main", "shift-stats");
+  check(page.events.length === 0, `stats: ${page.events.join("; ")}`);
+  await page.context().close();
+}
+
 await searchLikeTheTerminal();
 await continuedThenFixed();
 await escalatedAfterOneAnswer();
 await strayKeyChangeAndRestart();
 await sessionsInTheDark();
 await withoutJavaScript();
+await statisticsALeadCanRead();
 await browser.close();
 if (problems.length) {
   console.error(problems.join("\n"));

@@ -929,13 +929,29 @@ pub(crate) async fn stats(
         .map(|a| (a.article.to_string(), a.escalated))
         .collect();
     most_escalated.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    // Titles rather than ids: the article's, its causes', fixes' and questions' (plain
+    // text), as the KB serving now has them (an id the KB no longer has stays an id).
+    let library = shared.desk.library();
+    let rows: Vec<serde_json::Value> = articles
+        .iter()
+        .map(|stats| stats_row(&library, stats))
+        .collect();
+    let most_escalated: Vec<serde_json::Value> = most_escalated
+        .into_iter()
+        .map(|(id, n)| {
+            let title = library
+                .article(&id)
+                .map_or_else(|_| id.clone(), |p| p.page.title.clone());
+            serde_json::json!({"id": id, "title": title, "escalated": n})
+        })
+        .collect();
     #[derive(Serialize)]
     struct Data {
-        articles: Vec<fixpath::learn::ArticleStats>,
-        most_escalated: Vec<(String, u32)>,
+        articles: Vec<serde_json::Value>,
+        most_escalated: Vec<serde_json::Value>,
     }
     let data = Data {
-        articles,
+        articles: rows,
         most_escalated,
     };
     page(
@@ -947,6 +963,48 @@ pub(crate) async fn stats(
         "",
         data,
     )
+}
+
+/// One article's statistics with the names a lead reads: `title`, `causes` as
+/// [title, n], and the titles of the fix that fails most, the question answered "I don't
+/// know" most and where sessions were abandoned most.
+fn stats_row(
+    library: &super::library::Library,
+    stats: &fixpath::learn::ArticleStats,
+) -> serde_json::Value {
+    let mut row = serde_json::to_value(stats).unwrap_or_default();
+    let prepared = library.article(stats.article.as_str()).ok();
+    let page = prepared.as_ref().map(|p| &p.page);
+    let name = |id: &str| -> String {
+        let node = fixpath::model::NodeId(id.to_owned());
+        page.and_then(|a| {
+            a.cause(&node)
+                .map(|c| c.title.clone())
+                .or_else(|| a.remedy(&node).map(|r| r.title.clone()))
+                .or_else(|| a.question(&node).map(|q| q.text.clone()))
+        })
+        .map_or_else(|| id.to_owned(), |text| fixpath::text::plain_text(&text))
+    };
+    row["title"] = page
+        .map_or_else(|| stats.article.to_string(), |a| a.title.clone())
+        .into();
+    row["cause_titles"] = stats
+        .causes
+        .iter()
+        .map(|(id, n)| serde_json::json!([name(id.as_str()), n]))
+        .collect();
+    row["failing_fix_title"] = stats
+        .failing_fixes
+        .first()
+        .map(|(id, ..)| name(id.as_str()))
+        .into();
+    row["unknown_question_text"] = stats
+        .unknown_questions
+        .first()
+        .map(|(id, ..)| name(id.as_str()))
+        .into();
+    row["abandoned_at_title"] = stats.abandoned_at.first().map(|(id, _)| name(id)).into();
+    row
 }
 
 /// The reload form.
