@@ -10,7 +10,7 @@ use std::process::Command;
 use crate::util::{fixpath, repo_root};
 
 /// True when Chromium, node and playwright-core are there; else says so (failing under CI).
-fn browser_ready() -> bool {
+pub(crate) fn browser_ready() -> bool {
     let ready = repo_root()
         .join("tests/browser/node_modules/playwright-core")
         .is_dir()
@@ -27,7 +27,7 @@ fn browser_ready() -> bool {
 }
 
 /// Runs a browser script; returns what it printed, failing the test when it failed.
-fn node(script: &str, args: &[&str]) -> String {
+pub(crate) fn node(script: &str, args: &[&str]) -> String {
     let output = Command::new("node")
         .arg(repo_root().join("tests/browser").join(script))
         .args(args)

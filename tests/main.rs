@@ -17,5 +17,6 @@ mod search;
 mod serve;
 mod serve_api;
 mod serve_editor;
+mod serve_shift;
 mod solve;
 mod terminal;

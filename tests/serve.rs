@@ -843,7 +843,7 @@ fn the_browser_walk_without_javascript_posts_forms_and_follows_redirects() {
     // Escalate from wherever it stands, and the transcript is on the page.
     post(
         &format!("/sessions/{id}/steps"),
-        &[("csrf", &csrf), ("choice", "escalate")],
+        &[("csrf", &csrf), ("choice", "escalate"), ("confirmed", "1")],
     );
     let page = get(&format!("/sessions/{id}"));
     assert!(page.contains("Transcript for the ticket"), "{page}");

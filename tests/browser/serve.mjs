@@ -76,6 +76,9 @@ async function walk(js) {
     await yes.click();
   }
   await stepButton(page, "fixed").click();
+  // Closing a session asks once.
+  check((await page.textContent("#step")).includes("Close the session as fixed?"), "closing did not ask once");
+  await stepButton(page, "fixed").click();
   const transcript = await page.textContent("#transcript");
   check(transcript.includes("Troubleshooting transcript") || transcript.includes("# "), `no transcript: ${transcript.slice(0, 200)}`);
   check(transcript.includes("fixed"), "the transcript does not say it was fixed");
@@ -109,7 +112,7 @@ async function stats() {
   check((await page.locator("svg.chart.resolution rect").count()) >= 2, "no resolution chart");
   check((await page.locator("svg.chart.causes rect").count()) >= 1, "no cause-mix chart");
   check((await page.locator("table.stats tbody tr").count()) >= 1, "no per-article table");
-  check((await page.textContent("main")).includes("sspr-0029"), "the stats page does not list sspr-0029");
+  check((await page.textContent("main")).includes("SSPR_0029 - Your organization"), "the stats page does not list SSPR_0029 by its title");
   await page.screenshot({ path: `${shots}/served-stats.png`, fullPage: true });
   check(page.events.length === 0, `stats: ${page.events.join("; ")}`);
   await page.context().close();

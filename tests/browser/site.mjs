@@ -97,6 +97,11 @@ check((await page.textContent("#checked-list")).includes("did not fix it"), "the
 await page.screenshot({ path: `${shots}/troubleshooter-next-fix.png`, fullPage: false });
 await page.click("#back");
 check((await page.textContent(".remedy h2")) === offered, "back did not return to the fix that failed");
+// Fixed: the verdict names the fix that worked and its cause, as `fixpath ask` does.
+await page.click('button[data-fixed="yes"]');
+const fixed = await page.textContent("#step");
+check(fixed.includes(`Fixed by \u201c${offered}\u201d, the fix for: `), `the fixed verdict does not name the fix and its cause: ${fixed}`);
+check((await page.textContent("#checked-list")).includes("not explained by design"), "a by-design answer that did not apply is not said so");
 await page.click("#restart");
 check((await page.textContent("#step")).includes("protected group"), "start over did not return to the first question");
 check(page.events.length === 0, `planner walk: ${page.events.join("; ")}`);

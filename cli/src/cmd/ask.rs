@@ -298,8 +298,15 @@ impl Driver<'_, '_> {
                     by_design,
                     settled,
                     continues_in,
+                    against,
                     ..
-                } => self.try_fix(&cause, &remedy, (by_design, settled), &continues_in)?,
+                } => self.try_fix(
+                    &cause,
+                    &remedy,
+                    (by_design, settled),
+                    &continues_in,
+                    &against,
+                )?,
                 Next::Escalate { reason } => {
                     self.prompter.say(match reason {
                         Escalation::NoCause => "No cause in this article fits what you found: escalate with the note below.",
@@ -468,12 +475,14 @@ impl Driver<'_, '_> {
         remedy: &NodeId,
         (by_design, settled): (bool, bool),
         continues_in: &[view::ArticleRef],
+        against: &[NodeId],
     ) -> anyhow::Result<()> {
         self.announce()?;
         let article: &Article = self.session.article();
+        let against = view::answers_given(article, self.session.facts(), against);
         if let Some(view) = view::remedy_only(article, cause, remedy) {
             self.prompter
-                .say_markdown(&self.renderer.render_fix(article, &view)?);
+                .say_markdown(&self.renderer.render_fix(article, &view, &against)?);
         }
         let now = Timestamp::now();
         if settled {

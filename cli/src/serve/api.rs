@@ -10,7 +10,7 @@ use fixpath::render::Format;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use super::desk::{SessionOut, StartRequest, StepRequest, is_session_id};
+use super::desk::{DetailsRequest, SessionOut, StartRequest, StepRequest, is_session_id};
 use super::problem::{Problem, ProblemKind};
 use super::store::{Claim, Cursor, ListFilter, SessionSummary};
 use super::{Caller, Shared};
@@ -23,8 +23,8 @@ use super::{Caller, Shared};
         description = "Troubleshooting sessions driven by fixpath's engine: search the KB, read an article, start a session, take steps, read the transcript.",
         license(name = "MIT OR Apache-2.0")
     ),
-    paths(search, article, start, read, step, transcript, list, stats, healthz, super::editor::source, super::editor::replace, super::editor::patch),
-    components(schemas(Problem, StartRequest, StepRequest, SessionOut, SessionSummary, SessionList, Stats, Health, super::desk::WebhookEvent, super::desk::EventSession, super::desk::EventNode, super::desk::EventStep, super::editor::Source, super::editor::Replacement, super::editor::Saved, super::editor::SaveProblem, super::editor::Current)),
+    paths(search, article, start, read, details, step, transcript, list, stats, healthz, super::editor::source, super::editor::replace, super::editor::patch),
+    components(schemas(Problem, StartRequest, StepRequest, DetailsRequest, SessionOut, SessionSummary, SessionList, Stats, Health, super::desk::WebhookEvent, super::desk::EventSession, super::desk::EventNode, super::desk::EventStep, super::editor::Source, super::editor::Replacement, super::editor::Saved, super::editor::SaveProblem, super::editor::Current)),
     modifiers(&Conventions),
     security(("token" = []))
 )]
@@ -519,6 +519,31 @@ pub(crate) async fn read(
     Ok(json_response(&shared.desk.out(&stored, whole)?))
 }
 
+/// Changes a session's ticket reference or notes: not a move (the steps stay), allowed
+/// open or ended (the notes of an escalated session are for level 2).
+#[utoipa::path(patch, path = "/api/v1/sessions/{id}", request_body = DetailsRequest,
+    params(("id" = String, Path, description = "The session id")),
+    responses(
+        (status = 200, description = "The session after the change", body = SessionOut),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Nothing to change, an unknown field, or a text too long", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn details(
+    State(shared): State<Shared>,
+    _caller: Caller,
+    Path(id): Path<String>,
+    request: Result<Json<DetailsRequest>, JsonRejection>,
+) -> Result<Response, Problem> {
+    if !is_session_id(&id) {
+        return Err(Problem::unknown_session());
+    }
+    let Json(request) = request.map_err(json_problem)?;
+    let stored = shared.desk.details(&id, &request).await?;
+    Ok(json_response(&shared.desk.out(&stored, false)?))
+}
+
 /// How much of a session to return.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -587,17 +612,21 @@ pub(crate) async fn step(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TranscriptParams {
-    /// `markdown` (default: to paste into the ticket) or `json`.
+    /// `markdown` (default: to paste into the ticket), `text` (plain text, no Markdown
+    /// marks) or `json`.
     #[serde(default)]
-    #[param(value_type = Option<String>, pattern = "^(markdown|md|json)$")]
+    #[param(value_type = Option<String>, pattern = "^(markdown|md|text|txt|json)$")]
     format: Option<String>,
 }
 
-/// A session's transcript: Markdown to paste into the ticket, or JSON.
+/// A session's transcript: Markdown to paste into the ticket, plain text, or JSON. Its
+/// head names the session (URL and id), the ticket, the problem, the agent, the start,
+/// end and duration, and the outcome; `Content-Disposition` names it after the ticket
+/// reference (or the session id).
 #[utoipa::path(get, path = "/api/v1/sessions/{id}/transcript",
     params(("id" = String, Path, description = "The session id"), TranscriptParams),
     responses(
-        (status = 200, description = "The transcript", content((String = "text/markdown"), (super::schema::TranscriptSchema = "application/json"))),
+        (status = 200, description = "The transcript", content((String = "text/markdown"), (String = "text/plain"), (super::schema::TranscriptSchema = "application/json"))),
         (status = 400, description = "Bad parameters", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Its article changed since", body = Problem, content_type = "application/problem+json"),
@@ -614,7 +643,35 @@ pub(crate) async fn transcript(
         &shared,
         &stored,
         params.format.as_deref().unwrap_or("markdown"),
+        false,
     )
+}
+
+/// The file name a transcript downloads as: the ticket reference (letters, digits, `.`,
+/// `_` and `-` kept, anything else as `-`), else the session id's first 8 digits.
+pub(crate) fn transcript_file_name(
+    stored: &super::store::StoredSession,
+    extension: &str,
+) -> String {
+    let from_reference = stored.reference.as_deref().map(|reference| {
+        let cleaned: String = reference
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .take(64)
+            .collect();
+        cleaned.trim_matches(['-', '.']).to_owned()
+    });
+    let stem = match from_reference {
+        Some(stem) if !stem.is_empty() => stem,
+        _ => format!("session-{}", &stored.id[..stored.id.len().min(8)]),
+    };
+    format!("{stem}-transcript.{extension}")
 }
 
 /// The transcript of a stored session in a format (shared with the pages' download links).
@@ -622,20 +679,47 @@ pub(crate) fn transcript_response(
     shared: &Shared,
     stored: &super::store::StoredSession,
     format: &str,
+    download: bool,
 ) -> Result<Response, Problem> {
     let state = super::desk::parse_state(&stored.state)?;
-    let (value, markdown) = shared.desk.transcript(&shared.desk.library(), &state)?;
-    match format {
-        "markdown" | "md" => Ok((
-            [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
-            markdown,
-        )
-            .into_response()),
-        "json" => Ok(json_response(&value)),
-        other => Err(Problem::bad_request(format!(
-            "format `{other}` is not markdown or json"
-        ))),
+    let transcript = shared
+        .desk
+        .transcript(&shared.desk.library(), stored, &state)?;
+    let (mut response, extension) = match format {
+        "markdown" | "md" => (
+            (
+                [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+                transcript.markdown.clone(),
+            )
+                .into_response(),
+            "md",
+        ),
+        "text" | "txt" => (
+            (
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                transcript.text(),
+            )
+                .into_response(),
+            "txt",
+        ),
+        "json" => (json_response(&transcript.value), "json"),
+        other => {
+            return Err(Problem::bad_request(format!(
+                "format `{other}` is not markdown, text or json"
+            )));
+        }
+    };
+    let disposition = format!(
+        "{}; filename=\"{}\"",
+        if download { "attachment" } else { "inline" },
+        transcript_file_name(stored, extension)
+    );
+    if let Ok(value) = disposition.parse() {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
     }
+    Ok(response)
 }
 
 /// Which sessions to list. Every filter is optional; a value the server does not know is

@@ -33,6 +33,17 @@ pub(crate) fn takes_steps(target: &str) -> bool {
     target.ends_with("#steps")
 }
 
+/// Longest notes kept with a session (characters).
+pub(crate) const MAX_NOTES: usize = 8000;
+
+/// A field that may be absent, `null`, or a value: absent is `None`, `null` is
+/// `Some(None)` (serde reads `null` as absent without this).
+fn present<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Some)
+}
+
 /// Starts a session: in an article (id or error code), or from the problem in free text.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -65,8 +76,11 @@ pub(crate) enum StepRequest {
     Answer {
         #[schema(max_length = 2000)]
         question: String,
-        #[schema(max_length = 2000)]
-        answer: Option<String>,
+        /// The answer's value, or `null` for "I don't know". Required: a step without it
+        /// is refused (422, `urn:fixpath:problem:missing-answer`), never read as "don't know".
+        #[serde(default, deserialize_with = "present")]
+        #[schema(value_type = Option<String>, required = true, max_length = 2000)]
+        answer: Option<Option<String>>,
         /// Refuse the move unless the session has this many steps (a stale page, a double click).
         #[serde(default)]
         expect_steps: Option<i64>,
@@ -133,6 +147,10 @@ pub(crate) struct SessionOut {
     pub(crate) reference: Option<String>,
     /// The free text it began with.
     pub(crate) problem: Option<String>,
+    /// The agent's notes (`PATCH` the session to change them).
+    pub(crate) notes: Option<String>,
+    /// Who began it (the access token's name; `local` without tokens).
+    pub(crate) agent: String,
     /// When it began and last moved (ms since the Unix epoch).
     pub(crate) created_at: i64,
     pub(crate) updated_at: i64,
@@ -188,9 +206,10 @@ pub(crate) struct WebhookEvent<'a> {
     /// when the server abandoned an idle session).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) agent: Option<&'a str>,
-    /// `session.ended`: the agent's note on the session, when it has one.
+    /// `session.ended`: the agent's notes on the session, when it has any (also in
+    /// `session.notes` of every event).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) note: Option<&'a str>,
+    pub(crate) notes: Option<&'a str>,
     /// `session.step`: the step taken.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) step: Option<EventStep>,
@@ -246,6 +265,39 @@ pub(crate) struct EventSession<'a> {
     /// How it ended (`session.ended` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) outcome: Option<String>,
+    /// The agent's notes, when there are any.
+    pub(crate) notes: Option<&'a str>,
+}
+
+/// Changes a session's ticket reference or notes (fields left out stay as they are;
+/// `null` clears one). Not a move: the session's steps stay.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DetailsRequest {
+    /// The ticket's reference.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 2000)]
+    pub(crate) reference: Option<Option<String>>,
+    /// The agent's notes (free text, kept with the session, in its transcript and webhook).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 8000)]
+    pub(crate) notes: Option<Option<String>>,
+}
+
+/// A whole transcript: as data, as Markdown, and as plain text.
+#[derive(Debug)]
+pub(crate) struct Transcript {
+    /// The shape of `ask --format json`, with `session` (the header) added.
+    pub(crate) value: serde_json::Value,
+    /// The header, then every article's part.
+    pub(crate) markdown: String,
+}
+
+impl Transcript {
+    /// The Markdown as plain text (no Markdown marks), for tickets that show text as is.
+    pub(crate) fn text(&self) -> String {
+        fixpath::text::plain_document(&self.markdown)
+    }
 }
 
 /// Server settings the desk needs.
@@ -435,11 +487,16 @@ impl Desk {
             steps: steps.len() as i64,
             state: serde_json::to_string(state).map_err(Problem::internal)?,
             problem: request.problem.clone(),
-            reference: request.reference.clone(),
+            reference: request
+                .reference
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
             created_by: actor.to_owned(),
             created_at: now.0,
             updated_at: now.0,
-            note: None,
+            notes: None,
         };
         let event = self.event(EVENT_STARTED, &stored, None, |_| Ok(()))?;
         self.store
@@ -464,6 +521,56 @@ impl Desk {
             .get(id)
             .await?
             .ok_or_else(Problem::unknown_session)
+    }
+
+    /// Changes the reference or notes of a session; returns it as it is after.
+    pub(crate) async fn details(
+        &self,
+        id: &str,
+        request: &DetailsRequest,
+    ) -> Result<StoredSession, Problem> {
+        if request.reference.is_none() && request.notes.is_none() {
+            return Err(Problem::of(
+                ProblemKind::NothingToChange,
+                "give `reference` or `notes` (null clears one)",
+            ));
+        }
+        let clean = |text: &Option<Option<String>>| -> Option<Option<String>> {
+            text.as_ref().map(|t| {
+                t.as_deref()
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned)
+            })
+        };
+        let reference = clean(&request.reference);
+        let notes = clean(&request.notes);
+        bounded("reference", &reference.clone().flatten())?;
+        if notes
+            .as_ref()
+            .and_then(Option::as_ref)
+            .is_some_and(|n| n.chars().count() > MAX_NOTES)
+        {
+            return Err(Problem::of(
+                ProblemKind::TooLong,
+                format!("notes are longer than {MAX_NOTES} characters"),
+            ));
+        }
+        if !is_session_id(id) {
+            return Err(Problem::unknown_session());
+        }
+        let found = self
+            .store
+            .update_details(
+                id,
+                reference.as_ref().map(|r| r.as_deref()),
+                notes.as_ref().map(|n| n.as_deref()),
+            )
+            .await?;
+        if !found {
+            return Err(Problem::unknown_session());
+        }
+        self.stored(id).await
     }
 
     /// Takes one move and stores it; returns the session as it is after.
@@ -499,10 +606,28 @@ impl Desk {
         let state = parse_state(&stored.state)?;
         let was_open = state.outcome().is_none();
         let now = Timestamp::now();
-        let prepared = library.article(current_article(&state)?)?;
-        let mut session =
-            Session::restore(prepared.subject(Style::Text), state, now).map_err(session_problem)?;
-        apply(&mut session, request, now)?;
+        // Back right after "Continue in" crosses back to the article the session came from.
+        let crossing =
+            matches!(request, StepRequest::Back { .. }) && state.continuing_in().is_some();
+        let article = if crossing {
+            state
+                .legs
+                .last()
+                .map(|leg| leg.article.to_string())
+                .unwrap_or_default()
+        } else {
+            current_article(&state)?.to_owned()
+        };
+        let prepared = library.article(&article)?;
+        let session = if crossing {
+            Session::back_across(prepared.subject(Style::Text), state, now)
+                .map_err(session_problem)?
+        } else {
+            let mut session = Session::restore(prepared.subject(Style::Text), state, now)
+                .map_err(session_problem)?;
+            apply(&mut session, request, now)?;
+            session
+        };
         let state = session.state();
         let new_steps = new_steps(state, stored.steps);
         let after = StoredSession {
@@ -536,7 +661,7 @@ impl Desk {
         };
         if let Some(outcome) = ended {
             let event = self.event(EVENT_ENDED, &after, Some(actor), |event| {
-                self.fill_ended(event, &library, state, outcome)
+                self.fill_ended(event, &library, &after, state, outcome)
             })?;
             events.extend(event);
         }
@@ -597,18 +722,19 @@ impl Desk {
                 steps: stored.steps,
                 created_by: &stored.created_by,
                 outcome: ended.then(|| stored.status.clone()),
+                notes: stored.notes.as_deref(),
             },
             outcome: None,
             cause: None,
             fix: None,
             agent,
-            note: None,
+            notes: None,
             step: None,
             transcript: None,
             markdown: None,
         };
         if kind == EVENT_ENDED {
-            event.note = stored.note.as_deref();
+            event.notes = stored.notes.as_deref();
         }
         fill(&mut event)?;
         let payload = serde_json::to_string(&event).map_err(Problem::internal)?;
@@ -626,10 +752,14 @@ impl Desk {
         &self,
         event: &mut WebhookEvent<'_>,
         library: &Library,
+        stored: &StoredSession,
         state: &SessionState,
         outcome: SessionEnd,
     ) -> Result<(), Problem> {
-        let (transcript, markdown) = self.transcript(library, state)?;
+        let Transcript {
+            value: transcript,
+            markdown,
+        } = self.transcript(library, stored, state)?;
         event.outcome = Some(outcome.to_string());
         event.transcript = Some(transcript);
         event.markdown = Some(markdown);
@@ -668,15 +798,40 @@ impl Desk {
         Ok(())
     }
 
-    /// The whole transcript of a state: every article's part as data (the shape of `ask
-    /// --format json`) and as Markdown (joined as `ask` prints them).
+    /// The head of a stored session's transcript: its id, URL, ticket, agent, times,
+    /// outcome and notes.
+    pub(crate) fn header(
+        &self,
+        stored: &StoredSession,
+        state: &SessionState,
+    ) -> view::SessionHeaderView {
+        view::SessionHeaderView {
+            id: Some(stored.id.clone()),
+            url: Some(self.session_url(&stored.id)),
+            reference: stored.reference.clone(),
+            problem: stored.problem.clone(),
+            agent: Some(stored.created_by.clone()),
+            notes: stored.notes.clone(),
+            ..view::SessionHeaderView::of(state)
+        }
+    }
+
+    /// The whole transcript of a stored session: its header, then every article's part, as
+    /// data (the shape of `ask --format json` with `session` added) and as Markdown (the
+    /// parts joined as `ask` prints them).
     pub(crate) fn transcript(
         &self,
         library: &Library,
+        stored: &StoredSession,
         state: &SessionState,
-    ) -> Result<(serde_json::Value, String), Problem> {
+    ) -> Result<Transcript, Problem> {
+        let header = self.header(stored, state);
         let mut views = Vec::new();
-        let mut texts = Vec::new();
+        let mut texts = vec![
+            self.renderer
+                .render_transcript_header(&header)
+                .map_err(Problem::internal)?,
+        ];
         for (index, leg) in state.legs.iter().enumerate() {
             let prepared = library.article(leg.article.as_str())?;
             let session = Session::review(prepared.subject(Style::Text), state, index)
@@ -689,9 +844,18 @@ impl Desk {
             );
             views.push(serde_json::to_value(&leg_view).map_err(Problem::internal)?);
         }
-        let value =
+        let mut value =
             serde_json::to_value(SessionTranscript::new(views)).map_err(Problem::internal)?;
-        Ok((value, texts.join("\n---\n\n")))
+        if let Some(object) = value.as_object_mut() {
+            object.insert(
+                "session".to_owned(),
+                serde_json::to_value(&header).map_err(Problem::internal)?,
+            );
+        }
+        Ok(Transcript {
+            value,
+            markdown: texts.join("\n---\n\n"),
+        })
     }
 
     /// The session as the API returns it.
@@ -699,7 +863,7 @@ impl Desk {
         let library = self.library();
         let state = parse_state(&stored.state)?;
         let transcript = if whole {
-            Some(self.transcript(&library, &state)?.0)
+            Some(self.transcript(&library, stored, &state)?.value)
         } else {
             None
         };
@@ -713,6 +877,8 @@ impl Desk {
             steps: stored.steps,
             reference: stored.reference.clone(),
             problem: stored.problem.clone(),
+            notes: stored.notes.clone(),
+            agent: stored.created_by.clone(),
             created_at: stored.created_at,
             updated_at: stored.updated_at,
             live,
@@ -770,7 +936,7 @@ pub(crate) async fn record(
         created_by: actor.to_owned(),
         created_at: started,
         updated_at: state.last_activity().map_or(started, |t| t.0),
-        note: None,
+        notes: None,
     };
     store.create(&session, &current, title, &steps, None).await
 }
@@ -805,6 +971,12 @@ fn apply(session: &mut Session<'_>, request: &StepRequest, at: Timestamp) -> Res
         StepRequest::Answer {
             question, answer, ..
         } => {
+            let Some(answer) = answer else {
+                return Err(Problem::of(
+                    ProblemKind::MissingAnswer,
+                    "an answer step needs `answer`: a value of the question, or null for \"I don't know\"",
+                ));
+            };
             if question.len() > MAX_TEXT || answer.as_ref().is_some_and(|a| a.len() > MAX_TEXT) {
                 return Err(Problem::of(ProblemKind::TooLong, "the answer is too long"));
             }

@@ -157,10 +157,7 @@ impl Located {
             None => fixpath::load::embedded_file(&self.name).ok_or_else(|| "not embedded".into()),
         }
         .map_err(|message| {
-            SaveProblem::new(
-                ProblemKind::NotFound,
-                format!("{}: {message}", self.name),
-            )
+            SaveProblem::new(ProblemKind::NotFound, format!("{}: {message}", self.name))
         })?;
         String::from_utf8(bytes).map_err(|_| {
             SaveProblem::new(
@@ -292,18 +289,14 @@ pub(crate) async fn patch(
     })?;
     save(&shared, &identity, &id, &headers, move |text| {
         edit::apply(text, &operations).map_err(|error| match error {
-            EditError::Patch { .. } | EditError::WholeDocument => SaveProblem::new(
-                ProblemKind::PatchDoesNotApply,
-                error.to_string(),
-            ),
+            EditError::Patch { .. } | EditError::WholeDocument => {
+                SaveProblem::new(ProblemKind::PatchDoesNotApply, error.to_string())
+            }
             EditError::Unreadable { .. } => SaveProblem::new(
                 ProblemKind::UnreadableSource,
                 format!("{error}; replace the whole text instead (PUT)"),
             ),
-            _ => SaveProblem::new(
-                ProblemKind::UnfaithfulEdit,
-                error.to_string(),
-            ),
+            _ => SaveProblem::new(ProblemKind::UnfaithfulEdit, error.to_string()),
         })
     })
     .await

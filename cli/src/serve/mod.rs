@@ -638,7 +638,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/api/v1/search", get(api::search))
         .route("/api/v1/articles/{id}", get(api::article))
         .route("/api/v1/sessions", get(api::list).post(api::start))
-        .route("/api/v1/sessions/{id}", get(api::read))
+        .route("/api/v1/sessions/{id}", get(api::read).patch(api::details))
         .route("/api/v1/sessions/{id}/steps", post(api::step))
         .route("/api/v1/sessions/{id}/transcript", get(api::transcript))
         .route("/api/v1/stats", get(api::stats))
@@ -655,6 +655,9 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/sessions/{id}/steps", post(ui::step))
         .route("/sessions/{id}/transcript.md", get(ui::transcript_markdown))
         .route("/sessions/{id}/transcript.json", get(ui::transcript_json))
+        .route("/sessions/{id}/transcript.txt", get(ui::transcript_text))
+        .route("/sessions/{id}/details", post(ui::details))
+        .route("/sessions/{id}/restart", post(ui::restart))
         .route_layer(middleware::from_fn_with_state(
             (state.clone(), Role::Agent),
             authorize,

@@ -52,6 +52,12 @@ pub(crate) enum ProblemKind {
     TooLong,
     /// A session with as many steps as a session may have.
     SessionTooLong,
+    /// An answer step without `answer` (`null` is "I don't know"; leaving it out is refused).
+    MissingAnswer,
+    /// A change of a session's details that names no field.
+    NothingToChange,
+    /// A new article with the id of one the KB has.
+    ArticleExists,
     /// An `Idempotency-Key` sent again with another request.
     IdempotencyKeyReused,
     /// An `Idempotency-Key` whose first request is still being answered.
@@ -109,6 +115,9 @@ impl ProblemKind {
         ProblemKind::NotTroubleshootable,
         ProblemKind::TooLong,
         ProblemKind::SessionTooLong,
+        ProblemKind::MissingAnswer,
+        ProblemKind::NothingToChange,
+        ProblemKind::ArticleExists,
         ProblemKind::IdempotencyKeyReused,
         ProblemKind::IdempotencyKeyInUse,
         ProblemKind::ReadOnlyKb,
@@ -150,6 +159,9 @@ impl ProblemKind {
             ProblemKind::NotTroubleshootable => "not-troubleshootable",
             ProblemKind::TooLong => "too-long",
             ProblemKind::SessionTooLong => "session-too-long",
+            ProblemKind::MissingAnswer => "missing-answer",
+            ProblemKind::NothingToChange => "nothing-to-change",
+            ProblemKind::ArticleExists => "article-exists",
             ProblemKind::IdempotencyKeyReused => "idempotency-key-reused",
             ProblemKind::IdempotencyKeyInUse => "idempotency-key-in-use",
             ProblemKind::ReadOnlyKb => "read-only-kb",
@@ -197,13 +209,18 @@ impl ProblemKind {
             | ProblemKind::NotTroubleshootable
             | ProblemKind::TooLong
             | ProblemKind::SessionTooLong
+            | ProblemKind::MissingAnswer
+            | ProblemKind::NothingToChange
             | ProblemKind::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            ProblemKind::ReadOnlyKb | ProblemKind::PatchDoesNotApply | ProblemKind::UnreadableSource => {
-                StatusCode::CONFLICT
-            }
+            ProblemKind::ArticleExists => StatusCode::CONFLICT,
+            ProblemKind::ReadOnlyKb
+            | ProblemKind::PatchDoesNotApply
+            | ProblemKind::UnreadableSource => StatusCode::CONFLICT,
             ProblemKind::RevisionRequired => StatusCode::PRECONDITION_REQUIRED,
             ProblemKind::StaleRevision => StatusCode::PRECONDITION_FAILED,
-            ProblemKind::UnfaithfulEdit | ProblemKind::InvalidArticle => StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemKind::UnfaithfulEdit | ProblemKind::InvalidArticle => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ProblemKind::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ProblemKind::UriTooLong => StatusCode::URI_TOO_LONG,
             ProblemKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

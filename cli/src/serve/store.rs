@@ -29,6 +29,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "paging and idempotency",
         include_str!("../../migrations/0003_paging_idempotency.sql"),
     ),
+    (
+        4,
+        "session notes",
+        include_str!("../../migrations/0004_session_notes.sql"),
+    ),
 ];
 
 /// How long a request waits for a database connection before the store counts as down
@@ -132,9 +137,8 @@ pub(crate) struct StoredSession {
     pub(crate) created_by: String,
     pub(crate) created_at: i64,
     pub(crate) updated_at: i64,
-    /// The agent's note on the session, sent with `session.ended` (issue 30 keeps it in a
-    /// column of its own and reads it here).
-    pub(crate) note: Option<String>,
+    /// The agent's notes.
+    pub(crate) notes: Option<String>,
 }
 
 /// One line of the session list.
@@ -407,7 +411,7 @@ impl Store {
     pub(crate) async fn get(&self, id: &str) -> Result<Option<StoredSession>, StoreError> {
         let row = sqlx::query(
             "SELECT id, article, status, steps, state, problem, reference, created_by, \
-             created_at, updated_at FROM sessions WHERE id = $1",
+             created_at, updated_at, notes FROM sessions WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -424,10 +428,35 @@ impl Store {
                 created_by: row.try_get(7)?,
                 created_at: row.try_get(8)?,
                 updated_at: row.try_get(9)?,
-                note: None,
+                notes: row.try_get(10)?,
             })
         })
         .transpose()
+    }
+
+    /// Changes a session's reference and notes (`None`: leave as is; `Some(None)`: clear).
+    /// Returns false when no session has the id. Not a move: the step count stays.
+    pub(crate) async fn update_details(
+        &self,
+        id: &str,
+        reference: Option<Option<&str>>,
+        notes: Option<Option<&str>>,
+    ) -> Result<bool, StoreError> {
+        let _guard = self.write_lock().await;
+        let result = sqlx::query(
+            "UPDATE sessions SET \
+             reference = CASE WHEN $2 = 1 THEN $3 ELSE reference END, \
+             notes = CASE WHEN $4 = 1 THEN $5 ELSE notes END \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(i64::from(reference.is_some()))
+        .bind(reference.flatten())
+        .bind(i64::from(notes.is_some()))
+        .bind(notes.flatten())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
     }
 
     /// Records a move: the new state, its steps and any event, all or nothing; refused
@@ -947,7 +976,7 @@ mod tests {
             created_by: "alice".to_owned(),
             created_at: at,
             updated_at: at,
-            note: None,
+            notes: None,
         }
     }
 
@@ -988,6 +1017,40 @@ mod tests {
         let a = store.get("a").await.unwrap().unwrap();
         assert_eq!((a.steps, a.reference.as_deref()), (1, Some("T-1")));
         assert!(store.get("missing").await.unwrap().is_none());
+
+        // Notes and the reference change without a move; `None` leaves a field as it is.
+        assert!(
+            store
+                .update_details("b", None, Some(Some("customer on leave until Monday")))
+                .await
+                .unwrap()
+        );
+        let b = store.get("b").await.unwrap().unwrap();
+        assert_eq!(
+            (b.reference.as_deref(), b.notes.as_deref(), b.steps),
+            (Some("T-1"), Some("customer on leave until Monday"), 1)
+        );
+        assert!(
+            store
+                .update_details("b", Some(Some("INC-7")), Some(None))
+                .await
+                .unwrap()
+        );
+        let b = store.get("b").await.unwrap().unwrap();
+        assert_eq!(
+            (b.reference.as_deref(), b.notes.as_deref()),
+            (Some("INC-7"), None)
+        );
+        assert!(
+            !store
+                .update_details("missing", None, Some(None))
+                .await
+                .unwrap()
+        );
+        store
+            .update_details("b", Some(Some("T-1")), None)
+            .await
+            .unwrap();
 
         // A move on a stale version is refused and changes nothing.
         let update = |before: i64, event: Option<OutboxEvent>| Update {

@@ -262,11 +262,44 @@ pub(crate) async fn search(
             return error_page(&shared, &headers, &Problem::bad_request(error.to_string()));
         }
     };
+    /// A hit with its snippet cut into plain and matched parts (the template escapes each
+    /// and marks the matched ones).
+    #[derive(Serialize)]
+    struct Shown {
+        #[serde(flatten)]
+        hit: fixpath::search::Hit,
+        parts: Vec<(String, bool)>,
+    }
     #[derive(Serialize)]
     struct Data {
-        hits: Vec<fixpath::search::Hit>,
+        hits: Vec<Shown>,
+        weak: Vec<Shown>,
+        corrections: Vec<(String, String)>,
+        did_you_mean: Option<String>,
+        /// The same, URL-encoded for its link.
+        did_you_mean_query: Option<String>,
     }
-    let data = Data { hits: results.hits };
+    // Weak matches (under 40% of the best score) fold under the strong ones.
+    let best = results.hits.first().map_or(0.0, |h| h.score);
+    let (strong, weak): (Vec<_>, Vec<_>) = results
+        .hits
+        .into_iter()
+        .enumerate()
+        .map(|(rank, hit)| {
+            let parts = snippet_parts(&hit.snippet, &hit.highlights);
+            (rank, Shown { hit, parts })
+        })
+        .partition(|(rank, shown)| *rank == 0 || shown.hit.score >= WEAK_SHARE * best);
+    let data = Data {
+        hits: strong.into_iter().map(|(_, s)| s).collect(),
+        weak: weak.into_iter().map(|(_, s)| s).collect(),
+        corrections: results.corrections,
+        did_you_mean_query: results
+            .did_you_mean
+            .as_ref()
+            .map(|q| url::form_urlencoded::byte_serialize(q.as_bytes()).collect()),
+        did_you_mean: results.did_you_mean,
+    };
     page(
         &shared,
         &headers,
@@ -276,6 +309,33 @@ pub(crate) async fn search(
         &query,
         data,
     )
+}
+
+/// Below this share of the best hit's score, a hit is a weak match (folded on the page).
+const WEAK_SHARE: f32 = 0.4;
+
+/// A snippet cut at its highlighted byte ranges: (text, matched) in order.
+fn snippet_parts(snippet: &str, ranges: &[std::ops::Range<usize>]) -> Vec<(String, bool)> {
+    let mut parts = Vec::new();
+    let mut position = 0;
+    for range in ranges {
+        if range.start < position
+            || range.end > snippet.len()
+            || !snippet.is_char_boundary(range.start)
+            || !snippet.is_char_boundary(range.end)
+        {
+            continue;
+        }
+        if range.start > position {
+            parts.push((snippet[position..range.start].to_owned(), false));
+        }
+        parts.push((snippet[range.clone()].to_owned(), true));
+        position = range.end;
+    }
+    if position < snippet.len() {
+        parts.push((snippet[position..].to_owned(), false));
+    }
+    parts
 }
 
 /// `GET /articles/ID.html`: an article, with a button to troubleshoot it.
@@ -358,6 +418,9 @@ pub(crate) struct ListParams {
     /// The previous page's last line (issue 29: paging by time alone skipped sessions).
     #[serde(default)]
     cursor: Option<String>,
+    /// A ticket reference, exactly as given at the start.
+    #[serde(default)]
+    reference: Option<String>,
 }
 
 /// `GET /sessions`: sessions, most recently moved first.
@@ -371,8 +434,13 @@ pub(crate) async fn list(
         return error_page(&shared, &headers, &Problem::bad_request("bad parameters"));
     };
     let status = params.status.filter(|s| !s.is_empty() && s.len() < 32);
+    let reference = params
+        .reference
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty() && r.len() <= super::desk::MAX_TEXT);
     let filter = ListFilter {
         status: status.clone(),
+        reference: reference.clone(),
         before: params.before,
         after: params
             .cursor
@@ -400,11 +468,16 @@ pub(crate) async fn list(
     struct Data {
         sessions: Vec<serde_json::Value>,
         status: String,
+        reference: String,
+        reference_query: String,
         next: Option<String>,
     }
+    let reference = reference.unwrap_or_default();
     let data = Data {
         sessions: summaries(sessions),
         status: status.unwrap_or_default(),
+        reference_query: url::form_urlencoded::byte_serialize(reference.as_bytes()).collect(),
+        reference,
         next,
     };
     page(
@@ -425,6 +498,19 @@ pub(crate) struct SessionParams {
     notice: Option<String>,
     #[serde(default)]
     article: Option<String>,
+    /// A step that ends the session, to confirm once (`fixed`, `escalate`, `abandon`).
+    #[serde(default)]
+    confirm: Option<String>,
+    /// The fix a `fixed` to confirm is about.
+    #[serde(default)]
+    remedy: Option<String>,
+}
+
+/// A step waiting for the agent's confirmation: it would end the session.
+#[derive(Debug, Clone, Serialize)]
+struct Confirm {
+    choice: String,
+    remedy: Option<String>,
 }
 
 /// `GET /sessions/ID`: the troubleshooter, where the session stands. `GET /sessions/new`
@@ -441,13 +527,25 @@ pub(crate) async fn session(
         let article = params.and_then(|p| p.article).unwrap_or_default();
         return new_session(&shared, &headers, &identity, &article);
     }
+    let confirm = params.as_ref().and_then(|p| {
+        let choice = p.confirm.as_deref()?;
+        matches!(choice, "fixed" | "escalate" | "abandon").then(|| Confirm {
+            choice: choice.to_owned(),
+            remedy: p
+                .remedy
+                .clone()
+                .filter(|r| r.len() <= super::desk::MAX_TEXT),
+        })
+    });
     let notice = match params.and_then(|p| p.notice).as_deref() {
         Some("stale") => {
             Some("The session had moved on (another tab or agent): here is where it stands now.")
         }
+        Some("saved") => Some("Saved."),
+        Some("restarted") => Some("A new session on the same article and ticket."),
         _ => None,
     };
-    match session_page(&shared, &headers, &identity, &id, notice).await {
+    match session_page(&shared, &headers, &identity, &id, notice, confirm).await {
         Ok(response) => response,
         Err(problem) => error_page(&shared, &headers, &problem),
     }
@@ -492,14 +590,38 @@ async fn session_page(
     identity: &Identity,
     id: &str,
     notice: Option<&str>,
+    confirm: Option<Confirm>,
 ) -> Result<Response, Problem> {
     let stored = shared.desk.stored(id).await?;
     let library = shared.desk.library();
     let state = super::desk::parse_state(&stored.state)?;
-    let markdown = match state.outcome() {
-        Some(_) => Some(shared.desk.transcript(&library, &state)?.1),
-        None => None,
-    };
+    // The transcript shows once the session ended, or once nothing is left but to escalate
+    // (the page says what goes to level 2 before the agent closes it).
+    let transcript = shared.desk.transcript(&library, &stored, &state)?;
+    let escalating = state.outcome().is_none()
+        && transcript.value["continued"]
+            .as_array()
+            .and_then(|legs| legs.last())
+            .unwrap_or(&transcript.value)["transcript"]["escalation"]
+            .is_object();
+    let markdown = (state.outcome().is_some() || escalating).then(|| transcript.markdown.clone());
+    // What the earlier articles of a continued session found: their parts of the transcript.
+    let mut earlier: Vec<serde_json::Value> = Vec::new();
+    if let Some(first) = transcript.value.get("article") {
+        let mut legs = vec![serde_json::json!({
+            "article": first,
+            "transcript": transcript.value["transcript"],
+        })];
+        if let Some(more) = transcript.value["continued"].as_array() {
+            legs.extend(more.iter().cloned());
+        }
+        // The last part is the article the session is in now, unless the session has
+        // just gone on (the new article's part begins with its first move).
+        if state.continuing_in().is_none() {
+            legs.pop();
+        }
+        earlier = legs;
+    }
     #[derive(Serialize)]
     struct SessionInfo<'a> {
         id: &'a str,
@@ -507,13 +629,22 @@ async fn session_page(
         steps: i64,
         reference: Option<&'a str>,
         problem: Option<&'a str>,
+        notes: Option<&'a str>,
+        agent: &'a str,
+        started: String,
     }
     #[derive(Serialize)]
     struct Data<'a, L: Serialize> {
         session: SessionInfo<'a>,
         live: L,
         markdown: Option<String>,
+        earlier: Vec<serde_json::Value>,
+        confirm: Option<Confirm>,
+        file_stem: String,
     }
+    let file_stem = super::api::transcript_file_name(&stored, "")
+        .trim_end_matches('.')
+        .to_owned();
     shared.desk.live(&library, &state, Style::Site, |live| {
         let data = Data {
             session: SessionInfo {
@@ -522,9 +653,15 @@ async fn session_page(
                 steps: stored.steps,
                 reference: stored.reference.as_deref(),
                 problem: stored.problem.as_deref(),
+                notes: stored.notes.as_deref(),
+                agent: &stored.created_by,
+                started: format_time(stored.created_at),
             },
             live,
             markdown,
+            earlier,
+            confirm,
+            file_stem,
         };
         Ok(page(
             shared,
@@ -546,9 +683,34 @@ pub(crate) struct StepForm {
     choice: Option<String>,
     question: Option<String>,
     remedy: Option<String>,
+    /// Set by the confirmation form: a step that ends the session was asked about once.
+    confirmed: Option<String>,
 }
 
 impl StepForm {
+    /// The page that asks once before a step that ends the session, when this is one and
+    /// was not confirmed yet.
+    fn to_confirm(&self, id: &str) -> Option<String> {
+        if self.confirmed.is_some() {
+            return None;
+        }
+        let choice = self.choice.as_deref()?;
+        if !matches!(choice, "fixed" | "escalate" | "abandon") {
+            return None;
+        }
+        let remedy = self
+            .remedy
+            .as_deref()
+            .map(|r| {
+                format!(
+                    "&remedy={}",
+                    url::form_urlencoded::byte_serialize(r.as_bytes()).collect::<String>()
+                )
+            })
+            .unwrap_or_default();
+        Some(format!("/sessions/{id}?confirm={choice}{remedy}#step"))
+    }
+
     fn request(self) -> Result<StepRequest, Problem> {
         let expect_steps = self.steps;
         let choice = self.choice.unwrap_or_default();
@@ -556,7 +718,7 @@ impl StepForm {
         let request = if let Some(value) = choice.strip_prefix("answer:") {
             StepRequest::Answer {
                 question: self.question.ok_or_else(|| missing("question"))?,
-                answer: Some(value.to_owned()),
+                answer: Some(Some(value.to_owned())),
                 expect_steps,
             }
         } else if let Some(article) = choice.strip_prefix("continue:") {
@@ -568,7 +730,7 @@ impl StepForm {
             match choice.as_str() {
                 "unknown" => StepRequest::Answer {
                     question: self.question.ok_or_else(|| missing("question"))?,
-                    answer: None,
+                    answer: Some(None),
                     expect_steps,
                 },
                 "back" => StepRequest::Back { expect_steps },
@@ -603,18 +765,97 @@ pub(crate) async fn step(
     let result = async {
         let Form(form) = form.map_err(|e| Problem::bad_request(e.body_text()))?;
         check_csrf(&headers, &identity, form.csrf.as_deref())?;
+        if super::desk::is_session_id(&id)
+            && let Some(target) = form.to_confirm(&id)
+        {
+            return Ok(Some(target));
+        }
         let request = form.request()?;
-        shared.desk.step(&id, &request, &identity.name).await
+        shared.desk.step(&id, &request, &identity.name).await?;
+        Ok::<_, Problem>(None)
     }
     .await;
     match result {
-        Ok(_) => Redirect::to(&format!("/sessions/{id}")).into_response(),
+        Ok(Some(confirm)) => Redirect::to(&confirm).into_response(),
+        Ok(None) => Redirect::to(&format!("/sessions/{id}#step")).into_response(),
         // A stale page (another tab, another agent, a double click): show where it stands.
         Err(problem) if problem.status == 409 && super::desk::is_session_id(&id) => {
             Redirect::to(&format!("/sessions/{id}?notice=stale")).into_response()
         }
         Err(problem) => error_page(&shared, &headers, &problem),
     }
+}
+
+/// The notes form: the agent's notes and the ticket reference.
+#[derive(Debug, Deserialize)]
+pub(crate) struct DetailsForm {
+    csrf: Option<String>,
+    notes: Option<String>,
+    reference: Option<String>,
+}
+
+/// `POST /sessions/ID/details`: saves the notes (and the reference), then shows the session.
+pub(crate) async fn details(
+    State(shared): State<Shared>,
+    Caller(identity): Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<Form<DetailsForm>, FormRejection>,
+) -> Response {
+    let result = async {
+        let Form(form) = form.map_err(|e| Problem::bad_request(e.body_text()))?;
+        check_csrf(&headers, &identity, form.csrf.as_deref())?;
+        let request = super::desk::DetailsRequest {
+            reference: form.reference.map(Some),
+            notes: form.notes.map(Some),
+        };
+        shared.desk.details(&id, &request).await
+    }
+    .await;
+    match result {
+        Ok(_) => Redirect::to(&format!("/sessions/{id}?notice=saved#notes")).into_response(),
+        Err(problem) => error_page(&shared, &headers, &problem),
+    }
+}
+
+/// `POST /sessions/ID/restart`: a new session on the same article and ticket reference
+/// (the old one stays as it is, open or ended).
+pub(crate) async fn restart(
+    State(shared): State<Shared>,
+    Caller(identity): Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    form: Result<Form<CsrfForm>, FormRejection>,
+) -> Response {
+    let result = async {
+        let Form(form) = form.map_err(|e| Problem::bad_request(e.body_text()))?;
+        check_csrf(&headers, &identity, form.csrf.as_deref())?;
+        let old = shared.desk.stored(&id).await?;
+        let request = StartRequest {
+            article: Some(old.article.clone()),
+            problem: old.problem.clone(),
+            facts: Default::default(),
+            reference: old.reference.clone(),
+        };
+        shared.desk.start(request, &identity.name).await
+    }
+    .await;
+    match result {
+        Ok(stored) => {
+            Redirect::to(&format!("/sessions/{}?notice=restarted", stored.id)).into_response()
+        }
+        Err(problem) => error_page(&shared, &headers, &problem),
+    }
+}
+
+/// `GET /sessions/ID/transcript.txt`.
+pub(crate) async fn transcript_text(
+    State(shared): State<Shared>,
+    _caller: Caller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    transcript(&shared, &headers, &id, "text").await
 }
 
 /// `GET /sessions/ID/transcript.md`.
@@ -640,7 +881,7 @@ pub(crate) async fn transcript_json(
 async fn transcript(shared: &Shared, headers: &HeaderMap, id: &str, format: &str) -> Response {
     let result = async {
         let stored = shared.desk.stored(id).await?;
-        super::api::transcript_response(shared, &stored, format)
+        super::api::transcript_response(shared, &stored, format, true)
     }
     .await;
     result.unwrap_or_else(|problem| error_page(shared, headers, &problem))
@@ -706,13 +947,29 @@ pub(crate) async fn stats(
         .map(|a| (a.article.to_string(), a.escalated))
         .collect();
     most_escalated.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    // Titles rather than ids: the article's, its causes', fixes' and questions' (plain
+    // text), as the KB serving now has them (an id the KB no longer has stays an id).
+    let library = shared.desk.library();
+    let rows: Vec<serde_json::Value> = articles
+        .iter()
+        .map(|stats| stats_row(&library, stats))
+        .collect();
+    let most_escalated: Vec<serde_json::Value> = most_escalated
+        .into_iter()
+        .map(|(id, n)| {
+            let title = library
+                .article(&id)
+                .map_or_else(|_| id.clone(), |p| p.page.title.clone());
+            serde_json::json!({"id": id, "title": title, "escalated": n})
+        })
+        .collect();
     #[derive(Serialize)]
     struct Data {
-        articles: Vec<fixpath::learn::ArticleStats>,
-        most_escalated: Vec<(String, u32)>,
+        articles: Vec<serde_json::Value>,
+        most_escalated: Vec<serde_json::Value>,
     }
     let data = Data {
-        articles,
+        articles: rows,
         most_escalated,
     };
     page(
@@ -724,6 +981,48 @@ pub(crate) async fn stats(
         "",
         data,
     )
+}
+
+/// One article's statistics with the names a lead reads: `title`, `causes` as
+/// [title, n], and the titles of the fix that fails most, the question answered "I don't
+/// know" most and where sessions were abandoned most.
+fn stats_row(
+    library: &super::library::Library,
+    stats: &fixpath::learn::ArticleStats,
+) -> serde_json::Value {
+    let mut row = serde_json::to_value(stats).unwrap_or_default();
+    let prepared = library.article(stats.article.as_str()).ok();
+    let page = prepared.as_ref().map(|p| &p.page);
+    let name = |id: &str| -> String {
+        let node = fixpath::model::NodeId(id.to_owned());
+        page.and_then(|a| {
+            a.cause(&node)
+                .map(|c| c.title.clone())
+                .or_else(|| a.remedy(&node).map(|r| r.title.clone()))
+                .or_else(|| a.question(&node).map(|q| q.text.clone()))
+        })
+        .map_or_else(|| id.to_owned(), |text| fixpath::text::plain_text(&text))
+    };
+    row["title"] = page
+        .map_or_else(|| stats.article.to_string(), |a| a.title.clone())
+        .into();
+    row["cause_titles"] = stats
+        .causes
+        .iter()
+        .map(|(id, n)| serde_json::json!([name(id.as_str()), n]))
+        .collect();
+    row["failing_fix_title"] = stats
+        .failing_fixes
+        .first()
+        .map(|(id, ..)| name(id.as_str()))
+        .into();
+    row["unknown_question_text"] = stats
+        .unknown_questions
+        .first()
+        .map(|(id, ..)| name(id.as_str()))
+        .into();
+    row["abandoned_at_title"] = stats.abandoned_at.first().map(|(id, _)| name(id)).into();
+    row
 }
 
 /// The reload form.

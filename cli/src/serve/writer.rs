@@ -18,7 +18,7 @@ use fixpath::solve::{Facts, Given};
 use serde::{Deserialize, Serialize};
 
 use super::editor::{SaveProblem, locate, revision};
-use super::problem::Problem;
+use super::problem::{Problem, ProblemKind};
 use super::ui::{error_page, page};
 use super::{Caller, Shared};
 
@@ -488,7 +488,10 @@ pub(crate) async fn create(
         return error_page(
             &shared,
             &headers,
-            &Problem::conflict("the embedded KB cannot be edited: serve a KB directory (--kb DIR)"),
+            &Problem::of(
+                ProblemKind::ReadOnlyKb,
+                "the embedded KB cannot be edited: serve a KB directory (--kb DIR)",
+            ),
         );
     };
     let made = match form.kind.as_str() {
@@ -498,15 +501,22 @@ pub(crate) async fn create(
     };
     let (id, yaml) = match made {
         Ok(made) => made,
-        Err(message) => return error_page(&shared, &headers, &Problem::unprocessable(message)),
+        Err(message) => {
+            return error_page(
+                &shared,
+                &headers,
+                &Problem::of(ProblemKind::InvalidArticle, message),
+            );
+        }
     };
     if locate(&shared, &id).is_ok() || dir.join(format!("{id}.yaml")).exists() {
         return error_page(
             &shared,
             &headers,
-            &Problem::conflict(format!(
-                "an article `{id}` exists already: open it at /articles/{id}/edit"
-            )),
+            &Problem::of(
+                ProblemKind::ArticleExists,
+                format!("an article `{id}` exists already: open it at /articles/{id}/edit"),
+            ),
         );
     }
     let (_, problems) = edit::check_source(&format!("{id}.yaml"), &yaml, |_| true);
@@ -517,10 +527,13 @@ pub(crate) async fn create(
         return error_page(
             &shared,
             &headers,
-            &Problem::unprocessable(format!(
-                "the new article does not pass check: {}:{} {}",
-                error.line, error.column, error.message
-            )),
+            &Problem::of(
+                ProblemKind::InvalidArticle,
+                format!(
+                    "the new article does not pass check: {}:{} {}",
+                    error.line, error.column, error.message
+                ),
+            ),
         );
     }
     let path = dir.join(format!("{id}.yaml"));

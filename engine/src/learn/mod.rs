@@ -89,6 +89,7 @@ impl Record {
             enum Applied {
                 Answer(NodeId, Option<String>, f64),
                 Fix(NodeId, NodeId, bool, f64),
+                Continue,
             }
             let mut applied: Vec<Applied> = Vec::new();
             let mut last = leg.started_at.0;
@@ -102,7 +103,10 @@ impl Record {
                         applied.push(Applied::Answer(question.clone(), answer.clone(), took));
                     }
                     Move::Back => {
-                        applied.pop();
+                        // Going back over a "Continue in" takes the session back here.
+                        if let Some(Applied::Continue) = applied.pop() {
+                            end = None;
+                        }
                     }
                     Move::Fix {
                         cause,
@@ -114,7 +118,10 @@ impl Record {
                             end = Some(SessionEnd::Fixed);
                         }
                     }
-                    Move::ContinueIn { .. } => end = Some(SessionEnd::Continued),
+                    Move::ContinueIn { .. } => {
+                        applied.push(Applied::Continue);
+                        end = Some(SessionEnd::Continued);
+                    }
                     Move::End { outcome } => end = Some(*outcome),
                 }
             }
@@ -147,6 +154,7 @@ impl Record {
                         }
                         record.fixes.push((cause, remedy, worked, took));
                     }
+                    Applied::Continue => {}
                 }
             }
             records.push(record);

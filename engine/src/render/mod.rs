@@ -226,19 +226,35 @@ impl Renderer {
             tried => Serde(&transcript.tried),
             outcome => Serde(transcript.outcome),
             continued_in => Serde(&transcript.continued_in),
+            result => Serde(&transcript.result),
+            escalation => Serde(&transcript.escalation),
+            changes => Serde(&transcript.changes),
         };
         self.render("markdown/transcript.md.j2", context)
     }
 
+    /// The head of a whole session's transcript (Markdown): session, ticket, agent, times,
+    /// outcome and notes.
+    pub fn render_transcript_header(
+        &self,
+        header: &view::SessionHeaderView,
+    ) -> Result<String, RenderError> {
+        let context = minijinja::context! { session => Serde(header) };
+        self.render("markdown/transcript-header.md.j2", context)
+    }
+
     /// One fix on its own, under its cause (Markdown), as `ask` shows it to try.
+    /// `against` lists the earlier answers the fix goes against (said before the fix).
     pub fn render_fix(
         &self,
         article: &Article,
         cause: &view::CauseView<'_>,
+        against: &[view::AnswerView<'_>],
     ) -> Result<String, RenderError> {
         let context = minijinja::context! {
             article => Serde(view::article_view(article)),
             cause => Serde(cause),
+            against => Serde(against),
         };
         self.render("markdown/fix.md.j2", context)
     }

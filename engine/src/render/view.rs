@@ -142,6 +142,20 @@ pub struct EvidenceView<'a> {
     pub effect: Effect,
     /// How many times more (above 1) or less (below 1) likely this alone makes the cause.
     pub factor: f64,
+    /// The same in words, for an agent: "rules it out", "makes it much more likely", ...
+    pub in_words: &'static str,
+}
+
+/// A factor in words: what an agent reads instead of "×1.33".
+fn factor_in_words(effect: Effect, factor: f64) -> &'static str {
+    match effect {
+        Effect::Excludes => "rules it out",
+        _ if factor >= 3.0 => "makes it much more likely",
+        _ if factor > 1.0 => "makes it more likely",
+        _ if factor <= 1.0 / 3.0 => "makes it much less likely",
+        _ if factor < 1.0 => "makes it less likely",
+        _ => "does not change it",
+    }
 }
 
 /// A cause the facts rule out.
@@ -183,6 +197,22 @@ pub struct AnswerView<'a> {
     pub answer: Option<String>,
     /// Answer as shown ("Yes", "Don't know").
     pub answer_label: String,
+    /// Earlier answers this one replaced, in order (in a transcript).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changed: Vec<ChangeView>,
+}
+
+/// An answer replaced by another: "changed from No to Yes at 10:42".
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    /// The answer before, as shown.
+    pub from: String,
+    /// The answer after, as shown.
+    pub to: String,
+    /// When, as milliseconds since the Unix epoch.
+    pub at_ms: i64,
+    /// When, as a time of day in UTC (`10:42`).
+    pub at: String,
 }
 
 /// A cause still possible.
@@ -380,6 +410,7 @@ fn answer_view<'a>(
         question: &question.text,
         answer: answer.map(str::to_owned),
         answer_label,
+        changed: Vec::new(),
     })
 }
 
@@ -599,6 +630,7 @@ fn evidence_view<'a>(article: &'a Article, evidence: &[Evidence]) -> Vec<Evidenc
                     failed_fix: Some(remedy.id.as_str()),
                     effect: e.effect,
                     factor: e.factor,
+                    in_words: factor_in_words(e.effect, e.factor),
                 });
             }
             let question = article.question(e.question.as_ref()?)?;
@@ -614,6 +646,7 @@ fn evidence_view<'a>(article: &'a Article, evidence: &[Evidence]) -> Vec<Evidenc
                 failed_fix: None,
                 effect: e.effect,
                 factor: e.factor,
+                in_words: factor_in_words(e.effect, e.factor),
             })
         })
         .collect()
@@ -638,6 +671,14 @@ pub struct TranscriptView<'a> {
     pub tried: Vec<AttemptView<'a>>,
     /// The article the session went on in, when a fix sent it there.
     pub continued_in: Option<ArticleRef>,
+    /// What the session found, read from how it ended: the cause of the fix that worked,
+    /// the working hypothesis it went on with, or the causes the answers leave.
+    pub result: ResultView<'a>,
+    /// The handover for level 2, built from the session: present when it was escalated
+    /// (or, open, has nothing left to try).
+    pub escalation: Option<EscalationView<'a>>,
+    /// Answers given again with another value, in the order they were changed.
+    pub changes: Vec<ChangedAnswerView<'a>>,
 }
 
 /// One fix tried.
@@ -653,38 +694,395 @@ pub struct AttemptView<'a> {
     pub title: &'a str,
     /// True when it worked.
     pub fixed: bool,
+    /// True for a "none, by design" explanation (one that did not apply reads "not
+    /// explained by design", not "did not fix it").
+    pub by_design: bool,
+    /// `fixed`, `not_fixed`, or `continued` (the session went on in another article from
+    /// this fix: neither fixed nor failed here).
+    pub outcome: &'static str,
+    /// The article it continued in.
+    pub continued_in: Option<ArticleRef>,
+}
+
+/// A cause as a result names it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CauseRef<'a> {
+    /// Cause id.
+    pub id: &'a str,
+    /// Title.
+    pub title: &'a str,
+}
+
+/// What a session's part in one article found.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultView<'a> {
+    /// `fixed` (a fix worked: its cause), `continued` (the session went on elsewhere with
+    /// the fix's cause as the working hypothesis), `resolved` (one cause left),
+    /// `no_cause` (the answers fit none), `undecided` (several left: `path.candidates`).
+    pub kind: &'static str,
+    /// The cause named, for `fixed`, `continued` and `resolved`.
+    pub cause: Option<CauseRef<'a>>,
+    /// Its probability: given the answers and that the fix worked (`fixed`), given the
+    /// answers (`continued`, `resolved`).
+    pub probability: Option<f64>,
+    /// The same, as a whole percentage.
+    pub percent: Option<u32>,
+    /// The fix that worked, or that the session went on from (title).
+    pub remedy: Option<&'a str>,
+    /// For `continued`: where.
+    pub continued_in: Option<ArticleRef>,
+}
+
+/// The escalation note for level 2, built from the session.
+#[derive(Debug, Clone, Serialize)]
+pub struct EscalationView<'a> {
+    /// Why: `no_cause` (the answers rule out every cause), `nothing_left` (every fix of the
+    /// causes left was tried), `not_worth_it` (what is left is too unlikely to work for its
+    /// minutes), or `by_agent` (handed on while steps were left).
+    pub reason: &'static str,
+    /// The causes still possible, most likely first, with the fixes not tried for them.
+    pub left: Vec<LeftCauseView<'a>>,
+    /// Troubleshooters the fixes of the causes left (or the fixes tried) link to, not visited.
+    pub not_visited: Vec<ArticleRef>,
+    /// Questions not answered (or answered "don't know") that bear on the causes left:
+    /// data for level 2 to collect, with how to find it.
+    pub collect: Vec<CollectView<'a>>,
+}
+
+/// A cause left at escalation.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeftCauseView<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Its probability given what was found, as a whole percentage.
+    pub percent: u32,
+    /// Its fixes not tried (titles).
+    pub untried: Vec<&'a str>,
+}
+
+/// Data to collect: a question not answered and how to find the answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct CollectView<'a> {
+    /// Question id.
+    pub id: &'a str,
+    /// The question.
+    pub question: &'a str,
+    /// How to find the answer (Markdown; empty when the author gave none).
+    pub help: &'a str,
+    /// True when it was answered "don't know" (else never answered).
+    pub dont_know: bool,
+}
+
+/// An answer changed during the session.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangedAnswerView<'a> {
+    /// Question id.
+    pub question_id: &'a str,
+    /// The question.
+    pub question: &'a str,
+    /// What changed, and when.
+    #[serde(flatten)]
+    pub change: ChangeView,
+}
+
+fn attempt_kind(article: &Article, remedy: &NodeId) -> &'static str {
+    if article.workarounds.iter().any(|w| &w.id == remedy) {
+        "workaround"
+    } else {
+        "solution"
+    }
+}
+
+fn label_of(article: &Article, question: &NodeId, value: Option<&str>) -> String {
+    answer_view(article, question, value).map_or_else(
+        || value.unwrap_or("Don't know").to_owned(),
+        |a| a.answer_label,
+    )
 }
 
 /// Builds the transcript of a session's time in its current article.
 pub fn transcript_view<'a>(session: &Session<'a>) -> Result<TranscriptView<'a>, SessionError> {
-    let article = session.article();
     let resolution = session.resolution()?;
-    let tried = session
+    transcript_of(session, &resolution)
+}
+
+fn transcript_of<'a>(
+    session: &Session<'a>,
+    resolution: &Resolution,
+) -> Result<TranscriptView<'a>, SessionError> {
+    use crate::session::Next;
+    let article = session.article();
+    let continued = session.continued_in();
+    let tried: Vec<AttemptView<'a>> = session
         .attempts()
         .iter()
         .filter_map(|attempt| {
             let cause = article.cause(&attempt.cause)?;
             let remedy = article.remedy(&attempt.remedy)?;
-            let kind = if article.workarounds.iter().any(|w| w.id == remedy.id) {
-                "workaround"
-            } else {
-                "solution"
-            };
+            let continued_in = attempt.continued_in.as_ref().map(|target| {
+                continued
+                    .clone()
+                    .filter(|c| c.id == target.as_str())
+                    .unwrap_or_else(|| ArticleRef {
+                        id: target.to_string(),
+                        title: target.to_string(),
+                    })
+            });
             Some(AttemptView {
                 cause: &cause.title,
                 remedy_id: remedy.id.as_str(),
-                kind,
+                kind: attempt_kind(article, &remedy.id),
                 title: &remedy.title,
                 fixed: attempt.fixed,
+                by_design: remedy.by_design,
+                outcome: if attempt.fixed {
+                    "fixed"
+                } else if continued_in.is_some() {
+                    "continued"
+                } else {
+                    "not_fixed"
+                },
+                continued_in,
             })
         })
         .collect();
+    let outcome = session.outcome().unwrap_or(SessionEnd::Incomplete);
+    let mut path = path_view(article, resolution, session.continuations());
+    let changes: Vec<ChangedAnswerView<'a>> = session
+        .changes()
+        .into_iter()
+        .filter_map(|change| {
+            let question = article.question(&change.question)?;
+            Some(ChangedAnswerView {
+                question_id: question.id.as_str(),
+                question: &question.text,
+                change: ChangeView {
+                    from: label_of(article, &change.question, change.from.as_deref()),
+                    to: label_of(article, &change.question, change.to.as_deref()),
+                    at_ms: change.at.0,
+                    at: change.at.clock(),
+                },
+            })
+        })
+        .collect();
+    for step in path.checked.iter_mut().chain(path.unused.iter_mut()) {
+        step.changed = changes
+            .iter()
+            .filter(|c| c.question_id == step.question_id)
+            .map(|c| c.change.clone())
+            .collect();
+    }
+    let result = result_view(session, resolution, &path)?;
+    let escalate = match outcome {
+        SessionEnd::Escalated => true,
+        SessionEnd::Incomplete if session.outcome().is_none() => {
+            matches!(session.next_of(resolution)?, Next::Escalate { .. })
+        }
+        _ => false,
+    };
+    let escalation = if escalate {
+        Some(escalation_view(session, resolution)?)
+    } else {
+        None
+    };
     Ok(TranscriptView {
-        outcome: session.outcome().unwrap_or(SessionEnd::Incomplete),
-        path: path_view(article, &resolution, session.continuations()),
+        outcome,
+        path,
         tried,
-        continued_in: session.continued_in(),
+        continued_in: continued,
+        result,
+        escalation,
+        changes,
     })
+}
+
+fn result_view<'a>(
+    session: &Session<'a>,
+    resolution: &Resolution,
+    path: &PathView<'a>,
+) -> Result<ResultView<'a>, SessionError> {
+    let article = session.article();
+    let cause_ref = |id: &NodeId| {
+        article.cause(id).map(|c| CauseRef {
+            id: c.id.as_str(),
+            title: &c.title,
+        })
+    };
+    if let Some((attempt, probability)) = session.fixed_by()? {
+        return Ok(ResultView {
+            kind: "fixed",
+            cause: cause_ref(&attempt.cause),
+            probability: Some(probability),
+            percent: Some(percent(probability)),
+            remedy: article.remedy(&attempt.remedy).map(|r| r.title.as_str()),
+            continued_in: None,
+        });
+    }
+    if let Some(attempt) = session
+        .attempts()
+        .iter()
+        .rev()
+        .find(|a| a.continued_in.is_some())
+    {
+        let probability = resolution
+            .candidates
+            .iter()
+            .find(|c| c.cause == attempt.cause)
+            .map(|c| round(c.probability));
+        return Ok(ResultView {
+            kind: "continued",
+            cause: cause_ref(&attempt.cause),
+            probability,
+            percent: probability.map(percent),
+            remedy: article.remedy(&attempt.remedy).map(|r| r.title.as_str()),
+            continued_in: session.continued_in(),
+        });
+    }
+    let only = resolution.cause();
+    Ok(ResultView {
+        kind: path.status,
+        cause: only.and_then(|c| cause_ref(&c.cause)),
+        probability: only.map(|c| round(c.probability)),
+        percent: only.map(|c| percent(c.probability)),
+        remedy: None,
+        continued_in: None,
+    })
+}
+
+fn escalation_view<'a>(
+    session: &Session<'a>,
+    resolution: &Resolution,
+) -> Result<EscalationView<'a>, SessionError> {
+    use crate::session::Escalation;
+    let article = session.article();
+    let tried: Vec<&NodeId> = session.attempts().iter().map(|a| &a.remedy).collect();
+    let left: Vec<LeftCauseView<'a>> = resolution
+        .candidates
+        .iter()
+        .filter_map(|candidate| {
+            let cause = article.cause(&candidate.cause)?;
+            Some(LeftCauseView {
+                title: &cause.title,
+                percent: percent(candidate.probability),
+                untried: cause
+                    .solutions
+                    .iter()
+                    .chain(&cause.workarounds)
+                    .filter(|id| !tried.contains(id))
+                    .filter_map(|id| article.remedy(id))
+                    .map(|r| r.title.as_str())
+                    .collect(),
+            })
+        })
+        .collect();
+    let visited = session.visited();
+    let mut not_visited: Vec<ArticleRef> = Vec::new();
+    let linked = resolution
+        .candidates
+        .iter()
+        .filter_map(|c| article.cause(&c.cause))
+        .flat_map(|c| c.solutions.iter().chain(&c.workarounds))
+        .chain(tried.iter().copied());
+    for remedy in linked {
+        for target in session.continuations().get(remedy).into_iter().flatten() {
+            if !visited.iter().any(|v| v.as_str() == target.id)
+                && !not_visited.iter().any(|n| n.id == target.id)
+            {
+                not_visited.push(target.clone());
+            }
+        }
+    }
+    let dont_know = session
+        .facts()
+        .iter()
+        .filter(|(_, given)| given.value().is_none())
+        .map(|(question, _)| question)
+        .filter(|question| resolution.path.iter().any(|s| &s.question == *question));
+    let mut collect: Vec<CollectView<'a>> = Vec::new();
+    for (question, was_dont_know) in resolution
+        .open
+        .iter()
+        .map(|q| (q, false))
+        .chain(dont_know.map(|q| (q, true)))
+    {
+        if let Some(q) = article.question(question)
+            && !collect.iter().any(|c| c.id == q.id.as_str())
+        {
+            collect.push(CollectView {
+                id: q.id.as_str(),
+                question: &q.text,
+                help: &q.help,
+                dont_know: was_dont_know,
+            });
+        }
+    }
+    let reason = match session.escalation_reason()? {
+        Some(Escalation::NoCause) => "no_cause",
+        Some(Escalation::NothingLeft) => "nothing_left",
+        Some(Escalation::NotWorthIt) => "not_worth_it",
+        None => "by_agent",
+    };
+    Ok(EscalationView {
+        reason,
+        left,
+        not_visited,
+        collect,
+    })
+}
+
+/// The head of a whole session's transcript, for the ticket: who, when, how it ended. A
+/// server adds its id, URL, reference, problem, agent and notes; the times come from the
+/// session's record.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SessionHeaderView {
+    /// The session's id, where one is kept.
+    pub id: Option<String>,
+    /// Where an agent opens it.
+    pub url: Option<String>,
+    /// The ticket's reference.
+    pub reference: Option<String>,
+    /// The problem as the agent typed it.
+    pub problem: Option<String>,
+    /// Who ran it (the access token's name).
+    pub agent: Option<String>,
+    /// The agent's notes (free text).
+    pub notes: Option<String>,
+    /// When it began (ms since the Unix epoch) and as read in a ticket (UTC).
+    pub started_ms: i64,
+    /// When it began, in UTC.
+    pub started: String,
+    /// When it ended (its last move), once it has.
+    pub ended_ms: Option<i64>,
+    /// When it ended, in UTC.
+    pub ended: Option<String>,
+    /// From start to end (or to the last move, while open).
+    pub duration: String,
+    /// `open`, or how it ended.
+    pub outcome: String,
+    /// The articles it went through, in order.
+    pub articles: Vec<String>,
+}
+
+impl SessionHeaderView {
+    /// The header of a session's record: times, outcome and articles.
+    pub fn of(state: &crate::session::SessionState) -> SessionHeaderView {
+        use crate::session::Timestamp;
+        let started = state.legs.first().map_or(Timestamp(0), |l| l.started_at);
+        let last = state.last_activity().unwrap_or(started);
+        let ended = state.outcome().map(|_| last);
+        SessionHeaderView {
+            started_ms: started.0,
+            started: started.datetime(),
+            ended_ms: ended.map(|t| t.0),
+            ended: ended.map(Timestamp::datetime),
+            duration: started.duration_to(last),
+            outcome: state
+                .outcome()
+                .map_or_else(|| "open".to_owned(), |o| o.to_string()),
+            articles: state.legs.iter().map(|l| l.article.to_string()).collect(),
+            ..SessionHeaderView::default()
+        }
+    }
 }
 
 /// One article's part of a session's transcript.
@@ -736,6 +1134,21 @@ impl<L> SessionTranscript<L> {
             record: None,
         })
     }
+}
+
+/// The answers in force to some questions, as shown (questions not answered are left out).
+pub fn answers_given<'a>(
+    article: &'a Article,
+    facts: &crate::solve::Facts,
+    questions: &[NodeId],
+) -> Vec<AnswerView<'a>> {
+    questions
+        .iter()
+        .filter_map(|q| {
+            let given = facts.get(q)?;
+            answer_view(article, q, given.value())
+        })
+        .collect()
 }
 
 /// Builds the view of one fix on its own, as `ask` shows it: heading, text and steps.
@@ -914,10 +1327,32 @@ pub struct LiveView<'a> {
     pub tried: Vec<AttemptView<'a>>,
     /// Questions not yet answered that bear on the causes left ("I know something else").
     pub other_questions: Vec<QuestionView<'a>>,
-    /// True when there is a move to undo.
+    /// The questions answered (in `path.checked` and `path.unused`), with every answer
+    /// they take: what "Change an answer" offers.
+    pub answered: Vec<QuestionView<'a>>,
+    /// True when there is a move to undo (or a "Continue in" to go back across).
     pub can_go_back: bool,
+    /// The article Back returns to, when the session has just gone on from it.
+    pub back_to: Option<String>,
+    /// Progress, for a question: how many questions were answered here, and how many more
+    /// (this one included) the planner expects before it offers a fix.
+    pub progress: ProgressView,
     /// The ids of the articles the session went through before this one, in order.
     pub earlier: Vec<String>,
+}
+
+/// Where a session stands: answers given, and the planner's expectation of the rest.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressView {
+    /// Questions answered in this article (in force).
+    pub answered: usize,
+    /// Fixes tried in this article.
+    pub tried: usize,
+    /// Questions the planner expects to ask before a fix, the one asked now included
+    /// (0 when the step is not a question).
+    pub expected_questions: f64,
+    /// The same, less the one asked now, rounded: "about 2 more expected".
+    pub more_questions: u32,
 }
 
 /// The step a session puts to the agent now.
@@ -945,11 +1380,16 @@ pub enum StepView<'a> {
         settled: bool,
         /// Articles the fix sends the reader on to.
         continues_in: Vec<ArticleRef>,
+        /// Earlier answers this fix goes against (they chose another fix of its cause):
+        /// said beside it, never offered silently.
+        against: Vec<AnswerView<'a>>,
     },
     /// Nothing left here: escalate with the transcript.
     Escalate {
         /// Why.
         reason: crate::session::Escalation,
+        /// The escalation note, built from the session.
+        note: EscalationView<'a>,
     },
     /// The session goes on in another article.
     ContinueIn {
@@ -1020,8 +1460,10 @@ pub fn live_view<'a>(session: &Session<'a>) -> Result<LiveView<'a>, SessionError
             by_design,
             settled,
             continues_in,
+            against,
         } => {
             let view = remedy_only(article, &cause, &remedy).ok_or(SessionError::Empty)?;
+            let against = answers_given(article, session.facts(), &against);
             let remedy = article.remedy(&remedy).ok_or(SessionError::Empty)?;
             StepView::Try {
                 cause: view,
@@ -1031,9 +1473,13 @@ pub fn live_view<'a>(session: &Session<'a>) -> Result<LiveView<'a>, SessionError
                 by_design,
                 settled,
                 continues_in,
+                against,
             }
         }
-        Next::Escalate { reason } => StepView::Escalate { reason },
+        Next::Escalate { reason } => StepView::Escalate {
+            reason,
+            note: escalation_view(session, &resolution)?,
+        },
         Next::ContinueIn { article: target } => StepView::ContinueIn {
             article: session.continued_in().unwrap_or_else(|| ArticleRef {
                 id: target.to_string(),
@@ -1042,7 +1488,7 @@ pub fn live_view<'a>(session: &Session<'a>) -> Result<LiveView<'a>, SessionError
         },
         Next::Ended { outcome } => StepView::Ended { outcome },
     };
-    let transcript = transcript_view(session)?;
+    let transcript = transcript_of(session, &resolution)?;
     let current = step_question(&step);
     let other_questions = resolution
         .open
@@ -1056,13 +1502,32 @@ pub fn live_view<'a>(session: &Session<'a>) -> Result<LiveView<'a>, SessionError
         .iter()
         .map(|id| id.to_string())
         .collect();
+    let answered = session
+        .facts()
+        .iter()
+        .filter_map(|(id, _)| article.question(id))
+        .map(question_view)
+        .collect();
+    let expected_questions = match step {
+        StepView::Ask { .. } => session.expected_questions()?,
+        _ => 0.0,
+    };
+    let progress = ProgressView {
+        answered: session.facts().iter().count(),
+        tried: session.attempts().len(),
+        expected_questions: round(expected_questions),
+        more_questions: (expected_questions - 1.0).max(0.0).round() as u32,
+    };
     Ok(LiveView {
         article: article_ref(article),
+        progress,
+        answered,
         step,
         path: path_view(article, &resolution, session.continuations()),
         tried: transcript.tried,
         other_questions,
-        can_go_back: session.can_go_back(),
+        can_go_back: session.can_go_back() || session.back_crosses_to().is_some(),
+        back_to: session.back_crosses_to().map(|id| id.to_string()),
         earlier,
     })
 }

@@ -200,17 +200,26 @@ impl SearchIndex {
         if words.is_empty() {
             words.clone_from(&parsed.words);
         }
-        // Words the KB does not have are read as the nearest word it has.
+        // Words the KB does not have are read as the nearest word it has, preferring the
+        // one that goes with the rest of the query ("acess denied": "access", not "aces").
+        let mut known: Vec<String> = Vec::new();
+        for word in &words {
+            if self.word_count(&searcher, word)? > 0 {
+                known.push(word.clone());
+            }
+        }
         let mut terms: Vec<String> = Vec::new();
         for word in &words {
-            if self.word_count(&searcher, word)? > 0 || word.chars().all(|c| c.is_ascii_digit()) {
+            if known.contains(word) || word.chars().all(|c| c.is_ascii_digit()) {
                 terms.push(word.clone());
             } else if let Some(completion) = self.completion(&searcher, word)? {
                 // An abbreviation of a word the KB has ("diag" → "diagnostics").
                 results.corrections.push((word.clone(), completion.clone()));
                 terms.push(completion);
-            } else if let Some(correction) = self.nearest_word(&searcher, word)? {
+            } else if let Some(correction) = self.nearest_word(&searcher, word, &known)? {
                 results.corrections.push((word.clone(), correction.clone()));
+                // A corrected word is context for the words after it ("pasword acess").
+                known.push(correction.clone());
                 terms.push(correction);
             } else {
                 terms.push(word.clone());
@@ -330,10 +339,16 @@ impl SearchIndex {
     }
 
     /// The closest word of the KB's vocabulary to a word it does not have: the smallest
-    /// edit distance (one edit for short words, two for long), then the most common.
-    fn nearest_word(&self, searcher: &Searcher, word: &str) -> Result<Option<String>, SearchError> {
+    /// edit distance (one edit for short words, two for long), then the one found in the
+    /// most articles beside the other words of the query (`context`), then as below.
+    fn nearest_word(
+        &self,
+        searcher: &Searcher,
+        word: &str,
+        context: &[String],
+    ) -> Result<Option<String>, SearchError> {
         let limit = if word.chars().count() >= 8 { 2 } else { 1 };
-        self.nearest_word_within(searcher, word, limit)
+        self.nearest_word_in(searcher, word, limit, context)
     }
 
     /// The closest vocabulary word at most `limit` edits away.
@@ -342,6 +357,38 @@ impl SearchIndex {
         searcher: &Searcher,
         word: &str,
         limit: usize,
+    ) -> Result<Option<String>, SearchError> {
+        self.nearest_word_in(searcher, word, limit, &[])
+    }
+
+    /// How many articles hold `candidate` and every word of `context` (unstemmed words): a
+    /// common word found beside anything does not count, a word that fits the query does.
+    fn together(
+        &self,
+        searcher: &Searcher,
+        candidate: &str,
+        context: &[String],
+    ) -> Result<usize, SearchError> {
+        let term = |word: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.words, word),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let mut all: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, term(candidate))];
+        all.extend(context.iter().map(|w| (Occur::Must, term(w))));
+        let query = BooleanQuery::new(all);
+        Ok(searcher.search(&query, &tantivy::collector::Count)?)
+    }
+
+    /// The closest vocabulary word at most `limit` edits away, the one that goes with
+    /// `context` first among equally close ones.
+    fn nearest_word_in(
+        &self,
+        searcher: &Searcher,
+        word: &str,
+        limit: usize,
+        context: &[String],
     ) -> Result<Option<String>, SearchError> {
         let length = word.chars().count();
         if length < 4 || word.chars().any(|c| c.is_ascii_digit()) {
@@ -374,19 +421,43 @@ impl SearchIndex {
                 }
             }
         }
-        // Fewest edits first; among equals, the one that keeps the word's start (a dropped
-        // letter, as in "limt" for "limit"), then the most common.
+        // Fewest edits first; among equals, the one found most often with all the query's
+        // other words, then (a query of one word) one ten times as common as the other
+        // ("acess": "access" in 51 articles, not "aces" from one "ACEs"), then the one that
+        // keeps the word's start
+        // (a dropped letter, as in "limt" for "limit"), then the most common.
+        let fewest = best.values().map(|(d, _)| *d).min().unwrap_or(0);
+        let mut ranked: Vec<(String, usize, usize, u64)> = Vec::new();
+        for (candidate, (distance, count)) in best {
+            let together = if context.is_empty() || distance > fewest {
+                0
+            } else {
+                self.together(searcher, &candidate, context)?
+            };
+            ranked.push((candidate, distance, together, count));
+        }
         let similarity = |candidate: &str| strsim::jaro_winkler(word, candidate);
-        Ok(best
+        Ok(ranked
             .into_iter()
             .min_by(|a, b| {
-                a.1.0
-                    .cmp(&b.1.0)
+                // Without other words to go by, a word far more common wins.
+                let far_more_common = if !context.is_empty() {
+                    std::cmp::Ordering::Equal
+                } else if a.3 >= 10 * b.3.max(1) {
+                    std::cmp::Ordering::Less
+                } else if b.3 >= 10 * a.3.max(1) {
+                    std::cmp::Ordering::Greater
+                } else {
+                    std::cmp::Ordering::Equal
+                };
+                a.1.cmp(&b.1)
+                    .then(b.2.cmp(&a.2))
+                    .then(far_more_common)
                     .then(similarity(&b.0).total_cmp(&similarity(&a.0)))
-                    .then(b.1.1.cmp(&a.1.1))
+                    .then(b.3.cmp(&a.3))
                     .then(a.0.cmp(&b.0))
             })
-            .map(|(w, _)| w))
+            .map(|(w, ..)| w))
     }
 
     /// The stemmed form of a word, as the prose fields index it.

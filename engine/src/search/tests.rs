@@ -341,3 +341,42 @@ fn words_most_articles_hold_only_score_when_nothing_rarer_is_asked() {
     let ids = |hits: &[Hit]| hits.iter().map(|h| h.id.clone()).collect::<HashSet<_>>();
     assert_eq!(ids(&alone.hits), ids(&with_common.hits));
 }
+
+#[test]
+fn a_correction_prefers_the_word_that_goes_with_the_rest_of_the_query() {
+    let index = embedded_index();
+    // "aces" (from "ACEs") and "access" are both one edit from "acess": the query's other
+    // words, and then how common each is, choose.
+    for (query, expected) in [
+        ("acess denied", ("acess", "access")),
+        ("acess", ("acess", "access")),
+        ("pasword acess", ("acess", "access")),
+    ] {
+        let results = index.search(query, 3).unwrap();
+        assert!(
+            results
+                .corrections
+                .contains(&(expected.0.to_owned(), expected.1.to_owned())),
+            "{query}: {:?}",
+            results.corrections
+        );
+    }
+    // Among equally near words, the one found in more articles with all the other words
+    // wins; a common word does not win by being everywhere ("iis upload size limt" still
+    // reads "limit", not the commoner "list").
+    let searcher = index.reader.searcher();
+    let with_denied = index
+        .together(&searcher, "access", &["denied".to_owned()])
+        .unwrap();
+    let aces_with_denied = index
+        .together(&searcher, "aces", &["denied".to_owned()])
+        .unwrap();
+    assert!(
+        with_denied > aces_with_denied,
+        "{with_denied} {aces_with_denied}"
+    );
+    assert_eq!(
+        index.search("iis upload size limt", 1).unwrap().corrections,
+        [("limt".to_owned(), "limit".to_owned())]
+    );
+}

@@ -22,6 +22,11 @@ use crate::solve::{Action, Facts, Given, Network, Resolution, SolveError};
 
 pub use policy::{MAX_STATES, Policy, PolicyNode, Step, explore};
 
+/// How many questions deep [`Session::expected_questions`] walks the planner's choices.
+const EXPECTATION_DEPTH: usize = 6;
+/// How many answers in all it follows.
+const EXPECTATION_BUDGET: usize = 120;
+
 /// The version of [`SessionState`]'s format; a state of another version is refused.
 pub const STATE_FORMAT: u32 = 1;
 
@@ -31,6 +36,49 @@ pub const STATE_FORMAT: u32 = 1;
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
+    /// The time of day in UTC as a person reads it in a ticket: `10:42`.
+    pub fn clock(self) -> String {
+        let (_, hour, minute) = self.civil();
+        format!("{hour:02}:{minute:02}")
+    }
+
+    /// The date and time in UTC: `2026-12-07 10:42 UTC`.
+    pub fn datetime(self) -> String {
+        let ((year, month, day), hour, minute) = self.civil();
+        format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC")
+    }
+
+    /// The calendar date, hour and minute in UTC (Howard Hinnant's days-to-civil).
+    fn civil(self) -> ((i64, u32, u32), u32, u32) {
+        let seconds = self.0.div_euclid(1000);
+        let days = seconds.div_euclid(86_400);
+        let of_day = seconds.rem_euclid(86_400);
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        (
+            (year, month, day),
+            (of_day / 3600) as u32,
+            ((of_day % 3600) / 60) as u32,
+        )
+    }
+
+    /// The time from `self` to `later` as a person reads it: `45 s`, `12 min`, `2 h 5 min`.
+    pub fn duration_to(self, later: Timestamp) -> String {
+        let seconds = (later.0 - self.0).max(0) / 1000;
+        match seconds {
+            0..60 => format!("{seconds} s"),
+            60..3600 => format!("{} min", seconds / 60),
+            _ => format!("{} h {} min", seconds / 3600, (seconds % 3600) / 60),
+        }
+    }
+
     /// The system clock's time now.
     pub fn now() -> Timestamp {
         let millis = std::time::SystemTime::now()
@@ -103,7 +151,9 @@ pub enum Move {
     Answer {
         /// The question id.
         question: NodeId,
-        /// The answer value, or `None` for "don't know".
+        /// The answer value, or `None` for "don't know". Required: a move without it is
+        /// refused rather than read as "don't know".
+        #[serde(deserialize_with = "Option::deserialize")]
         answer: Option<String>,
     },
     /// Undo the last answer or fix outcome still in force.
@@ -251,6 +301,9 @@ pub enum SessionError {
     /// Going on in an article the offered fix does not lead to (or one already visited).
     #[error("the fix offered now does not lead to {0}")]
     NoContinuation(ArticleId),
+    /// Going back across a "Continue in" when the last move was not one.
+    #[error("the session did not just go on from another article")]
+    NothingToCrossBack,
 }
 
 /// The article a session runs in, as a driver shows it, with what the engine needs to
@@ -335,6 +388,10 @@ pub enum Next {
         settled: bool,
         /// Articles not yet visited that the fix's text sends the reader to.
         continues_in: Vec<ArticleRef>,
+        /// Answers in force that chose another fix of this cause: the fix goes against
+        /// them (offered because the fix they chose did not work, or by chance of its
+        /// own), and a front-end says so beside it.
+        against: Vec<NodeId>,
     },
     /// Nothing in this article is left to try: escalate.
     Escalate {
@@ -375,6 +432,21 @@ pub struct Attempt {
     pub remedy: NodeId,
     /// True when the customer said it fixed the problem.
     pub fixed: bool,
+    /// The article the session went on in from this fix: neither fixed nor failed here.
+    pub continued_in: Option<ArticleId>,
+}
+
+/// An answer given again with another value while the first was in force.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnswerChange {
+    /// The question.
+    pub question: NodeId,
+    /// The answer it had before (`None`: don't know).
+    pub from: Option<String>,
+    /// The answer it has since (`None`: don't know).
+    pub to: Option<String>,
+    /// When it was changed.
+    pub at: Timestamp,
 }
 
 /// What a move changed, so that going back can undo it.
@@ -383,6 +455,7 @@ enum Applied {
     Answer {
         question: NodeId,
         previous: Option<Given>,
+        at: Timestamp,
     },
     Fix {
         remedy: NodeId,
@@ -465,6 +538,26 @@ impl<'a> Session<'a> {
             return Ok(Session::empty(subject, state));
         }
         Session::replay_last(subject, state)
+    }
+
+    /// Goes back across a "Continue in" taken last: restores the state over the article the
+    /// session went on from (`subject`) and undoes the move that sent it on, so that the
+    /// session is in that article again, where it stood before. The move is recorded there
+    /// (a `Back` after the `ContinueIn`): nothing is forgotten.
+    pub fn back_across(
+        subject: Subject<'a>,
+        state: SessionState,
+        at: Timestamp,
+    ) -> Result<Self, SessionError> {
+        if state.format != STATE_FORMAT {
+            return Err(SessionError::Format(state.format));
+        }
+        if state.continuing_in().is_none() {
+            return Err(SessionError::NothingToCrossBack);
+        }
+        let mut session = Session::replay_last(subject, state)?;
+        session.back(at)?;
+        Ok(session)
     }
 
     /// Replays one leg of a saved state (`leg` counts from 0), for showing what happened
@@ -601,6 +694,19 @@ impl<'a> Session<'a> {
         !self.applied.is_empty() && self.outcome().is_none()
     }
 
+    /// The article going back returns to, when the session has just gone on from it and
+    /// nothing was done here yet: Back crosses back there ([`Session::back_across`]).
+    pub fn back_crosses_to(&self) -> Option<&ArticleId> {
+        let [.., before, here] = self.state.legs.as_slice() else {
+            return None;
+        };
+        let continued = matches!(
+            before.events.last().map(|e| &e.step),
+            Some(Move::ContinueIn { article, .. }) if article == &here.article
+        );
+        (continued && here.events.is_empty() && self.applied.is_empty()).then_some(&before.article)
+    }
+
     /// The articles this session has been in, in order (the current one last).
     pub fn visited(&self) -> Vec<&ArticleId> {
         self.state.legs.iter().map(|leg| &leg.article).collect()
@@ -674,6 +780,7 @@ impl<'a> Session<'a> {
                     .cloned()
                     .collect();
                 let probability = crate::solve::round(fix.probability);
+                let against = self.against(&fix.remedy);
                 Ok(Next::Try {
                     cause: fix.cause,
                     remedy: fix.remedy,
@@ -681,6 +788,7 @@ impl<'a> Session<'a> {
                     by_design,
                     settled: by_design && probability >= 1.0,
                     continues_in,
+                    against,
                 })
             }
             Some(Action::Escalate { .. }) => Ok(Next::Escalate {
@@ -724,6 +832,7 @@ impl<'a> Session<'a> {
         self.applied.push(Applied::Answer {
             question: question.clone(),
             previous,
+            at,
         });
         self.record(
             Move::Answer {
@@ -735,15 +844,20 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    /// Goes back: undoes the last answer or fix outcome still in force. Returns false (and
-    /// records nothing) when there is nothing to undo.
+    /// Goes back: undoes the last answer or fix outcome still in force (or the "Continue
+    /// in" that ended this article's part). Returns false (and records nothing) when there
+    /// is nothing to undo.
     pub fn back(&mut self, at: Timestamp) -> Result<bool, SessionError> {
-        self.ensure_open()?;
+        if self.state.continuing_in().is_none() {
+            self.ensure_open()?;
+        }
         let Some(undone) = self.applied.pop() else {
             return Ok(false);
         };
         match undone {
-            Applied::Answer { question, previous } => match previous {
+            Applied::Answer {
+                question, previous, ..
+            } => match previous {
                 Some(given) => self.facts.set(question, given),
                 None => self.facts.remove(&question),
             },
@@ -774,8 +888,9 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    /// Goes on in another article that the fix offered now links to: the fix counts as not
-    /// having settled it here. Restore the state with that article to continue.
+    /// Goes on in another article that the fix offered now links to: the fix is neither
+    /// fixed nor failed here (its cause stays the working hypothesis). Restore the state
+    /// with that article to continue.
     pub fn continue_in(&mut self, article: &ArticleId, at: Timestamp) -> Result<(), SessionError> {
         self.ensure_open()?;
         let Next::Try {
@@ -850,30 +965,167 @@ impl<'a> Session<'a> {
             .map_or_else(|| remedy.clone(), |c| c.id.clone())
     }
 
-    /// Applies a fix's outcome and records the move: a `Fix`, or a `ContinueIn` (which
-    /// counts as the fix not having settled it here).
+    /// Applies a fix's outcome and records the move: a `Fix`, or a `ContinueIn` (its own
+    /// outcome: the fix is not counted as failed, the session goes on elsewhere).
     fn apply_fix(&mut self, step: Move, at: Timestamp) {
-        let (cause, remedy, fixed) = match &step {
+        let (cause, remedy, fixed, continued_in) = match &step {
             Move::Fix {
                 cause,
                 remedy,
                 fixed,
-            } => (cause, remedy, *fixed),
-            Move::ContinueIn { cause, remedy, .. } => (cause, remedy, false),
+            } => (cause, remedy, *fixed, None),
+            Move::ContinueIn {
+                cause,
+                remedy,
+                article,
+            } => (cause, remedy, false, Some(article.clone())),
             _ => unreachable!("only fix outcomes are applied as fixes"),
         };
-        if !fixed {
+        if !fixed && continued_in.is_none() {
             self.facts.fail(remedy.clone());
         }
         self.tried.push(Attempt {
             cause: cause.clone(),
             remedy: remedy.clone(),
             fixed,
+            continued_in,
         });
         self.applied.push(Applied::Fix {
             remedy: remedy.clone(),
         });
         self.record(step, at);
+    }
+
+    /// Answers in force that chose a fix other than `remedy` for its cause: questions one of
+    /// whose answers leads to `remedy` while the answer given leads to another fix.
+    fn against(&self, remedy: &NodeId) -> Vec<NodeId> {
+        let article = self.subject.article;
+        let is_remedy = |id: &NodeId| article.remedy(id).is_some();
+        article
+            .questions
+            .iter()
+            .filter(|question| {
+                question
+                    .answers
+                    .iter()
+                    .any(|a| a.goto.as_ref() == Some(remedy))
+            })
+            .filter(|question| {
+                let Some(Given::Answer(value)) = self.facts.get(&question.id) else {
+                    return false;
+                };
+                question.answers.iter().any(|a| {
+                    &a.value == value
+                        && a.goto.as_ref().is_some_and(|g| g != remedy && is_remedy(g))
+                })
+            })
+            .map(|question| question.id.clone())
+            .collect()
+    }
+
+    /// How many more questions the planner expects to ask before it offers a fix (or
+    /// escalates), counting the one asked now: the mean over the answers' chances of its
+    /// own next steps, walked a few questions deep (past the bound, each branch counts as
+    /// one question more). Zero when the step now is not a question.
+    pub fn expected_questions(&self) -> Result<f64, SessionError> {
+        let mut budget = EXPECTATION_BUDGET;
+        Ok(self.expected_from(&self.facts, 0, &mut budget)?)
+    }
+
+    fn expected_from(
+        &self,
+        facts: &Facts,
+        depth: usize,
+        budget: &mut usize,
+    ) -> Result<f64, SolveError> {
+        let resolution = self.network.solve(facts)?;
+        let Some(next) = resolution
+            .next
+            .filter(|_| matches!(resolution.action, Some(Action::Ask { .. })))
+        else {
+            return Ok(0.0);
+        };
+        if depth >= EXPECTATION_DEPTH || *budget == 0 {
+            return Ok(1.0);
+        }
+        let question = self
+            .subject
+            .article
+            .question(&next.question)
+            .expect("the planner asks the article's questions");
+        let mut expected = 1.0;
+        for (answer, chance) in question.answers.iter().zip(&next.chances) {
+            if *chance <= 0.0 {
+                continue;
+            }
+            *budget = budget.saturating_sub(1);
+            let mut after = facts.clone();
+            after.set(next.question.clone(), Given::Answer(answer.value.clone()));
+            expected += chance * self.expected_from(&after, depth + 1, budget)?;
+        }
+        Ok(expected)
+    }
+
+    /// The answers given again with another value and still in force, in the order they
+    /// were changed: what a transcript shows as "changed from No to Yes at 10:42".
+    pub fn changes(&self) -> Vec<AnswerChange> {
+        self.applied
+            .iter()
+            .filter_map(|applied| match applied {
+                Applied::Answer {
+                    question,
+                    previous: Some(previous),
+                    at,
+                } => {
+                    let now = self.facts.get(question)?;
+                    (now != previous).then(|| AnswerChange {
+                        question: question.clone(),
+                        from: previous.value().map(str::to_owned),
+                        to: now.value().map(str::to_owned),
+                        at: *at,
+                    })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Why nothing is left to try by the planner's reading of the facts in force now, or
+    /// `None` while it would still ask or try something (a session escalated by hand).
+    pub fn escalation_reason(&self) -> Result<Option<Escalation>, SessionError> {
+        let resolution = self.resolution()?;
+        match self.next_for(resolution.action.clone(), || Ok(resolution.is_unmatched()))? {
+            Next::Escalate { reason } => Ok(Some(reason)),
+            _ => Ok(None),
+        }
+    }
+
+    /// The fix that worked, with its cause and that cause's probability given the answers
+    /// and that the fix worked (a fix several causes share splits it between them).
+    pub fn fixed_by(&self) -> Result<Option<(Attempt, f64)>, SessionError> {
+        let Some(attempt) = self.tried.iter().find(|a| a.fixed) else {
+            return Ok(None);
+        };
+        let article = self.subject.article;
+        let remedies: Vec<&NodeId> = article
+            .solutions
+            .iter()
+            .chain(&article.workarounds)
+            .map(|r| &r.id)
+            .collect();
+        let cause_index = article.causes.iter().position(|c| c.id == attempt.cause);
+        let remedy_index = remedies.iter().position(|r| **r == attempt.remedy);
+        let (Some(cause_index), Some(remedy_index)) = (cause_index, remedy_index) else {
+            return Ok(Some((attempt.clone(), 1.0)));
+        };
+        let beliefs = self.network.beliefs(&self.facts)?;
+        let total: f64 = beliefs.right.iter().map(|row| row[remedy_index]).sum();
+        let probability = if total > 0.0 {
+            beliefs.right[cause_index][remedy_index] / total
+        } else {
+            1.0
+        };
+        Ok(Some((attempt.clone(), crate::solve::round(probability))))
     }
 
     fn record(&mut self, step: Move, at: Timestamp) {

@@ -476,3 +476,321 @@ mod properties {
         }
     }
 }
+
+fn try_next(session: &Session<'_>) -> (NodeId, NodeId, Vec<NodeId>) {
+    match session.next().unwrap() {
+        Next::Try {
+            cause,
+            remedy,
+            against,
+            ..
+        } => (cause, remedy, against),
+        other => panic!("a fix is next, not {other:?}"),
+    }
+}
+
+#[test]
+fn continuing_in_another_article_is_its_own_outcome_and_keeps_the_fix_cause_as_the_hypothesis() {
+    use crate::render::view::transcript_view;
+    let facts = Facts::parse([
+        "protected-admin=no",
+        "event-6329-access-denied=no",
+        "connect-on-dc-permissions-blocked=no",
+    ])
+    .unwrap();
+    let mut session = Session::start(subject(article("sspr-0029")), &facts, Timestamp(0)).unwrap();
+    let (cause, remedy, _) = try_next(&session);
+    assert_eq!(cause.as_str(), "connector-permissions");
+    let before = session
+        .resolution()
+        .unwrap()
+        .candidates
+        .iter()
+        .find(|c| c.cause == cause)
+        .unwrap()
+        .probability;
+    let target = ArticleId("password-writeback-access-rights-permissions".into());
+    session.continue_in(&target, Timestamp(1)).unwrap();
+    // Not a failure: the fix is not counted against its cause.
+    assert_eq!(session.facts().failed().count(), 0);
+    let attempt = &session.attempts()[0];
+    assert!(!attempt.fixed);
+    assert_eq!(attempt.continued_in.as_ref(), Some(&target));
+    let view = transcript_view(&session).unwrap();
+    assert_eq!(view.outcome, SessionEnd::Continued);
+    assert_eq!(view.tried[0].outcome, "continued");
+    assert_eq!(view.result.kind, "continued");
+    assert_eq!(view.result.cause.as_ref().unwrap().id, cause.as_str());
+    assert_eq!(
+        view.result.probability,
+        Some(crate::solve::round(before)),
+        "the hypothesis keeps the probability it had when the session went on"
+    );
+    assert_eq!(
+        view.result.remedy,
+        article("sspr-0029")
+            .remedy(&remedy)
+            .map(|r| r.title.as_str())
+    );
+    assert!(view.escalation.is_none());
+}
+
+#[test]
+fn a_fixed_session_names_the_cause_of_the_fix_that_worked_with_its_posterior() {
+    use crate::render::view::transcript_view;
+    // Nothing answered: three causes possible, and the Connector cause's workaround is
+    // tried and works. The result is that cause, whatever the ranking before said.
+    let facts = Facts::parse(["protected-admin=no", "event-6329-access-denied=no"]).unwrap();
+    let mut session = Session::start(subject(article("sspr-0029")), &facts, Timestamp(0)).unwrap();
+    session
+        .answer(&q("connect-on-dc-permissions-blocked"), no(), Timestamp(1))
+        .unwrap();
+    let (_, first, _) = try_next(&session);
+    session.fix_outcome(&first, false, Timestamp(2)).unwrap();
+    let (cause, second, _) = try_next(&session);
+    session.fix_outcome(&second, true, Timestamp(3)).unwrap();
+    let view = transcript_view(&session).unwrap();
+    assert_eq!(view.outcome, SessionEnd::Fixed);
+    assert_eq!(view.result.kind, "fixed");
+    assert_eq!(view.result.cause.as_ref().unwrap().id, cause.as_str());
+    // The fix belongs to that cause alone: given that it worked, the cause is certain.
+    assert_eq!(view.result.probability, Some(1.0));
+    assert_eq!(view.result.percent, Some(100));
+    assert_eq!(view.tried[0].outcome, "not_fixed");
+    assert_eq!(view.tried[1].outcome, "fixed");
+    let (attempt, probability) = session.fixed_by().unwrap().unwrap();
+    assert_eq!(attempt.remedy, second);
+    assert_eq!(probability, 1.0);
+}
+
+#[test]
+fn the_escalation_note_after_one_answer_lists_no_tries_the_causes_left_and_data_to_collect() {
+    use crate::render::view::transcript_view;
+    let mut session =
+        Session::start(subject(article("sspr-0029")), &Facts::new(), Timestamp(0)).unwrap();
+    session
+        .answer(&q("protected-admin"), no(), Timestamp(1))
+        .unwrap();
+    session.end(SessionEnd::Escalated, Timestamp(2)).unwrap();
+    let view = transcript_view(&session).unwrap();
+    let note = view.escalation.expect("an escalated session has a note");
+    assert!(view.tried.is_empty());
+    // The planner still had a question to ask: the agent handed it on.
+    assert_eq!(note.reason, "by_agent");
+    let left: Vec<&str> = note.left.iter().map(|c| c.title).collect();
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(note.left.iter().all(|c| !c.untried.is_empty()));
+    assert_eq!(
+        view.path.excluded.len(),
+        1,
+        "protected-admin = no rules one out"
+    );
+    let collect: Vec<&str> = note.collect.iter().map(|c| c.id).collect();
+    assert!(collect.contains(&"event-6329-access-denied"), "{collect:?}");
+    assert!(note.collect.iter().all(|c| !c.dont_know));
+    // The Connector cause's fix links to the access-rights troubleshooter, not visited.
+    assert!(
+        note.not_visited
+            .iter()
+            .any(|a| a.id == "password-writeback-access-rights-permissions")
+    );
+    // A session that is not escalated has no note.
+    let open = Session::start(subject(article("sspr-0029")), &Facts::new(), Timestamp(0)).unwrap();
+    assert!(transcript_view(&open).unwrap().escalation.is_none());
+}
+
+#[test]
+fn an_answer_move_without_its_answer_is_refused_and_null_is_dont_know() {
+    let missing = r#"{"at": 1, "move": "answer", "question": "protected-admin"}"#;
+    let error = serde_json::from_str::<Event>(missing).unwrap_err();
+    assert!(error.to_string().contains("answer"), "{error}");
+    let unknown = r#"{"at": 1, "move": "answer", "question": "protected-admin", "answer": null}"#;
+    let event: Event = serde_json::from_str(unknown).unwrap();
+    assert_eq!(
+        event.step,
+        Move::Answer {
+            question: q("protected-admin"),
+            answer: None
+        }
+    );
+}
+
+#[test]
+fn answering_again_is_a_recorded_change_and_back_undoes_it() {
+    use crate::render::view::transcript_view;
+    let mut session =
+        Session::start(subject(article("sspr-0029")), &Facts::new(), Timestamp(0)).unwrap();
+    session
+        .answer(&q("protected-admin"), no(), Timestamp(1_000))
+        .unwrap();
+    assert!(session.changes().is_empty());
+    // 10:42 UTC on 2026-12-07.
+    let at = Timestamp(1_796_640_120_000);
+    assert_eq!(at.datetime(), "2026-12-07 10:42 UTC");
+    session.answer(&q("protected-admin"), yes(), at).unwrap();
+    let changes = session.changes();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].from.as_deref(), Some("no"));
+    assert_eq!(changes[0].to.as_deref(), Some("yes"));
+    let view = transcript_view(&session).unwrap();
+    assert_eq!(view.changes.len(), 1);
+    assert_eq!(view.changes[0].change.from, "No");
+    assert_eq!(view.changes[0].change.to, "Yes");
+    assert_eq!(view.changes[0].change.at, "10:42");
+    let step = view
+        .path
+        .checked
+        .iter()
+        .find(|s| s.question_id == "protected-admin")
+        .unwrap();
+    assert_eq!(step.changed.len(), 1);
+    // Going back undoes the change: the first answer is in force again, unchanged.
+    session.back(Timestamp(1_796_640_180_000)).unwrap();
+    assert!(session.changes().is_empty());
+    assert_eq!(session.facts().get(&q("protected-admin")), Some(&no()));
+    // Answering with the same value again is no change.
+    session
+        .answer(&q("protected-admin"), no(), Timestamp(1_796_640_240_000))
+        .unwrap();
+    assert!(session.changes().is_empty());
+}
+
+#[test]
+fn a_fix_against_an_earlier_answer_is_offered_with_that_answer_named() {
+    let facts = Facts::parse([
+        "protected-admin=no",
+        "event-6329-access-denied=yes",
+        "restrict-remote-sam-present=yes",
+        "keep-sam-policy=yes",
+    ])
+    .unwrap();
+    let mut session = Session::start(subject(article("sspr-0029")), &facts, Timestamp(0)).unwrap();
+    let (_, first, against) = try_next(&session);
+    assert_eq!(first.as_str(), "allow-connector-account");
+    assert!(
+        against.is_empty(),
+        "the fix the answer chose goes against nothing"
+    );
+    session.fix_outcome(&first, false, Timestamp(1)).unwrap();
+    let (_, second, against) = try_next(&session);
+    assert_eq!(second.as_str(), "remove-sam-policy");
+    assert_eq!(against, [q("keep-sam-policy")]);
+    let live = crate::render::view::live_view(&session).unwrap();
+    let crate::render::view::StepView::Try { against, .. } = live.step else {
+        panic!("a fix is shown")
+    };
+    assert_eq!(against[0].answer_label, "Yes, keep the policy");
+}
+
+#[test]
+fn timestamps_read_as_utc_dates_times_and_durations() {
+    assert_eq!(Timestamp(0).datetime(), "1970-01-01 00:00 UTC");
+    assert_eq!(
+        Timestamp(951_782_400_000).datetime(),
+        "2000-02-29 00:00 UTC"
+    );
+    assert_eq!(Timestamp(0).duration_to(Timestamp(45_000)), "45 s");
+    assert_eq!(
+        Timestamp(0).duration_to(Timestamp(12 * 60_000 + 5)),
+        "12 min"
+    );
+    assert_eq!(
+        Timestamp(0).duration_to(Timestamp((2 * 60 + 5) * 60_000)),
+        "2 h 5 min"
+    );
+}
+
+#[test]
+fn back_right_after_continuing_in_crosses_back_and_is_recorded() {
+    let facts = Facts::parse([
+        "protected-admin=no",
+        "event-6329-access-denied=no",
+        "connect-on-dc-permissions-blocked=no",
+    ])
+    .unwrap();
+    let mut session = Session::start(subject(article("sspr-0029")), &facts, Timestamp(0)).unwrap();
+    let offered = session.next().unwrap();
+    let target = ArticleId("password-writeback-access-rights-permissions".into());
+    session.continue_in(&target, Timestamp(1)).unwrap();
+    let state = session.into_state();
+    let there = Session::restore(
+        subject(article(target.as_str())),
+        state.clone(),
+        Timestamp(2),
+    )
+    .unwrap();
+    assert!(!there.can_go_back() || there.back_crosses_to().is_some());
+    assert_eq!(
+        there.back_crosses_to().map(ArticleId::as_str),
+        Some("sspr-0029")
+    );
+    // Back, over the article it came from: where it stood before the continue.
+    let back = Session::back_across(subject(article("sspr-0029")), state, Timestamp(3)).unwrap();
+    assert_eq!(back.next().unwrap(), offered);
+    assert!(back.attempts().is_empty());
+    assert_eq!(back.outcome(), None);
+    assert_eq!(back.state().legs.len(), 1);
+    let moves: Vec<&Move> = back.state().legs[0]
+        .events
+        .iter()
+        .map(|e| &e.step)
+        .collect();
+    assert!(matches!(
+        moves.as_slice(),
+        [.., Move::ContinueIn { .. }, Move::Back]
+    ));
+    // Learning reads it as not continued: the part is open again.
+    let records = crate::learn::Record::of(back.state());
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].end, None);
+    assert_eq!(records[0].answers.len(), 3);
+    // A session that did not just go on cannot cross back.
+    assert!(matches!(
+        Session::back_across(
+            subject(article("sspr-0029")),
+            back.into_state(),
+            Timestamp(4)
+        ),
+        Err(SessionError::NothingToCrossBack)
+    ));
+    // Once a move is made in the new article, Back undoes that move instead.
+    let mut session = Session::start(subject(article("sspr-0029")), &facts, Timestamp(0)).unwrap();
+    session.continue_in(&target, Timestamp(1)).unwrap();
+    let mut there = Session::restore(
+        subject(article(target.as_str())),
+        session.into_state(),
+        Timestamp(2),
+    )
+    .unwrap();
+    let Next::Ask { question } = there.next().unwrap() else {
+        panic!("a question first")
+    };
+    there
+        .answer(&question, Given::Unknown, Timestamp(3))
+        .unwrap();
+    assert_eq!(there.back_crosses_to(), None);
+}
+
+#[test]
+fn the_planner_expects_fewer_questions_as_answers_come_in() {
+    let mut session =
+        Session::start(subject(article("sspr-0029")), &Facts::new(), Timestamp(0)).unwrap();
+    let at_start = session.expected_questions().unwrap();
+    // The first question splits off the by-design cause; more may follow.
+    assert!((1.0..5.0).contains(&at_start), "{at_start}");
+    session
+        .answer(&q("protected-admin"), no(), Timestamp(1))
+        .unwrap();
+    let after_one = session.expected_questions().unwrap();
+    assert!(
+        after_one >= 1.0 && after_one < at_start,
+        "{after_one} vs {at_start}"
+    );
+    // Yes to the first question leaves the by-design cause alone: no question is next.
+    let mut settled =
+        Session::start(subject(article("sspr-0029")), &Facts::new(), Timestamp(0)).unwrap();
+    settled
+        .answer(&q("protected-admin"), yes(), Timestamp(1))
+        .unwrap();
+    assert_eq!(settled.expected_questions().unwrap(), 0.0);
+}

@@ -19,14 +19,23 @@ document.addEventListener("DOMContentLoaded", () => {
       }, 0);
     });
   }
-  // Keys 1–9 pick the answers of the question asked.
-  const step = document.querySelector("#step form.answers");
+  // Number keys pick the buttons of the step (each shows its key); a step that would end
+  // the session leads to a page that asks once, where no key answers.
+  const step = document.querySelector("#step form.answers[data-keys]");
   if (step) {
+    for (const hint of step.querySelectorAll("kbd.key")) hint.classList.remove("hidden");
     document.addEventListener("keydown", (event) => {
-      if (event.target.closest("input, textarea") || event.altKey || event.ctrlKey || event.metaKey) return;
-      const index = Number.parseInt(event.key, 10);
-      const buttons = step.querySelectorAll("button[type=submit]");
-      if (index >= 1 && index <= buttons.length) buttons[index - 1].click();
+      if (event.target.closest("input, textarea, select") || event.altKey || event.ctrlKey || event.metaKey) return;
+      const button = step.querySelector(`button[data-key="${CSS.escape(event.key)}"]`);
+      if (button) {
+        event.preventDefault();
+        button.click();
+      }
     });
+  }
+  // Focus the current step, so that a screen reader and the keyboard start there.
+  const focus = document.querySelector("#step .focus");
+  if (focus && !location.hash.startsWith("#notes") && !location.hash.startsWith("#change")) {
+    focus.focus({ preventScroll: false });
   }
 });

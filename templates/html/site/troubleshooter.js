@@ -72,9 +72,10 @@
     result.appendChild(element("h2", "", byDesign ? "Does this explain it?" : "Did this fix it?"));
     var answers = element("p", "answers");
     answers.appendChild(button(byDesign ? "Yes, this explains it" : "Yes, it is fixed", "data-fixed", "yes", function () {
-      go({ node: here().node, at: here().at, said: [remedy.heading, "fixed it"], fixed: true });
+      go({ node: here().node, at: here().at, said: [remedy.heading, byDesign ? "explains it" : "fixed it"], fixed: true,
+        fix: remedy.heading, cause: cause ? cause.title : "" });
     }));
-    answers.appendChild(button("No", "data-fixed", "no", function () { onNo(remedy.heading); }));
+    answers.appendChild(button("No", "data-fixed", "no", function () { onNo(remedy.heading, byDesign); }));
     result.appendChild(answers);
     (remedy.continues || []).forEach(function (next) {
       var p = element("p", "continue");
@@ -109,13 +110,14 @@
     });
     checked.classList.toggle("hidden", trail.length === 1);
     if (current.fixed) {
-      step.appendChild(element("p", "verdict resolved", "Fixed. The steps that led here are listed below."));
+      // As the transcript of `fixpath ask` says it: the cause of the fix that worked.
+      step.appendChild(element("p", "verdict resolved", "Fixed by \u201c" + current.fix + "\u201d, the fix for: " + current.cause + ". The steps that led here are listed below."));
       return;
     }
     if (node.k === "q") { showAsk(node); return; }
     if (node.k === "f") {
-      showFix(node.r, node.c, node.p, function (heading) {
-        go({ node: node.n, at: 0, said: [heading, "did not fix it"] });
+      showFix(node.r, node.c, node.p, function (heading, byDesign) {
+        go({ node: node.n, at: 0, said: [heading, byDesign ? "not explained by design" : "did not fix it"] });
       }, node.n === undefined, node.d === true);
       return;
     }
