@@ -851,7 +851,7 @@ fn the_editor_page_renders_the_source_problems_and_boot_data() {
         "{csp}"
     );
     let html = page.text().unwrap();
-    let main = &html[html.find("<main>").unwrap()..html.find("</main>").unwrap() + 7];
+    let main = &html[html.find("<main").unwrap()..html.find("</main>").unwrap() + 7];
     let (_, source) = editing.source();
     let revision = source["revision"].as_str().unwrap();
     let csrf = regex::Regex::new(r#"data-csrf="[0-9a-f]{32}""#).unwrap();

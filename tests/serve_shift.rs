@@ -52,6 +52,7 @@ fn walk_to_a_fix(served: &Served, id: &str, mut session: Value) -> Value {
 }
 
 /// A webhook receiver on a free port: the body of the first POST it gets.
+/// A webhook receiver that answers every delivery and hands back the first `session.ended`.
 fn receiver() -> (String, std::thread::JoinHandle<Value>) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
@@ -84,7 +85,10 @@ fn receiver() -> (String, std::thread::JoinHandle<Value>) {
             stream
                 .write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
                 .unwrap();
-            return serde_json::from_slice(&body).unwrap();
+            let event: Value = serde_json::from_slice(&body).unwrap();
+            if event["type"] == "session.ended" {
+                return event;
+            }
         }
     });
     (url, handle)
