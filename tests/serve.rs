@@ -1147,38 +1147,64 @@ fn the_openapi_document_validates_and_a_fuzzer_driven_by_it_finds_no_fault() {
     );
 
     let config = crate::util::repo_root().join("tests/schemathesis.toml");
-    let fuzzed = std::process::Command::new(schemathesis)
+    let fuzz = |served: &Served, token: &str, only: Option<&str>| {
+        let mut command = std::process::Command::new(&schemathesis);
         // Its cache (.schemathesis/) goes to the temporary directory, not the repository.
-        .current_dir(dir.path())
-        .arg("--config-file")
-        .arg(&config)
-        .arg("run")
-        .arg(served.url("/api/v1/openapi.json"))
-        .args(["--checks", "all"])
-        // Whether a schema-valid request makes sense (facts that fit the article, an article
-        // that exists) is beyond what a schema says: every other check runs.
-        .args(["--exclude-checks", "positive_data_acceptance"])
-        // One worker: CPython 3.11.7 (this machine's) can fail compiling in two threads at
-        // once ("AST constructor recursion depth mismatch"), a fault of the interpreter.
-        .args([
-            "--max-examples",
-            "60",
-            "--workers",
-            "1",
-            "--seed",
-            "20261206",
-        ])
-        .args(["-H", &format!("Authorization: Bearer {token}")])
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&fuzzed.stdout);
-    assert!(
-        fuzzed.status.success(),
-        "{report}\n{}",
-        String::from_utf8_lossy(&fuzzed.stderr)
-    );
-    assert!(report.contains("passed"), "{report}");
+        command
+            .current_dir(dir.path())
+            .arg("--config-file")
+            .arg(&config)
+            .arg("run")
+            .arg(served.url("/api/v1/openapi.json"))
+            .args(["--checks", "all"])
+            // Whether a schema-valid request makes sense (facts that fit the article, an
+            // article that exists) is beyond what a schema says: every other check runs.
+            .args(["--exclude-checks", "positive_data_acceptance"])
+            // One worker: CPython 3.11.7 (this machine's) can fail compiling in two threads
+            // at once ("AST constructor recursion depth mismatch"), a fault of the interpreter.
+            .args([
+                "--max-examples",
+                "60",
+                "--workers",
+                "1",
+                "--seed",
+                "20261206",
+            ])
+            .args(["-H", &format!("Authorization: Bearer {token}")])
+            .env("NO_COLOR", "1");
+        if let Some(paths) = only {
+            // No links among these operations: no stateful phase.
+            command
+                .args(["--include-path-regex", paths])
+                .args(["--phases", "examples,coverage,fuzzing"]);
+        }
+        let fuzzed = command.output().unwrap();
+        let report = String::from_utf8_lossy(&fuzzed.stdout);
+        assert!(
+            fuzzed.status.success(),
+            "{report}\n{}",
+            String::from_utf8_lossy(&fuzzed.stderr)
+        );
+        assert!(report.contains("passed"), "{report}");
+    };
+    fuzz(&served, &token, None);
+    // The editor's source routes, with a writer's token, on a KB directory (the embedded KB
+    // cannot be edited): a save with a random revision is refused, never written.
+    let kb = copy_of_the_kb();
+    let writers = dir.path().join("writers.toml");
+    let writer = write_tokens(&writers, &[("editor", "writer")]).remove(0);
+    let writers_arg = writers.display().to_string();
+    let kb_arg = kb.path().display().to_string();
+    let editable = Served::start(&[
+        "--tokens",
+        &writers_arg,
+        "--kb",
+        &kb_arg,
+        "--rate-limit",
+        "100000",
+    ]);
+    fuzz(&editable, &writer, Some("/source$"));
+    assert_eq!(editable.get("/healthz").status(), StatusCode::OK);
     assert_eq!(served.get("/healthz").status(), StatusCode::OK);
 }
 

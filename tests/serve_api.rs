@@ -592,6 +592,17 @@ fn issue_29_every_event_type_is_delivered_signed_with_a_timestamp_the_docs_verif
         all.keys().collect::<Vec<_>>(),
         ["session.ended", "session.started", "session.step"]
     );
+    // Every event is described by the document, with no field left out: the transcript of
+    // `session.ended` with its header and every part's fields.
+    let document = closed_document(&served);
+    for event in all.values() {
+        conforms(&document, "WebhookEvent", event);
+    }
+    assert_eq!(all["session.ended"]["transcript"]["session"]["id"], id);
+    assert_eq!(
+        all["session.ended"]["transcript"]["session"]["reference"],
+        "INC-7"
+    );
     let started = &all["session.started"];
     assert_eq!(started["session"]["status"], "open");
     assert_eq!(
@@ -1051,13 +1062,64 @@ fn issue_29_every_answer_of_a_walk_is_described_by_the_document_with_no_field_le
     let mut tampered = whole.clone();
     tampered["live"]["step"]["kind"] = json!("dance");
     assert!(!validator.is_valid(&tampered));
+    // Back across the "Continue in" (the live view names the article it returns to), then
+    // on again.
+    assert_eq!(
+        now["live"]["back_to"],
+        json!("sspr-0029"),
+        "{}",
+        now["live"]
+    );
+    now = step(json!({"move": "back"}));
+    check(&now);
+    now = step(json!({"move": "continue_in", "article": target}));
+    check(&now);
     now = step(json!({"move": "end", "outcome": "escalated"}));
     check(&now);
-    // Escalate: every fix fails.
+    // The transcript of a session that went on in another article: its header, the part it
+    // went on from (a fix that continued) and the part it went on in.
+    let continued: Value = served
+        .get(&format!("/api/v1/sessions/{id}/transcript?format=json"))
+        .json()
+        .unwrap();
+    conforms(&document, "Transcript", &continued);
+    assert_eq!(continued["session"]["id"], json!(id), "{continued}");
+    assert_eq!(continued["session"]["outcome"], "escalated", "{continued}");
+    assert_eq!(
+        continued["transcript"]["outcome"], "continued",
+        "{continued}"
+    );
+    assert_eq!(
+        continued["transcript"]["result"]["kind"], "continued",
+        "{continued}"
+    );
+    let tried = continued["transcript"]["tried"].as_array().unwrap();
+    assert!(
+        tried.iter().any(|t| t["outcome"] == "continued"),
+        "{continued}"
+    );
+    let legs = continued["continued"].as_array().unwrap();
+    assert_eq!(legs.len(), 1, "{continued}");
+    assert!(
+        !legs[0]["transcript"]["escalation"].is_null(),
+        "{continued}"
+    );
+    // Escalate: every fix fails, after an answer changed.
     let mut now = served
         .start_session(&json!({"article": "SSPR_0029", "problem": "password writeback fails"}));
     check(&now);
     let id = now["id"].as_str().unwrap().to_owned();
+    let question = now["live"]["step"]["question"].clone();
+    let path = format!("/api/v1/sessions/{id}/steps?view=live");
+    for answer in [&question["answers"][1], &question["answers"][0]] {
+        let response = served.post_json(
+            &path,
+            &json!({"move": "answer", "question": question["id"], "answer": answer["value"]}),
+        );
+        assert_eq!(response.status(), StatusCode::OK);
+        now = response.json().unwrap();
+        check(&now);
+    }
     for _ in 0..40 {
         let path = format!("/api/v1/sessions/{id}/steps?view=live");
         let body = match now["live"]["step"]["kind"].as_str().unwrap() {
@@ -1077,6 +1139,35 @@ fn issue_29_every_answer_of_a_walk_is_described_by_the_document_with_no_field_le
     }
     for kind in ["ask", "try", "escalate", "ended"] {
         assert!(kinds.contains(kind), "{kind} not seen: {kinds:?}");
+    }
+    // Open with nothing left to try, then escalated: the transcript carries the escalation
+    // note and the answer changed (in `changes` and beside the answer in force).
+    assert_eq!(now["live"]["step"]["kind"], "escalate", "{}", now["live"]);
+    for end in [false, true] {
+        if end {
+            let response = served.post_json(
+                &format!("/api/v1/sessions/{id}/steps"),
+                &json!({"move": "end", "outcome": "escalated"}),
+            );
+            assert_eq!(response.status(), StatusCode::OK);
+            conforms(&document, "SessionOut", &response.json().unwrap());
+        }
+        let transcript: Value = served
+            .get(&format!("/api/v1/sessions/{id}/transcript?format=json"))
+            .json()
+            .unwrap();
+        conforms(&document, "Transcript", &transcript);
+        let part = &transcript["transcript"];
+        assert!(!part["escalation"].is_null(), "{transcript}");
+        assert_eq!(
+            part["changes"][0]["question_id"], question["id"],
+            "{transcript}"
+        );
+        let checked = part["path"]["checked"].as_array().unwrap();
+        assert!(
+            checked.iter().any(|a| a["changed"].is_array()),
+            "{transcript}"
+        );
     }
     // Search, list, stats, health and problems.
     let article: Value = served.get("/api/v1/articles/SSPR_0029").json().unwrap();

@@ -245,6 +245,45 @@ fn json_problem(rejection: JsonRejection) -> Problem {
     Problem::new(status, rejection.body_text())
 }
 
+/// A JSON request body that must be an object. serde reads a struct from an array as well
+/// (`["a", "b"]` as its fields in order), which no request of the document is: such a body
+/// is refused (422) instead of taken field by field.
+#[derive(Debug)]
+pub(crate) struct JsonObject<T>(pub(crate) T);
+
+impl<T, S> axum::extract::FromRequest<S> for JsonObject<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Problem> {
+        let Json(value) = Json::<serde_json::Value>::from_request(request, state)
+            .await
+            .map_err(json_problem)?;
+        object_from_value(value).map(JsonObject)
+    }
+}
+
+/// Reads a request from a JSON value that must be an object (see [`JsonObject`]).
+pub(crate) fn object_from_value<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> Result<T, Problem> {
+    if !value.is_object() {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the body is not a JSON object",
+        ));
+    }
+    serde_json::from_value(value).map_err(|error| {
+        Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("Failed to deserialize the JSON body into the target type: {error}"),
+        )
+    })
+}
+
 /// Search parameters.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -372,9 +411,9 @@ pub(crate) async fn start(
     State(shared): State<Shared>,
     caller: Caller,
     headers: HeaderMap,
-    request: Result<Json<StartRequest>, JsonRejection>,
+    request: Result<JsonObject<StartRequest>, Problem>,
 ) -> Result<Response, Problem> {
-    let Json(request) = request.map_err(json_problem)?;
+    let JsonObject(request) = request?;
     for (name, text) in [("article", &request.article), ("problem", &request.problem)] {
         if text.as_ref().is_some_and(|t| t.trim().is_empty()) {
             return Err(Problem::bad_request(format!("{name} is empty")));
@@ -528,18 +567,18 @@ pub(crate) async fn read(
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such session", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Nothing to change, an unknown field, or a text too long", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Nothing to change, a body that is not an object, an unknown field, or a text too long", body = Problem, content_type = "application/problem+json"),
     ))]
 pub(crate) async fn details(
     State(shared): State<Shared>,
     _caller: Caller,
     Path(id): Path<String>,
-    request: Result<Json<DetailsRequest>, JsonRejection>,
+    request: Result<JsonObject<DetailsRequest>, Problem>,
 ) -> Result<Response, Problem> {
     if !is_session_id(&id) {
         return Err(Problem::unknown_session());
     }
-    let Json(request) = request.map_err(json_problem)?;
+    let JsonObject(request) = request?;
     let stored = shared.desk.details(&id, &request).await?;
     Ok(json_response(&shared.desk.out(&stored, false)?))
 }
@@ -587,14 +626,14 @@ pub(crate) async fn step(
     headers: HeaderMap,
     Path(id): Path<String>,
     params: Result<Query<ViewParams>, QueryRejection>,
-    request: Result<Json<StepRequest>, JsonRejection>,
+    request: Result<JsonObject<StepRequest>, Problem>,
 ) -> Result<Response, Problem> {
     if !is_session_id(&id) {
         return Err(Problem::unknown_session());
     }
     let Query(params) = params.map_err(query_problem)?;
     let whole = params.whole()?;
-    let Json(request) = request.map_err(json_problem)?;
+    let JsonObject(request) = request?;
     let fingerprint = fingerprint(&format!("step {id} {whole}"), &request)?;
     idempotent(&shared, &caller, &headers, &fingerprint, async {
         let stored = shared.desk.step(&id, &request, &caller.0.name).await?;

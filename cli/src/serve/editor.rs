@@ -57,10 +57,11 @@ pub(crate) struct Saved {
     /// The new revision (also the `ETag`).
     revision: String,
     /// The warnings `check` still reports (errors refuse the save).
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<super::schema::DiagnosticSchema>)]
     warnings: Vec<Diagnostic>,
-    /// The commit made (`--git-commit` in a git repository).
+    /// The commit made (`--git-commit` in a git repository; left out otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     commit: Option<String>,
 }
 
@@ -77,22 +78,26 @@ pub(crate) struct SaveProblem {
     /// What went wrong, for a person.
     detail: String,
     /// Every problem `check` found (invalid-article), each with line, column and the
-    /// JSON pointer of its field.
+    /// JSON pointer of its field (left out when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Option<Vec<super::schema::DiagnosticSchema>>, nullable = false)]
     diagnostics: Vec<Diagnostic>,
     /// The file as it is now (stale-revision): its revision, YAML and JSON document, so the
-    /// writer sees both versions.
+    /// writer sees both versions (left out otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Current>, nullable = false)]
     current: Option<Box<Current>>,
 }
 
 /// The file as it is on disk now.
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct Current {
+    /// Its revision (send it as `If-Match` to edit this version).
     revision: String,
+    /// Its YAML.
     yaml: String,
-    #[schema(value_type = Object)]
+    /// Its YAML as JSON, fields in file order (`null` when the YAML cannot be read).
+    #[schema(value_type = super::schema::JsonValueSchema)]
     document: serde_json::Value,
 }
 
@@ -202,7 +207,9 @@ fn with_etag(mut response: Response, revision: &str) -> Response {
     responses(
         (status = 200, description = "The source, with its revision as the ETag", body = Source,
             headers(("ETag" = String, description = "The revision, quoted"))),
+        (status = 400, description = "An id that cannot name an article", body = SaveProblem, content_type = "application/problem+json"),
         (status = 404, description = "No such article", body = SaveProblem, content_type = "application/problem+json"),
+        (status = 409, description = "The article's file is not UTF-8 text", body = SaveProblem, content_type = "application/problem+json"),
     ))]
 pub(crate) async fn source(
     State(shared): State<Shared>,
@@ -225,8 +232,11 @@ pub(crate) async fn source(
     params(("id" = String, Path, description = "The article id"),
         ("If-Match" = String, Header, description = "The revision the edit was made on (the ETag)")),
     responses(
-        (status = 200, description = "Saved and served", body = Saved),
-        (status = 409, description = "The KB cannot be edited (the embedded KB)", body = SaveProblem, content_type = "application/problem+json"),
+        (status = 200, description = "Saved and served", body = Saved,
+            headers(("ETag" = String, description = "The new revision, quoted"))),
+        (status = 400, description = "The body is not `{\"yaml\": ...}`, or an id that cannot name an article", body = SaveProblem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = SaveProblem, content_type = "application/problem+json"),
+        (status = 409, description = "The KB cannot be edited (the embedded KB), or the article's file is not UTF-8 text", body = SaveProblem, content_type = "application/problem+json"),
         (status = 412, description = "The file changed since that revision: the current version is in `current`", body = SaveProblem, content_type = "application/problem+json"),
         (status = 422, description = "`check` refuses the new text: `diagnostics` has each problem's line, column and JSON pointer", body = SaveProblem, content_type = "application/problem+json"),
         (status = 428, description = "No If-Match", body = SaveProblem, content_type = "application/problem+json"),
@@ -239,25 +249,38 @@ pub(crate) async fn replace(
     body: Bytes,
 ) -> Result<Response, SaveProblem> {
     guard_browser(&headers, &identity)?;
-    let replacement: Replacement = serde_json::from_slice(&body).map_err(|error| {
-        SaveProblem::new(
-            ProblemKind::BadRequest,
-            format!("the body is not {{\"yaml\": ...}}: {error}"),
-        )
-    })?;
+    // An object only: serde would read `["..."]` as the struct's fields in order.
+    let replacement: Replacement = serde_json::from_slice::<serde_json::Value>(&body)
+        .map_err(|error| error.to_string())
+        .and_then(|value| {
+            if value.is_object() {
+                serde_json::from_value(value).map_err(|error| error.to_string())
+            } else {
+                Err("it is not an object".to_owned())
+            }
+        })
+        .map_err(|why| {
+            SaveProblem::new(
+                ProblemKind::BadRequest,
+                format!("the body is not {{\"yaml\": ...}}: {why}"),
+            )
+        })?;
     save(&shared, &identity, &id, &headers, |_| Ok(replacement.yaml)).await
 }
 
 /// Edits an article in place with a JSON Patch (RFC 6902) over its JSON document: only the
 /// changed fields' lines change in the file.
 #[utoipa::path(patch, path = "/api/v1/articles/{id}/source",
-    request_body(content = Vec<Object>, content_type = "application/json-patch+json",
+    request_body(content = Vec<super::schema::PatchOperationSchema>, content_type = "application/json-patch+json",
         description = "A JSON Patch over the article's document (the YAML as JSON)"),
     params(("id" = String, Path, description = "The article id"),
         ("If-Match" = String, Header, description = "The revision the edit was made on (the ETag)")),
     responses(
-        (status = 200, description = "Saved and served", body = Saved),
-        (status = 409, description = "The KB cannot be edited, or the patch does not apply", body = SaveProblem, content_type = "application/problem+json"),
+        (status = 200, description = "Saved and served", body = Saved,
+            headers(("ETag" = String, description = "The new revision, quoted"))),
+        (status = 400, description = "The body is not a JSON Patch, or an id that cannot name an article", body = SaveProblem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = SaveProblem, content_type = "application/problem+json"),
+        (status = 409, description = "The KB cannot be edited, the patch does not apply, or the article's file cannot be edited in place", body = SaveProblem, content_type = "application/problem+json"),
         (status = 412, description = "The file changed since that revision: the current version is in `current`", body = SaveProblem, content_type = "application/problem+json"),
         (status = 415, description = "Not application/json-patch+json", body = SaveProblem, content_type = "application/problem+json"),
         (status = 422, description = "`check` refuses the edited article: `diagnostics` has each problem's line, column and JSON pointer", body = SaveProblem, content_type = "application/problem+json"),

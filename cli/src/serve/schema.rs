@@ -1,5 +1,5 @@
 //! The OpenAPI schemas of the engine's views the API returns (the live view, search
-//! results), so a generated client reads every field with its type.
+//! results, transcripts), so a generated client reads every field with its type.
 //!
 //! The engine serialises these views (`render::view::LiveView`, `search::SearchView`) and
 //! knows nothing of OpenAPI; these types only describe their JSON. They are never built:
@@ -38,10 +38,35 @@ pub(crate) struct LiveSchema {
     tried: Vec<AttemptSchema>,
     /// Questions not yet answered that bear on the causes left ("I know something else").
     other_questions: Vec<QuestionSchema>,
-    /// True when there is a move to undo.
+    /// The questions answered (in `path.checked` and `path.unused`), with every answer
+    /// they take: what "Change an answer" offers.
+    answered: Vec<QuestionSchema>,
+    /// True when there is a move to undo (or a "Continue in" to go back across).
     can_go_back: bool,
+    /// The id of the article Back returns to, when the session has just gone on from it
+    /// (`null` otherwise).
+    back_to: Option<String>,
+    /// Questions answered and fixes tried here, and how many more questions the planner
+    /// expects before it offers a fix.
+    progress: ProgressSchema,
     /// The ids of the articles the session went through before this one, in order.
     earlier: Vec<String>,
+}
+
+/// Where a session stands in its article: answers given, and the planner's expectation of
+/// the rest.
+#[derive(ToSchema)]
+#[schema(as = Progress)]
+pub(crate) struct ProgressSchema {
+    /// Questions answered in this article (in force).
+    answered: u64,
+    /// Fixes tried in this article.
+    tried: u64,
+    /// Questions the planner expects to ask before a fix, the one asked now included (0
+    /// when the step is not a question).
+    expected_questions: f64,
+    /// The same, less the one asked now, rounded: "about 2 more expected".
+    more_questions: u32,
 }
 
 /// The step the session puts to the agent now, by `kind`.
@@ -72,11 +97,16 @@ pub(crate) enum StepSchema {
         settled: bool,
         /// Articles the fix sends the reader on to (`{"move": "continue_in", "article": id}`).
         continues_in: Vec<ArticleRefSchema>,
+        /// Earlier answers this fix goes against (they chose another fix of its cause):
+        /// said beside it, never offered silently.
+        against: Vec<AnswerSchema>,
     },
     /// Nothing left worth trying here: escalate (`{"move": "end", "outcome": "escalated"}`).
     Escalate {
         /// Why: `no_cause`, `nothing_left` or `not_worth_it`.
         reason: EscalationSchema,
+        /// The escalation note for level 2, built from the session.
+        note: EscalationNoteSchema,
     },
     /// The session went on in another article.
     ContinueIn {
@@ -101,6 +131,64 @@ pub(crate) enum EscalationSchema {
     NothingLeft,
     /// What is left is not worth its minutes.
     NotWorthIt,
+}
+
+/// Why a session is handed on, as its escalation note says.
+#[derive(ToSchema)]
+#[schema(as = HandoverReason)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum HandoverReasonSchema {
+    /// The answers rule out every cause.
+    NoCause,
+    /// Every fix of the causes left was tried.
+    NothingLeft,
+    /// What is left is too unlikely to work for its minutes.
+    NotWorthIt,
+    /// The agent handed it on while steps were left.
+    ByAgent,
+}
+
+/// The escalation note for level 2, built from the session: what is left, what was not
+/// visited, what to collect.
+#[derive(ToSchema)]
+#[schema(as = EscalationNote)]
+pub(crate) struct EscalationNoteSchema {
+    /// Why it is handed on.
+    reason: HandoverReasonSchema,
+    /// The causes still possible, most likely first, with the fixes not tried for them.
+    left: Vec<LeftCauseSchema>,
+    /// Troubleshooters the fixes of the causes left (or the fixes tried) link to, not
+    /// visited.
+    not_visited: Vec<ArticleRefSchema>,
+    /// Questions not answered (or answered "don't know") that bear on the causes left:
+    /// data for level 2 to collect, with how to find it.
+    collect: Vec<CollectSchema>,
+}
+
+/// A cause left at escalation.
+#[derive(ToSchema)]
+#[schema(as = LeftCause)]
+pub(crate) struct LeftCauseSchema {
+    /// Its title.
+    title: String,
+    /// Its probability given what was found, as a whole percentage.
+    percent: u32,
+    /// The titles of its fixes not tried.
+    untried: Vec<String>,
+}
+
+/// Data to collect for level 2: a question not answered and how to find the answer.
+#[derive(ToSchema)]
+#[schema(as = Collect)]
+pub(crate) struct CollectSchema {
+    /// The question's id.
+    id: String,
+    /// The question.
+    question: String,
+    /// How to find the answer (Markdown; empty when the author gave none).
+    help: String,
+    /// True when it was answered "don't know" (else it was never answered).
+    dont_know: bool,
 }
 
 /// How a session ended.
@@ -194,8 +282,8 @@ pub(crate) struct RemedySchema {
 #[derive(ToSchema)]
 #[schema(as = Path)]
 pub(crate) struct PathSchema {
-    /// `resolved`, `candidates`, `no_match`, ...
-    status: String,
+    /// `resolved` (one cause), `undecided` (several), or `no_cause` (the facts fit none).
+    status: PathStatusSchema,
     /// The answers in force, in order.
     checked: Vec<AnswerSchema>,
     /// The cause, when one is settled.
@@ -219,6 +307,19 @@ pub(crate) struct PathSchema {
     learned: Option<AppliedSchema>,
 }
 
+/// How far the answers settle the cause.
+#[derive(ToSchema)]
+#[schema(as = PathStatus)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum PathStatusSchema {
+    /// One cause is left.
+    Resolved,
+    /// Several causes are left.
+    Undecided,
+    /// The answers fit no cause.
+    NoCause,
+}
+
 /// An answer in force.
 #[derive(ToSchema)]
 #[schema(as = Answer)]
@@ -231,6 +332,41 @@ pub(crate) struct AnswerSchema {
     answer: Option<String>,
     /// The answer, as an agent reads it.
     answer_label: String,
+    /// Earlier answers this one replaced, in order (in a transcript; left out when none).
+    #[schema(nullable = false)]
+    changed: Option<Vec<ChangeSchema>>,
+}
+
+/// An answer replaced by another: "changed from No to Yes at 10:42".
+#[derive(ToSchema)]
+#[schema(as = Change)]
+pub(crate) struct ChangeSchema {
+    /// The answer before, as an agent reads it.
+    from: String,
+    /// The answer after, as an agent reads it.
+    to: String,
+    /// When (ms since the Unix epoch).
+    at_ms: i64,
+    /// When, as a time of day in UTC (`10:42`).
+    at: String,
+}
+
+/// An answer given again with another value during the session.
+#[derive(ToSchema)]
+#[schema(as = ChangedAnswer)]
+pub(crate) struct ChangedAnswerSchema {
+    /// The question's id.
+    question_id: String,
+    /// The question.
+    question: String,
+    /// The answer before, as an agent reads it.
+    from: String,
+    /// The answer after, as an agent reads it.
+    to: String,
+    /// When (ms since the Unix epoch).
+    at_ms: i64,
+    /// When, as a time of day in UTC (`10:42`).
+    at: String,
 }
 
 /// A cause still possible.
@@ -286,6 +422,32 @@ pub(crate) struct EvidenceSchema {
     effect: EffectSchema,
     /// How much it changed the odds.
     factor: f64,
+    /// The same in words, for an agent.
+    in_words: InWordsSchema,
+}
+
+/// How much a piece of evidence changes a cause's odds, in words.
+#[derive(ToSchema)]
+#[schema(as = InWords)]
+pub(crate) enum InWordsSchema {
+    /// It excludes the cause.
+    #[serde(rename = "rules it out")]
+    RulesItOut,
+    /// A factor of 3 or more.
+    #[serde(rename = "makes it much more likely")]
+    MuchMoreLikely,
+    /// A factor above 1.
+    #[serde(rename = "makes it more likely")]
+    MoreLikely,
+    /// A factor of 1/3 or less.
+    #[serde(rename = "makes it much less likely")]
+    MuchLessLikely,
+    /// A factor below 1.
+    #[serde(rename = "makes it less likely")]
+    LessLikely,
+    /// A factor of 1.
+    #[serde(rename = "does not change it")]
+    NoChange,
 }
 
 /// Which way evidence points.
@@ -397,6 +559,27 @@ pub(crate) struct AttemptSchema {
     title: String,
     /// Whether it worked.
     fixed: bool,
+    /// True for a "none, by design" explanation (one that did not apply reads "not
+    /// explained by design", not "did not fix it").
+    by_design: bool,
+    /// `fixed`, `not_fixed`, or `continued` (the session went on in another article from
+    /// this fix: neither fixed nor failed here).
+    outcome: AttemptOutcomeSchema,
+    /// The article it continued in (`null` unless `continued`).
+    continued_in: Option<ArticleRefSchema>,
+}
+
+/// How a fix tried turned out.
+#[derive(ToSchema)]
+#[schema(as = AttemptOutcome)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum AttemptOutcomeSchema {
+    /// It worked.
+    Fixed,
+    /// It did not.
+    NotFixed,
+    /// The session went on in another article from it.
+    Continued,
 }
 
 /// What learning changed in an article.
@@ -504,11 +687,13 @@ pub(crate) struct RangeSchema {
     end: u64,
 }
 
-/// A session's transcript (as `ask --format json`): the first article's part, then the
-/// parts of the articles it went on in.
+/// A session's transcript (the shape of `ask --format json`, with the session's header):
+/// the first article's part, then the parts of the articles it went on in.
 #[derive(ToSchema)]
 #[schema(as = Transcript)]
 pub(crate) struct TranscriptSchema {
+    /// The head of the transcript: the session, its ticket, agent, times and outcome.
+    session: SessionHeaderSchema,
     /// The article of the first part.
     article: ArticleRefSchema,
     /// The first part.
@@ -528,6 +713,59 @@ pub(crate) struct LegSchema {
     transcript: LegTranscriptSchema,
 }
 
+/// The head of a session's transcript, for the ticket: who, when, how it ended.
+#[derive(ToSchema)]
+#[schema(as = SessionHeader)]
+pub(crate) struct SessionHeaderSchema {
+    /// The session's id.
+    id: Option<String>,
+    /// Where an agent opens it.
+    url: Option<String>,
+    /// The ticket's reference (`null` when none was given).
+    reference: Option<String>,
+    /// The problem as the agent typed it (`null` when it began in an article).
+    problem: Option<String>,
+    /// Who ran it (the access token's name).
+    agent: Option<String>,
+    /// The agent's notes (`null` when there are none).
+    notes: Option<String>,
+    /// When it began (ms since the Unix epoch).
+    started_ms: i64,
+    /// When it began, in UTC (`2026-12-07 10:42 UTC`).
+    started: String,
+    /// When it ended (its last move, ms since the Unix epoch; `null` while open).
+    ended_ms: Option<i64>,
+    /// When it ended, in UTC (`null` while open).
+    ended: Option<String>,
+    /// From start to end (or to the last move, while open): `45 s`, `12 min`, `2 h 5 min`.
+    duration: String,
+    /// `open`, or how it ended.
+    outcome: SessionStatusSchema,
+    /// The ids of the articles it went through, in order.
+    articles: Vec<String>,
+}
+
+/// A session's status: open, or how it ended.
+#[derive(ToSchema)]
+#[schema(as = SessionStatus)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum SessionStatusSchema {
+    /// Not ended.
+    Open,
+    /// A fix worked.
+    Fixed,
+    /// Handed on.
+    Escalated,
+    /// Stopped before a fix was confirmed.
+    Incomplete,
+    /// Stopped by the agent.
+    Interrupted,
+    /// Went on in another article.
+    Continued,
+    /// Left without a step for too long.
+    Abandoned,
+}
+
 /// What happened in one article.
 #[derive(ToSchema)]
 #[schema(as = LegTranscript)]
@@ -540,6 +778,59 @@ pub(crate) struct LegTranscriptSchema {
     tried: Vec<AttemptSchema>,
     /// The article the session went on in from here, if it did.
     continued_in: Option<ArticleRefSchema>,
+    /// What this part found, read from how it ended.
+    result: ResultSchema,
+    /// The handover for level 2: present when the session was escalated (or, open, has
+    /// nothing left to try), else `null`.
+    escalation: Option<EscalationNoteSchema>,
+    /// Answers given again with another value, in the order they were changed.
+    changes: Vec<ChangedAnswerSchema>,
+}
+
+/// What a session's part in one article found.
+#[derive(ToSchema)]
+#[schema(as = LegResult)]
+pub(crate) struct ResultSchema {
+    /// What kind of finding it is.
+    kind: ResultKindSchema,
+    /// The cause named, for `fixed`, `continued` and `resolved` (else `null`).
+    cause: Option<CauseRefSchema>,
+    /// Its probability: given the answers and that the fix worked (`fixed`), given the
+    /// answers (`continued`, `resolved`).
+    probability: Option<f64>,
+    /// The same, as a whole percentage.
+    percent: Option<u32>,
+    /// The title of the fix that worked, or that the session went on from.
+    remedy: Option<String>,
+    /// For `continued`: the article it went on in.
+    continued_in: Option<ArticleRefSchema>,
+}
+
+/// What kind of finding a part of a session ended with.
+#[derive(ToSchema)]
+#[schema(as = ResultKind)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum ResultKindSchema {
+    /// A fix worked: its cause.
+    Fixed,
+    /// The session went on elsewhere with the fix's cause as the working hypothesis.
+    Continued,
+    /// One cause is left.
+    Resolved,
+    /// The answers fit no cause.
+    NoCause,
+    /// Several causes are left (`path.candidates`).
+    Undecided,
+}
+
+/// A cause named by id and title.
+#[derive(ToSchema)]
+#[schema(as = CauseRef)]
+pub(crate) struct CauseRefSchema {
+    /// The cause's id.
+    id: String,
+    /// Its title.
+    title: String,
 }
 
 /// The engine's saved state of a session (format 1): what `ask --session` writes.
@@ -653,4 +944,116 @@ pub(crate) enum MoveSchema {
         /// How.
         outcome: OutcomeSchema,
     },
+}
+
+/// One problem `check` finds in an edited article, placed for a form: line, column and the
+/// JSON pointer of the field.
+#[derive(ToSchema)]
+#[schema(as = Diagnostic)]
+pub(crate) struct DiagnosticSchema {
+    /// `error` (refuses the save) or `warning`.
+    severity: SeveritySchema,
+    /// The diagnostic's code (`dangling-reference`, `syntax`, ...).
+    code: String,
+    /// What is wrong.
+    message: String,
+    /// 1-based line (0 when the problem has no position).
+    line: u64,
+    /// 1-based column (0 when the problem has no position).
+    column: u64,
+    /// The JSON pointer of the field (`/questions/1/answers/0/goto`; empty for the document).
+    pointer: String,
+}
+
+/// How bad a problem `check` finds is.
+#[derive(ToSchema)]
+#[schema(as = Severity)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum SeveritySchema {
+    /// The article cannot be trusted: the save is refused.
+    Error,
+    /// Worth a look, but the article works.
+    Warning,
+}
+
+/// One operation of a JSON Patch (RFC 6902) over an article's document, by `op`. A `path`
+/// is a JSON pointer into the document (not the whole document: `""` is refused).
+#[derive(ToSchema)]
+#[schema(as = PatchOperation)]
+#[serde(tag = "op", rename_all = "lowercase")]
+pub(crate) enum PatchOperationSchema {
+    /// Adds `value` at `path`.
+    Add {
+        /// Where.
+        path: String,
+        /// The value.
+        value: JsonValueSchema,
+    },
+    /// Removes the value at `path`.
+    Remove {
+        /// Where.
+        path: String,
+    },
+    /// Replaces the value at `path`.
+    Replace {
+        /// Where.
+        path: String,
+        /// The new value.
+        value: JsonValueSchema,
+    },
+    /// Moves the value at `from` to `path`.
+    Move {
+        /// Where from.
+        from: String,
+        /// Where to.
+        path: String,
+    },
+    /// Copies the value at `from` to `path`.
+    Copy {
+        /// Where from.
+        from: String,
+        /// Where to.
+        path: String,
+    },
+    /// Checks that the value at `path` equals `value` (else the patch does not apply).
+    Test {
+        /// Where.
+        path: String,
+        /// The value expected.
+        value: JsonValueSchema,
+    },
+}
+
+/// A JSON value: a string, number, boolean, null, array or object of JSON values (an
+/// article's YAML as JSON is one).
+pub(crate) struct JsonValueSchema;
+
+impl utoipa::PartialSchema for JsonValueSchema {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            AdditionalProperties, ArrayBuilder, ObjectBuilder, OneOfBuilder, Type,
+        };
+        use utoipa::openapi::{Ref, RefOr};
+        let itself = || RefOr::Ref(Ref::from_schema_name("JsonValue"));
+        let of = |kind: Type| ObjectBuilder::new().schema_type(kind);
+        OneOfBuilder::new()
+            .description(Some(
+                "A JSON value: a string, number, boolean, null, array or object of JSON values.",
+            ))
+            .item(of(Type::String))
+            .item(of(Type::Number))
+            .item(of(Type::Boolean))
+            .item(of(Type::Null))
+            .item(ArrayBuilder::new().items(itself()))
+            .item(
+                of(Type::Object).additional_properties(Some(AdditionalProperties::RefOr(itself()))),
+            )
+            .into()
+    }
+}
+
+impl ToSchema for JsonValueSchema {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("JsonValue")
+    }
 }
