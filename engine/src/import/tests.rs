@@ -717,3 +717,27 @@ fn unobservable_causes_get_no_question_and_a_fallback_is_marked_for_the_writer()
     );
     assert_ne!(article.entry.as_ref().unwrap().as_str(), "which-cause");
 }
+
+#[test]
+fn a_step_of_the_own_fix_that_says_what_to_look_at_is_quoted() {
+    // The step names none of the cause's own words, but it says what to verify.
+    let markdown = "# Method not allowed\n\n## Cause\n\nThis issue occurs for one of the following reasons:\n\n- The client uses a method that doesn't comply with the specifications.\n- A static page gets a POST request.\n\n## Resolution for cause 1\n\n1. Open the configuration file.\n2. Make sure that all the handlers use valid HTTP methods.\n\n## Resolution for cause 2\n\nSend the POST request to another page.\n";
+    let article = draft(markdown);
+    let method = article
+        .questions
+        .iter()
+        .find(|q| q.text.contains("specifications"))
+        .unwrap();
+    assert!(
+        method
+            .help
+            .contains("Make sure that all the handlers use valid HTTP methods"),
+        "{}",
+        method.help
+    );
+    assert!(
+        !method.help.contains("Open the configuration file"),
+        "{}",
+        method.help
+    );
+}
