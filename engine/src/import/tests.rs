@@ -741,3 +741,23 @@ fn a_step_of_the_own_fix_that_says_what_to_look_at_is_quoted() {
         method.help
     );
 }
+
+#[test]
+fn conditions_after_any_of_the_following_conditions_are_true_are_causes_each() {
+    let article = draft(
+        "# Sign-in fails\n\n## Cause\n\nThis issue occurs if any of the following conditions are true:\n\n- The account is locked out.\n- The password has expired.\n\n## Resolution\n\nUnlock the account or reset the password.\n",
+    );
+    let titles: Vec<&str> = article.causes.iter().map(|c| c.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["The account is locked out.", "The password has expired."]
+    );
+    assert_eq!(
+        article
+            .questions
+            .iter()
+            .filter(|q| q.id.as_str() != "which-cause")
+            .count(),
+        2
+    );
+}
