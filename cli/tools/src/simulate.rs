@@ -122,7 +122,8 @@ pub fn menu_draft(article: &Article) -> Option<Article> {
 
 /// Mean minutes per session of today's menu drafts and of the drafts with checks, on the
 /// same truth (cause frequencies, the fix that works, fixes' minutes and success, the
-/// menu's minutes) and the same "don't know" draws; `None` for an article without a menu.
+/// menu's minutes) and the same "don't know" draws, over the sessions whose cause has a
+/// fix; `None` for an article without a menu or without a fix.
 pub fn menu_against_checks(
     article: &Article,
     sessions: usize,
@@ -145,12 +146,14 @@ pub fn menu_against_checks(
     let checks_plan = with_escalation(article);
     let menu_plan = with_escalation(&menu_article);
     let (mut menu_minutes, mut check_minutes) = (0.0, 0.0);
+    let mut counted = 0usize;
     for _ in 0..sessions {
         let cause = &article.causes[rng.weighted(&truth.priors)];
         let fixes: Vec<&NodeId> = cause.solutions.iter().chain(&cause.workarounds).collect();
         if fixes.is_empty() {
             continue;
         }
+        counted += 1;
         let remedy = fixes[(rng.next_u64() % fixes.len() as u64) as usize];
         let draws = rng.next_u64() | 1;
         let world = truthful_world(&menu_article, &cause.id, remedy);
@@ -174,7 +177,12 @@ pub fn menu_against_checks(
         )
         .0;
     }
-    let n = sessions as f64;
+    // Sessions whose cause has no fix are not run; an article none of whose causes has one
+    // is left out.
+    if counted == 0 {
+        return None;
+    }
+    let n = counted as f64;
     Some((menu_minutes / n, check_minutes / n))
 }
 

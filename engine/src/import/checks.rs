@@ -230,6 +230,11 @@ fn check_for(
             }
             if b.fix_of.len() == 1 && b.fix_of[0] == index {
                 score += 1;
+                // "Make sure that all the handlers use valid HTTP methods": a step of the
+                // cause's own fix that says what to look at is how to check it.
+                if verifies(&b.text) {
+                    score += 1;
+                }
             }
             // "If the file is a registry file, follow [Contact support](#contact-support)":
             // a sign that sends the reader to this cause's own fix.
@@ -705,6 +710,18 @@ fn introduces_a_list(block: &str) -> bool {
 }
 
 /// True when a block shows something an agent can look at.
+/// Whether a block tells the reader to look at something ("Make sure that ...", "Verify
+/// ...", "Check whether ..."), after any list marker.
+fn verifies(text: &str) -> bool {
+    static VERIFY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^\s*(?:[-*]|\d+\.)?\s*(?:make sure|verify|check|ensure|confirm|determine)\b",
+        )
+        .expect("a valid pattern")
+    });
+    VERIFY.is_match(text)
+}
+
 fn has_sign(text: &str) -> bool {
     static SIGN: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r#"(?i)(`[^`]+`|\*\*[^*]+\*\*|\bevent(\s+id)?\s*:?\s*\d{2,5}\b|\b0x[0-9a-f]{4,8}\b|\berror( code)?:?\s+\d{3,}|"[^"]{4,}"|“[^”]{4,}”|\bHKEY_|\bHKLM\\|\\[a-z0-9]+\\[a-z0-9]+|^\s*file:|\b\d+\.\d+(\.\d+)+\b|\bversion\b|\blicen[cs]e\b|\bpermission|\bprivilege|\brole\b|\bsetting|\bpolicy\b|\bservice\b|\blog\b)"#)

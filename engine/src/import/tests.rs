@@ -717,3 +717,47 @@ fn unobservable_causes_get_no_question_and_a_fallback_is_marked_for_the_writer()
     );
     assert_ne!(article.entry.as_ref().unwrap().as_str(), "which-cause");
 }
+
+#[test]
+fn a_step_of_the_own_fix_that_says_what_to_look_at_is_quoted() {
+    // The step names none of the cause's own words, but it says what to verify.
+    let markdown = "# Method not allowed\n\n## Cause\n\nThis issue occurs for one of the following reasons:\n\n- The client uses a method that doesn't comply with the specifications.\n- A static page gets a POST request.\n\n## Resolution for cause 1\n\n1. Open the configuration file.\n2. Make sure that all the handlers use valid HTTP methods.\n\n## Resolution for cause 2\n\nSend the POST request to another page.\n";
+    let article = draft(markdown);
+    let method = article
+        .questions
+        .iter()
+        .find(|q| q.text.contains("specifications"))
+        .unwrap();
+    assert!(
+        method
+            .help
+            .contains("Make sure that all the handlers use valid HTTP methods"),
+        "{}",
+        method.help
+    );
+    assert!(
+        !method.help.contains("Open the configuration file"),
+        "{}",
+        method.help
+    );
+}
+
+#[test]
+fn conditions_after_any_of_the_following_conditions_are_true_are_causes_each() {
+    let article = draft(
+        "# Sign-in fails\n\n## Cause\n\nThis issue occurs if any of the following conditions are true:\n\n- The account is locked out.\n- The password has expired.\n\n## Resolution\n\nUnlock the account or reset the password.\n",
+    );
+    let titles: Vec<&str> = article.causes.iter().map(|c| c.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["The account is locked out.", "The password has expired."]
+    );
+    assert_eq!(
+        article
+            .questions
+            .iter()
+            .filter(|q| q.id.as_str() != "which-cause")
+            .count(),
+        2
+    );
+}

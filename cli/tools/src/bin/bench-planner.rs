@@ -15,6 +15,12 @@
 //! It prints, per article and on average, the questions asked and the minutes spent until
 //! the right fix, and the share of sessions that ended without it.
 //!
+//! `bench-planner drafts [SESSIONS]` compares, on the multi-cause imported drafts, the
+//! which-cause menu alone (the drafts before checks) with the drafts that ask checks.
+//!
+//! With `FIXPATH_KB=DIR` every mode measures that KB directory instead of the embedded one
+//! (to try a re-import before it replaces `kb/`).
+//!
 //! `bench-planner learning [EVAL_SESSIONS]` simulates a helpdesk whose truth differs from
 //! what the authors wrote, and measures what learning from its sessions is worth (see
 //! `fixpath_tools::simulate`).
@@ -166,6 +172,14 @@ fn authored(
     tally
 }
 
+/// The KB to measure: `FIXPATH_KB` when set, else the embedded default.
+fn load_kb() -> fixpath::load::Loaded {
+    match std::env::var_os("FIXPATH_KB") {
+        Some(dir) => fixpath::load::load_dir(std::path::Path::new(&dir)).expect("a loadable KB"),
+        None => fixpath::load::load_embedded(),
+    }
+}
+
 fn main() {
     if std::env::args().nth(1).as_deref() == Some("drafts") {
         let sessions = std::env::args()
@@ -186,7 +200,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let sessions: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(300);
     let rate: f64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(0.15);
-    let loaded = fixpath::load::load_embedded();
+    let loaded = load_kb();
     let started = Instant::now();
     println!("Simulated sessions: {sessions} per article, \"don't know\" rate {rate}");
     println!();
@@ -274,7 +288,7 @@ fn main() {
 /// multi-cause imported draft of the embedded KB that has the which-cause menu.
 fn drafts(sessions: usize) {
     use rayon::prelude::*;
-    let loaded = fixpath::load::load_embedded();
+    let loaded = load_kb();
     let started = Instant::now();
     let articles: Vec<&Article> = loaded
         .kb
@@ -388,7 +402,7 @@ fn step_times(loaded: &fixpath::load::Loaded) {
 /// after learning from 50, 200 and 1,000 of its sessions, and on the true figures.
 fn learning(eval: usize) {
     use rayon::prelude::*;
-    let loaded = fixpath::load::load_embedded();
+    let loaded = load_kb();
     let started = Instant::now();
     let counts = [50, 200, 1000];
     let articles: Vec<&fixpath::model::Article> = loaded
