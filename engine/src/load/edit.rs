@@ -375,15 +375,12 @@ struct Layout {
 
 impl Layout {
     fn build(text: &str) -> Result<Layout, EditError> {
-        let char_offsets =
-            (!text.is_ascii()).then(|| text.char_indices().map(|(byte, _)| byte).collect());
         let mut recorder = LayoutRecorder {
             text,
-            char_offsets,
+            lines: super::spans::Lines::new(text),
             nodes: HashMap::new(),
             stack: Vec::new(),
             open_scalar: None,
-            skew: 0,
         };
         let mut parser = Parser::new_from_str(text);
         parser
@@ -425,24 +422,16 @@ enum Frame {
 
 struct LayoutRecorder<'t> {
     text: &'t str,
-    char_offsets: Option<Vec<usize>>,
+    lines: super::spans::Lines<'t>,
     nodes: HashMap<String, Node>,
     stack: Vec<Frame>,
     /// A scalar whose end is known only at the next event: (path, style, value).
     open_scalar: Option<(String, TScalarStyle, String)>,
-    /// How far yaml-rust2's marks run ahead: it advances them by bytes, not characters,
-    /// over the lines of block scalars (`|`, `>`), so each such block with non-ASCII text
-    /// moves every later mark on by its extra bytes.
-    skew: usize,
 }
 
 impl LayoutRecorder<'_> {
     fn offset(&self, mark: Marker) -> usize {
-        let index = mark.index().saturating_sub(self.skew);
-        match &self.char_offsets {
-            None => index.min(self.text.len()),
-            Some(offsets) => offsets.get(index).copied().unwrap_or(self.text.len()),
-        }
+        self.lines.offset(mark)
     }
 
     fn in_flow(&self) -> bool {
@@ -513,9 +502,6 @@ impl MarkedEventReceiver for LayoutRecorder<'_> {
                             in_flow,
                         },
                     );
-                    if matches!(style, TScalarStyle::Literal | TScalarStyle::Folded) {
-                        self.skew += value.len() - value.chars().count();
-                    }
                     self.open_scalar = Some((path, style, value));
                 }
                 None => {

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
+use yaml_rust2::scanner::Marker;
 
 use crate::diagnostic::Span;
 
@@ -24,13 +24,8 @@ pub(crate) struct SpanMap {
 impl SpanMap {
     /// Records the positions in `text`; a text the event parser rejects gives an empty map.
     pub(crate) fn build(text: &str) -> SpanMap {
-        // Markers count characters; for non-ASCII text keep each character's byte offset.
-        let char_offsets =
-            (!text.is_ascii()).then(|| text.char_indices().map(|(byte, _)| byte).collect());
         let mut recorder = Recorder {
-            skew: 0,
-            text_len: text.len(),
-            char_offsets,
+            lines: Lines::new(text),
             map: SpanMap::default(),
             stack: Vec::new(),
         };
@@ -107,26 +102,47 @@ enum Frame {
     Seq { path: String, index: usize },
 }
 
-struct Recorder {
-    /// How far yaml-rust2's marks run ahead: it advances them by bytes, not characters,
-    /// over the lines of block scalars (`|`, `>`), so each such block with non-ASCII text
-    /// moves every later mark on by its extra bytes.
-    skew: usize,
-    text_len: usize,
-    char_offsets: Option<Vec<usize>>,
+struct Recorder<'t> {
+    lines: Lines<'t>,
     map: SpanMap,
     stack: Vec<Frame>,
 }
 
-impl Recorder {
-    fn span(&self, mark: Marker, len: usize) -> Span {
-        let index = mark.index().saturating_sub(self.skew);
-        let offset = match &self.char_offsets {
-            None => index.min(self.text_len),
-            Some(offsets) => offsets.get(index).copied().unwrap_or(self.text_len),
+/// Byte offsets of a text's marks, from their line and column.
+///
+/// yaml-rust2's `Marker::index` cannot be trusted past a block scalar (`|`, `>`) with
+/// non-ASCII text: it runs ahead by some of the block's extra bytes. Its line and column
+/// (in characters) stay exact, so offsets are found from them.
+pub(crate) struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    pub(crate) fn new(text: &'t str) -> Lines<'t> {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// The byte offset of a mark (line from 1, column in characters from 0).
+    pub(crate) fn offset(&self, mark: Marker) -> usize {
+        let Some(&start) = self.starts.get(mark.line().saturating_sub(1)) else {
+            return self.text.len();
         };
+        let line = &self.text[start..];
+        let line = &line[..line.find('\n').unwrap_or(line.len())];
+        line.char_indices()
+            .nth(mark.col())
+            .map_or(start + line.len(), |(at, _)| start + at)
+    }
+}
+
+impl Recorder<'_> {
+    fn span(&self, mark: Marker, len: usize) -> Span {
         Span {
-            offset,
+            offset: self.lines.offset(mark),
             len: len.max(1),
             line: mark.line(),
             column: mark.col() + 1,
@@ -147,16 +163,13 @@ impl Recorder {
     }
 }
 
-impl MarkedEventReceiver for Recorder {
+impl MarkedEventReceiver for Recorder<'_> {
     fn on_event(&mut self, event: Event, mark: Marker) {
         match event {
-            Event::Scalar(value, style, ..) => match self.next_value_path() {
+            Event::Scalar(value, ..) => match self.next_value_path() {
                 Some(path) => {
                     let span = self.span(mark, value.len());
                     self.map.values.insert(path, span);
-                    if matches!(style, TScalarStyle::Literal | TScalarStyle::Folded) {
-                        self.skew += value.len() - value.chars().count();
-                    }
                 }
                 None => {
                     let span = self.span(mark, value.len());

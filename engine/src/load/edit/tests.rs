@@ -501,3 +501,25 @@ fn places_after_a_block_scalar_with_non_ascii_text_are_exact() {
         .unwrap();
     assert_eq!(&broken[span.offset..span.offset + span.len], "nowhere");
 }
+
+#[test]
+fn marks_after_a_block_with_non_ascii_in_a_list_item_and_a_paragraph_are_exact() {
+    // yaml-rust2's mark index runs ahead over such a block by only some of its extra
+    // bytes (allocation-failure-classic's summary: an en dash in a list item, a
+    // typographic apostrophe in a paragraph); line and column stay exact.
+    let text = "id: a\nsummary: |-\n  Scenarios:\n\n  - Affinity\u{2013}group-based network\n\n  The error that\u{2019}s returned.\nstatus: draft\ntitle: T\n";
+    assert_eq!(
+        check(
+            text,
+            r#"[{"op": "replace", "path": "/status", "value": "reviewed"}]"#
+        ),
+        ["-status: draft", "+status: reviewed"]
+    );
+    assert_eq!(
+        check(
+            text,
+            r#"[{"op": "replace", "path": "/title", "value": "U"}]"#
+        ),
+        ["-title: T", "+title: U"]
+    );
+}
