@@ -105,8 +105,12 @@ pub fn bench_queries(root: &std::path::Path) -> anyhow::Result<Vec<String>> {
     )
 }
 
-/// The release binary the benchmarks measure, or how to build it.
+/// The release binary the benchmarks measure, or how to build it; `FIXPATH_BENCH_BIN`
+/// names another build (another checkout's, or a debug one for upper bounds).
 pub fn release_fixpath(root: &std::path::Path) -> anyhow::Result<PathBuf> {
+    if let Some(path) = std::env::var_os("FIXPATH_BENCH_BIN") {
+        return Ok(path.into());
+    }
     let fixpath = root.join("target/release/fixpath");
     anyhow::ensure!(
         fixpath.is_file(),

@@ -28,11 +28,7 @@ fn main() -> anyhow::Result<()> {
         .and_then(|a| a.parse().ok())
         .unwrap_or(50);
     let root = common::repo_root();
-    // FIXPATH_BENCH_BIN measures another build (a debug one gives upper bounds).
-    let fixpath = match std::env::var_os("FIXPATH_BENCH_BIN") {
-        Some(path) => path.into(),
-        None => common::release_fixpath(&root)?,
-    };
+    let fixpath = common::release_fixpath(&root)?;
     let work = tempfile::TempDir::with_prefix("fixpath-bench-editor-")?;
     let kb = work.path().join("kb");
     std::fs::create_dir_all(&kb)?;
