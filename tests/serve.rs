@@ -856,7 +856,6 @@ fn the_browser_walk_without_javascript_posts_forms_and_follows_redirects() {
 
 #[test]
 fn abandoned_after_idle_and_the_end_is_sent_signed_once_to_a_receiver_that_was_down() {
-    use std::io::{BufRead, BufReader, Read, Write};
     // A port nothing listens on yet.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -909,26 +908,7 @@ fn abandoned_after_idle_and_the_end_is_sent_signed_once_to_a_receiver_that_was_d
             std::thread::sleep(Duration::from_millis(50));
             continue;
         };
-        stream.set_nonblocking(false).unwrap();
-        let mut reader = BufReader::new(stream.try_clone().unwrap());
-        let mut headers = BTreeMap::new();
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        loop {
-            line.clear();
-            reader.read_line(&mut line).unwrap();
-            let Some((key, value)) = line.trim_end().split_once(": ") else {
-                break;
-            };
-            headers.insert(key.to_ascii_lowercase(), value.to_owned());
-        }
-        let length: usize = headers["content-length"].parse().unwrap();
-        let mut body = vec![0; length];
-        reader.read_exact(&mut body).unwrap();
-        let mut stream = stream;
-        stream
-            .write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
-            .unwrap();
+        let (headers, body) = crate::util::answer_one_request(stream).unwrap();
         received.push((headers, body));
         // Each session's start and end (issue 29 added `session.started`).
         if received.len() == 4 {

@@ -8,30 +8,13 @@ use std::time::{Duration, Instant};
 
 use fixpath_tools::server::Server;
 use reqwest::StatusCode;
-use reqwest::blocking::Response;
 use serde_json::{Value, json};
 
 use crate::serve::{Served, client};
-use crate::util::fixpath;
+use crate::util::{fixpath, problem};
 
 fn binary() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_fixpath"))
-}
-
-/// The problem+json of a response with this status, checked for its stable `type`.
-fn problem(response: Response, status: StatusCode, kind: &str) -> Value {
-    assert_eq!(response.status(), status);
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/problem+json"
-    );
-    let body: Value = response.json().unwrap();
-    assert_eq!(
-        body["type"],
-        format!("urn:fixpath:problem:{kind}"),
-        "{body}"
-    );
-    body
 }
 
 /// Pages through `/api/v1/sessions?QUERY` `limit` at a time; the ids in order.
@@ -433,40 +416,15 @@ struct Receiver {
 
 impl Receiver {
     fn start(path: &str) -> Receiver {
-        use std::io::{BufRead, BufReader, Read, Write};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}{path}", listener.local_addr().unwrap());
         let (sender, received) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { return };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut headers = BTreeMap::new();
-                let mut line = String::new();
-                if reader.read_line(&mut line).is_err() {
+                let Some((headers, body)) = crate::util::answer_one_request(stream) else {
                     continue;
-                }
-                headers.insert(":request".to_owned(), line.trim_end().to_owned());
-                loop {
-                    line.clear();
-                    if reader.read_line(&mut line).is_err() {
-                        break;
-                    }
-                    let Some((key, value)) = line.trim_end().split_once(": ") else {
-                        break;
-                    };
-                    headers.insert(key.to_ascii_lowercase(), value.to_owned());
-                }
-                let length: usize = headers
-                    .get("content-length")
-                    .and_then(|l| l.parse().ok())
-                    .unwrap_or(0);
-                let mut body = vec![0; length];
-                if reader.read_exact(&mut body).is_err() {
-                    continue;
-                }
-                let mut stream = stream;
-                let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+                };
                 if sender.send((headers, body)).is_err() {
                     return;
                 }

@@ -10,7 +10,9 @@ use reqwest::StatusCode;
 use reqwest::blocking::{RequestBuilder, Response};
 use serde_json::{Value, json};
 
+use crate::browser::browser_ready;
 use crate::serve::Served;
+use crate::util::problem;
 
 const ARTICLE: &str = "printer-does-not-print";
 const FILE: &str = "printer-does-not-print.yaml";
@@ -147,21 +149,6 @@ impl Editing {
 
 fn source_path() -> String {
     format!("/api/v1/articles/{ARTICLE}/source")
-}
-
-fn problem(response: Response, status: StatusCode, kind: &str) -> Value {
-    assert_eq!(response.status(), status);
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/problem+json"
-    );
-    let body: Value = response.json().unwrap();
-    assert_eq!(
-        body["type"],
-        format!("urn:fixpath:problem:{kind}"),
-        "{body:#}"
-    );
-    body
 }
 
 #[test]
@@ -413,24 +400,6 @@ fn token_makes_writer_tokens() {
         text.contains("name = \"wendy\"\nrole = \"writer\"\n"),
         "{text}"
     );
-}
-
-/// Whether Chromium, node and playwright-core are here (CI must have them).
-fn browser_ready() -> bool {
-    let root = crate::util::repo_root();
-    let ready = root
-        .join("tests/browser/node_modules/playwright-core")
-        .is_dir()
-        && Path::new("/usr/bin/chromium").exists()
-        && Command::new("node").arg("--version").output().is_ok();
-    if !ready {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must run the browser test: install chromium and run npm ci --prefix tests/browser"
-        );
-        eprintln!("skipped: needs /usr/bin/chromium, node, and npm ci --prefix tests/browser");
-    }
-    ready
 }
 
 #[test]

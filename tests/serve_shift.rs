@@ -2,8 +2,6 @@
 //! can take, notes and the reference kept with a session, and the troubleshooter page's
 //! confirm-once, restart and change-an-answer. The real binary, over HTTP.
 
-use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
@@ -65,26 +63,7 @@ fn receiver() -> (String, std::thread::JoinHandle<Value>) {
                 std::thread::sleep(Duration::from_millis(50));
                 continue;
             };
-            stream.set_nonblocking(false).unwrap();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut headers = BTreeMap::new();
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            loop {
-                line.clear();
-                reader.read_line(&mut line).unwrap();
-                let Some((key, value)) = line.trim_end().split_once(": ") else {
-                    break;
-                };
-                headers.insert(key.to_ascii_lowercase(), value.to_owned());
-            }
-            let length: usize = headers["content-length"].parse().unwrap();
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body).unwrap();
-            let mut stream = stream;
-            stream
-                .write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
-                .unwrap();
+            let (_, body) = crate::util::answer_one_request(stream).unwrap();
             let event: Value = serde_json::from_slice(&body).unwrap();
             if event["type"] == "session.ended" {
                 return event;

@@ -126,3 +126,57 @@ pub(crate) fn tree_digest(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// Reads one HTTP request from a webhook receiver's connection and answers 204: its
+/// headers (lower-case names; `:request` is the request line) and body, or `None` when the
+/// connection broke first.
+pub(crate) fn answer_one_request(
+    stream: std::net::TcpStream,
+) -> Option<(std::collections::BTreeMap<String, String>, Vec<u8>)> {
+    use std::io::{BufRead, BufReader, Read};
+    stream.set_nonblocking(false).ok()?;
+    let mut reader = BufReader::new(stream.try_clone().ok()?);
+    let mut headers = std::collections::BTreeMap::new();
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    headers.insert(":request".to_owned(), line.trim_end().to_owned());
+    loop {
+        line.clear();
+        reader.read_line(&mut line).ok()?;
+        let Some((key, value)) = line.trim_end().split_once(": ") else {
+            break;
+        };
+        headers.insert(key.to_ascii_lowercase(), value.to_owned());
+    }
+    let length: usize = headers
+        .get("content-length")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    let mut stream = stream;
+    stream
+        .write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
+        .ok()?;
+    Some((headers, body))
+}
+
+/// The problem+json of a response with this status, checked for its stable `type`.
+pub(crate) fn problem(
+    response: reqwest::blocking::Response,
+    status: reqwest::StatusCode,
+    kind: &str,
+) -> serde_json::Value {
+    assert_eq!(response.status(), status);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let body: serde_json::Value = response.json().unwrap();
+    assert_eq!(
+        body["type"],
+        format!("urn:fixpath:problem:{kind}"),
+        "{body:#}"
+    );
+    body
+}
