@@ -479,7 +479,7 @@ pub(crate) struct ExcludedSchema {
 #[derive(ToSchema)]
 #[schema(as = Next)]
 pub(crate) struct NextSchema {
-    /// `question`, `fix`, `escalate`, ...
+    /// `question` or `fix`.
     kind: String,
     /// The question's or fix's id.
     id: String,
@@ -497,8 +497,6 @@ pub(crate) struct NextSchema {
     cause: Option<String>,
     /// The fix's chance of working.
     probability: Option<f64>,
-    /// The article the fix continues in.
-    continued_in: Option<ArticleRefSchema>,
 }
 
 /// An answer to the planner's next question.
