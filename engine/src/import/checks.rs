@@ -509,6 +509,16 @@ pub(crate) fn invert(sentence: &str) -> Option<(String, bool)> {
         return None;
     }
     let subject_words = &lower[..position];
+    // "It's a known issue that was fixed in build ..." has its verb in a contraction: no
+    // question a person would ask comes from moving it.
+    if subject_words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "it's" | "that's" | "there's" | "here's" | "what's" | "it'll" | "there're"
+        )
+    }) {
+        return None;
+    }
     if position == 0
         || position > 12
         || subject_words.iter().any(|w| {

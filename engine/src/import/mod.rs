@@ -1152,6 +1152,17 @@ impl Builder {
     }
 }
 
+/// A table cell's text without its HTML tags (`<p>`, `<ul><li>`), spaces collapsed.
+fn without_tags(cell: &str) -> String {
+    static TAG: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"</?[A-Za-z][^>]*>").expect("a valid pattern")
+    });
+    TAG.replace_all(cell, " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The causes a Markdown table with a `Cause` (or `Reason`) column names: rows with the
 /// same cause are one cause; the other cells are its signs, a `Resolution`, `Solution`,
 /// `Workaround` or `More information` cell its fix.
@@ -1217,12 +1228,16 @@ fn table_causes(markdown: &str) -> Vec<Found> {
                     let fix = fix_column
                         .and_then(|c| values.get(c))
                         .filter(|f| !f.is_empty());
-                    match found.iter_mut().find(|f| f.title == first_sentence(&cause)) {
+                    match found
+                        .iter_mut()
+                        .find(|f| f.title == first_sentence(&without_tags(&cause)))
+                    {
                         Some(existing) => {
                             existing.text = format!("{}\n{}", existing.text, signs.join("\n"))
                         }
                         None => found.push(Found {
-                            title: first_sentence(&cause),
+                            // A cell may hold HTML (`<p>`, `<ul><li>`): the title is its text.
+                            title: first_sentence(&without_tags(&cause)),
                             text: format!("{cause}\n\n{}", signs.join("\n")),
                             fixes: fix
                                 .map(|fix| Fix {
