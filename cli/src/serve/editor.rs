@@ -249,16 +249,10 @@ pub(crate) async fn replace(
     body: Bytes,
 ) -> Result<Response, SaveProblem> {
     guard_browser(&headers, &identity)?;
-    // An object only: serde would read `["..."]` as the struct's fields in order.
-    let replacement: Replacement = serde_json::from_slice::<serde_json::Value>(&body)
+    // An object only, as every JSON body of the API (`JsonObject`).
+    let replacement: Replacement = serde_json::from_slice(&body)
         .map_err(|error| error.to_string())
-        .and_then(|value| {
-            if value.is_object() {
-                serde_json::from_value(value).map_err(|error| error.to_string())
-            } else {
-                Err("it is not an object".to_owned())
-            }
-        })
+        .and_then(|value| super::api::object_from_value(value).map_err(|problem| problem.detail))
         .map_err(|why| {
             SaveProblem::new(
                 ProblemKind::BadRequest,
