@@ -199,6 +199,13 @@ pub struct Question {
     /// refresh them. A writer who accepts the question removes the mark.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub generated: bool,
+    /// A shortcut for an agent who already knows: no answer or entry leads to it and it is
+    /// no step of the walk; each of its answers leads to a cause (or one of its fixes), the
+    /// planner asks it only where that pays (its `dont_know` says how often agents do not
+    /// know), and the answer given keeps just the causes it names, wherever the session
+    /// stands. Import drafts the which-cause menu of a multi-cause article as one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub shortcut: bool,
 }
 
 /// The shape of a question's answers.
@@ -221,7 +228,9 @@ pub struct Answer {
     /// The answer as shown to the agent; defaults to the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// The node this answer leads to: a question, a cause, a solution or a workaround.
+    /// The node this answer leads to: a question, a cause, a solution or a workaround; or
+    /// `escalate` (when no node has that id): none of the article's causes fits, so the
+    /// session escalates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goto: Option<NodeId>,
     /// How often this answer is given when the question does not bear on the true cause,
@@ -469,6 +478,10 @@ impl Article {
 
 /// The default minutes a question takes to answer.
 pub const DEFAULT_QUESTION_COST: f64 = 1.0;
+
+/// The `goto` of an answer that means none of the article's causes fits (unless a node has
+/// this id): the answer rules out every cause and the session escalates.
+pub const ESCALATE: &str = "escalate";
 
 impl Question {
     /// Minutes it takes to answer: the authored `cost`, else [`DEFAULT_QUESTION_COST`].

@@ -75,7 +75,8 @@ pub fn follow(article: &Article, answers: &[usize]) -> Option<(NodeId, NodeId)> 
 
 /// A world in which every question tells the truth about `cause`: the answer that leads to
 /// it where a question has one (its check, the which-cause menu), else the answer that
-/// goes on to the next question (a check for another cause says it is not that one).
+/// goes on to the next question or escalates (a check for another cause says it is not
+/// that one).
 pub fn truthful_world(article: &Article, cause: &NodeId, remedy: &NodeId) -> World {
     let answers = article
         .questions
@@ -93,9 +94,11 @@ pub fn truthful_world(article: &Article, cause: &NodeId, remedy: &NodeId) -> Wor
                 .position(|a| a.goto.as_ref().is_some_and(leads))
                 .or_else(|| {
                     question.answers.iter().position(|a| {
-                        a.goto
-                            .as_ref()
-                            .is_some_and(|g| article.question(g).is_some())
+                        a.goto.as_ref().is_some_and(|g| {
+                            article.question(g).is_some()
+                                || (g.as_str() == fixpath::model::ESCALATE
+                                    && article.kind_of(g).is_none())
+                        })
                     })
                 })
                 .unwrap_or(0)
@@ -114,6 +117,7 @@ pub fn menu_draft(article: &Article) -> Option<Article> {
     let mut menu = article.question(&NodeId(MENU.to_owned()))?.clone();
     menu.text = "Which of these matches what you see?".to_owned();
     menu.dont_know = None;
+    menu.shortcut = false;
     let mut draft = article.clone();
     draft.entry = Some(menu.id.clone());
     draft.questions = vec![menu];

@@ -91,6 +91,14 @@ impl DecisionGraph {
                 roots.push(entry);
             }
         }
+        // A shortcut is asked where the planner chooses it, not reached by a walk.
+        roots.extend(
+            article
+                .questions
+                .iter()
+                .filter(|q| q.shortcut)
+                .map(|q| by_id[&q.id]),
+        );
         for question in &article.questions {
             let from = by_id[&question.id];
             for answer in &question.answers {

@@ -27,12 +27,15 @@
 //! marked `generated`; the others keep the default (5 + 2 a step).
 //!
 //! The checks form a chain in order of cost (then the article's order): each answer that
-//! points to its cause leads there, the other on to the next check; after the last, the
-//! which-cause menu (don't-know rate [`MENU_DONT_KNOW`]) remains for an agent who knows.
-//! The pointing answer's base rate is [`POINTING_BASE_RATE`]: a check rarely points to its
-//! cause when another is behind the problem, so each answer weighs as evidence whatever the
-//! order the planner asks them in, and the menu, on the path where every check said no,
-//! still tells the causes apart.
+//! points to its cause leads there, the other on to the next check. After the last check
+//! comes what is left when every check said no: the one cause without a sign, a menu of
+//! those causes ([`LEFT_MENU`], don't-know rate [`MENU_DONT_KNOW`]), or, when every cause
+//! has a check, `escalate` (none of the article's causes fits). The pointing answer's base
+//! rate is [`POINTING_BASE_RATE`]: a check rarely points to its cause when another cause is
+//! behind the problem, so each answer weighs as evidence whatever order the planner asks
+//! them in. The which-cause menu over every cause stays as a shortcut (`shortcut: true`,
+//! don't-know rate [`MENU_DONT_KNOW`]) for an agent who already knows: reached by no walk,
+//! asked where the planner finds it pays, its answer keeping the causes it names.
 
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
@@ -49,6 +52,9 @@ pub const COST_COMMAND: f64 = 2.0;
 pub const COST_CONSOLE: f64 = 5.0;
 /// Minutes to wait for a sync or replication before the answer shows.
 pub const COST_SYNC: f64 = 30.0;
+
+/// The id of the menu of the causes without a sign, where every check said no.
+pub const LEFT_MENU: &str = "which-other-cause";
 
 /// How often an agent cannot answer the which-cause menu: an agent who knew the cause
 /// would not need the troubleshooter.
@@ -105,9 +111,11 @@ pub(crate) fn draft(article: &mut Article, menu: Question) -> Vec<String> {
             .join("\n")
     );
     let mut checks: Vec<(usize, Check)> = Vec::new();
+    let mut unseen: Vec<usize> = Vec::new();
     for (index, (cause, sentence)) in article.causes.iter().zip(&sentences).enumerate() {
         let own = format!("{sentence}\n{}", cause.text);
         if unobservable(&own) {
+            unseen.push(index);
             notes.push(format!(
                 "{}: no sign an agent can check in the article; no question (its fixes are tried in order)",
                 cause.id
@@ -158,12 +166,36 @@ pub(crate) fn draft(article: &mut Article, menu: Question) -> Vec<String> {
         }
         checks.push((index, check));
     }
+    add_reach_costs(article, &checks);
     // Cheapest first; the article's order breaks ties.
     checks.sort_by(|(a, x), (b, y)| {
         let cost = |c: &Check| c.question.cost.unwrap_or(1.0);
         cost(x).total_cmp(&cost(y)).then(a.cmp(b))
     });
-    let menu_id = menu.id.clone();
+    // Where every check said no: the one cause with no sign, a menu of those causes, or
+    // none of the article's causes (escalate).
+    let left: Option<Question> = match unseen.as_slice() {
+        [] | [_] => None,
+        many => {
+            let causes: Vec<crate::model::Cause> =
+                many.iter().map(|i| article.causes[*i].clone()).collect();
+            let mut left = super::which_cause(&causes);
+            left.id = NodeId(LEFT_MENU.to_owned());
+            left.text = if checks.is_empty() {
+                "Which of these matches what you see?".to_owned()
+            } else {
+                "None of the checks pointed to a cause: which of these matches what you see?"
+                    .to_owned()
+            };
+            left.dont_know = Some(MENU_DONT_KNOW);
+            Some(left)
+        }
+    };
+    let end = match (&left, unseen.as_slice()) {
+        (Some(menu), _) => menu.id.clone(),
+        (None, [one]) => article.causes[*one].id.clone(),
+        (None, _) => NodeId(crate::model::ESCALATE.to_owned()),
+    };
     let count = checks.len();
     let mut questions: Vec<Question> = Vec::new();
     for (position, (_, check)) in checks.into_iter().enumerate() {
@@ -171,7 +203,7 @@ pub(crate) fn draft(article: &mut Article, menu: Question) -> Vec<String> {
         let next = if position + 1 < count {
             NodeId(format!("check-{}", position + 2))
         } else {
-            menu_id.clone()
+            end.clone()
         };
         question.id = NodeId(format!("check-{}", position + 1));
         for answer in &mut question.answers {
@@ -181,14 +213,17 @@ pub(crate) fn draft(article: &mut Article, menu: Question) -> Vec<String> {
         }
         questions.push(question);
     }
-    article.entry = Some(questions.first().map_or(menu_id, |q| q.id.clone()));
-    let mut menu = menu;
-    menu.dont_know = Some(MENU_DONT_KNOW);
-    if !questions.is_empty() {
-        menu.text =
-            "None of the checks settled it: which of these matches what you see?".to_owned();
+    article.entry = Some(questions.first().map_or(end, |q| q.id.clone()));
+    questions.extend(left);
+    // The which-cause menu stays as a shortcut for an agent who already knows: the planner
+    // asks it only where that pays, and its answer counts wherever the session stands.
+    if count > 0 {
+        let mut menu = menu;
+        menu.dont_know = Some(MENU_DONT_KNOW);
+        menu.shortcut = true;
+        menu.text = "Do you already know which of these it is?".to_owned();
+        questions.push(menu);
     }
-    questions.push(menu);
     article.questions = questions;
     notes
 }
@@ -343,8 +378,57 @@ fn check_for(
             dont_know: None,
             answers,
             generated: true,
+            shortcut: false,
         },
         fallback,
+    }
+}
+
+/// Trying a fix starts where checking its cause does (the same console, log or command)
+/// and goes on to change something and see whether it worked: a fix all of whose causes
+/// have a check costs the minutes of the cheapest of those checks more than its own
+/// estimate (marked `generated`).
+fn add_reach_costs(article: &mut Article, checks: &[(usize, Check)]) {
+    let check_cost = |cause: usize| {
+        checks
+            .iter()
+            .find(|(index, _)| *index == cause)
+            .map(|(_, check)| check.question.cost())
+    };
+    let owners_reach: Vec<Option<f64>> = article
+        .solutions
+        .iter()
+        .chain(&article.workarounds)
+        .map(|remedy| {
+            let owners: Vec<usize> = (0..article.causes.len())
+                .filter(|&c| {
+                    let cause = &article.causes[c];
+                    cause.solutions.contains(&remedy.id) || cause.workarounds.contains(&remedy.id)
+                })
+                .collect();
+            if owners.is_empty() {
+                return None;
+            }
+            owners
+                .iter()
+                .map(|&c| check_cost(c))
+                .try_fold(f64::INFINITY, |least, cost| cost.map(|c| least.min(c)))
+        })
+        .collect();
+    for (remedy, reach) in article
+        .solutions
+        .iter_mut()
+        .chain(article.workarounds.iter_mut())
+        .zip(owners_reach)
+    {
+        let Some(reach) = reach else {
+            continue;
+        };
+        if remedy.by_design || (remedy.cost.is_some() && !remedy.generated) {
+            continue;
+        }
+        remedy.cost = Some(remedy.cost() + reach);
+        remedy.generated = true;
     }
 }
 

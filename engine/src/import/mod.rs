@@ -30,7 +30,7 @@ use sections::{
 };
 
 pub use checks::{
-    COST_COMMAND, COST_CONSOLE, COST_MESSAGE, COST_SYNC, FALLBACK_MARK, MENU_DONT_KNOW,
+    COST_COMMAND, COST_CONSOLE, COST_MESSAGE, COST_SYNC, FALLBACK_MARK, LEFT_MENU, MENU_DONT_KNOW,
     POINTING_BASE_RATE,
 };
 pub use codes::error_codes;
@@ -1442,6 +1442,7 @@ fn which_cause(causes: &[Cause]) -> Question {
         dont_know: None,
         answers,
         generated: true,
+        shortcut: false,
     }
 }
 

@@ -82,7 +82,7 @@ fn check(markdown: &str) -> String {
 #[test]
 fn numbered_causes_with_nested_solutions_and_workarounds() {
     let markdown = "---\ntitle: Front title\nms.date: 01/02/2023\n---\n# H1 title\n\n## Symptoms\n\nIt fails with `0x80070005`.\n\n## Cause 1: First reason\n\nBecause.\n\n### Solution: None (behavior is by design)\n\nNothing to do.\n\n## Cause 2: Second reason\n\nAlso because.\n\n### Solution 1: Fix it\n\n1. Do this.\n1. Then that.\n\n### Solution 2: Or this\n\nRun it.\n\n### Workaround: Avoid it\n\nAvoid.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Front title | entry=check-1
     codes: 0x80070005
     symptom symptoms: 0 steps
@@ -93,15 +93,15 @@ fn numbered_causes_with_nested_solutions_and_workarounds() {
     solution-3: Or this, 0 steps
     workaround-1: Avoid it, 0 steps
     check-1 [5 min]: Do the signs below point to *First reason*? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Do the signs below point to *Second reason*? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
-    ");
+    check-2 [5 min]: Do the signs below point to *Second reason*? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
+    "#);
 }
 
 #[test]
 fn single_cause_with_resolution_methods_goes_straight_to_the_cause() {
     let markdown = "# Error 3156 when restoring\n\n## Symptoms\n\nMsg 3156 appears.\n\n## Cause\n\nThe path is wrong.\n\n## Resolution\n\nUse the following methods.\n\n### Method 1\n\nFix the path.\n\n### Method 2\n\nMove the file.\n\n## More information\n\nDetails.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Error 3156 when restoring | entry=cause-1
     codes: 3156
     symptom symptoms: 0 steps
@@ -110,27 +110,27 @@ fn single_cause_with_resolution_methods_goes_straight_to_the_cause() {
     solution-2: Method 2, 0 steps
     note: ## More information
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
 }
 
 #[test]
 fn resolutions_for_numbered_causes_and_alternative_causes() {
     let markdown = "# Two causes\n\n## Cause 1\n\nOne.\n\n## Cause 2\n\nTwo.\n\n## Resolution for cause 2\n\nFix two.\n\n## Resolution for cause 1\n\nFix one.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Two causes | entry=check-1
     cause-1: One. -> solution-1
     cause-2: Two. -> solution-2
     solution-1: Resolution for cause 1, 0 steps
     solution-2: Resolution for cause 2, 0 steps
     check-1 [5 min]: Does this apply: One? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Does this apply: Two? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Does this apply: Two? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     mapping: cause-1: nothing better than 'Does this apply' could be drafted; reword its question
     mapping: cause-2: nothing better than 'Does this apply' could be drafted; reword its question
-    ");
+    "#);
     let markdown = "# Alternatives\n\n## Symptoms\n\nBroken.\n\n## Cause\n\nThis issue occurs for any of the following reasons:\n\n- The disk is full.\n- The service is stopped.\n\n## Workaround\n\nTo work around this issue, use one of the following methods:\n\n- Free some space.\n- Start the service.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Alternatives | entry=check-1
     symptom symptoms: 0 steps
     cause-1: The disk is full. -> workaround-1
@@ -138,43 +138,43 @@ fn resolutions_for_numbered_causes_and_alternative_causes() {
     workaround-1: Free some space., 0 steps
     workaround-2: Start the service., 0 steps
     check-1 [5 min]: Is the disk full? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Is the service stopped? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Is the service stopped? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
 }
 
 #[test]
 fn issue_groups_and_implied_causes() {
     let markdown = "# ARR\n\n## Issue 1: Affinity fails\n\nClients lose affinity.\n\n### Cause for Issue 1\n\nCookies.\n\n### Resolution for Issue 1\n\nSet the cookie.\n\n## Issue 2: Names\n\nNames are ignored.\n\n### Cause for Issue 2\n\nBy design.\n\n### Resolution for Issue 2\n\nUse a rule.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | ARR | entry=check-1
     cause-1: Cookies. -> solution-1
     cause-2: By design. -> solution-2
     solution-1: Resolution for Issue 1, 0 steps
     solution-2: Resolution for Issue 2, 0 steps
     check-1 [5 min]: Do the signs below point to *Cookies*? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Do the signs below point to *By design*? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Do the signs below point to *By design*? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
     let markdown = "---\ntitle: No cause given\n---\n## Symptoms\n\nIt breaks.\n\n## Resolution\n\nRestart it.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | No cause given | entry=cause-1
     symptom symptoms: 0 steps
     cause-1: Cause not stated in the source article -> solution-1
     solution-1: Resolution, 0 steps
     mapping: no Cause section: one cause is implied
-    ");
+    "#);
 }
 
 #[test]
 fn informational_articles_have_no_entry_and_unknown_sections_become_notes() {
     let markdown = "---\ntitle: A notice\n---\n# A notice\n\nThis feature is retired.\n\n## Timeline\n\nIn 2025.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | A notice | entry=-
     note: ## Timeline
-    ");
+    "#);
 }
 
 #[test]
@@ -192,14 +192,14 @@ fn malformed_empty_and_binary_files() {
     );
     // An unterminated fence, an HTML block, a heading with no text, broken front matter.
     let markdown = "---\ntitle: [unclosed\n---\n# \n\n## Symptoms\n\n<div onclick=\"x()\">raw html</div>\n\n```powershell\nGet-Thing\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | example article | entry=cause-1
     symptom symptoms: 0 steps
     cause-1: Cause not stated in the source article -> 
     mapping: front matter is not valid YAML (did not find expected ',' or ']' at line 2 column 1, while parsing a flow sequence at line 1 column 8); it was ignored
     mapping: no title in front matter or an H1: the file name is used
     mapping: no Cause section: one cause is implied
-    ");
+    "#);
 }
 
 #[test]
@@ -227,13 +227,13 @@ fn every_imported_draft_loads_back_without_errors() {
 fn options_under_a_resolution_are_separate_fixes() {
     insta::assert_snapshot!(check(
         "# Sync fails\n\n## Cause\n\nThe account is locked.\n\n## Resolution\n\n### Option 1: Unlock the account\n\nUnlock it.\n\n### Option 2: Use another account\n\nSwitch accounts.\n"
-    ), @"
+    ), @r#"
     example-article | Sync fails | entry=cause-1
     cause-1: The account is locked. -> solution-1, solution-2
     solution-1: Unlock the account, 0 steps
     solution-2: Use another account, 0 steps
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
 }
 
 #[test]
@@ -241,7 +241,7 @@ fn sections_named_for_what_they_do_after_a_cause_are_fixes() {
     // No Resolution heading: "Verify ...", "Check ...", "Make sure ..." are the fixes.
     insta::assert_snapshot!(check(
         "# Printer offline\n\n## Symptoms\n\nNothing prints.\n\n## Cause\n\nThe spooler stopped.\n\n## Verify that the spooler runs\n\nRun `Get-Service spooler`.\n\n## Make sure the driver is current\n\nUpdate it.\n\n## More information\n\nSee the docs.\n"
-    ), @"
+    ), @r#"
     example-article | Printer offline | entry=cause-1
     symptom symptoms: 0 steps
     cause-1: The spooler stopped. -> solution-1, solution-2
@@ -249,80 +249,80 @@ fn sections_named_for_what_they_do_after_a_cause_are_fixes() {
     solution-2: Make sure the driver is current, 0 steps
     note: ## More information
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
     // With a Resolution heading, such a section stays where it stands (a note).
     insta::assert_snapshot!(check(
         "# Printer offline\n\n## Cause\n\nThe spooler stopped.\n\n## Resolution\n\nStart it.\n\n## Check the event log\n\nLook for 7031.\n"
-    ), @"
+    ), @r#"
     example-article | Printer offline | entry=cause-1
     cause-1: The spooler stopped. -> solution-1
     solution-1: Resolution, 0 steps
     note: ## Check the event log
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
 }
 
 #[test]
 fn a_how_to_that_checks_then_acts_has_an_implied_cause_and_its_fix() {
     insta::assert_snapshot!(check(
         "# Users can't sign in after a certificate expires\n\n## Determine whether the certificate expired\n\nRun `certutil -store my`.\n\n## Renew the certificate\n\nRequest a new one.\n"
-    ), @"
+    ), @r#"
     example-article | Users can't sign in after a certificate expires | entry=cause-1
     cause-1: Cause not stated in the source article -> solution-1
     solution-1: Renew the certificate, 0 steps
     note: ## Determine whether the certificate expired
     mapping: no front matter: title and dates come from the body
     mapping: no Cause section: one cause is implied
-    ");
+    "#);
     // Without the check, an article of instructions describes no problem.
     insta::assert_snapshot!(check(
         "# Set up the connector\n\n## Install the connector\n\nRun setup.\n\n## Configure the connector\n\nSign in.\n"
-    ), @"
+    ), @r#"
     example-article | Set up the connector | entry=-
     note: ## Install the connector
     note: ## Configure the connector
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
 }
 
 #[test]
 fn conditions_listed_after_occurs_if_are_causes_each_but_both_is_one() {
     insta::assert_snapshot!(check(
         "# VPN drops\n\n## Cause\n\nThis issue occurs if:\n\n- The tunnel times out.\n- The certificate is revoked.\n\n## Resolution\n\nReconnect.\n"
-    ), @r"
+    ), @r#"
     example-article | VPN drops | entry=check-1
     cause-1: The tunnel times out. -> solution-1
     cause-2: The certificate is revoked. -> solution-1
     solution-1: Resolution, 0 steps
     check-1 [5 min]: Do the signs below point to *The tunnel times out*? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Is the certificate revoked? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Is the certificate revoked? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
     insta::assert_snapshot!(check(
         "# VPN drops\n\n## Cause\n\nThis issue occurs if both the following conditions are true:\n\n- The tunnel times out.\n- The certificate is revoked.\n\n## Resolution\n\nReconnect.\n"
-    ), @"
+    ), @r#"
     example-article | VPN drops | entry=cause-1
     cause-1: This issue occurs if both the following conditions are true: The tunnel times out. -> solution-1
     solution-1: Resolution, 0 steps
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
     // A list that is not of reasons (the keys a cause changed) stays one cause.
     insta::assert_snapshot!(check(
         "# PEAP missing\n\n## Cause\n\nAn installer changed these keys:\n\n- `HKLM\\\\A`\n- `HKLM\\\\B`\n\n## Resolution\n\nRestore them.\n"
-    ), @r"
+    ), @r#"
     example-article | PEAP missing | entry=cause-1
     cause-1: An installer changed these keys: HKLM\\A HKLM\\B -> solution-1
     solution-1: Resolution, 0 steps
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
 }
 
 #[test]
 fn several_lists_of_reasons_in_one_cause_are_causes_each() {
     insta::assert_snapshot!(check(
         "# Connect fails\n\n## Cause\n\nError 0x2AFC\n\nThis error may occur if one of the following conditions is true:\n\n- A proxy blocks it.\n- The name can't be resolved.\n\nError 0x274D\n\nThis error may occur if one of the following conditions is true:\n\n- The firewall blocks it.\n- The NRPT is wrong.\n\n## Resolution\n\nAdd an NRPT entry.\n"
-    ), @r"
+    ), @r#"
     example-article | Connect fails | entry=check-1
     codes: 0x2AFC, 0x274D
     cause-1: A proxy blocks it. -> solution-1
@@ -333,10 +333,10 @@ fn several_lists_of_reasons_in_one_cause_are_causes_each() {
     check-1 [5 min]: Do the signs below point to *A proxy blocks it*? (yes->cause-1 no->check-2)
     check-2 [5 min]: Can the name be resolved? (yes->check-3 no->cause-2)
     check-3 [5 min]: Do the signs below point to *The firewall blocks it*? (yes->cause-3 no->check-4)
-    check-4 [5 min]: Is the NRPT wrong? (yes->cause-4 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3 cause-4->cause-4)
+    check-4 [5 min]: Is the NRPT wrong? (yes->cause-4 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3 cause-4->cause-4)
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
 }
 
 #[test]
@@ -344,77 +344,77 @@ fn step_groups_are_one_procedure_unless_each_fixes_its_own_cause() {
     // Steps of one procedure: one fix.
     insta::assert_snapshot!(check(
         "# VM won't boot\n\n## Cause\n\nThe BCD is corrupt.\n\n## Resolution\n\n### Step 1: Attach the disk to a repair VM\n\nAttach it.\n\n### Step 2: Repair the BCD\n\nRun bcdedit.\n"
-    ), @"
+    ), @r#"
     example-article | VM won't boot | entry=cause-1
     cause-1: The BCD is corrupt. -> solution-1
     solution-1: Resolution, 0 steps
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
     // One group per cause, each naming its cause: each fixes that cause.
     insta::assert_snapshot!(check(
         "# Can't enable writeback\n\n## Cause\n\nThis issue can occur if one of the following conditions is true:\n\n- The organization isn't enabled for device writeback.\n- A domain controller that holds an FSMO role isn't replicating.\n\n## Resolution\n\n### Step 1: Troubleshoot FSMO role replication\n\nRun repadmin.\n\n### Step 2: Enable the organization for device writeback\n\nRun Initialize-ADSyncDeviceWriteBack.\n"
-    ), @r"
+    ), @r#"
     example-article | Can't enable writeback | entry=check-1
     cause-1: The organization isn't enabled for device writeback. -> solution-1
     cause-2: A domain controller that holds an FSMO role isn't replicating. -> solution-2
     solution-1: Step 2: Enable the organization for device writeback, 0 steps
     solution-2: Step 1: Troubleshoot FSMO role replication, 0 steps
     check-1 [5 min]: Is the organization enabled for device writeback? (yes->check-2 no->cause-1)
-    check-2 [5 min]: Is a domain controller that holds an FSMO role replicating? (yes->which-cause no->cause-2)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Is a domain controller that holds an FSMO role replicating? (yes->escalate no->cause-2)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     mapping: Resolution: 2 step groups, one per cause
-    ");
+    "#);
 }
 
 #[test]
 fn a_resolution_made_of_named_actions_or_alternatives_has_a_fix_each() {
     insta::assert_snapshot!(check(
         "# Flow fails\n\n## Cause\n\nThe schema changed.\n\n## Solution\n\n### Refresh the flow\n\nSelect Refresh.\n\n### Check for null inputs\n\nCompare the inputs.\n\n### Clear the conversation state\n\nType /debug clearstate.\n\n### More information\n\nA note, kept with the last fix.\n"
-    ), @"
+    ), @r#"
     example-article | Flow fails | entry=cause-1
     cause-1: The schema changed. -> solution-1, solution-2, solution-3
     solution-1: Refresh the flow, 0 steps
     solution-2: Check for null inputs, 0 steps
     solution-3: Clear the conversation state, 0 steps
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
     insta::assert_snapshot!(check(
         "# Console error\n\n## Cause\n\nWMF 3.0 is missing.\n\n## Resolution\n\nDo one of the following:\n\n- Install WMF 3.0.\n- Run the tool on Windows Server 2012 R2.\n"
-    ), @"
+    ), @r#"
     example-article | Console error | entry=cause-1
     cause-1: WMF 3.0 is missing. -> solution-1, solution-2
     solution-1: Install WMF 3.0., 0 steps
     solution-2: Run the tool on Windows Server 2012 R2., 0 steps
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
 }
 
 #[test]
 fn numbered_reasons_and_scenarios_are_causes_each() {
     // "one of the following reasons" before a numbered list; a `Reasons why` heading holds its list.
     let markdown = "# VPN fails\n\n## Symptoms\n\nIt fails.\n\n## Cause\n\nThis error may occur for one of the following reasons:\n\n1. The CRL location is unreachable.\n2. The CRL has expired.\n\n## Resolution\n\nPublish the CRL.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | VPN fails | entry=check-1
     symptom symptoms: 0 steps
     cause-1: The CRL location is unreachable. -> solution-1
     cause-2: The CRL has expired. -> solution-1
     solution-1: Resolution, 0 steps
     check-1 [5 min]: Is the CRL location unreachable? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Has the CRL expired? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Has the CRL expired? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
     let markdown = "# Can't create it\n\n## Reasons why it can't be created\n\n1. The VM size is unsupported.\n\n   Only Av2 and B series are supported.\n\n1. The subscription doesn't have the required quota.\n\n   You get an insufficient quota error.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Can't create it | entry=check-1
     cause-1: The VM size is unsupported. -> 
     cause-2: The subscription doesn't have the required quota. -> 
     check-1 [5 min]: Is the VM size unsupported? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Does the subscription have the required quota? (yes->which-cause no->cause-2)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Does the subscription have the required quota? (yes->escalate no->cause-2)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
     // "in the following scenarios", but "both the following conditions" is one cause.
     let markdown = "# Service stops\n\n## Cause\n\nThis issue happens in the following scenarios:\n\n1. The service was set to **disabled**.\n2. Another required service is not running.\n";
     assert!(check(markdown).contains("cause-2: Another required service is not running."));
@@ -425,20 +425,20 @@ fn numbered_reasons_and_scenarios_are_causes_each() {
 #[test]
 fn bold_cause_paragraphs_and_scenario_headings_are_causes_each() {
     let markdown = "# Sync fails\n\n## Cause\n\nThere are two causes.\n\n**Cause 1:** The time is out of sync.\n\nCheck the clock.\n\n**Cause 2: The TLS setting is off**\n\nTLS 1.2 is disabled.\n\n## Resolution\n\n**Resolution 1:** Sync the time.\n\n**Resolution 2:** Enable TLS 1.2.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Sync fails | entry=check-1
     cause-1: The time is out of sync. -> solution-1
     cause-2: The TLS setting is off -> solution-2
     solution-1: Sync the time., 0 steps
     solution-2: Enable TLS 1.2., 0 steps
     check-1 [5 min]: Is the time out of sync? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Is the TLS setting off? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Is the TLS setting off? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     mapping: Cause: 2 causes marked in bold
-    ");
+    "#);
     let markdown = "# Deploy fails\n\n## Scenario 1: The package is too large\n\nEvent ID 1001 is logged.\n\n### Resolution\n\nSplit the package.\n\n## Scenario 2: The account has no licence\n\nThe portal shows no licence.\n\n### Resolution\n\nAssign a licence.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Deploy fails | entry=check-1
     codes: 1001
     cause-1: The package is too large -> solution-1
@@ -446,10 +446,10 @@ fn bold_cause_paragraphs_and_scenario_headings_are_causes_each() {
     solution-1: Resolution, 0 steps
     solution-2: Resolution, 0 steps
     check-1 [5 min]: Is the package too large? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Does the account have a licence? (yes->which-cause no->cause-2)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Does the account have a licence? (yes->escalate no->cause-2)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
 }
 
 #[test]
@@ -458,17 +458,17 @@ fn a_resolution_that_links_one_section_per_cause_has_a_fix_each() {
     // listed as a link to its fix's heading takes the heading's words.
     let markdown = "# Boot fails\n\n## Causes\n\n### Missing Binary\n\nA driver file is missing.\n\n### BCD Corruption\n\nThe BCD is corrupted.\n\n## Solution\n\n### Prepare\n\nCreate a repair VM. Then pick one:\n\n- [Repair the File](#repair-the-file)\n- [Add the OSDEVICE variable](#add-the-osdevice-variable)\n\n### Repair the File\n\nCopy the file back.\n\n### Add the OSDEVICE variable\n\nRun `bcdedit`. Then see [Rebuild](#rebuild).\n\n### Rebuild\n\nRebuild the VM.\n";
     let out = check(markdown);
-    insta::assert_snapshot!(out, @r"
+    insta::assert_snapshot!(out, @r#"
     example-article | Boot fails | entry=check-1
     cause-1: Missing Binary -> solution-1
     cause-2: BCD Corruption -> solution-2
     solution-1: Repair the File, 0 steps
     solution-2: Add the OSDEVICE variable, 0 steps
     check-1 [5 min]: Do the signs below point to *Missing Binary*? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Do the signs below point to *BCD Corruption*? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Do the signs below point to *BCD Corruption*? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
     let options = ImportOptions::default();
     let article = import_markdown(markdown.as_bytes(), &options)
         .unwrap()
@@ -486,17 +486,17 @@ fn a_resolution_that_links_one_section_per_cause_has_a_fix_each() {
         );
     }
     let markdown = "# Replica disconnected\n\n## Possible causes\n\nThis issue can be caused by one of the following reasons:\n\n- [The port is in conflict](#the-port-is-in-conflict-with-another-application).\n- [The endpoint isn't started](#the-endpoint-isnt-started).\n\n## Possible solutions\n\n#### The port is in conflict with another application\n\nRun `Get-NetTCPConnection`.\n\n#### The endpoint isn't started\n\nStart it.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Replica disconnected | entry=check-1
     cause-1: The port is in conflict with another application -> solution-1
     cause-2: The endpoint isn't started -> solution-2
     solution-1: The port is in conflict with another application, 0 steps
     solution-2: The endpoint isn't started, 0 steps
     check-1 [2 min]: Is the port in conflict with another application? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Is the endpoint started? (yes->which-cause no->cause-2)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Is the endpoint started? (yes->escalate no->cause-2)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
 }
 
 /// Imports Markdown and returns the draft.
@@ -685,8 +685,20 @@ fn unobservable_causes_get_no_question_and_a_fallback_is_marked_for_the_writer()
             leads_to("cause-2"),
             leads_to("cause-3")
         ),
-        (0, 1, 1)
+        (1, 1, 1)
     );
+    // The cause without a sign is what is left where every check said no: no question is
+    // its own.
+    let own = article
+        .questions
+        .iter()
+        .filter(|q| {
+            q.answers.iter().any(|a| {
+                a.goto.as_ref().is_some_and(|g| g.as_str() == "cause-1") && a.base_rate.is_some()
+            })
+        })
+        .count();
+    assert_eq!(own, 0);
     let fallback = article
         .questions
         .iter()
@@ -709,13 +721,74 @@ fn unobservable_causes_get_no_question_and_a_fallback_is_marked_for_the_writer()
             .iter()
             .any(|n| n.starts_with("cause-1: no sign an agent can check"))
     );
-    // The menu stays, last, for an agent who knows; the entry is a check.
+    // The menu stays, last, as a shortcut for an agent who knows; the entry is a check.
     let menu = article.questions.last().unwrap();
     assert_eq!(
-        (menu.id.as_str(), menu.dont_know),
-        ("which-cause", Some(MENU_DONT_KNOW))
+        (menu.id.as_str(), menu.dont_know, menu.shortcut),
+        ("which-cause", Some(MENU_DONT_KNOW), true)
     );
     assert_ne!(article.entry.as_ref().unwrap().as_str(), "which-cause");
+}
+
+/// Where every check said no: escalate when every cause has a check, a menu of the causes
+/// without a sign when there are several; the which-cause menu is a shortcut nothing leads
+/// to, and the draft passes `check`.
+#[test]
+fn the_chain_ends_where_every_check_said_no() {
+    let ends = |markdown: &str| {
+        let imported = import_markdown(markdown.as_bytes(), &ImportOptions::default()).unwrap();
+        let article = imported.article;
+        let loaded = crate::load::load_sources(vec![(
+            "a.yaml".to_owned(),
+            crate::load::to_yaml(&article).into_bytes(),
+        )]);
+        assert!(
+            loaded.diagnostics.iter().all(|d| !d.is_error()),
+            "{:?}",
+            loaded.diagnostics
+        );
+        let last_check = article
+            .questions
+            .iter()
+            .rfind(|q| q.id.as_str().starts_with("check-"))
+            .unwrap();
+        let end = last_check
+            .answers
+            .iter()
+            .find(|a| a.base_rate.is_none())
+            .and_then(|a| a.goto.clone())
+            .unwrap();
+        let shortcuts: Vec<String> = article
+            .questions
+            .iter()
+            .filter(|q| q.shortcut)
+            .map(|q| q.id.to_string())
+            .collect();
+        let led_to_shortcut = article.questions.iter().any(|q| {
+            q.answers
+                .iter()
+                .any(|a| a.goto.as_ref().is_some_and(|g| g.as_str() == "which-cause"))
+        });
+        assert!(!led_to_shortcut);
+        let left = article
+            .question(&NodeId(LEFT_MENU.to_owned()))
+            .map(|q| q.answers.len());
+        (end.to_string(), shortcuts, left)
+    };
+    let all_seen = "# Sync fails\n\n## Cause\n\nThis issue occurs for one of the following reasons:\n\n- The time is out of sync.\n- The TLS setting is off.\n\n## Resolution\n\nFix it.\n";
+    assert_eq!(
+        ends(all_seen),
+        ("escalate".to_owned(), vec!["which-cause".to_owned()], None)
+    );
+    let two_unseen = "# Pane missing\n\n## Cause\n\nThis issue occurs for one of the following reasons:\n\n- This is a temporary error.\n- An issue is cached by your web browser.\n- The Reading Pane isn't enabled.\n\n## Resolution\n\nRetry later.\n";
+    assert_eq!(
+        ends(two_unseen),
+        (
+            LEFT_MENU.to_owned(),
+            vec!["which-cause".to_owned()],
+            Some(2)
+        )
+    );
 }
 
 #[test]

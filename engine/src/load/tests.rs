@@ -92,6 +92,31 @@ fn yes_no_questions_need_both_answers_and_no_others() {
 
 /// Loads `dir` three ways (no cache, a cold cache, the cache the cold load wrote) and
 /// asserts the same articles and problems each time; returns the cache file.
+#[test]
+fn shortcuts_are_reached_by_no_answer_and_lead_to_causes_or_fixes() {
+    let article = |entry: &str, into: &str, menu_goto: &str| {
+        format!(
+            "id: a\ntitle: T\nentry: {entry}\nquestions:\n  - id: q\n    text: Q?\n    answers:\n      - {{value: 'yes', goto: c}}\n      - {{value: 'no', goto: {into}}}\n  - id: menu\n    text: Which?\n    kind: choice\n    shortcut: true\n    answers:\n      - {{value: c, goto: {menu_goto}}}\n      - {{value: d, goto: d}}\ncauses:\n  - id: c\n    title: C\n    solutions: [s]\n  - id: d\n    title: D\n    solutions: [s]\nsolutions:\n  - id: s\n    title: S\n"
+        )
+    };
+    // A shortcut beside the walk, nothing leading to it; `escalate` ends a walk.
+    assert_eq!(check(&article("q", "d", "c")), "");
+    assert_eq!(check(&article("q", "escalate", "c")).lines().count(), 0);
+    insta::assert_snapshot!(check(&article("menu", "d", "c")), @r#"
+    3:8 schema: the entry `menu` is a shortcut; a shortcut is asked where the planner chooses it, so the walk must start elsewhere
+    5:9 unreachable: question `q` cannot be reached from the symptoms: no answer, cause or entry leads to it
+    "#);
+    insta::assert_snapshot!(check(&article("q", "menu", "c")), @r#"
+    9:29 schema: answer `no` of question `q` leads to the shortcut `menu`; a shortcut is asked where the planner chooses it, not reached by an answer
+    "#);
+    insta::assert_snapshot!(check(&article("q", "d", "q")), @r#"
+    15:26 schema: answer `c` of the shortcut `menu` leads to `q`; a shortcut's answers lead to causes, solutions or workarounds
+    "#);
+    insta::assert_snapshot!(check(&article("q", "d", "escalate")), @r#"
+    15:26 schema: answer `c` of the shortcut `menu` leads to `escalate`; a shortcut's answers lead to causes, solutions or workarounds
+    "#);
+}
+
 fn assert_cache_changes_nothing(dir: &Path, cache_dir: &Path) -> PathBuf {
     let cache = cache_dir.join("parsed.bin");
     let options = LoadOptions {

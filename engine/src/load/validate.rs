@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Kb, SourceFile, index_path, key_path};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{Article, NodeId, NodeKind, QuestionKind, Status};
+use crate::model::{Article, ESCALATE, NodeId, NodeKind, QuestionKind, Status};
 
 /// Appends every id and reference problem in `kb` to `diagnostics`.
 pub(super) fn validate(kb: &Kb, diagnostics: &mut Vec<Diagnostic>) {
@@ -186,6 +186,17 @@ impl Checker<'_> {
         let article = self.article;
         for (index, question) in article.questions.iter().enumerate() {
             let base = index_path("questions", index);
+            let shortcut = question.shortcut;
+            if shortcut && article.entry.as_ref() == Some(&question.id) {
+                self.error(
+                    Code::Schema,
+                    "entry",
+                    format!(
+                        "the entry `{}` is a shortcut; a shortcut is asked where the planner chooses it, so the walk must start elsewhere",
+                        question.id
+                    ),
+                );
+            }
             let mut values = HashSet::new();
             for (answer_index, answer) in question.answers.iter().enumerate() {
                 let answer_path = index_path(&key_path(&base, "answers"), answer_index);
@@ -208,7 +219,29 @@ impl Checker<'_> {
                             answer.value, question.id
                         ),
                     ),
+                    Some(target) if shortcut && !self.kinds.get(target).is_some_and(|k| matches!(k, NodeKind::Cause | NodeKind::Solution | NodeKind::Workaround)) => self.error(
+                        Code::Schema,
+                        &key_path(&answer_path, "goto"),
+                        format!(
+                            "answer `{}` of the shortcut `{}` leads to `{target}`; a shortcut's answers lead to causes, solutions or workarounds",
+                            answer.value, question.id
+                        ),
+                    ),
+                    Some(target)
+                        if target.as_str() == ESCALATE && !self.kinds.contains_key(target) => {}
                     Some(target) => match self.kinds.get(target).copied() {
+                        Some(NodeKind::Question)
+                            if article.question(target).is_some_and(|q| q.shortcut) =>
+                        {
+                            self.error(
+                                Code::Schema,
+                                &key_path(&answer_path, "goto"),
+                                format!(
+                                    "answer `{}` of question `{}` leads to the shortcut `{target}`; a shortcut is asked where the planner chooses it, not reached by an answer",
+                                    answer.value, question.id
+                                ),
+                            )
+                        }
                         None => self.error(
                             Code::DanglingReference,
                             &key_path(&answer_path, "goto"),

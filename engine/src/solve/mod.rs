@@ -541,7 +541,8 @@ impl Network<'_> {
         }
         let good = self.leads_to_candidate(known, posterior);
         let mut bears: Vec<bool> = (0..self.questions.len())
-            .map(|q| posterior.reach[q] > 0.0 && good[q])
+            // A shortcut is reached by no walk: it bears while its answers name a candidate.
+            .map(|q| (posterior.reach[q] > 0.0 || self.questions[q].shortcut) && good[q])
             .collect();
         for &cause in ranked {
             for question in self.then_questions(cause, known) {

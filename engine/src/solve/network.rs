@@ -25,6 +25,10 @@ use crate::model::{Article, NodeId, NodeKind};
 /// How much of a cause's fix choice stays uniform whatever the answers say.
 const FIX_DOUBT: f64 = 0.1;
 
+/// The most a check's pointing answer may be given when another cause is behind the problem
+/// for the planner to count it as that cause's check when it looks past its horizon.
+pub(super) const CHECK_FALSE_ALARM: f64 = 0.25;
+
 /// Below this a probability is zero: the cause is excluded.
 pub(super) const EPSILON: f64 = 1e-12;
 
@@ -44,6 +48,12 @@ pub(super) struct QuestionNode {
     pub(super) cost: f64,
     /// How often it is answered "don't know".
     pub(super) dont_know: f64,
+    /// A shortcut (see [`crate::model::Question::shortcut`]): reached by no walk; its
+    /// answer keeps the causes it names (`names`), weighed by `rates` (each answer's share
+    /// of the priors).
+    pub(super) shortcut: bool,
+    /// Per answer, the causes it names (straight or through one of their fixes).
+    pub(super) names: Vec<Vec<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -93,6 +103,10 @@ pub struct Network<'a> {
     into_cause: Vec<Vec<(usize, usize)>>,
     /// The answer edges into each remedy.
     into_remedy: Vec<Vec<(usize, usize)>>,
+    /// Per cause, its checks: (question, answer) pairs that lead straight to it (or to a fix
+    /// of its alone), given whenever it is the cause and rarely otherwise.
+    /// Each with the share of the other causes' mass that gives the answer too.
+    pub(super) checks: Vec<Vec<(usize, usize, f64)>>,
 }
 
 /// What is known, by index: each question's answer (`Some(None)` for "don't know") and the
@@ -196,6 +210,8 @@ impl<'a> Network<'a> {
                 targets: q.answers.iter().map(|a| target(a.goto.as_ref())).collect(),
                 cost: q.cost(),
                 dont_know: q.dont_know(),
+                shortcut: q.shortcut,
+                names: Vec::new(),
             })
             .collect();
         let mut remedies: Vec<RemedyNode> = article
@@ -230,7 +246,7 @@ impl<'a> Network<'a> {
                 }
             })
             .collect();
-        let order: Vec<usize> = match graph.topological_order() {
+        let mut order: Vec<usize> = match graph.topological_order() {
             Some(nodes) => nodes
                 .iter()
                 .filter(|n| n.kind == NodeKind::Question)
@@ -239,6 +255,34 @@ impl<'a> Network<'a> {
             // A cycle: `check` reports it; walk in document order and let back edges drop.
             None => (0..article.questions.len()).collect(),
         };
+        // Shortcuts come after every step of the walk: among equal choices the planner asks
+        // what the tree asks.
+        order.sort_by_key(|&q| questions[q].shortcut);
+        let mut questions = questions;
+        let prior_total: f64 = causes.iter().map(|c| c.prior).sum();
+        for question in questions.iter_mut().filter(|q| q.shortcut) {
+            question.names = question
+                .targets
+                .iter()
+                .map(|target| match *target {
+                    Target::Cause(c) => vec![c],
+                    Target::Remedy(r) => remedies[r].owners.clone(),
+                    Target::Question(_) | Target::Nothing => Vec::new(),
+                })
+                .collect();
+            question.rates = question
+                .names
+                .iter()
+                .map(|named| {
+                    let share: f64 = named.iter().map(|c| causes[*c].prior).sum();
+                    if prior_total > 0.0 {
+                        share / prior_total
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+        }
         let entry = target(article.entry.as_ref());
         let mut rank = vec![usize::MAX; article.questions.len()];
         for (position, &q) in order.iter().enumerate() {
@@ -283,6 +327,7 @@ impl<'a> Network<'a> {
             into_question,
             into_cause,
             into_remedy,
+            checks: Vec::new(),
         };
         let nothing = network.nothing_known();
         let (reach, arrivals) = network.forward(&nothing);
@@ -290,7 +335,54 @@ impl<'a> Network<'a> {
         for (cause, mass) in arrivals.iter().enumerate() {
             network.causes[cause].base_mass = *mass;
         }
+        network.checks = network.find_checks();
         network
+    }
+
+    /// Each cause's checks: answer edges into it (or into a fix of its alone) from a
+    /// question of the walk, where the answer is certain given the cause (every walk to it
+    /// passes there) and given by at most [`CHECK_FALSE_ALARM`] of the other causes' mass.
+    fn find_checks(&self) -> Vec<Vec<(usize, usize, f64)>> {
+        let nothing = self.nothing_known();
+        let prior: f64 = (0..self.causes.len())
+            .filter(|c| self.causes[*c].base_mass > 0.0)
+            .map(|c| self.causes[c].prior)
+            .sum();
+        let mut checks = vec![Vec::new(); self.causes.len()];
+        for (cause, node) in self.causes.iter().enumerate() {
+            if node.base_mass <= 0.0 || node.prior <= 0.0 {
+                continue;
+            }
+            let mut edges = self.into_cause[cause].clone();
+            edges.retain(
+                |&(question, answer)| match self.questions[question].targets[answer] {
+                    Target::Cause(_) => true,
+                    Target::Remedy(r) => self.remedies[r].owners == [cause],
+                    _ => false,
+                },
+            );
+            edges.dedup();
+            for (question, answer) in edges {
+                let q = &self.questions[question];
+                if q.shortcut || !self.deciding[question] {
+                    continue;
+                }
+                let rate = q.rates[answer];
+                let given = self.posterior(&nothing.with(question, answer));
+                // P(answer | cause) = rate × weight after / weight before.
+                let sensitivity = rate * given.weight[cause] / node.prior;
+                let others: f64 = (0..self.causes.len())
+                    .filter(|&c| c != cause && self.causes[c].base_mass > 0.0)
+                    .map(|c| rate * given.weight[c])
+                    .sum();
+                let rest = prior - node.prior;
+                let false_alarm = if rest > 0.0 { others / rest } else { 0.0 };
+                if sensitivity >= 0.99 && false_alarm <= CHECK_FALSE_ALARM {
+                    checks[cause].push((question, answer, false_alarm));
+                }
+            }
+        }
+        checks
     }
 
     /// The article.
@@ -435,6 +527,18 @@ impl<'a> Network<'a> {
                 left = 0.0;
             }
             weight[index] = cause.prior * arrivals[index] / cause.base_mass * left;
+        }
+        // A shortcut's answer keeps the causes it names, each by the inverse of that
+        // answer's share of the priors (the agent who knows names the true cause).
+        for (question, node) in self.questions.iter().enumerate() {
+            let Some(answer) = known.answer(question).filter(|_| node.shortcut) else {
+                continue;
+            };
+            let rate = node.rates[answer];
+            for (cause, w) in weight.iter_mut().enumerate() {
+                let named = node.names[answer].contains(&cause);
+                *w = if named && rate > 0.0 { *w / rate } else { 0.0 };
+            }
         }
         let total: f64 = weight.iter().sum();
         let probability = weight

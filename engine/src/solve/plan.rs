@@ -142,6 +142,93 @@ pub(super) fn expected_cost(plan: &[Planned], escalation: Option<f64>) -> f64 {
     best.unwrap_or(total)
 }
 
+/// Past the horizon: the fixes in order, where a fix may go behind its cause's check
+/// ("ask whether it is the cause, try the fix only if so") when that is cheaper, each step
+/// in order of chance over minutes (the optimal order for independent searches, Kadane
+/// 1969). Without it a draft with many causes, each with a cheap check, looks no better
+/// than trying every fix: two steps ahead cannot see a run of checks pay. With three
+/// causes or fewer left the look-ahead sees every check itself, and this is not used.
+pub(super) fn checked_cost(
+    network: &Network<'_>,
+    known: &Known,
+    posterior: &Posterior,
+    plan: &[Planned],
+) -> f64 {
+    // With no more causes left than steps ahead, the look-ahead itself sees every check.
+    let left = (0..network.causes.len())
+        .filter(|c| posterior.is_candidate(*c))
+        .count();
+    if left <= DEPTH + 1 {
+        return f64::INFINITY;
+    }
+    // (chance it repairs, minutes if reached (for the order), check: (minutes, don't know,
+    // the cause's chance, false alarms), fix minutes)
+    type Step = (f64, f64, Option<(f64, f64, f64, f64)>, f64);
+    let mut steps: Vec<Step> = Vec::with_capacity(plan.len());
+    let mut any = false;
+    for fix in plan {
+        let owners = &network.remedies[fix.remedy].owners;
+        let mut step = (fix.probability, fix.cost, None, fix.cost);
+        if let [cause] = owners.as_slice() {
+            let cause = *cause;
+            let left = network.causes[cause]
+                .remedies
+                .iter()
+                .filter(|r| !known.failed[**r])
+                .count();
+            let check = network.checks[cause]
+                .iter()
+                .filter(|(q, ..)| known.answers[*q].is_none() && posterior.reach[*q] > 0.0)
+                .map(|(q, _, false_alarm)| (&network.questions[*q], *false_alarm))
+                .min_by(|a, b| a.0.cost.total_cmp(&b.0.cost));
+            if let (1, Some((check, false_alarm))) = (left, check) {
+                let chance = posterior.probability[cause];
+                let unknown = check.dont_know;
+                let pointing = chance + false_alarm * (1.0 - chance);
+                let minutes = check.cost + ((1.0 - unknown) * pointing + unknown) * fix.cost;
+                if minutes < fix.cost {
+                    step = (
+                        fix.probability,
+                        minutes,
+                        Some((check.cost, unknown, chance, false_alarm)),
+                        fix.cost,
+                    );
+                    any = true;
+                }
+            }
+        }
+        steps.push(step);
+    }
+    if !any {
+        return f64::INFINITY;
+    }
+    let ratio = |s: &Step| {
+        if s.1 <= 0.0 { f64::INFINITY } else { s.0 / s.1 }
+    };
+    steps.sort_by(|a, b| ratio(b).total_cmp(&ratio(a)));
+    let escalation = network.escalation;
+    let mut not_yet = 1.0_f64;
+    let mut total = 0.0;
+    let mut best = escalation.map(|e| e * not_yet);
+    for (chance, _, check, fix) in &steps {
+        let reached = not_yet.max(0.0);
+        total += match check {
+            // The check always, the fix when it points to the cause (rightly, or as a false
+            // alarm for another) or is not known.
+            Some((minutes, unknown, cause, false_alarm)) => {
+                let pointing = cause + false_alarm * (reached - cause).max(0.0);
+                minutes * reached + ((1.0 - unknown) * pointing + unknown * reached) * fix
+            }
+            None => fix * reached,
+        };
+        not_yet -= chance;
+        if let Some(e) = escalation {
+            best = best.map(|b| b.min(total + e * not_yet.max(0.0)));
+        }
+    }
+    best.unwrap_or(total)
+}
+
 /// How many steps ahead a step is weighed: the step itself, then the best next one after
 /// each of its outcomes (a question, the next fix, or escalating), then fixes only.
 const DEPTH: usize = 2;
@@ -160,7 +247,12 @@ impl Lookahead<'_, '_> {
     /// asking an open question, trying the next fix and going on, or the fixes in order
     /// (stopping where that is cheapest).
     fn value(&self, known: &Known, posterior: &Posterior, plan: &[Planned], depth: usize) -> f64 {
-        let mut best = expected_cost(plan, self.network.escalation);
+        let mut best = expected_cost(plan, self.network.escalation).min(checked_cost(
+            self.network,
+            known,
+            posterior,
+            plan,
+        ));
         if depth == 0 {
             return best;
         }

@@ -566,6 +566,176 @@ fn with_a_price_on_escalating_the_planner_escalates_when_what_is_left_is_not_wor
     );
 }
 
+/// A drafted shape: a chain of checks, each pointing to its cause, ending in `escalate`,
+/// and the which-cause menu as a shortcut. `causes` causes, each with its own fix of
+/// `fix_minutes`, each check `check_minutes`.
+fn chain(causes: usize, check_minutes: f64, fix_minutes: f64, menu_dont_know: f64) -> Article {
+    let mut yaml = String::from(
+        "id: chain\ntitle: Chain\nsymptoms:\n- id: s\n  text: It fails.\nentry: check-1\nescalation_cost: 60\nquestions:\n",
+    );
+    for i in 1..=causes {
+        let next = if i == causes {
+            "escalate".to_owned()
+        } else {
+            format!("check-{}", i + 1)
+        };
+        yaml.push_str(&format!(
+            "- id: check-{i}\n  text: Is it {i}?\n  cost: {check_minutes}\n  answers:\n  - {{value: 'yes', goto: cause-{i}, base_rate: 0.1}}\n  - {{value: 'no', goto: {next}}}\n"
+        ));
+    }
+    yaml.push_str(&format!(
+        "- id: which-cause\n  text: Which?\n  kind: choice\n  shortcut: true\n  dont_know: {menu_dont_know}\n  answers:\n"
+    ));
+    for i in 1..=causes {
+        yaml.push_str(&format!("  - {{value: c{i}, goto: cause-{i}}}\n"));
+    }
+    yaml.push_str("causes:\n");
+    for i in 1..=causes {
+        yaml.push_str(&format!(
+            "- id: cause-{i}\n  title: Cause {i}\n  solutions: [fix-{i}]\n"
+        ));
+    }
+    yaml.push_str("solutions:\n");
+    for i in 1..=causes {
+        yaml.push_str(&format!(
+            "- id: fix-{i}\n  title: Fix {i}\n  cost: {fix_minutes}\n"
+        ));
+    }
+    let loaded = crate::load::load_sources(vec![("chain.yaml".to_owned(), yaml.into_bytes())]);
+    assert!(
+        loaded.diagnostics.iter().all(|d| !d.is_error()),
+        "{:?}",
+        loaded.diagnostics
+    );
+    loaded.kb.get("chain").unwrap().article.clone()
+}
+
+#[test]
+fn every_check_saying_no_rules_out_every_cause_when_the_chain_ends_in_escalate() {
+    let article = chain(3, 1.0, 10.0, 0.6);
+    let graph = DecisionGraph::build(&article);
+    let facts = Facts::parse(["check-1=no", "check-2=no", "check-3=no"]).unwrap();
+    let resolution = solve(&article, &graph, &facts).unwrap();
+    assert!(resolution.is_unmatched(), "{}", describe(&resolution));
+    // A check's "no" rules out its own cause and no other.
+    let facts = Facts::parse(["check-2=no"]).unwrap();
+    let resolution = solve(&article, &graph, &facts).unwrap();
+    let left: Vec<&str> = resolution
+        .candidates
+        .iter()
+        .map(|c| c.cause.as_str())
+        .collect();
+    assert_eq!(left.len(), 2);
+    assert!(!left.contains(&"cause-2"));
+}
+
+#[test]
+fn a_shortcut_answer_keeps_the_causes_it_names_wherever_the_session_stands() {
+    let article = chain(4, 1.0, 10.0, 0.6);
+    let graph = DecisionGraph::build(&article);
+    // Straight away: the named cause, with the answer as evidence for it.
+    let facts = Facts::parse(["which-cause=c3"]).unwrap();
+    let resolution = solve(&article, &graph, &facts).unwrap();
+    assert_eq!(resolution.candidates.len(), 1, "{}", describe(&resolution));
+    let only = &resolution.candidates[0];
+    assert_eq!(only.cause.as_str(), "cause-3");
+    assert!(
+        only.evidence.iter().any(|e| e.effect == Effect::For
+            && e.question
+                .as_ref()
+                .is_some_and(|q| q.as_str() == "which-cause")),
+        "{:?}",
+        only.evidence
+    );
+    assert_eq!(
+        resolution.path.len(),
+        1,
+        "the shortcut's answer is on the path"
+    );
+    // After a check that said no, the menu still counts (and names a cause that is left).
+    let facts = Facts::parse(["check-1=no", "which-cause=c4"]).unwrap();
+    let resolution = solve(&article, &graph, &facts).unwrap();
+    assert_eq!(resolution.candidates.len(), 1);
+    assert_eq!(resolution.candidates[0].cause.as_str(), "cause-4");
+    // Naming a cause a check ruled out leaves none.
+    let facts = Facts::parse(["check-1=no", "which-cause=c1"]).unwrap();
+    assert!(solve(&article, &graph, &facts).unwrap().is_unmatched());
+    // Unanswered, it changes nothing.
+    let resolution = solve(&article, &graph, &Facts::new()).unwrap();
+    assert_eq!(resolution.candidates.len(), 4);
+    assert!(resolution.open.iter().any(|q| q.as_str() == "which-cause"));
+}
+
+#[test]
+fn the_planner_asks_a_shortcut_agents_can_answer_and_skips_one_they_cannot() {
+    let first = |dont_know: f64| {
+        let article = chain(4, 3.0, 10.0, dont_know);
+        let graph = DecisionGraph::build(&article);
+        match solve(&article, &graph, &Facts::new()).unwrap().action {
+            Some(Action::Ask { question, .. }) => question.to_string(),
+            other => format!("{other:?}"),
+        }
+    };
+    assert_eq!(first(0.0), "which-cause");
+    assert_ne!(first(0.95), "which-cause");
+}
+
+#[test]
+fn past_its_horizon_the_planner_sees_a_run_of_cheap_checks_pay() {
+    // Six causes, each with a one-minute check and a 20-minute fix of its own: checking
+    // first is far cheaper than trying fixes blind, though two steps ahead cannot see it.
+    let article = chain(6, 1.0, 20.0, 0.99);
+    let graph = DecisionGraph::build(&article);
+    let resolution = solve(&article, &graph, &Facts::new()).unwrap();
+    assert!(
+        matches!(&resolution.action, Some(Action::Ask { question, .. }) if question.as_str().starts_with("check-")),
+        "{:?}",
+        resolution.weighed
+    );
+    // The checks in order until one says yes, then its fix: (6 + 5 + ... + 1) / 6 minutes
+    // of checks and 20 of fixing. Two steps ahead alone put it at 41 minutes.
+    let run_of_checks = 21.0 / 6.0 + 20.0;
+    let expected = resolution.action.as_ref().unwrap().expected_cost();
+    assert!(
+        (expected - run_of_checks).abs() <= 0.05 * run_of_checks,
+        "{expected} against {run_of_checks}"
+    );
+    // Walk it: the true cause is 5; every check is answered truly.
+    let mut session = crate::session::Session::start(
+        crate::session::Subject::alone(&article),
+        &Facts::new(),
+        crate::session::Timestamp(0),
+    )
+    .unwrap();
+    let mut minutes = 0.0;
+    for _ in 0..20 {
+        match session.next().unwrap() {
+            crate::session::Next::Ask { question } => {
+                minutes += 1.0;
+                let given = match question.as_str() {
+                    "which-cause" => Given::Unknown,
+                    "check-5" => Given::Answer("yes".into()),
+                    _ => Given::Answer("no".into()),
+                };
+                session
+                    .answer(&question, given, crate::session::Timestamp(0))
+                    .unwrap();
+            }
+            crate::session::Next::Try { remedy, .. } => {
+                minutes += 20.0;
+                assert_eq!(
+                    remedy.as_str(),
+                    "fix-5",
+                    "the fix of the cause the checks found"
+                );
+                break;
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(minutes <= 26.0, "{minutes} minutes");
+}
+
 #[test]
 fn a_question_agents_rarely_can_answer_is_worth_less() {
     let mut article = sspr();
