@@ -13,6 +13,7 @@
 //! dropped. The result is a draft (`status: draft`) for a writer to review. Depends on
 //! `model`, `text` and `load`'s YAML.
 
+mod cases;
 mod checks;
 mod codes;
 mod sections;
@@ -240,6 +241,7 @@ fn meta_list(meta: &BTreeMap<String, serde_json::Value>, key: &str) -> Vec<Strin
 }
 
 /// A fix found in the article, before it is linked to causes.
+#[derive(Clone)]
 struct Fix {
     workaround: bool,
     title: String,
@@ -274,6 +276,13 @@ struct Builder {
     has_fix_headings: bool,
     /// True once a `Determine whether ...` section was read (a how-to article's problem).
     checked: bool,
+    /// Fix sections read as causes of their own ("If the service is disabled, ..." items,
+    /// `Verify that ...` sub-sections): the range of `fixes` each reading replaces, and
+    /// its causes. Used when the article states no cause (see `finish`).
+    cased: Vec<(std::ops::Range<usize>, Vec<Found>)>,
+    /// Groups of a cause and its fix made from sections not headed `Issue N` (an error
+    /// message's heading): numbered after the article's own issues.
+    groups: usize,
 }
 
 fn build(
@@ -388,10 +397,23 @@ impl Builder {
             Kind::Cause { title, issue, .. } => self.cause(section, title.clone(), *issue),
             Kind::Causes => self.causes_list(section),
             Kind::Solution { .. } | Kind::Workaround { .. } | Kind::Method { .. } => {
-                let fixes = self.fixes_of(section, matches!(section.kind, Kind::Workaround { .. }));
+                let workaround = matches!(section.kind, Kind::Workaround { .. });
+                let start = self.fixes.len();
+                let fixes = self.fixes_of(section, workaround);
                 self.fixes.extend(fixes);
+                if matches!(section.kind, Kind::Solution { .. })
+                    && let Some(found) = self.cases_of(section, workaround)
+                {
+                    self.cased.push((start..self.fixes.len(), found));
+                }
             }
             Kind::Issue { number } => self.issue(section, *number),
+            // A heading per error message, holding its own Cause (or its own list of
+            // reasons) and Resolution: a group, like `Issue N`.
+            Kind::Other if is_group(section) => {
+                self.groups += 1;
+                self.issue(section, 1000 + self.groups)
+            }
             Kind::Scenario { number, title } => self.scenario(section, *number, title.clone()),
             // A section whose text says `**Cause**` and then `**Workaround**` (or
             // `**Resolution**`): a scenario, a cause with its fix.
@@ -444,7 +466,9 @@ impl Builder {
         });
     }
 
-    /// `## Issue 1: title`: its symptoms, cause and resolution, grouped.
+    /// `## Issue 1: title` (or `Symptom 1`, or an error message's heading): its symptoms,
+    /// cause (a Cause heading, or the list of reasons its text gives) and resolution,
+    /// grouped. The group's fixes are its causes' fixes.
     fn issue(&mut self, section: &Section, number: usize) {
         let mut plain = Section {
             children: Vec::new(),
@@ -452,15 +476,15 @@ impl Builder {
         };
         plain.body = format!("**{}**\n\n{}", section.heading, section.body.trim());
         let mut holder = Vec::new();
+        let mut fixes = Vec::new();
         for child in &section.children {
             match &child.kind {
                 Kind::Cause { title, .. } => self.cause(child, title.clone(), Some(number)),
                 Kind::Solution { .. } | Kind::Workaround { .. } | Kind::Method { .. } => {
-                    let fixes = self.fixes_of(child, matches!(child.kind, Kind::Workaround { .. }));
-                    let cause = self.causes.iter().rposition(|c| c.issue == Some(number));
-                    match cause {
-                        Some(index) => self.causes[index].fixes.extend(fixes),
-                        None => self.fixes.extend(fixes),
+                    let found = self.fixes_of(child, matches!(child.kind, Kind::Workaround { .. }));
+                    match self.causes.iter().rposition(|c| c.issue == Some(number)) {
+                        Some(index) => self.causes[index].fixes.extend(found),
+                        None => fixes.extend(found),
                     }
                 }
                 Kind::Symptoms => {
@@ -471,14 +495,43 @@ impl Builder {
             }
         }
         plain.children = holder;
-        // The issue's own description belongs with its cause, ahead of the cause's text.
         let text = plain.full_text();
-        match self.causes.iter_mut().rfind(|c| c.issue == Some(number)) {
-            Some(cause) if !text.trim().is_empty() => {
-                cause.text = format!("{text}\n\n{}", cause.text)
+        let has_cause = self.causes.iter().any(|c| c.issue == Some(number));
+        if !has_cause
+            && let Some((intro, items, after)) = split_cause_list(&text)
+            && introduces_alternative_causes(&intro)
+        {
+            // "This error occurs for one of the following reasons:" under the group's
+            // heading: a cause per reason, each with the group's fixes.
+            self.alternatives(&intro, items, &after, Some(number));
+        } else {
+            // The issue's own description belongs with its cause, ahead of the cause's text.
+            match self.causes.iter_mut().find(|c| c.issue == Some(number)) {
+                Some(cause) if !text.trim().is_empty() => {
+                    cause.text = format!("{text}\n\n{}", cause.text)
+                }
+                Some(_) => {}
+                None => self.notes.push(text),
             }
-            Some(_) => {}
-            None => self.notes.push(text),
+        }
+        let owners: Vec<usize> = (0..self.causes.len())
+            .filter(|i| self.causes[*i].issue == Some(number))
+            .collect();
+        match owners.as_slice() {
+            [] => self.fixes.extend(fixes),
+            // One cause: its fixes. Several (a list of reasons, or `Cause 1`, `Cause 2` in
+            // one group): the group's fixes serve each, unless each has its own already.
+            [only] => self.causes[*only].fixes.extend(fixes),
+            several => {
+                let last = *several.last().unwrap_or(&0);
+                if several.iter().all(|i| self.causes[*i].fixes.is_empty()) {
+                    for index in several {
+                        self.causes[*index].fixes.extend(fixes.iter().cloned());
+                    }
+                } else {
+                    self.causes[last].fixes.extend(fixes);
+                }
+            }
         }
     }
 
@@ -523,14 +576,41 @@ impl Builder {
             }
             return;
         }
+        // "Cause for Symptom 1: ..." paragraphs (and "The other symptoms are caused by
+        // ..."): a cause per symptom.
+        if title.is_none()
+            && fixes.is_empty()
+            && let Some((intro, parts)) = cases::split_by_symptom(&text)
+        {
+            self.mapping.push(format!(
+                "{}: {} causes, one per symptom",
+                crate::text::plain_text(&section.heading),
+                parts.len()
+            ));
+            for (index, (title, part)) in parts.into_iter().enumerate() {
+                let title = title.unwrap_or_else(|| first_sentence(&symptom_marker_dropped(&part)));
+                let text = if index == 0 && !intro.is_empty() {
+                    format!("{intro}\n\n{part}")
+                } else {
+                    part
+                };
+                self.causes.push(Found {
+                    title,
+                    text,
+                    fixes: Vec::new(),
+                    issue,
+                });
+            }
+            return;
+        }
         // A plain "Cause" heading that lists alternatives: each is a cause of its own.
         if title.is_none()
             && fixes.is_empty()
             && own.children.is_empty()
             && let Some((intro, items, after)) = split_cause_list(&text)
-            && introduces_alternative_causes(&intro)
+            && (introduces_alternative_causes(&intro) || cases::introduces_checks(&intro))
         {
-            self.alternatives(&intro, items, &after);
+            self.alternatives(&intro, items, &after, None);
             return;
         }
         // Several lists of alternatives (one per error the article names): every item.
@@ -546,7 +626,7 @@ impl Builder {
                 } else {
                     ""
                 };
-                self.alternatives(&intro, items, tail);
+                self.alternatives(&intro, items, tail, None);
             }
             return;
         }
@@ -589,7 +669,7 @@ impl Builder {
         );
         match split_cause_list(&text) {
             Some((intro, items, after)) if by_heading || introduces_alternative_causes(&intro) => {
-                self.alternatives(&intro, items, &after)
+                self.alternatives(&intro, items, &after, None)
             }
             _ => self.cause(section, None, None),
         }
@@ -650,7 +730,108 @@ impl Builder {
         self.cause(section, Some(title), None);
     }
 
-    fn alternatives(&mut self, intro: &str, items: Vec<String>, after: &str) {
+    /// A Resolution read as causes of its own, for an article that states none: one per
+    /// `Verify that ...` sub-section (two or more), or one per item or paragraph that
+    /// opens with a condition ("If the service is disabled, start it."). Each cause's fix
+    /// is its part of the Resolution, led by the shared text before the parts and closed
+    /// by the shared text after them.
+    fn cases_of(&mut self, section: &Section, workaround: bool) -> Option<Vec<Found>> {
+        let with_heading = |child: &Section| {
+            let text = child.full_text();
+            let hashes = "#".repeat(usize::from(child.level));
+            if text.is_empty() {
+                format!("{hashes} {}", child.heading)
+            } else {
+                format!("{hashes} {}\n\n{text}", child.heading)
+            }
+        };
+        let join = |parts: &[String]| {
+            parts
+                .iter()
+                .filter(|p| !p.trim().is_empty())
+                .map(|p| p.trim())
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        };
+        let checked = cases::verifying_sections(section);
+        if checked.len() >= 2 {
+            let first = checked[0];
+            let last = checked[checked.len() - 1];
+            let mut lead = vec![section.body.trim().to_owned()];
+            lead.extend(section.children[..first].iter().map(with_heading));
+            let lead = join(&lead);
+            let tail: Vec<String> = section.children[last + 1..]
+                .iter()
+                .map(with_heading)
+                .collect();
+            let tail = join(&tail);
+            let mut found: Vec<Found> = Vec::new();
+            for (index, child) in section
+                .children
+                .iter()
+                .enumerate()
+                .take(last + 1)
+                .skip(first)
+            {
+                if checked.contains(&index) {
+                    // The section's opening paragraph says what to look at: the cause's text.
+                    let opening = child
+                        .body
+                        .trim()
+                        .split("\n\n")
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
+                    let heading = crate::text::plain_text(&child.heading);
+                    found.push(Found {
+                        title: cases::cause_of_check(&child.heading),
+                        text: join(&[format!("*{heading}*"), opening]),
+                        fixes: vec![Fix {
+                            workaround,
+                            title: heading,
+                            text: join(&[lead.clone(), with_heading(child)]),
+                            by_design: false,
+                            for_cause: None,
+                            parts: Vec::new(),
+                        }],
+                        issue: None,
+                    });
+                } else if let Some(previous) = found.last_mut().and_then(|f| f.fixes.last_mut()) {
+                    previous.text = join(&[previous.text.clone(), with_heading(child)]);
+                }
+            }
+            for cause in &mut found {
+                for fix in &mut cause.fixes {
+                    fix.text = join(&[fix.text.clone(), tail.clone()]);
+                }
+            }
+            return Some(found);
+        }
+        if !section.children.is_empty() {
+            return None;
+        }
+        let (intro, parts, after) = cases::conditional_cases(&section.body)?;
+        Some(
+            parts
+                .into_iter()
+                .map(|case| Found {
+                    title: case.cause,
+                    text: String::new(),
+                    fixes: vec![Fix {
+                        workaround,
+                        title: case.fix_title,
+                        text: join(&[intro.clone(), case.fix, after.clone()]),
+                        by_design: false,
+                        for_cause: None,
+                        parts: Vec::new(),
+                    }],
+                    issue: None,
+                })
+                .collect(),
+        )
+    }
+
+    fn alternatives(&mut self, intro: &str, items: Vec<String>, after: &str, issue: Option<usize>) {
         let count = items.len();
         for (index, item) in items.into_iter().enumerate() {
             let mut text = String::new();
@@ -668,7 +849,7 @@ impl Builder {
                 title: first_sentence(&item),
                 text,
                 fixes: Vec::new(),
-                issue: None,
+                issue,
             });
         }
     }
@@ -988,6 +1169,35 @@ impl Builder {
     }
 
     fn finish(mut self, id: ArticleId, title: &str) -> (Article, Vec<String>) {
+        // No cause stated (or one that only says there are several): a Resolution made of
+        // cases ("If ...", `Verify that ...`) states them.
+        let generic = self.causes.len() == 1
+            && self.causes[0].fixes.is_empty()
+            && is_generic(&self.causes[0].text);
+        if (self.causes.is_empty() || generic) && !self.cased.is_empty() {
+            let stated = if generic {
+                self.causes.pop().map(|c| c.text)
+            } else {
+                None
+            };
+            let mut found: Vec<Found> = Vec::new();
+            for (range, causes) in std::mem::take(&mut self.cased).into_iter().rev() {
+                self.fixes.drain(range);
+                found.splice(0..0, causes);
+            }
+            if let Some(stated) = stated.filter(|t| !t.trim().is_empty())
+                && let Some(first) = found.first_mut()
+            {
+                first.text = format!("{}\n\n{}", stated.trim(), first.text)
+                    .trim()
+                    .to_owned();
+            }
+            self.mapping.push(format!(
+                "no cause stated: {} causes from the cases the resolution names",
+                found.len()
+            ));
+            self.causes = found;
+        }
         let has_problem = !self.symptoms.is_empty() || !self.fixes.is_empty();
         if self.causes.is_empty() && has_problem {
             self.mapping
@@ -1335,6 +1545,42 @@ fn split_marked(markdown: &str, words: &[&str]) -> Option<(String, Vec<Marked>)>
     Some((intro, parts))
 }
 
+/// True for a section not headed `Issue N` that groups a cause with its fix: it holds a
+/// Cause heading, or its own text gives a list of reasons and a Resolution follows.
+fn is_group(section: &Section) -> bool {
+    let holds = |wanted: fn(&Kind) -> bool| section.children.iter().any(|c| wanted(&c.kind));
+    let has_cause = holds(|k| matches!(k, Kind::Cause { .. }));
+    let has_fix = holds(|k| {
+        matches!(
+            k,
+            Kind::Solution { .. } | Kind::Workaround { .. } | Kind::Method { .. }
+        )
+    });
+    let lists_reasons = split_cause_list(section.body.trim())
+        .is_some_and(|(intro, _, _)| introduces_alternative_causes(&intro));
+    has_cause || lists_reasons && has_fix
+}
+
+/// True for a cause that only says there are several ("This issue can occur for several
+/// reasons."): the Resolution's cases name them.
+fn is_generic(text: &str) -> bool {
+    static GENERIC: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:several|various|many|multiple|numerous|a number of|a variety of|different)\s+(?:\w+\s+)?(?:reasons|causes|factors|issues|problems|conditions|things|scenarios|configurations|misconfigurations|settings)\b")
+            .expect("a valid pattern")
+    });
+    let plain = crate::text::plain_text(text);
+    plain.split_whitespace().count() <= 60 && GENERIC.is_match(&plain)
+}
+
+/// A cause's part without its "Cause for Symptom 1:" opening, for its title.
+fn symptom_marker_dropped(part: &str) -> String {
+    static MARKER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^(?:\*\*|__)?(?:(?:cause|reason)s?\s+(?:for|of)\s+|for\s+)?(?:symptom|issue|problem)\s+\d{1,2}\s*(?:\*\*|__)?\s*[:.\-–]\s*(?:\*\*|__)?\s*")
+            .expect("a valid pattern")
+    });
+    MARKER.replace(part.trim(), "").into_owned()
+}
+
 /// True when the section, or one inside it, is headed Resolution, Solution, Workaround or Method.
 fn holds_fix_heading(section: &Section) -> bool {
     matches!(
@@ -1381,9 +1627,16 @@ fn push_fix(article: &mut Article, fix: Fix) -> NodeId {
     } else {
         "solution"
     };
-    let id = NodeId(format!("{prefix}-{}", list.len() + 1));
     let (text, steps, after) = body_parts(&fix.text);
     let title = crate::text::plain_text(&fix.title);
+    // The same fix serving several causes of one group is one node.
+    if let Some(same) = list
+        .iter()
+        .find(|r| r.title == title && r.text == text && r.steps == steps && r.after == after)
+    {
+        return same.id.clone();
+    }
+    let id = NodeId(format!("{prefix}-{}", list.len() + 1));
     list.push(Remedy {
         id: id.clone(),
         title,

@@ -79,7 +79,7 @@ pub(crate) enum Kind {
         number: Option<usize>,
         title: Option<String>,
     },
-    /// `Issue 1: title`: a group holding a cause and its resolution.
+    /// `Issue 1: title`, `Symptom 2: title`: a group holding a cause and its resolution.
     Issue { number: usize },
     /// `Scenario 1: title`: one situation the problem arises in; a cause of its own (or a
     /// group holding a cause and its resolution, like an issue).
@@ -173,6 +173,14 @@ pub(crate) fn classify(heading: &str) -> Kind {
             number: None,
             title: None,
         },
+        // `Symptom 1: title`, `Problem 2`: like an issue, a group holding its cause.
+        ["symptom" | "problem" | "issue", n, ..]
+            if n.trim_end_matches([':', '.']).parse::<usize>().is_ok() =>
+        {
+            Kind::Issue {
+                number: number.unwrap_or(1),
+            }
+        }
         ["issue", _] => match number {
             Some(number) => Kind::Issue { number },
             None => Kind::Other,
