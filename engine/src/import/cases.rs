@@ -229,7 +229,13 @@ pub(crate) fn cause_of_check(heading: &str) -> String {
         )
         .expect("a valid pattern")
     });
+    // "..., and start it if it isn't": what to do is not part of what to check.
+    static THEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?:,\s*(?:and|then|or|otherwise|if|but)\b|;|\s+-\s+|\s+and then\b).*$")
+            .expect("a valid pattern")
+    });
     let plain = crate::text::plain_text(heading);
+    let plain = THEN.replace(plain.trim(), "");
     let plain = plain.trim().trim_end_matches(['.', ':', '?']).trim();
     let Some(captures) = OPENING.captures(plain) else {
         return plain.to_owned();

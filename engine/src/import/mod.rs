@@ -392,7 +392,7 @@ impl Builder {
             self.methods_follow = Some(last_paragraph.contains("work around"));
         }
         match &section.kind {
-            Kind::Symptoms => self.symptoms.push(section.full_text()),
+            Kind::Symptoms => self.symptoms_section(section),
             Kind::Summary => self.summary.push(section.full_text()),
             Kind::Cause { title, issue, .. } => self.cause(section, title.clone(), *issue),
             Kind::Causes => self.causes_list(section),
@@ -439,6 +439,34 @@ impl Builder {
             Kind::Notes | Kind::Other | Kind::Step | Kind::Action | Kind::Check => {
                 self.note(section)
             }
+        }
+    }
+
+    /// `## Symptoms`: its text, unless a sub-section is a group of its own (a symptom
+    /// with its Cause, or an error heading listing its reasons): those are read as groups.
+    fn symptoms_section(&mut self, section: &Section) {
+        let grouped = |child: &Section| {
+            matches!(child.kind, Kind::Issue { .. } | Kind::Scenario { .. }) || is_group(child)
+        };
+        if !section.children.iter().any(grouped) {
+            self.symptoms.push(section.full_text());
+            return;
+        }
+        let plain = Section {
+            children: section
+                .children
+                .iter()
+                .filter(|c| !grouped(c))
+                .cloned()
+                .collect(),
+            ..section.clone()
+        };
+        let text = plain.full_text();
+        if !text.is_empty() {
+            self.symptoms.push(text);
+        }
+        for child in section.children.iter().filter(|c| grouped(c)) {
+            self.section(child);
         }
     }
 
@@ -603,6 +631,40 @@ impl Builder {
             }
             return;
         }
+        // A Cause with a sub-section per symptom or error ("### Event ID 4000",
+        // "### Symptom 2"): a cause each, the Cause's own text leading the first.
+        let per_symptom = own
+            .children
+            .iter()
+            .filter(|c| names_a_symptom(&c.heading))
+            .count();
+        if title.is_none()
+            && fixes.is_empty()
+            && per_symptom >= 2
+            && per_symptom == own.children.len()
+        {
+            self.mapping.push(format!(
+                "{}: {per_symptom} causes, one per symptom section",
+                crate::text::plain_text(&section.heading)
+            ));
+            for (index, child) in own.children.iter().enumerate() {
+                let mut text = child.full_text();
+                if index == 0 && !own.body.trim().is_empty() {
+                    text = format!("{}\n\n{text}", own.body.trim());
+                }
+                let title = match first_sentence(&child.full_text()) {
+                    sentence if sentence.is_empty() => crate::text::plain_text(&child.heading),
+                    sentence => sentence,
+                };
+                self.causes.push(Found {
+                    title,
+                    text: format!("**{}**\n\n{text}", child.heading),
+                    fixes: Vec::new(),
+                    issue,
+                });
+            }
+            return;
+        }
         // A plain "Cause" heading that lists alternatives: each is a cause of its own.
         if title.is_none()
             && fixes.is_empty()
@@ -680,11 +742,13 @@ impl Builder {
     /// done) for a section without both.
     fn bold_cause(&mut self, section: &Section) -> bool {
         static CAUSE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-            regex::Regex::new(r"(?im)^\*\*(?:cause|reason)\b[^*\n]*\*\*").expect("a valid pattern")
+            // `**Cause**`, or a paragraph opening with a plain `Cause:`.
+            regex::Regex::new(r"(?im)^(?:\*\*(?:cause|reason)\b[^*\n]*\*\*|(?:cause|reason)\s*:)")
+                .expect("a valid pattern")
         });
         static FIX: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
             regex::Regex::new(
-                r"(?im)^\*\*(resolution|solution|workaround|fix|mitigation)\b[^*\n]*\*\*",
+                r"(?im)^(?:\*\*(resolution|solution|workaround|fix|mitigation)\b[^*\n]*\*\*|(resolution|solution|workaround|fix|mitigation)\s*:)",
             )
             .expect("a valid pattern")
         });
@@ -1141,6 +1205,76 @@ impl Builder {
         }]
     }
 
+    /// A shared fix cut into one part per cause, in the causes' order: its cases (or list
+    /// items) are as many as the causes and each shares the most words with a different
+    /// one. `None` otherwise.
+    fn split_per_cause(&self, fix: &Fix) -> Option<Vec<Fix>> {
+        let (intro, parts, after): (String, Vec<(String, String, String)>, String) =
+            match cases::conditional_cases(&fix.text) {
+                Some((intro, cases, after)) => (
+                    intro,
+                    cases
+                        .into_iter()
+                        .map(|c| (c.cause, c.fix_title, c.fix))
+                        .collect(),
+                    after,
+                ),
+                None => {
+                    let (intro, items, after) = split_alternatives(&fix.text)?;
+                    let parts = items
+                        .into_iter()
+                        .map(|item| {
+                            let title = first_sentence(&item);
+                            (title.clone(), title, format!("- {item}"))
+                        })
+                        .collect();
+                    (intro, parts, after)
+                }
+            };
+        if parts.len() != self.causes.len() {
+            return None;
+        }
+        let mut targets: Vec<usize> = Vec::new();
+        for (condition, _, text) in &parts {
+            let scores: Vec<usize> = self
+                .causes
+                .iter()
+                .map(|c| {
+                    let cause = format!("{} {}", c.title, c.text);
+                    overlap(condition, &cause) * 2 + overlap(text, &cause)
+                })
+                .collect();
+            let best = *scores.iter().max()?;
+            if best < 2 || scores.iter().filter(|s| **s == best).count() > 1 {
+                return None;
+            }
+            targets.push(scores.iter().position(|s| *s == best)?);
+        }
+        let mut distinct = targets.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() != targets.len() {
+            return None;
+        }
+        let mut out: Vec<Option<Fix>> = vec![None; parts.len()];
+        for ((_, title, text), target) in parts.into_iter().zip(targets) {
+            let joined = [intro.as_str(), text.as_str(), after.as_str()]
+                .into_iter()
+                .filter(|t| !t.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            out[target] = Some(Fix {
+                workaround: fix.workaround,
+                title,
+                text: joined,
+                by_design: false,
+                for_cause: None,
+                parts: Vec::new(),
+            });
+        }
+        out.into_iter().collect()
+    }
+
     /// The cause each step group fixes, when there is one group per cause (two or more)
     /// and each shares the most words with a different cause.
     fn assign_parts(&self, parts: &[Fix]) -> Option<Vec<usize>> {
@@ -1171,9 +1305,18 @@ impl Builder {
     fn finish(mut self, id: ArticleId, title: &str) -> (Article, Vec<String>) {
         // No cause stated (or one that only says there are several): a Resolution made of
         // cases ("If ...", `Verify that ...`) states them.
+        // A single stated cause that names none of the cases is as good as generic: it
+        // says what kind of problem it is, the cases say which.
         let generic = self.causes.len() == 1
             && self.causes[0].fixes.is_empty()
-            && is_generic(&self.causes[0].text);
+            && (is_generic(&self.causes[0].text)
+                || self.cased.iter().all(|(_, found)| {
+                    found
+                        .iter()
+                        .filter(|case| names(&self.causes[0].text, &case.title))
+                        .count()
+                        <= 1
+                }));
         if (self.causes.is_empty() || generic) && !self.cased.is_empty() {
             let stated = if generic {
                 self.causes.pop().map(|c| c.text)
@@ -1257,6 +1400,23 @@ impl Builder {
                 *index += 1;
             } else {
                 shared.push(fix);
+            }
+        }
+        // One Resolution for every cause, whose items or paragraphs each answer one of
+        // them ("If the account is locked, ...", "If the password expired, ..."): each
+        // cause gets its own part, led and closed by the shared text.
+        if count > 1
+            && causes_without_fixes
+            && let [only] = shared.as_slice()
+            && let Some(parts) = self.split_per_cause(only)
+        {
+            self.mapping.push(format!(
+                "{}: one part per cause",
+                crate::text::plain_text(&only.title)
+            ));
+            shared.clear();
+            for (index, fix) in parts.into_iter().enumerate() {
+                self.causes[index].fixes.push(fix);
             }
         }
         // A cause listed as a link to the heading of its fix ("[The port is in conflict
@@ -1545,20 +1705,26 @@ fn split_marked(markdown: &str, words: &[&str]) -> Option<(String, Vec<Marked>)>
     Some((intro, parts))
 }
 
-/// True for a section not headed `Issue N` that groups a cause with its fix: it holds a
-/// Cause heading, or its own text gives a list of reasons and a Resolution follows.
+/// True for a section not headed `Issue N` that groups causes with their fix: it holds
+/// a Cause heading, or its own text gives a list of reasons.
 fn is_group(section: &Section) -> bool {
-    let holds = |wanted: fn(&Kind) -> bool| section.children.iter().any(|c| wanted(&c.kind));
-    let has_cause = holds(|k| matches!(k, Kind::Cause { .. }));
-    let has_fix = holds(|k| {
-        matches!(
-            k,
-            Kind::Solution { .. } | Kind::Workaround { .. } | Kind::Method { .. }
-        )
+    let has_cause = section
+        .children
+        .iter()
+        .any(|c| matches!(c.kind, Kind::Cause { .. }));
+    has_cause
+        || split_cause_list(section.body.trim())
+            .is_some_and(|(intro, _, _)| introduces_alternative_causes(&intro))
+}
+
+/// True for a heading named for a symptom, an error or an event ("Symptom 2", "Error
+/// 0x80070005", "Event ID 4000", "Issue 1").
+fn names_a_symptom(heading: &str) -> bool {
+    static SYMPTOM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^(?:symptom|issue|problem|error|event|scenario)\b|\b0x[0-9a-f]{4,8}\b|\bevent\s+(?:id\s+)?\d{2,5}\b|\berror\s+(?:code\s+)?\d{3,}\b")
+            .expect("a valid pattern")
     });
-    let lists_reasons = split_cause_list(section.body.trim())
-        .is_some_and(|(intro, _, _)| introduces_alternative_causes(&intro));
-    has_cause || lists_reasons && has_fix
+    SYMPTOM.is_match(&crate::text::plain_text(heading))
 }
 
 /// True for a cause that only says there are several ("This issue can occur for several
@@ -1570,6 +1736,22 @@ fn is_generic(text: &str) -> bool {
     });
     let plain = crate::text::plain_text(text);
     plain.split_whitespace().count() <= 60 && GENERIC.is_match(&plain)
+}
+
+/// True when a text names a case: it holds most of the case's words (of four letters or
+/// more, compared on their first five letters).
+fn names(text: &str, case: &str) -> bool {
+    let stems = |text: &str| -> std::collections::BTreeSet<String> {
+        crate::text::plain_text(text)
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() >= 4)
+            .map(|w| w.chars().take(5).collect())
+            .collect()
+    };
+    let wanted = stems(case);
+    let held = stems(text);
+    !wanted.is_empty() && wanted.intersection(&held).count() * 2 >= wanted.len()
 }
 
 /// A cause's part without its "Cause for Symptom 1:" opening, for its title.

@@ -1008,3 +1008,129 @@ fn issue_27_causes_under_one_of_several_symptoms_are_found() {
     assert!(others.help.contains("Error 9768"), "{}", others.help);
     assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
 }
+
+#[test]
+fn issue_27_more_ways_to_state_cases_and_symptoms() {
+    // Items that say what to verify, and a list the text has the reader check.
+    let markdown = "# Replication fails\n\n## Symptoms\n\nEvent 2092 is logged.\n\n## Resolution\n\n- Make sure that the server has a static IP address.\n- Verify that the DNS Client service is running, and start it if it isn't.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Replication fails | entry=check-1
+    codes: 2092
+    symptom symptoms: 0 steps
+    cause-1: The server doesn't have a static IP address -> solution-1
+    cause-2: The DNS Client service isn't running -> solution-2
+    solution-1: Make sure that the server has a static IP address, 0 steps
+    solution-2: Verify that the DNS Client service is running, and start it if it isn't, 0 steps
+    check-1 [5 min]: Does the server have a static IP address? (yes->check-2 no->cause-1)
+    check-2 [5 min]: Is the DNS Client service running? (yes->which-cause no->cause-2)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: no cause stated: 2 causes from the cases the resolution names
+    ");
+    assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
+    let markdown = "# Packets sent to itself\n\n## Symptoms\n\nEvent 7000 is logged.\n\n## Cause\n\nCheck the following settings for an address of this server:\n\n1. The forwarders list.\n2. The zone transfer list.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Packets sent to itself | entry=check-1
+    codes: 7000
+    symptom symptoms: 0 steps
+    cause-1: The forwarders list. -> 
+    cause-2: The zone transfer list. -> 
+    check-1 [5 min]: Does this apply: The forwarders list? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Does this apply: The zone transfer list? (yes->cause-2 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: cause-1: nothing better than 'Does this apply' could be drafted; reword its question
+    mapping: cause-2: nothing better than 'Does this apply' could be drafted; reword its question
+    ");
+    // A stated cause that names none of the cases says what kind of problem it is; the
+    // cases say which.
+    let markdown = "# Zone doesn't load\n\n## Cause\n\nActive Directory can't be read at startup.\n\n## Resolution\n\nIf the domain controller is the only one in the domain, restart the DNS service after the directory starts.\n\nIf other domain controllers exist, force replication from a partner.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Zone doesn't load | entry=check-1
+    cause-1: The domain controller is the only one in the domain -> solution-1
+    cause-2: Other domain controllers exist -> solution-2
+    solution-1: Restart the DNS service after the directory starts., 0 steps
+    solution-2: Force replication from a partner., 0 steps
+    check-1 [5 min]: Is the domain controller the only one in the domain? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Do the signs below point to *Other domain controllers exist*? (yes->cause-2 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: no cause stated: 2 causes from the cases the resolution names
+    ");
+    assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
+    // Symptoms with a sub-section per error holding its Cause; a Cause with a sub-section
+    // per event; plain `Cause:` and `Resolution:` paragraphs.
+    let markdown = "# Sync errors\n\n## Symptoms\n\nSync stops with one of two errors.\n\n### Error 0x8023062C\n\nThe reset fails.\n\n#### Cause\n\nThe account lacks the permission.\n\n#### Resolution\n\nGrant it.\n\n### Error 0x80230619\n\nThe password is refused.\n\n#### Cause\n\nThe minimum age is set.\n\n#### Resolution\n\nClear it.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Sync errors | entry=check-1
+    codes: 0x8023062C, 0x80230619
+    symptom symptoms: 0 steps
+    cause-1: The account lacks the permission. -> solution-1
+    cause-2: The minimum age is set. -> solution-2
+    solution-1: Resolution, 0 steps
+    solution-2: Resolution, 0 steps
+    check-1 [5 min]: Do the signs below point to *The account lacks the permission*? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Is the minimum age set? (yes->cause-2 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    ");
+    assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
+    let markdown = "# Zones don't load\n\n## Cause\n\nTwo events tell the causes apart.\n\n### Event ID 4000\n\nThe directory can't be opened.\n\n### Event ID 4007\n\nThe zone's registry key is damaged.\n\n## Resolution\n\nRestart the service.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Zones don't load | entry=check-1
+    codes: 4000, 4007
+    cause-1: The directory can't be opened. -> solution-1
+    cause-2: The zone's registry key is damaged. -> solution-1
+    solution-1: Resolution, 0 steps
+    check-1 [5 min]: Can the directory be opened? (yes->check-2 no->cause-1)
+    check-2 [5 min]: Is the zone's registry key damaged? (yes->cause-2 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: Cause: 2 causes, one per symptom section
+    ");
+    assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
+    let markdown = "# Shutdown was dirty\n\n## Service takes too long\n\nCause: The service needs more than 30 seconds to stop.\n\nResolution: Raise the shutdown timeout.\n\n## Power loss\n\nCause: The server lost power.\n\nResolution: Use a UPS.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Shutdown was dirty | entry=check-1
+    cause-1: Service takes too long -> solution-1
+    cause-2: Power loss -> solution-2
+    solution-1: Service takes too long, 0 steps
+    solution-2: Power loss, 0 steps
+    check-1 [5 min]: Do the signs below point to *Service takes too long*? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Do the signs below point to *Power loss*? (yes->cause-2 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    ");
+    assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
+}
+
+#[test]
+fn issue_27_a_shared_resolution_whose_cases_answer_one_cause_each_is_split() {
+    let markdown = "# Sign-in fails\n\n## Cause\n\nThis issue occurs for one of the following reasons:\n\n- The account is locked out.\n- The password has expired.\n\n## Resolution\n\nOpen the admin center.\n\n- If the password has expired, reset the password.\n- If the account is locked out, unlock the account.\n\nAsk the user to sign in again.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Sign-in fails | entry=check-1
+    cause-1: The account is locked out. -> solution-1
+    cause-2: The password has expired. -> solution-2
+    solution-1: Unlock the account., 0 steps
+    solution-2: Reset the password., 0 steps
+    check-1 [5 min]: Is the account locked out? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Has the password expired? (yes->cause-2 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: Resolution: one part per cause
+    ");
+    let article = draft(markdown);
+    for solution in &article.solutions {
+        assert!(
+            solution.text.starts_with("Open the admin center."),
+            "{}",
+            solution.text
+        );
+        assert!(
+            solution.text.ends_with("sign in again."),
+            "{}",
+            solution.text
+        );
+    }
+    assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
+}
