@@ -280,6 +280,11 @@ struct Builder {
     /// `Verify that ...` sub-sections): the range of `fixes` each reading replaces, and
     /// its causes. Used when the article states no cause (see `finish`).
     cased: Vec<(std::ops::Range<usize>, Vec<Found>)>,
+    /// True when the article has a Cause, Causes or Scenario heading anywhere.
+    cause_headings: bool,
+    /// Causes a note lists ("This event is logged in the following situations:" under
+    /// `More information`): used when the article names no cause otherwise.
+    listed_in_notes: Vec<Found>,
     /// Groups of a cause and its fix made from sections not headed `Issue N` (an error
     /// message's heading): numbered after the article's own issues.
     groups: usize,
@@ -307,6 +312,7 @@ fn build(
         builder.summary.push(outline.preamble.trim().to_owned());
     }
     builder.has_fix_headings = outline.sections.iter().any(holds_fix_heading);
+    builder.cause_headings = outline.sections.iter().any(holds_cause_heading);
     for section in &outline.sections {
         builder.section(section);
     }
@@ -449,6 +455,28 @@ impl Builder {
             matches!(child.kind, Kind::Issue { .. } | Kind::Scenario { .. }) || is_group(child)
         };
         if !section.children.iter().any(grouped) {
+            // "This event is logged for one of the following reasons:" in an article
+            // with no Cause heading: a cause per reason; the rest stays the symptom.
+            if !self.cause_headings
+                && section.children.is_empty()
+                && let Some((intro, items, after)) = split_cause_list(section.body.trim())
+                && introduces_alternative_causes(&intro)
+                && names_reasons(&intro)
+            {
+                self.mapping.push(format!(
+                    "{}: {} causes from the reasons it lists",
+                    crate::text::plain_text(&section.heading),
+                    items.len()
+                ));
+                let text = [intro.as_str(), after.as_str()]
+                    .into_iter()
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+                self.symptoms.push(text);
+                self.alternatives("", items, "", None);
+                return;
+            }
             self.symptoms.push(section.full_text());
             return;
         }
@@ -483,6 +511,33 @@ impl Builder {
                     found.len()
                 ));
                 self.causes.extend(found);
+            }
+        }
+        if !self.cause_headings
+            && self.listed_in_notes.is_empty()
+            && let Some((intro, items, after)) = split_cause_list(&section.full_text())
+            && introduces_alternative_causes(&intro)
+            && names_reasons(&intro)
+        {
+            let count = items.len();
+            for (index, item) in items.into_iter().enumerate() {
+                let mut text = String::new();
+                if index == 0 {
+                    text.push_str(&intro);
+                    text.push_str("\n\n");
+                }
+                text.push_str("- ");
+                text.push_str(&item);
+                if index + 1 == count && !after.is_empty() {
+                    text.push_str("\n\n");
+                    text.push_str(&after);
+                }
+                self.listed_in_notes.push(Found {
+                    title: first_sentence(&item),
+                    text: text.trim().to_owned(),
+                    fixes: Vec::new(),
+                    issue: None,
+                });
             }
         }
         let hashes = "#".repeat(usize::from(section.level));
@@ -1342,6 +1397,15 @@ impl Builder {
             self.causes = found;
         }
         let has_problem = !self.symptoms.is_empty() || !self.fixes.is_empty();
+        // No cause anywhere else, but a note lists the reasons: those are the causes (the
+        // note stays as written, like a table's Cause column).
+        if self.causes.is_empty() && has_problem && self.listed_in_notes.len() >= 2 {
+            self.mapping.push(format!(
+                "{} causes from the reasons a note lists",
+                self.listed_in_notes.len()
+            ));
+            self.causes = std::mem::take(&mut self.listed_in_notes);
+        }
         if self.causes.is_empty() && has_problem {
             self.mapping
                 .push("no Cause section: one cause is implied".to_owned());
@@ -1717,6 +1781,17 @@ fn is_group(section: &Section) -> bool {
             .is_some_and(|(intro, _, _)| introduces_alternative_causes(&intro))
 }
 
+/// True when the last paragraph of a list's intro says the items are reasons, not
+/// signs ("one of the following reasons:", "in the following situations:", "occurs if:").
+fn names_reasons(intro: &str) -> bool {
+    static REASONS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:reasons?|causes?|conditions?|situations?|scenarios?|circumstances|cases)\b\s*:?\s*$|\b(?:occurs?|happens?|is logged|appears?)\s+(?:if|when|because)\s*:\s*$")
+            .expect("a valid pattern")
+    });
+    let last = intro.trim().rsplit("\n\n").next().unwrap_or_default();
+    REASONS.is_match(&crate::text::plain_text(last))
+}
+
 /// True for a heading named for a symptom, an error or an event ("Symptom 2", "Error
 /// 0x80070005", "Event ID 4000", "Issue 1").
 fn names_a_symptom(heading: &str) -> bool {
@@ -1761,6 +1836,14 @@ fn symptom_marker_dropped(part: &str) -> String {
             .expect("a valid pattern")
     });
     MARKER.replace(part.trim(), "").into_owned()
+}
+
+/// True when the section, or one inside it, is headed Cause, Causes or Scenario N.
+fn holds_cause_heading(section: &Section) -> bool {
+    matches!(
+        section.kind,
+        Kind::Cause { .. } | Kind::Causes | Kind::Scenario { .. }
+    ) || section.children.iter().any(holds_cause_heading)
 }
 
 /// True when the section, or one inside it, is headed Resolution, Solution, Workaround or Method.

@@ -594,6 +594,10 @@ pub(crate) fn introduces_alternative_causes(intro: &str) -> bool {
         "following causes",
         "following underlying problems",
         "following scenarios",
+        "following situations",
+        "following circumstances",
+        "following cases",
+        "of these situations",
         "of these scenarios",
         "of these two scenarios",
         "of these reasons",
@@ -621,7 +625,7 @@ fn all_must_hold(lower: &str) -> bool {
 /// condition that causes it, unless all of them must hold ("both", "all of the").
 fn lists_conditions(lower: &str) -> bool {
     static CONDITIONS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:occurs?|happens?|appears?|is caused|can be caused)\s+(?:when|if|because(?: of)?|by)\s*(?:the following)?\s*:\s*$")
+        Regex::new(r"(?:occurs?|happens?|appears?|is logged|is caused|can be caused)\s+(?:when|if|because(?: of)?|by|in the following (?:situations|cases|circumstances))\s*(?:the following)?\s*:\s*$")
             .expect("a valid pattern")
     });
     let last = lower.trim().rsplit("\n\n").next().unwrap_or("");

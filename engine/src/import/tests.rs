@@ -1134,3 +1134,55 @@ fn issue_27_a_shared_resolution_whose_cases_answer_one_cause_each_is_split() {
     }
     assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
 }
+
+#[test]
+fn issue_27_reasons_listed_under_the_symptoms_or_in_a_note_are_causes_each() {
+    // Reasons under the symptom: a cause each; the symptom keeps the rest.
+    let markdown = "# Event 7000 is logged\n\n## Symptoms\n\nEvent 7000 is logged.\n\nThis event is logged in the following situations:\n\n- The forwarders list holds an address of this server.\n- A secondary zone's master list holds an address of this server.\n\n## Resolution\n\nRemove the address.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Event 7000 is logged | entry=check-1
+    codes: 7000
+    symptom symptoms: 0 steps
+    cause-1: The forwarders list holds an address of this server. -> solution-1
+    cause-2: A secondary zone's master list holds an address of this server. -> solution-1
+    solution-1: Resolution, 0 steps
+    check-1 [5 min]: Does this apply: The forwarders list holds an address of this server? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Does this apply: A secondary zone's master list holds an address of this server? (yes->cause-2 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: Symptoms: 2 causes from the reasons it lists
+    mapping: cause-1: nothing better than 'Does this apply' could be drafted; reword its question
+    mapping: cause-2: nothing better than 'Does this apply' could be drafted; reword its question
+    ");
+    assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
+    // Signs listed under the symptom stay the symptom.
+    let markdown = "# Import hangs\n\n## Symptoms\n\nOne of the following occurs:\n\n- Event 6801 is logged.\n- Event 109 is logged.\n\n## Resolution\n\nUpgrade.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Import hangs | entry=cause-1
+    codes: 6801, 109
+    symptom symptoms: 0 steps
+    cause-1: Cause not stated in the source article -> solution-1
+    solution-1: Resolution, 0 steps
+    mapping: no front matter: title and dates come from the body
+    mapping: no Cause section: one cause is implied
+    ");
+    // Reasons in a note, in an article that names no cause otherwise.
+    let markdown = "# Shutdown was dirty\n\n## Symptoms\n\nEvent 2213 is logged.\n\n## Resolution\n\nResume replication.\n\n## More information\n\nThis can happen for one of the following reasons:\n\n- The service needs more than 30 seconds to stop.\n- The server lost power.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Shutdown was dirty | entry=check-1
+    codes: 2213
+    symptom symptoms: 0 steps
+    cause-1: The service needs more than 30 seconds to stop. -> solution-1
+    cause-2: The server lost power. -> solution-1
+    solution-1: Resolution, 0 steps
+    check-1 [5 min]: Does this apply: The service needs more than 30 seconds to stop? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Does this apply: The server lost power? (yes->cause-2 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    note: ## More information
+    mapping: no front matter: title and dates come from the body
+    mapping: 2 causes from the reasons a note lists
+    mapping: cause-1: nothing better than 'Does this apply' could be drafted; reword its question
+    mapping: cause-2: nothing better than 'Does this apply' could be drafted; reword its question
+    ");
+    assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
+}
