@@ -254,6 +254,14 @@ struct Fix {
     parts: Vec<Fix>,
 }
 
+/// What a reading of sections as causes replaces when it is used.
+enum Replaces {
+    /// These fixes (a Resolution's, or a section taken as a fix).
+    Fixes(std::ops::Range<usize>),
+    /// This note (a section kept as it stands).
+    Note(usize),
+}
+
 /// A cause found in the article, with the fixes written under it.
 struct Found {
     title: String,
@@ -279,7 +287,7 @@ struct Builder {
     /// Fix sections read as causes of their own ("If the service is disabled, ..." items,
     /// `Verify that ...` sub-sections): the range of `fixes` each reading replaces, and
     /// its causes. Used when the article states no cause (see `finish`).
-    cased: Vec<(std::ops::Range<usize>, Vec<Found>)>,
+    cased: Vec<(Replaces, Vec<Found>)>,
     /// True when the article has a Cause, Causes or Scenario heading anywhere.
     cause_headings: bool,
     /// Causes a note lists ("This event is logged in the following situations:" under
@@ -388,6 +396,8 @@ impl Builder {
             return;
         }
         self.methods_follow = None;
+        let fixes_before = self.fixes.len();
+        let notes_before = self.notes.len();
         let full = section.full_text();
         let last_paragraph = full
             .rsplit("\n\n")
@@ -410,7 +420,8 @@ impl Builder {
                 if matches!(section.kind, Kind::Solution { .. })
                     && let Some(found) = self.cases_of(section, workaround)
                 {
-                    self.cased.push((start..self.fixes.len(), found));
+                    self.cased
+                        .push((Replaces::Fixes(start..self.fixes.len()), found));
                 }
             }
             Kind::Issue { number } => self.issue(section, *number),
@@ -440,10 +451,33 @@ impl Builder {
                 self.checked = true;
                 self.note(section);
             }
-            // A section whose text says `**Cause**` and then `**Workaround**` (or
-            // `**Resolution**`): a scenario, a cause with its fix.
             Kind::Notes | Kind::Other | Kind::Step | Kind::Action | Kind::Check => {
                 self.note(section)
+            }
+        }
+        // Read another way when the article states no cause: a top-level `Verify that
+        // ...` section is a cause with its check and fix, and a section of "If ..."
+        // paragraphs (or of `Verify` sub-sections) names a cause per case.
+        let replaces = match (
+            fixes_before < self.fixes.len(),
+            notes_before < self.notes.len(),
+        ) {
+            (true, _) => Some(Replaces::Fixes(fixes_before..self.fixes.len())),
+            (false, true) => Some(Replaces::Note(notes_before)),
+            _ => None,
+        };
+        if let Some(replaces) = replaces
+            && matches!(section.kind, Kind::Action | Kind::Check | Kind::Other)
+        {
+            let found = if matches!(section.kind, Kind::Other) && !is_group(section) {
+                self.cases_of(section, false)
+            } else if cases::verifies(&section.heading) && !self.has_fix_headings {
+                Some(vec![verified_case(section, "", "")])
+            } else {
+                None
+            };
+            if let Some(found) = found {
+                self.cased.push((replaces, found));
             }
         }
     }
@@ -893,28 +927,7 @@ impl Builder {
                 .skip(first)
             {
                 if checked.contains(&index) {
-                    // The section's opening paragraph says what to look at: the cause's text.
-                    let opening = child
-                        .body
-                        .trim()
-                        .split("\n\n")
-                        .next()
-                        .unwrap_or_default()
-                        .to_owned();
-                    let heading = crate::text::plain_text(&child.heading);
-                    found.push(Found {
-                        title: cases::cause_of_check(&child.heading),
-                        text: join(&[format!("*{heading}*"), opening]),
-                        fixes: vec![Fix {
-                            workaround,
-                            title: heading,
-                            text: join(&[lead.clone(), with_heading(child)]),
-                            by_design: false,
-                            for_cause: None,
-                            parts: Vec::new(),
-                        }],
-                        issue: None,
-                    });
+                    found.push(verified_case(child, &lead, ""));
                 } else if let Some(previous) = found.last_mut().and_then(|f| f.fixes.last_mut()) {
                     previous.text = join(&[previous.text.clone(), with_heading(child)]);
                 }
@@ -1368,19 +1381,25 @@ impl Builder {
                 || self.cased.iter().all(|(_, found)| {
                     found
                         .iter()
-                        .filter(|case| names(&self.causes[0].text, &case.title))
-                        .count()
-                        <= 1
+                        .all(|case| !names(&self.causes[0].text, &case.title))
                 }));
-        if (self.causes.is_empty() || generic) && !self.cased.is_empty() {
+        let cases: usize = self.cased.iter().map(|(_, found)| found.len()).sum();
+        if (self.causes.is_empty() || generic) && cases >= 2 {
             let stated = if generic {
                 self.causes.pop().map(|c| c.text)
             } else {
                 None
             };
             let mut found: Vec<Found> = Vec::new();
-            for (range, causes) in std::mem::take(&mut self.cased).into_iter().rev() {
-                self.fixes.drain(range);
+            for (replaces, causes) in std::mem::take(&mut self.cased).into_iter().rev() {
+                match replaces {
+                    Replaces::Fixes(range) => {
+                        self.fixes.drain(range);
+                    }
+                    Replaces::Note(index) => {
+                        self.notes.remove(index);
+                    }
+                }
                 found.splice(0..0, causes);
             }
             if let Some(stated) = stated.filter(|t| !t.trim().is_empty())
@@ -1767,6 +1786,53 @@ fn split_marked(markdown: &str, words: &[&str]) -> Option<(String, Vec<Marked>)>
         })
         .collect();
     Some((intro, parts))
+}
+
+/// A `Verify that ...` section as a cause: titled by what is wrong when the check fails,
+/// its text the heading and the section's opening paragraph (what to look at), its fix
+/// the section, led by `lead` and closed by `tail`.
+fn verified_case(section: &Section, lead: &str, tail: &str) -> Found {
+    let opening = section
+        .body
+        .trim()
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let heading = crate::text::plain_text(&section.heading);
+    let hashes = "#".repeat(usize::from(section.level));
+    let own = section.full_text();
+    let fix_text = [
+        lead.trim().to_owned(),
+        if own.is_empty() {
+            format!("{hashes} {}", section.heading)
+        } else {
+            format!("{hashes} {}\n\n{own}", section.heading)
+        },
+        tail.trim().to_owned(),
+    ]
+    .into_iter()
+    .filter(|t| !t.is_empty())
+    .collect::<Vec<_>>()
+    .join("\n\n");
+    Found {
+        title: cases::cause_of_check(&section.heading),
+        text: [format!("*{heading}*"), opening]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+        fixes: vec![Fix {
+            workaround: false,
+            title: heading,
+            text: fix_text,
+            by_design: false,
+            for_cause: None,
+            parts: Vec::new(),
+        }],
+        issue: None,
+    }
 }
 
 /// True for a section not headed `Issue N` that groups causes with their fix: it holds

@@ -1186,3 +1186,41 @@ fn issue_27_reasons_listed_under_the_symptoms_or_in_a_note_are_causes_each() {
     ");
     assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
 }
+
+#[test]
+fn issue_27_top_level_verify_sections_and_if_paragraphs_without_a_resolution_heading() {
+    // No Cause and no Resolution heading: each `Verify ...` section is a cause, its fix
+    // the section.
+    let markdown = "# Zone transfers fail\n\n## Symptoms\n\nEvent 6525 is logged.\n\n## Verify that the secondary server is in the zone transfer list\n\nOpen the zone's properties and select **Zone Transfers**. Add the server if it's missing.\n\n## Make sure that TCP port 53 is open\n\nRun `Test-NetConnection -Port 53`. Open the port if the test fails.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Zone transfers fail | entry=check-1
+    codes: 6525
+    symptom symptoms: 0 steps
+    cause-1: The secondary server isn't in the zone transfer list -> solution-1
+    cause-2: TCP port 53 isn't open -> solution-2
+    solution-1: Verify that the secondary server is in the zone transfer list, 0 steps
+    solution-2: Make sure that TCP port 53 is open, 0 steps
+    check-1 [2 min]: Is TCP port 53 open? (yes->check-2 no->cause-2)
+    check-2 [5 min]: Is the secondary server in the zone transfer list? (yes->which-cause no->cause-1)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: no cause stated: 2 causes from the cases the resolution names
+    ");
+    assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
+    // A section of its own name made of "If ..." paragraphs.
+    let markdown = "# Sync stops\n\n## Symptoms\n\nSync stops.\n\n## What to do\n\nIf the service is stopped, start it.\n\nIf the account is locked, unlock it.\n";
+    insta::assert_snapshot!(check(markdown), @r"
+    example-article | Sync stops | entry=check-1
+    symptom symptoms: 0 steps
+    cause-1: The service is stopped -> solution-1
+    cause-2: The account is locked -> solution-2
+    solution-1: Start it., 0 steps
+    solution-2: Unlock it., 0 steps
+    check-1 [5 min]: Is the service stopped? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Is the account locked? (yes->cause-2 no->which-cause)
+    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: no cause stated: 2 causes from the cases the resolution names
+    ");
+    assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
+}
