@@ -6,7 +6,9 @@
 //! `Cause N` headings, bulleted or numbered lists after "one of the following reasons" (or
 //! under a `Reasons why ...` heading), bold `**Cause N:**` paragraphs, `Scenario N`
 //! sections, sections with `**Cause**` and `**Workaround**` paragraphs, a table's Cause
-//! column; a Resolution that links one section per cause gives each its fix. Articles with
+//! column; a Resolution that links one section per cause gives each its fix. With no cause
+//! stated, a Resolution's "If X, do Y" cases and `Verify that ...` sections are causes
+//! (`cases`), and so are the causes of each of several symptoms. Articles with
 //! several causes get a drafted check per observable cause and the which-cause menu last
 //! (`checks`: the questions, their help and the cost rule), marked `generated` for review.
 //! Section text is kept as written; sections it does not recognise become notes, never
