@@ -1017,7 +1017,39 @@ fn blocks(article: &Article) -> Vec<Block> {
             .to_owned();
         push(note, title.clone(), None, &[], &title);
     }
+    // "Symptom 2: ... Error 9768 is logged" is the sign of the cause written for symptom 2
+    // ("Cause for Symptom 2: ...", or "The other symptoms are caused by ...").
+    let named: Vec<(Vec<usize>, bool)> = article
+        .causes
+        .iter()
+        .map(|c| super::cases::symptoms_named(&c.text))
+        .collect();
+    let claimed: Vec<usize> = named.iter().flat_map(|(n, _)| n.clone()).collect();
+    if !claimed.is_empty() {
+        for block in out.iter_mut().filter(|b| b.section.starts_with("Symptoms")) {
+            let Some(number) = symptom_label(&block.text) else {
+                continue;
+            };
+            block.cause = named
+                .iter()
+                .position(|(numbers, _)| numbers.contains(&number))
+                .or_else(|| {
+                    (!claimed.contains(&number))
+                        .then(|| named.iter().position(|(_, others)| *others))
+                        .flatten()
+                });
+        }
+    }
     out
+}
+
+/// The number of a block labelled `Symptom 2: ...` (after any list marker or bold).
+fn symptom_label(block: &str) -> Option<usize> {
+    static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^\s*(?:[-*+]|\d+\.)?\s*(?:\*\*|__)?symptom\s+(\d{1,2})\b")
+            .expect("a valid pattern")
+    });
+    LABEL.captures(block)?.get(1)?.as_str().parse().ok()
 }
 
 fn steps_text(steps: &[String]) -> String {

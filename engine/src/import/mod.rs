@@ -6,13 +6,16 @@
 //! `Cause N` headings, bulleted or numbered lists after "one of the following reasons" (or
 //! under a `Reasons why ...` heading), bold `**Cause N:**` paragraphs, `Scenario N`
 //! sections, sections with `**Cause**` and `**Workaround**` paragraphs, a table's Cause
-//! column; a Resolution that links one section per cause gives each its fix. Articles with
+//! column; a Resolution that links one section per cause gives each its fix. With no cause
+//! stated, a Resolution's "If X, do Y" cases and `Verify that ...` sections are causes
+//! (`cases`), and so are the causes of each of several symptoms. Articles with
 //! several causes get a drafted check per observable cause and the which-cause menu last
 //! (`checks`: the questions, their help and the cost rule), marked `generated` for review.
 //! Section text is kept as written; sections it does not recognise become notes, never
 //! dropped. The result is a draft (`status: draft`) for a writer to review. Depends on
 //! `model`, `text` and `load`'s YAML.
 
+mod cases;
 mod checks;
 mod codes;
 mod sections;
@@ -240,6 +243,7 @@ fn meta_list(meta: &BTreeMap<String, serde_json::Value>, key: &str) -> Vec<Strin
 }
 
 /// A fix found in the article, before it is linked to causes.
+#[derive(Clone)]
 struct Fix {
     workaround: bool,
     title: String,
@@ -250,6 +254,14 @@ struct Fix {
     /// `Step N` groups this fix is made of: one fix, unless there are as many as causes
     /// and each names a cause of its own.
     parts: Vec<Fix>,
+}
+
+/// What a reading of sections as causes replaces when it is used.
+enum Replaces {
+    /// These fixes (a Resolution's, or a section taken as a fix).
+    Fixes(std::ops::Range<usize>),
+    /// This note (a section kept as it stands).
+    Note(usize),
 }
 
 /// A cause found in the article, with the fixes written under it.
@@ -274,6 +286,18 @@ struct Builder {
     has_fix_headings: bool,
     /// True once a `Determine whether ...` section was read (a how-to article's problem).
     checked: bool,
+    /// Fix sections read as causes of their own ("If the service is disabled, ..." items,
+    /// `Verify that ...` sub-sections): the range of `fixes` each reading replaces, and
+    /// its causes. Used when the article states no cause (see `finish`).
+    cased: Vec<(Replaces, Vec<Found>)>,
+    /// True when the article has a Cause, Causes or Scenario heading anywhere.
+    cause_headings: bool,
+    /// Causes a note lists ("This event is logged in the following situations:" under
+    /// `More information`): used when the article names no cause otherwise.
+    listed_in_notes: Vec<Found>,
+    /// Groups of a cause and its fix made from sections not headed `Issue N` (an error
+    /// message's heading): numbered after the article's own issues.
+    groups: usize,
 }
 
 fn build(
@@ -298,6 +322,7 @@ fn build(
         builder.summary.push(outline.preamble.trim().to_owned());
     }
     builder.has_fix_headings = outline.sections.iter().any(holds_fix_heading);
+    builder.cause_headings = outline.sections.iter().any(holds_cause_heading);
     for section in &outline.sections {
         builder.section(section);
     }
@@ -373,6 +398,8 @@ impl Builder {
             return;
         }
         self.methods_follow = None;
+        let fixes_before = self.fixes.len();
+        let notes_before = self.notes.len();
         let full = section.full_text();
         let last_paragraph = full
             .rsplit("\n\n")
@@ -383,15 +410,29 @@ impl Builder {
             self.methods_follow = Some(last_paragraph.contains("work around"));
         }
         match &section.kind {
-            Kind::Symptoms => self.symptoms.push(section.full_text()),
+            Kind::Symptoms => self.symptoms_section(section),
             Kind::Summary => self.summary.push(section.full_text()),
             Kind::Cause { title, issue, .. } => self.cause(section, title.clone(), *issue),
             Kind::Causes => self.causes_list(section),
             Kind::Solution { .. } | Kind::Workaround { .. } | Kind::Method { .. } => {
-                let fixes = self.fixes_of(section, matches!(section.kind, Kind::Workaround { .. }));
+                let workaround = matches!(section.kind, Kind::Workaround { .. });
+                let start = self.fixes.len();
+                let fixes = self.fixes_of(section, workaround);
                 self.fixes.extend(fixes);
+                if matches!(section.kind, Kind::Solution { .. })
+                    && let Some(found) = self.cases_of(section, workaround)
+                {
+                    self.cased
+                        .push((Replaces::Fixes(start..self.fixes.len()), found));
+                }
             }
             Kind::Issue { number } => self.issue(section, *number),
+            // A heading per error message, holding its own Cause (or its own list of
+            // reasons) and Resolution: a group, like `Issue N`.
+            Kind::Other if is_group(section) => {
+                self.groups += 1;
+                self.issue(section, 1000 + self.groups)
+            }
             Kind::Scenario { number, title } => self.scenario(section, *number, title.clone()),
             // A section whose text says `**Cause**` and then `**Workaround**` (or
             // `**Resolution**`): a scenario, a cause with its fix.
@@ -412,11 +453,84 @@ impl Builder {
                 self.checked = true;
                 self.note(section);
             }
-            // A section whose text says `**Cause**` and then `**Workaround**` (or
-            // `**Resolution**`): a scenario, a cause with its fix.
             Kind::Notes | Kind::Other | Kind::Step | Kind::Action | Kind::Check => {
                 self.note(section)
             }
+        }
+        // Read another way when the article states no cause: a top-level `Verify that
+        // ...` section is a cause with its check and fix, and a section of "If ..."
+        // paragraphs (or of `Verify` sub-sections) names a cause per case.
+        let replaces = match (
+            fixes_before < self.fixes.len(),
+            notes_before < self.notes.len(),
+        ) {
+            (true, _) => Some(Replaces::Fixes(fixes_before..self.fixes.len())),
+            (false, true) => Some(Replaces::Note(notes_before)),
+            _ => None,
+        };
+        if let Some(replaces) = replaces
+            && matches!(section.kind, Kind::Action | Kind::Check | Kind::Other)
+        {
+            let found = if matches!(section.kind, Kind::Other) && !is_group(section) {
+                self.cases_of(section, false)
+            } else if cases::verifies(&section.heading) && !self.has_fix_headings {
+                Some(vec![verified_case(section, "", "")])
+            } else {
+                None
+            };
+            if let Some(found) = found {
+                self.cased.push((replaces, found));
+            }
+        }
+    }
+
+    /// `## Symptoms`: its text, unless a sub-section is a group of its own (a symptom
+    /// with its Cause, or an error heading listing its reasons): those are read as groups.
+    fn symptoms_section(&mut self, section: &Section) {
+        let grouped = |child: &Section| {
+            matches!(child.kind, Kind::Issue { .. } | Kind::Scenario { .. }) || is_group(child)
+        };
+        if !section.children.iter().any(grouped) {
+            // "This event is logged for one of the following reasons:" in an article
+            // with no Cause heading: a cause per reason; the rest stays the symptom.
+            if !self.cause_headings
+                && section.children.is_empty()
+                && let Some((intro, items, after)) = split_cause_list(section.body.trim())
+                && introduces_alternative_causes(&intro)
+                && names_reasons(&intro)
+            {
+                self.mapping.push(format!(
+                    "{}: {} causes from the reasons it lists",
+                    crate::text::plain_text(&section.heading),
+                    items.len()
+                ));
+                let text = [intro.as_str(), after.as_str()]
+                    .into_iter()
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+                self.symptoms.push(text);
+                self.alternatives("", items, "", None);
+                return;
+            }
+            self.symptoms.push(section.full_text());
+            return;
+        }
+        let plain = Section {
+            children: section
+                .children
+                .iter()
+                .filter(|c| !grouped(c))
+                .cloned()
+                .collect(),
+            ..section.clone()
+        };
+        let text = plain.full_text();
+        if !text.is_empty() {
+            self.symptoms.push(text);
+        }
+        for child in section.children.iter().filter(|c| grouped(c)) {
+            self.section(child);
         }
     }
 
@@ -435,6 +549,33 @@ impl Builder {
                 self.causes.extend(found);
             }
         }
+        if !self.cause_headings
+            && self.listed_in_notes.is_empty()
+            && let Some((intro, items, after)) = split_cause_list(&section.full_text())
+            && introduces_alternative_causes(&intro)
+            && names_reasons(&intro)
+        {
+            let count = items.len();
+            for (index, item) in items.into_iter().enumerate() {
+                let mut text = String::new();
+                if index == 0 {
+                    text.push_str(&intro);
+                    text.push_str("\n\n");
+                }
+                text.push_str("- ");
+                text.push_str(&item);
+                if index + 1 == count && !after.is_empty() {
+                    text.push_str("\n\n");
+                    text.push_str(&after);
+                }
+                self.listed_in_notes.push(Found {
+                    title: first_sentence(&item),
+                    text: text.trim().to_owned(),
+                    fixes: Vec::new(),
+                    issue: None,
+                });
+            }
+        }
         let hashes = "#".repeat(usize::from(section.level));
         let text = section.full_text();
         self.notes.push(if text.is_empty() {
@@ -444,7 +585,9 @@ impl Builder {
         });
     }
 
-    /// `## Issue 1: title`: its symptoms, cause and resolution, grouped.
+    /// `## Issue 1: title` (or `Symptom 1`, or an error message's heading): its symptoms,
+    /// cause (a Cause heading, or the list of reasons its text gives) and resolution,
+    /// grouped. The group's fixes are its causes' fixes.
     fn issue(&mut self, section: &Section, number: usize) {
         let mut plain = Section {
             children: Vec::new(),
@@ -452,15 +595,15 @@ impl Builder {
         };
         plain.body = format!("**{}**\n\n{}", section.heading, section.body.trim());
         let mut holder = Vec::new();
+        let mut fixes = Vec::new();
         for child in &section.children {
             match &child.kind {
                 Kind::Cause { title, .. } => self.cause(child, title.clone(), Some(number)),
                 Kind::Solution { .. } | Kind::Workaround { .. } | Kind::Method { .. } => {
-                    let fixes = self.fixes_of(child, matches!(child.kind, Kind::Workaround { .. }));
-                    let cause = self.causes.iter().rposition(|c| c.issue == Some(number));
-                    match cause {
-                        Some(index) => self.causes[index].fixes.extend(fixes),
-                        None => self.fixes.extend(fixes),
+                    let found = self.fixes_of(child, matches!(child.kind, Kind::Workaround { .. }));
+                    match self.causes.iter().rposition(|c| c.issue == Some(number)) {
+                        Some(index) => self.causes[index].fixes.extend(found),
+                        None => fixes.extend(found),
                     }
                 }
                 Kind::Symptoms => {
@@ -471,14 +614,43 @@ impl Builder {
             }
         }
         plain.children = holder;
-        // The issue's own description belongs with its cause, ahead of the cause's text.
         let text = plain.full_text();
-        match self.causes.iter_mut().rfind(|c| c.issue == Some(number)) {
-            Some(cause) if !text.trim().is_empty() => {
-                cause.text = format!("{text}\n\n{}", cause.text)
+        let has_cause = self.causes.iter().any(|c| c.issue == Some(number));
+        if !has_cause
+            && let Some((intro, items, after)) = split_cause_list(&text)
+            && introduces_alternative_causes(&intro)
+        {
+            // "This error occurs for one of the following reasons:" under the group's
+            // heading: a cause per reason, each with the group's fixes.
+            self.alternatives(&intro, items, &after, Some(number));
+        } else {
+            // The issue's own description belongs with its cause, ahead of the cause's text.
+            match self.causes.iter_mut().find(|c| c.issue == Some(number)) {
+                Some(cause) if !text.trim().is_empty() => {
+                    cause.text = format!("{text}\n\n{}", cause.text)
+                }
+                Some(_) => {}
+                None => self.notes.push(text),
             }
-            Some(_) => {}
-            None => self.notes.push(text),
+        }
+        let owners: Vec<usize> = (0..self.causes.len())
+            .filter(|i| self.causes[*i].issue == Some(number))
+            .collect();
+        match owners.as_slice() {
+            [] => self.fixes.extend(fixes),
+            // One cause: its fixes. Several (a list of reasons, or `Cause 1`, `Cause 2` in
+            // one group): the group's fixes serve each, unless each has its own already.
+            [only] => self.causes[*only].fixes.extend(fixes),
+            several => {
+                let last = *several.last().unwrap_or(&0);
+                if several.iter().all(|i| self.causes[*i].fixes.is_empty()) {
+                    for index in several {
+                        self.causes[*index].fixes.extend(fixes.iter().cloned());
+                    }
+                } else {
+                    self.causes[last].fixes.extend(fixes);
+                }
+            }
         }
     }
 
@@ -523,14 +695,75 @@ impl Builder {
             }
             return;
         }
+        // "Cause for Symptom 1: ..." paragraphs (and "The other symptoms are caused by
+        // ..."): a cause per symptom.
+        if title.is_none()
+            && fixes.is_empty()
+            && let Some((intro, parts)) = cases::split_by_symptom(&text)
+        {
+            self.mapping.push(format!(
+                "{}: {} causes, one per symptom",
+                crate::text::plain_text(&section.heading),
+                parts.len()
+            ));
+            for (index, (title, part)) in parts.into_iter().enumerate() {
+                let title = title.unwrap_or_else(|| first_sentence(&symptom_marker_dropped(&part)));
+                let text = if index == 0 && !intro.is_empty() {
+                    format!("{intro}\n\n{part}")
+                } else {
+                    part
+                };
+                self.causes.push(Found {
+                    title,
+                    text,
+                    fixes: Vec::new(),
+                    issue,
+                });
+            }
+            return;
+        }
+        // A Cause with a sub-section per symptom or error ("### Event ID 4000",
+        // "### Symptom 2"): a cause each, the Cause's own text leading the first.
+        let per_symptom = own
+            .children
+            .iter()
+            .filter(|c| names_a_symptom(&c.heading))
+            .count();
+        if title.is_none()
+            && fixes.is_empty()
+            && per_symptom >= 2
+            && per_symptom == own.children.len()
+        {
+            self.mapping.push(format!(
+                "{}: {per_symptom} causes, one per symptom section",
+                crate::text::plain_text(&section.heading)
+            ));
+            for (index, child) in own.children.iter().enumerate() {
+                let mut text = child.full_text();
+                if index == 0 && !own.body.trim().is_empty() {
+                    text = format!("{}\n\n{text}", own.body.trim());
+                }
+                let title = match first_sentence(&child.full_text()) {
+                    sentence if sentence.is_empty() => crate::text::plain_text(&child.heading),
+                    sentence => sentence,
+                };
+                self.causes.push(Found {
+                    title,
+                    text: format!("**{}**\n\n{text}", child.heading),
+                    fixes: Vec::new(),
+                    issue,
+                });
+            }
+            return;
+        }
         // A plain "Cause" heading that lists alternatives: each is a cause of its own.
         if title.is_none()
             && fixes.is_empty()
             && own.children.is_empty()
             && let Some((intro, items, after)) = split_cause_list(&text)
-            && introduces_alternative_causes(&intro)
+            && (introduces_alternative_causes(&intro) || cases::introduces_checks(&intro))
         {
-            self.alternatives(&intro, items, &after);
+            self.alternatives(&intro, items, &after, None);
             return;
         }
         // Several lists of alternatives (one per error the article names): every item.
@@ -546,7 +779,7 @@ impl Builder {
                 } else {
                     ""
                 };
-                self.alternatives(&intro, items, tail);
+                self.alternatives(&intro, items, tail, None);
             }
             return;
         }
@@ -589,7 +822,7 @@ impl Builder {
         );
         match split_cause_list(&text) {
             Some((intro, items, after)) if by_heading || introduces_alternative_causes(&intro) => {
-                self.alternatives(&intro, items, &after)
+                self.alternatives(&intro, items, &after, None)
             }
             _ => self.cause(section, None, None),
         }
@@ -600,11 +833,13 @@ impl Builder {
     /// done) for a section without both.
     fn bold_cause(&mut self, section: &Section) -> bool {
         static CAUSE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-            regex::Regex::new(r"(?im)^\*\*(?:cause|reason)\b[^*\n]*\*\*").expect("a valid pattern")
+            // `**Cause**`, or a paragraph opening with a plain `Cause:`.
+            regex::Regex::new(r"(?im)^(?:\*\*(?:cause|reason)\b[^*\n]*\*\*|(?:cause|reason)\s*:)")
+                .expect("a valid pattern")
         });
         static FIX: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
             regex::Regex::new(
-                r"(?im)^\*\*(resolution|solution|workaround|fix|mitigation)\b[^*\n]*\*\*",
+                r"(?im)^(?:\*\*(resolution|solution|workaround|fix|mitigation)\b[^*\n]*\*\*|(resolution|solution|workaround|fix|mitigation)\s*:)",
             )
             .expect("a valid pattern")
         });
@@ -650,7 +885,87 @@ impl Builder {
         self.cause(section, Some(title), None);
     }
 
-    fn alternatives(&mut self, intro: &str, items: Vec<String>, after: &str) {
+    /// A Resolution read as causes of its own, for an article that states none: one per
+    /// `Verify that ...` sub-section (two or more), or one per item or paragraph that
+    /// opens with a condition ("If the service is disabled, start it."). Each cause's fix
+    /// is its part of the Resolution, led by the shared text before the parts and closed
+    /// by the shared text after them.
+    fn cases_of(&mut self, section: &Section, workaround: bool) -> Option<Vec<Found>> {
+        let with_heading = |child: &Section| {
+            let text = child.full_text();
+            let hashes = "#".repeat(usize::from(child.level));
+            if text.is_empty() {
+                format!("{hashes} {}", child.heading)
+            } else {
+                format!("{hashes} {}\n\n{text}", child.heading)
+            }
+        };
+        let join = |parts: &[String]| {
+            parts
+                .iter()
+                .filter(|p| !p.trim().is_empty())
+                .map(|p| p.trim())
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        };
+        let checked = cases::verifying_sections(section);
+        if checked.len() >= 2 {
+            let first = checked[0];
+            let last = checked[checked.len() - 1];
+            let mut lead = vec![section.body.trim().to_owned()];
+            lead.extend(section.children[..first].iter().map(with_heading));
+            let lead = join(&lead);
+            let tail: Vec<String> = section.children[last + 1..]
+                .iter()
+                .map(with_heading)
+                .collect();
+            let tail = join(&tail);
+            let mut found: Vec<Found> = Vec::new();
+            for (index, child) in section
+                .children
+                .iter()
+                .enumerate()
+                .take(last + 1)
+                .skip(first)
+            {
+                if checked.contains(&index) {
+                    found.push(verified_case(child, &lead, ""));
+                } else if let Some(previous) = found.last_mut().and_then(|f| f.fixes.last_mut()) {
+                    previous.text = join(&[previous.text.clone(), with_heading(child)]);
+                }
+            }
+            for cause in &mut found {
+                for fix in &mut cause.fixes {
+                    fix.text = join(&[fix.text.clone(), tail.clone()]);
+                }
+            }
+            return Some(found);
+        }
+        if !section.children.is_empty() {
+            return None;
+        }
+        let (intro, parts, after) = cases::conditional_cases(&section.body)?;
+        Some(
+            parts
+                .into_iter()
+                .map(|case| Found {
+                    title: case.cause,
+                    text: String::new(),
+                    fixes: vec![Fix {
+                        workaround,
+                        title: case.fix_title,
+                        text: join(&[intro.clone(), case.fix, after.clone()]),
+                        by_design: false,
+                        for_cause: None,
+                        parts: Vec::new(),
+                    }],
+                    issue: None,
+                })
+                .collect(),
+        )
+    }
+
+    fn alternatives(&mut self, intro: &str, items: Vec<String>, after: &str, issue: Option<usize>) {
         let count = items.len();
         for (index, item) in items.into_iter().enumerate() {
             let mut text = String::new();
@@ -668,7 +983,7 @@ impl Builder {
                 title: first_sentence(&item),
                 text,
                 fixes: Vec::new(),
-                issue: None,
+                issue,
             });
         }
     }
@@ -960,6 +1275,76 @@ impl Builder {
         }]
     }
 
+    /// A shared fix cut into one part per cause, in the causes' order: its cases (or list
+    /// items) are as many as the causes and each shares the most words with a different
+    /// one. `None` otherwise.
+    fn split_per_cause(&self, fix: &Fix) -> Option<Vec<Fix>> {
+        let (intro, parts, after): (String, Vec<(String, String, String)>, String) =
+            match cases::conditional_cases(&fix.text) {
+                Some((intro, cases, after)) => (
+                    intro,
+                    cases
+                        .into_iter()
+                        .map(|c| (c.cause, c.fix_title, c.fix))
+                        .collect(),
+                    after,
+                ),
+                None => {
+                    let (intro, items, after) = split_alternatives(&fix.text)?;
+                    let parts = items
+                        .into_iter()
+                        .map(|item| {
+                            let title = first_sentence(&item);
+                            (title.clone(), title, format!("- {item}"))
+                        })
+                        .collect();
+                    (intro, parts, after)
+                }
+            };
+        if parts.len() != self.causes.len() {
+            return None;
+        }
+        let mut targets: Vec<usize> = Vec::new();
+        for (condition, _, text) in &parts {
+            let scores: Vec<usize> = self
+                .causes
+                .iter()
+                .map(|c| {
+                    let cause = format!("{} {}", c.title, c.text);
+                    overlap(condition, &cause) * 2 + overlap(text, &cause)
+                })
+                .collect();
+            let best = *scores.iter().max()?;
+            if best < 2 || scores.iter().filter(|s| **s == best).count() > 1 {
+                return None;
+            }
+            targets.push(scores.iter().position(|s| *s == best)?);
+        }
+        let mut distinct = targets.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() != targets.len() {
+            return None;
+        }
+        let mut out: Vec<Option<Fix>> = vec![None; parts.len()];
+        for ((_, title, text), target) in parts.into_iter().zip(targets) {
+            let joined = [intro.as_str(), text.as_str(), after.as_str()]
+                .into_iter()
+                .filter(|t| !t.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            out[target] = Some(Fix {
+                workaround: fix.workaround,
+                title,
+                text: joined,
+                by_design: false,
+                for_cause: None,
+                parts: Vec::new(),
+            });
+        }
+        out.into_iter().collect()
+    }
+
     /// The cause each step group fixes, when there is one group per cause (two or more)
     /// and each shares the most words with a different cause.
     fn assign_parts(&self, parts: &[Fix]) -> Option<Vec<usize>> {
@@ -988,7 +1373,60 @@ impl Builder {
     }
 
     fn finish(mut self, id: ArticleId, title: &str) -> (Article, Vec<String>) {
+        // No cause stated (or one that only says there are several): a Resolution made of
+        // cases ("If ...", `Verify that ...`) states them.
+        // A single stated cause that names none of the cases is as good as generic: it
+        // says what kind of problem it is, the cases say which.
+        let generic = self.causes.len() == 1
+            && self.causes[0].fixes.is_empty()
+            && (is_generic(&self.causes[0].text)
+                || self.cased.iter().all(|(_, found)| {
+                    found
+                        .iter()
+                        .all(|case| !names(&self.causes[0].text, &case.title))
+                }));
+        let cases: usize = self.cased.iter().map(|(_, found)| found.len()).sum();
+        if (self.causes.is_empty() || generic) && cases >= 2 {
+            let stated = if generic {
+                self.causes.pop().map(|c| c.text)
+            } else {
+                None
+            };
+            let mut found: Vec<Found> = Vec::new();
+            for (replaces, causes) in std::mem::take(&mut self.cased).into_iter().rev() {
+                match replaces {
+                    Replaces::Fixes(range) => {
+                        self.fixes.drain(range);
+                    }
+                    Replaces::Note(index) => {
+                        self.notes.remove(index);
+                    }
+                }
+                found.splice(0..0, causes);
+            }
+            if let Some(stated) = stated.filter(|t| !t.trim().is_empty())
+                && let Some(first) = found.first_mut()
+            {
+                first.text = format!("{}\n\n{}", stated.trim(), first.text)
+                    .trim()
+                    .to_owned();
+            }
+            self.mapping.push(format!(
+                "no cause stated: {} causes from the cases the resolution names",
+                found.len()
+            ));
+            self.causes = found;
+        }
         let has_problem = !self.symptoms.is_empty() || !self.fixes.is_empty();
+        // No cause anywhere else, but a note lists the reasons: those are the causes (the
+        // note stays as written, like a table's Cause column).
+        if self.causes.is_empty() && has_problem && self.listed_in_notes.len() >= 2 {
+            self.mapping.push(format!(
+                "{} causes from the reasons a note lists",
+                self.listed_in_notes.len()
+            ));
+            self.causes = std::mem::take(&mut self.listed_in_notes);
+        }
         if self.causes.is_empty() && has_problem {
             self.mapping
                 .push("no Cause section: one cause is implied".to_owned());
@@ -1047,6 +1485,23 @@ impl Builder {
                 *index += 1;
             } else {
                 shared.push(fix);
+            }
+        }
+        // One Resolution for every cause, whose items or paragraphs each answer one of
+        // them ("If the account is locked, ...", "If the password expired, ..."): each
+        // cause gets its own part, led and closed by the shared text.
+        if count > 1
+            && causes_without_fixes
+            && let [only] = shared.as_slice()
+            && let Some(parts) = self.split_per_cause(only)
+        {
+            self.mapping.push(format!(
+                "{}: one part per cause",
+                crate::text::plain_text(&only.title)
+            ));
+            shared.clear();
+            for (index, fix) in parts.into_iter().enumerate() {
+                self.causes[index].fixes.push(fix);
             }
         }
         // A cause listed as a link to the heading of its fix ("[The port is in conflict
@@ -1335,6 +1790,130 @@ fn split_marked(markdown: &str, words: &[&str]) -> Option<(String, Vec<Marked>)>
     Some((intro, parts))
 }
 
+/// A `Verify that ...` section as a cause: titled by what is wrong when the check fails,
+/// its text the heading and the section's opening paragraph (what to look at), its fix
+/// the section, led by `lead` and closed by `tail`.
+fn verified_case(section: &Section, lead: &str, tail: &str) -> Found {
+    let opening = section
+        .body
+        .trim()
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let heading = crate::text::plain_text(&section.heading);
+    let hashes = "#".repeat(usize::from(section.level));
+    let own = section.full_text();
+    let fix_text = [
+        lead.trim().to_owned(),
+        if own.is_empty() {
+            format!("{hashes} {}", section.heading)
+        } else {
+            format!("{hashes} {}\n\n{own}", section.heading)
+        },
+        tail.trim().to_owned(),
+    ]
+    .into_iter()
+    .filter(|t| !t.is_empty())
+    .collect::<Vec<_>>()
+    .join("\n\n");
+    Found {
+        title: cases::cause_of_check(&section.heading),
+        text: [format!("*{heading}*"), opening]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+        fixes: vec![Fix {
+            workaround: false,
+            title: heading,
+            text: fix_text,
+            by_design: false,
+            for_cause: None,
+            parts: Vec::new(),
+        }],
+        issue: None,
+    }
+}
+
+/// True for a section not headed `Issue N` that groups causes with their fix: it holds
+/// a Cause heading, or its own text gives a list of reasons.
+fn is_group(section: &Section) -> bool {
+    let has_cause = section
+        .children
+        .iter()
+        .any(|c| matches!(c.kind, Kind::Cause { .. }));
+    has_cause
+        || split_cause_list(section.body.trim())
+            .is_some_and(|(intro, _, _)| introduces_alternative_causes(&intro))
+}
+
+/// True when the last paragraph of a list's intro says the items are reasons, not
+/// signs ("one of the following reasons:", "in the following situations:", "occurs if:").
+fn names_reasons(intro: &str) -> bool {
+    static REASONS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:reasons?|causes?|conditions?|situations?|scenarios?|circumstances|cases)\b\s*:?\s*$|\b(?:occurs?|happens?|is logged|appears?)\s+(?:if|when|because)\s*:\s*$")
+            .expect("a valid pattern")
+    });
+    let last = intro.trim().rsplit("\n\n").next().unwrap_or_default();
+    REASONS.is_match(&crate::text::plain_text(last))
+}
+
+/// True for a heading named for a symptom, an error or an event ("Symptom 2", "Error
+/// 0x80070005", "Event ID 4000", "Issue 1").
+fn names_a_symptom(heading: &str) -> bool {
+    static SYMPTOM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^(?:symptom|issue|problem|error|event|scenario)\b|\b0x[0-9a-f]{4,8}\b|\bevent\s+(?:id\s+)?\d{2,5}\b|\berror\s+(?:code\s+)?\d{3,}\b")
+            .expect("a valid pattern")
+    });
+    SYMPTOM.is_match(&crate::text::plain_text(heading))
+}
+
+/// True for a cause that only says there are several ("This issue can occur for several
+/// reasons."): the Resolution's cases name them.
+fn is_generic(text: &str) -> bool {
+    static GENERIC: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:several|various|many|multiple|numerous|a number of|a variety of|different)\s+(?:\w+\s+)?(?:reasons|causes|factors|issues|problems|conditions|things|scenarios|configurations|misconfigurations|settings)\b")
+            .expect("a valid pattern")
+    });
+    let plain = crate::text::plain_text(text);
+    plain.split_whitespace().count() <= 60 && GENERIC.is_match(&plain)
+}
+
+/// True when a text names a case: it holds most of the case's words (of four letters or
+/// more, compared on their first five letters).
+fn names(text: &str, case: &str) -> bool {
+    let stems = |text: &str| -> std::collections::BTreeSet<String> {
+        crate::text::plain_text(text)
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() >= 4)
+            .map(|w| w.chars().take(5).collect())
+            .collect()
+    };
+    let wanted = stems(case);
+    let held = stems(text);
+    !wanted.is_empty() && wanted.intersection(&held).count() * 2 >= wanted.len()
+}
+
+/// A cause's part without its "Cause for Symptom 1:" opening, for its title.
+fn symptom_marker_dropped(part: &str) -> String {
+    static MARKER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^(?:\*\*|__)?(?:(?:cause|reason)s?\s+(?:for|of)\s+|for\s+)?(?:symptom|issue|problem)\s+\d{1,2}\s*(?:\*\*|__)?\s*[:.\-–]\s*(?:\*\*|__)?\s*")
+            .expect("a valid pattern")
+    });
+    MARKER.replace(part.trim(), "").into_owned()
+}
+
+/// True when the section, or one inside it, is headed Cause, Causes or Scenario N.
+fn holds_cause_heading(section: &Section) -> bool {
+    matches!(
+        section.kind,
+        Kind::Cause { .. } | Kind::Causes | Kind::Scenario { .. }
+    ) || section.children.iter().any(holds_cause_heading)
+}
+
 /// True when the section, or one inside it, is headed Resolution, Solution, Workaround or Method.
 fn holds_fix_heading(section: &Section) -> bool {
     matches!(
@@ -1381,9 +1960,16 @@ fn push_fix(article: &mut Article, fix: Fix) -> NodeId {
     } else {
         "solution"
     };
-    let id = NodeId(format!("{prefix}-{}", list.len() + 1));
     let (text, steps, after) = body_parts(&fix.text);
     let title = crate::text::plain_text(&fix.title);
+    // The same fix serving several causes of one group is one node.
+    if let Some(same) = list
+        .iter()
+        .find(|r| r.title == title && r.text == text && r.steps == steps && r.after == after)
+    {
+        return same.id.clone();
+    }
+    let id = NodeId(format!("{prefix}-{}", list.len() + 1));
     list.push(Remedy {
         id: id.clone(),
         title,

@@ -79,7 +79,7 @@ pub(crate) enum Kind {
         number: Option<usize>,
         title: Option<String>,
     },
-    /// `Issue 1: title`: a group holding a cause and its resolution.
+    /// `Issue 1: title`, `Symptom 2: title`: a group holding a cause and its resolution.
     Issue { number: usize },
     /// `Scenario 1: title`: one situation the problem arises in; a cause of its own (or a
     /// group holding a cause and its resolution, like an issue).
@@ -173,6 +173,14 @@ pub(crate) fn classify(heading: &str) -> Kind {
             number: None,
             title: None,
         },
+        // `Symptom 1: title`, `Problem 2`: like an issue, a group holding its cause.
+        ["symptom" | "problem" | "issue", n, ..]
+            if n.trim_end_matches([':', '.']).parse::<usize>().is_ok() =>
+        {
+            Kind::Issue {
+                number: number.unwrap_or(1),
+            }
+        }
         ["issue", _] => match number {
             Some(number) => Kind::Issue { number },
             None => Kind::Other,
@@ -586,6 +594,10 @@ pub(crate) fn introduces_alternative_causes(intro: &str) -> bool {
         "following causes",
         "following underlying problems",
         "following scenarios",
+        "following situations",
+        "following circumstances",
+        "following cases",
+        "of these situations",
         "of these scenarios",
         "of these two scenarios",
         "of these reasons",
@@ -613,7 +625,7 @@ fn all_must_hold(lower: &str) -> bool {
 /// condition that causes it, unless all of them must hold ("both", "all of the").
 fn lists_conditions(lower: &str) -> bool {
     static CONDITIONS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:occurs?|happens?|appears?|is caused|can be caused)\s+(?:when|if|because(?: of)?|by)\s*(?:the following)?\s*:\s*$")
+        Regex::new(r"(?:occurs?|happens?|appears?|is logged|is caused|can be caused)\s+(?:when|if|because(?: of)?|by|in the following (?:situations|cases|circumstances))\s*(?:the following)?\s*:\s*$")
             .expect("a valid pattern")
     });
     let last = lower.trim().rsplit("\n\n").next().unwrap_or("");

@@ -1,0 +1,510 @@
+//! Causes a text states as its cases rather than under a Cause heading.
+//!
+//! A Resolution whose items each open with a condition ("If the service is disabled, set
+//! it to Automatic."), a Resolution made of `Verify that ...` / `Check ...` sections, and a
+//! Cause section cut by symptom ("Cause for Symptom 1: ..."). This module only reads text
+//! and words titles; `Builder` in the parent module decides when an article's causes are
+//! unstated enough for these readings to apply.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::sections::{Section, split_cause_list};
+
+/// One case a text states: the condition as a statement and the text that handles it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Case {
+    /// The condition worded as a statement ("The service is disabled").
+    pub(crate) cause: String,
+    /// What to do: the item or section, as written.
+    pub(crate) fix: String,
+    /// A title for the fix: what the text has the reader do.
+    pub(crate) fix_title: String,
+}
+
+/// The cases of a Resolution's text: a list (bulleted or numbered) whose items all open
+/// with a condition, or two or more paragraphs that do. Returns (shared text before,
+/// cases, shared text after); `None` when the text is not made of such cases.
+pub(crate) fn conditional_cases(markdown: &str) -> Option<(String, Vec<Case>, String)> {
+    if let Some((intro, items, after)) = split_cause_list(markdown) {
+        // Steps that continue a procedure ("If the issue persists, ...") close the list.
+        let cases_end = items
+            .iter()
+            .rposition(|item| !continues(item))
+            .map_or(0, |last| last + 1);
+        let (cases, closing) = items.split_at(cases_end);
+        let listed = introduces_checks(&intro);
+        let parsed: Option<Vec<Case>> = cases
+            .iter()
+            .map(|item| {
+                case_of(item)
+                    .or_else(|| check_case(item))
+                    .or_else(|| listed.then(|| listed_case(item)))
+            })
+            .collect();
+        if let Some(parsed) = parsed.filter(|p| p.len() >= 2) {
+            let mut after_parts: Vec<String> =
+                closing.iter().map(|item| format!("- {item}")).collect();
+            if !after.is_empty() {
+                after_parts.push(after);
+            }
+            return Some((intro, parsed, after_parts.join("\n\n")));
+        }
+    }
+    // Paragraphs: each one opening with a condition starts a case; what follows it (a
+    // command, a note) stays with it.
+    let blocks = top_level_blocks(markdown);
+    let starts: Vec<usize> = blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| is_paragraph(b) && case_of(b).is_some())
+        .filter(|(_, b)| !continues(b))
+        .map(|(i, _)| i)
+        .collect();
+    if starts.len() < 2 {
+        return None;
+    }
+    let intro = blocks[..starts[0]].join("\n\n");
+    let mut cases = Vec::new();
+    for (position, start) in starts.iter().enumerate() {
+        let end = starts.get(position + 1).copied().unwrap_or(blocks.len());
+        let mut case = case_of(&blocks[*start])?;
+        case.fix = blocks[*start..end].join("\n\n");
+        cases.push(case);
+    }
+    Some((intro, cases, String::new()))
+}
+
+/// "If the service is disabled, set it to Automatic." → the case; `None` for an item that
+/// does not open with a condition, or whose condition is the reader's wish or a step of
+/// a procedure ("If you want ...", "If the issue persists, ...").
+fn case_of(item: &str) -> Option<Case> {
+    static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?is)^(?:\*\*|__)?(?:if|when|whenever|in case|in cases where)\s+(.+?)(?:\*\*|__)?(?:,\s+|\s+then\s+|:\s*$|:\s+)(.*)$",
+        )
+        .expect("a valid pattern")
+    });
+    let first = item.lines().next().unwrap_or_default().trim();
+    if continues(first) {
+        return None;
+    }
+    let plain = crate::text::plain_text(first);
+    let captures = CONDITION.captures(plain.trim())?;
+    let condition = captures[1].trim().trim_end_matches([',', '.']);
+    let words = condition.split_whitespace().count();
+    if !(2..=30).contains(&words) {
+        return None;
+    }
+    let rest = captures[2].trim();
+    let fix_title = super::sections::first_sentence(rest);
+    Some(Case {
+        cause: capitalise(condition),
+        fix: item.trim().to_owned(),
+        fix_title: if fix_title.is_empty() {
+            capitalise(condition)
+        } else {
+            capitalise(&fix_title)
+        },
+    })
+}
+
+/// "Verify that the service is running." as an item: the cause is the state it checks
+/// for, said the other way round.
+fn check_case(item: &str) -> Option<Case> {
+    let first = super::sections::first_sentence(item.lines().next().unwrap_or_default());
+    if !verifies(&first) {
+        return None;
+    }
+    let cause = cause_of_check(&first);
+    // A check that names no state ("Check the event log.") is a step, not a cause.
+    if cause == first.trim_end_matches('.') {
+        return None;
+    }
+    Some(Case {
+        cause,
+        fix: item.trim().to_owned(),
+        fix_title: first.trim_end_matches('.').to_owned(),
+    })
+}
+
+/// An item of a list the text has the reader check ("Check the following settings:"):
+/// the item names what may be wrong, in its own words.
+fn listed_case(item: &str) -> Case {
+    let first = super::sections::first_sentence(item.lines().next().unwrap_or_default());
+    let title = first.trim_end_matches(['.', ':']).to_owned();
+    Case {
+        cause: title.clone(),
+        fix: item.trim().to_owned(),
+        fix_title: title,
+    }
+}
+
+/// True when a text ends by having the reader check the list after it ("Check the
+/// following areas for possible errors:", "Verify the following settings:").
+pub(crate) fn introduces_checks(intro: &str) -> bool {
+    static CHECKS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:check|verify|review|examine|inspect|look at|make sure|ensure|confirm)\b[^.:,]*\b(?:the following|these)\b[^.:,]*:\s*$")
+            .expect("a valid pattern")
+    });
+    static STEPS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:steps?|procedure|instructions|commands?|methods?)\b")
+            .expect("a valid pattern")
+    });
+    let last = intro.trim().rsplit("\n\n").next().unwrap_or_default();
+    let plain = crate::text::plain_text(last);
+    CHECKS.is_match(&plain) && !STEPS.is_match(&plain)
+}
+
+/// True for a condition that is a step of a procedure or the reader's wish, not a cause.
+fn continues(item: &str) -> bool {
+    static CONTINUES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^(?:\*\*|__)?(?:if|when|in case)\s+(?:you\s+(?:want|wish|prefer|would like|'d like|need help|have questions|still)|necessary|needed|required|applicable|possible|so\b|not\b|prompted|done|finished|complete|this\s+(?:doesn't|does not|fails|didn't)|that\s+(?:doesn't|does not|fails)|these\s+steps|the\s+(?:above|previous|preceding)|the\s+(?:issue|problem|error|behavior|symptom)s?\s+(?:persists?|continues?|still|isn't|is not|remains?|recurs?|occurs again|doesn't|does not|wasn't)|you're\s+prompted|you are prompted)",
+        )
+        .expect("a valid pattern")
+    });
+    CONTINUES.is_match(item.trim_start_matches(['-', '*', ' ']))
+}
+
+/// A Markdown text cut into its top-level blocks (paragraphs, lists, code blocks, notes).
+fn top_level_blocks(markdown: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0usize;
+    for (event, range) in
+        Parser::new_ext(markdown, crate::text::markdown_options()).into_offset_iter()
+    {
+        match event {
+            Event::Start(_) => {
+                if depth == 0 {
+                    start = range.start;
+                }
+                depth += 1;
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::List(_) | TagEnd::CodeBlock)
+            | Event::End(TagEnd::BlockQuote(_) | TagEnd::Table | TagEnd::HtmlBlock)
+            | Event::End(TagEnd::Heading(_)) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    out.push(markdown[start..range.end].trim().to_owned());
+                }
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Rule if depth == 0 => out.push(markdown[range].trim().to_owned()),
+            _ => {}
+        }
+    }
+    out.retain(|b| !b.is_empty());
+    out
+}
+
+fn is_paragraph(block: &str) -> bool {
+    !block.starts_with(['-', '*', '>', '|', '#', '`', '<', ' ', '~'])
+        && !block.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// True when a heading tells the reader to look at something: `Verify that ...`,
+/// `Check the ...`, `Make sure ...`, `Ensure ...`, `Confirm ...`, `Determine whether ...`.
+pub(crate) fn verifies(heading: &str) -> bool {
+    static VERIFY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^(?:step\s+\d+\s*[:.\-–]\s*)?(?:verify|check|make sure|ensure|confirm|validate|determine whether|determine if|find out whether|find out if)\b",
+        )
+        .expect("a valid pattern")
+    });
+    VERIFY.is_match(crate::text::plain_text(heading).trim())
+}
+
+/// The cause a `Verify that ...` heading checks, as a statement: what is wrong when the
+/// check fails ("Verify that the DNS Server service is running" → "The DNS Server service
+/// isn't running"). A heading that names no state ("Check the DNS settings") keeps its
+/// own words.
+pub(crate) fn cause_of_check(heading: &str) -> String {
+    static OPENING: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^(?:step\s+\d+\s*[:.\-–]\s*)?(verify|check|make sure|ensure|confirm|validate|determine|find out)\s+(that\s+|whether\s+|if\s+)?(.+)$",
+        )
+        .expect("a valid pattern")
+    });
+    // "..., and start it if it isn't": what to do is not part of what to check.
+    static THEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?:,\s*(?:and|then|or|otherwise|if|but)\b|;|\s+-\s+|\s+and then\b).*$")
+            .expect("a valid pattern")
+    });
+    let plain = crate::text::plain_text(heading);
+    let plain = THEN.replace(plain.trim(), "");
+    let plain = plain.trim().trim_end_matches(['.', ':', '?']).trim();
+    let Some(captures) = OPENING.captures(plain) else {
+        return plain.to_owned();
+    };
+    let clause = captures[3].trim();
+    let open = captures
+        .get(2)
+        .map(|m| m.as_str().trim().to_lowercase())
+        .unwrap_or_default();
+    // "Check whether the firewall blocks the port": the clause names the problem, unless
+    // it names the healthy state ("... whether the service is running").
+    let states_the_problem = matches!(open.as_str(), "whether" | "if") && !healthy(clause);
+    let opened = !open.is_empty();
+    if states_the_problem && verb_position(clause, true).is_some() {
+        return capitalise(clause);
+    }
+    match negate(clause, opened) {
+        Some(negated) => capitalise(&negated),
+        None => plain.to_owned(),
+    }
+}
+
+/// True when a clause names the state things should be in ("is running", "is correct").
+fn healthy(clause: &str) -> bool {
+    static HEALTHY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(running|started|enabled|available|reachable|correct|correctly|valid|present|installed|connected|configured|synchroni[sz]ed|replicating|registered|up to date|up-to-date|healthy|working|online|accessible|resolv\w*|respond\w*|trusted|signed)\b",
+        )
+        .expect("a valid pattern")
+    });
+    HEALTHY.is_match(clause)
+}
+
+/// Verbs a clause's subject may take without an auxiliary, in the third person.
+const VERBS: [&str; 30] = [
+    "exists", "exist", "runs", "run", "contains", "contain", "matches", "match", "points", "point",
+    "resolves", "resolve", "responds", "respond", "uses", "use", "includes", "include", "allows",
+    "allow", "works", "work", "starts", "start", "lists", "list", "holds", "hold", "belongs",
+    "belong",
+];
+
+/// The position and word of a clause's verb: an auxiliary ("is", "has", "can") or a
+/// common verb ("exists", "points"), within its first ten words.
+fn verb_position(clause: &str, guess: bool) -> Option<usize> {
+    let words: Vec<String> = clause
+        .split_whitespace()
+        .map(|w| w.to_lowercase().replace('’', "'"))
+        .collect();
+    let known = words
+        .iter()
+        .take(10)
+        .enumerate()
+        .skip(1)
+        .find_map(|(i, w)| {
+            (negation(w).is_some()
+                || VERBS.contains(&w.as_str())
+                || matches!(w.as_str(), "has" | "have"))
+            .then_some(i)
+        });
+    // "the firewall blocks port 53": after a short subject that opens with an article, a
+    // word in -s is its verb.
+    known.or_else(|| {
+        if !guess {
+            return None;
+        }
+        let opens = matches!(
+            words.first().map(String::as_str),
+            Some("the" | "a" | "an" | "your" | "this" | "that" | "its" | "each" | "every")
+        );
+        if !opens {
+            return None;
+        }
+        (2..=4).find(|i| {
+            words.get(*i).is_some_and(|w| {
+                w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("'s")
+            }) && !words[*i - 1].ends_with("'s")
+                && words.get(*i + 1).is_some_and(|next| {
+                    !matches!(
+                        next.as_str(),
+                        "on" | "in" | "for" | "of" | "at" | "from" | "to" | "with" | "under"
+                    )
+                })
+        })
+    })
+}
+
+/// An auxiliary and its negative form (either way round).
+fn negation(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "is" => "isn't",
+        "are" => "aren't",
+        "was" => "wasn't",
+        "were" => "weren't",
+        "can" => "can't",
+        "does" => "doesn't",
+        "do" => "don't",
+        "will" => "won't",
+        "isn't" => "is",
+        "aren't" => "are",
+        "wasn't" => "was",
+        "weren't" => "were",
+        "can't" | "cannot" => "can",
+        "doesn't" => "does",
+        "don't" => "do",
+        "won't" => "will",
+        "hasn't" => "has",
+        "haven't" => "have",
+        _ => return None,
+    })
+}
+
+/// The clause said the other way round: "the service is running" → "the service isn't
+/// running", "the account has the right" → "the account doesn't have the right". `None`
+/// when no verb is found early enough; a verb in -s that is not a common one counts only
+/// when `guess` (the clause followed "that" or "whether").
+pub(crate) fn negate(clause: &str, guess: bool) -> Option<String> {
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    let position = verb_position(clause, guess)?;
+    let word = words[position].to_lowercase().replace('’', "'");
+    let mut out: Vec<String> = words[..position].iter().map(|w| (*w).to_owned()).collect();
+    let rest = &words[position + 1..];
+    if rest.first().is_some_and(|w| w.eq_ignore_ascii_case("not")) {
+        // "is not running" → "is running".
+        out.push(words[position].to_owned());
+        out.extend(rest[1..].iter().map(|w| (*w).to_owned()));
+        return Some(out.join(" "));
+    }
+    let participle = rest.first().is_some_and(|w| {
+        let w = w.to_lowercase();
+        w == "been" || w.ends_with("ed") || w.ends_with("en")
+    });
+    match word.as_str() {
+        "has" | "have" if participle => out.push(format!("{word}n't")),
+        "has" => out.push("doesn't have".to_owned()),
+        "have" => out.push("don't have".to_owned()),
+        _ => match negation(&word) {
+            Some(other) => out.push(other.to_owned()),
+            None => {
+                // "exists" → "doesn't exist", "run" → "don't run".
+                let (auxiliary, base) = match word.strip_suffix("es") {
+                    Some(stem) if stem.ends_with("ch") || stem.ends_with("sh") => {
+                        ("doesn't", stem.to_owned())
+                    }
+                    _ => match word.strip_suffix('s') {
+                        Some(stem) => ("doesn't", stem.to_owned()),
+                        None => ("don't", word.clone()),
+                    },
+                };
+                out.push(format!("{auxiliary} {base}"));
+            }
+        },
+    }
+    out.extend(rest.iter().map(|w| (*w).to_owned()));
+    Some(out.join(" "))
+}
+
+/// The `Verify ...` sub-sections of a Resolution, when two or more of its sections are
+/// named for what they check: (index of each, in order).
+pub(crate) fn verifying_sections(section: &Section) -> Vec<usize> {
+    section
+        .children
+        .iter()
+        .enumerate()
+        .filter(|(_, child)| verifies(&child.heading))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// One symptom's part of a Cause section: its title when that is not the part's first
+/// sentence, and its text.
+pub(crate) type SymptomPart = (Option<String>, String);
+
+/// Where a Cause section's text is cut by symptom: paragraphs opening with `Cause for
+/// Symptom 1:` (or `Symptom 2:`, `For issue 3:`), and a sentence that names "the other
+/// symptoms" (its paragraph is a part, titled by that sentence). Returns (text before the
+/// first, parts as (title, if not the part's first sentence, text)); `None` unless there
+/// are two parts.
+pub(crate) fn split_by_symptom(markdown: &str) -> Option<(String, Vec<SymptomPart>)> {
+    static MARKER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?im)^(?:\*\*|__)?(?:(?:cause|reason)s?\s+(?:for|of)\s+|for\s+)?(?:symptom|issue|problem)\s+(\d{1,2})\s*(?:\*\*|__)?\s*[:.\-–]",
+        )
+        .expect("a valid pattern")
+    });
+    static OTHERS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:the\s+)?(?:other|remaining)\s+(?:symptoms|issues|problems)\b")
+            .expect("a valid pattern")
+    });
+    let mut starts: Vec<usize> = Vec::new();
+    let mut numbers: Vec<usize> = Vec::new();
+    for captures in MARKER.captures_iter(markdown) {
+        let whole = captures.get(0)?;
+        let before = &markdown[..whole.start()];
+        if !(before.trim().is_empty() || before.ends_with("\n\n")) {
+            continue;
+        }
+        let number: usize = captures[1].parse().ok()?;
+        if numbers.contains(&number) {
+            return None;
+        }
+        numbers.push(number);
+        starts.push(whole.start());
+    }
+    let first = *starts.first()?;
+    // "The other symptoms ... are caused by known issues": a cause of its own, from the
+    // paragraph that says so, titled by the sentence.
+    let mut others_title = None;
+    if let Some(others) = OTHERS.find_at(markdown, first) {
+        let before = &markdown[..others.start()];
+        let paragraph_start = before.rfind("\n\n").map_or(0, |i| i + 2);
+        let sentence_start = before.rfind(". ").map_or(0, |i| i + 2).max(paragraph_start);
+        if paragraph_start > *starts.last()? {
+            starts.push(paragraph_start);
+            let rest = &markdown[sentence_start..];
+            others_title = Some(super::sections::first_sentence(rest));
+        }
+    }
+    if starts.len() < 2 {
+        return None;
+    }
+    let intro = markdown[..first].trim().to_owned();
+    let count = starts.len();
+    let parts = starts
+        .iter()
+        .enumerate()
+        .map(|(i, start)| {
+            let end = starts.get(i + 1).copied().unwrap_or(markdown.len());
+            let title = if i + 1 == count {
+                others_title.clone()
+            } else {
+                None
+            };
+            (title, markdown[*start..end].trim().to_owned())
+        })
+        .collect();
+    Some((intro, parts))
+}
+
+/// The symptom numbers a cause's text says it is for ("Cause for Symptom 1: ..."), and
+/// whether it is the cause of "the other symptoms".
+pub(crate) fn symptoms_named(text: &str) -> (Vec<usize>, bool) {
+    static FOR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:\*\*|__)?(?:(?:cause|reason)s?\s+(?:for|of)\s+|for\s+)?symptoms?\s+(\d{1,2})(?:\s*(?:,|and|or)\s*(\d{1,2}))?")
+            .expect("a valid pattern")
+    });
+    static OTHERS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:the\s+)?(?:other|remaining)\s+symptoms\b").expect("a valid pattern")
+    });
+    let plain = text.trim_start();
+    match FOR.captures(plain) {
+        Some(captures) => (
+            [captures.get(1), captures.get(2)]
+                .into_iter()
+                .flatten()
+                .filter_map(|m| m.as_str().parse().ok())
+                .collect(),
+            false,
+        ),
+        None => (
+            Vec::new(),
+            OTHERS.is_match(plain.split("\n\n").next().unwrap_or_default()),
+        ),
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
