@@ -20,6 +20,12 @@ use fixpath::model::{Article, NodeId};
 /// The id of the importer's which-cause menu.
 const MENU: &str = "which-cause";
 
+/// Whether a question is one of the importer's menus (the which-cause shortcut, or the
+/// menu of the causes without a sign where every check said no).
+fn is_menu(id: &NodeId) -> bool {
+    id.0 == MENU || id.0 == fixpath::import::LEFT_MENU
+}
+
 /// One row of the gold file.
 struct GoldCause {
     set: String,
@@ -237,9 +243,9 @@ fn score_article(article: &Article, gold: &[&&GoldCause], figures: &mut SetFigur
     figures.drafts += usize::from(article.causes.len() >= 2);
     let menu_only = article.causes.len() >= 2
         && !article.questions.is_empty()
-        && article.questions.iter().all(|q| q.id.0 == MENU);
+        && article.questions.iter().all(|q| is_menu(&q.id));
     figures.menu_only += usize::from(menu_only);
-    for question in article.questions.iter().filter(|q| q.id.0 != MENU) {
+    for question in article.questions.iter().filter(|q| !is_menu(&q.id)) {
         figures.questions += 1;
         if question.text.starts_with("Does this apply:") {
             figures.fallback += 1;
@@ -327,8 +333,10 @@ fn reachable_questions(article: &Article) -> BTreeSet<NodeId> {
     seen
 }
 
-/// The reachable questions other than the menu with an answer leading to `cause`, and
-/// that answer's value.
+/// The reachable questions other than the menus with an answer leading to `cause` that tells
+/// it apart, and that answer's value. The answer of the last check that leads on to what is
+/// left where every check said no does not: other causes give it too (it is the one
+/// without a base rate where another answer points to a cause).
 fn checks_of<'a>(
     article: &'a Article,
     reachable: &BTreeSet<NodeId>,
@@ -337,11 +345,16 @@ fn checks_of<'a>(
     article
         .questions
         .iter()
-        .filter(|q| q.id.0 != MENU && reachable.contains(&q.id))
+        .filter(|q| !is_menu(&q.id) && reachable.contains(&q.id))
         .filter_map(|q| {
+            let to_cause = |a: &fixpath::model::Answer| {
+                a.goto.as_ref().is_some_and(|g| article.cause(g).is_some())
+            };
+            let pointing = q.answers.iter().filter(|a| to_cause(a)).count();
             q.answers
                 .iter()
                 .find(|a| a.goto.as_ref() == Some(cause))
+                .filter(|a| a.base_rate.is_some() || pointing == 1)
                 .map(|a| (&q.id, a.value.as_str()))
         })
         .collect()

@@ -896,7 +896,7 @@ fn lost(markdown: &str) -> Vec<String> {
 #[test]
 fn issue_27_resolution_bullets_that_open_with_a_condition_are_causes_each() {
     let markdown = "# Time sync fails\n\n## Symptoms\n\nThe clock drifts.\n\n## Resolution\n\nOpen the Services console and look at the Windows Time service:\n\n- If the service is disabled, set its startup type to Automatic and start it.\n- When event 1234 is logged, run `w32tm /resync`.\n- In case the time source can't be reached, open UDP port 123 on the firewall.\n- If the issue persists, contact support.\n\nThe clock corrects itself within an hour.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Time sync fails | entry=check-1
     codes: 1234
     symptom symptoms: 0 steps
@@ -908,11 +908,11 @@ fn issue_27_resolution_bullets_that_open_with_a_condition_are_causes_each() {
     solution-3: Open UDP port 123 on the firewall., 0 steps
     check-1 [2 min]: Is Event 1234 logged? (yes->cause-2 no->check-2)
     check-2 [5 min]: Is the service disabled? (yes->cause-1 no->check-3)
-    check-3 [5 min]: Can the time source be reached? (yes->which-cause no->cause-3)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3)
+    check-3 [5 min]: Can the time source be reached? (yes->escalate no->cause-3)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3)
     mapping: no front matter: title and dates come from the body
     mapping: no cause stated: 3 causes from the cases the resolution names
-    ");
+    "#);
     let article = draft(markdown);
     // Each fix is led by the shared text and closed by it.
     for solution in &article.solutions {
@@ -931,18 +931,18 @@ fn issue_27_resolution_bullets_that_open_with_a_condition_are_causes_each() {
     // Paragraphs work the same way, and a cause that only says there are several is
     // replaced by the cases (its text leads the first).
     let markdown = "# Sign-in fails\n\n## Cause\n\nThis issue can occur for several reasons.\n\n## Resolution\n\nIf the account is locked out, unlock it in the admin center.\n\n```powershell\nUnlock-ADAccount -Identity user\n```\n\nIf the password has expired, reset it.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Sign-in fails | entry=check-1
     cause-1: The account is locked out -> solution-1
     cause-2: The password has expired -> solution-2
     solution-1: Unlock it in the admin center., 0 steps
     solution-2: Reset it., 0 steps
     check-1 [2 min]: Is the account locked out? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Has the password expired? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Has the password expired? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     mapping: no cause stated: 2 causes from the cases the resolution names
-    ");
+    "#);
     assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
     // A stated cause keeps the "If ..." items as steps of its fix.
     let markdown = "# Sign-in fails\n\n## Cause\n\nThe account is locked out.\n\n## Resolution\n\n- If the account is locked out, unlock it.\n- If you want to, reset the password too.\n";
@@ -957,7 +957,7 @@ fn issue_27_resolution_bullets_that_open_with_a_condition_are_causes_each() {
 #[test]
 fn issue_27_verify_sections_under_a_resolution_are_causes_each_with_their_check() {
     let markdown = "# Names don't resolve\n\n## Symptoms\n\nClients can't resolve names.\n\n## Resolution\n\nWork through these sections in order.\n\n### Verify that the DNS Server service is running\n\nRun `Get-Service DNS` and read **Status**. If it's stopped, start it.\n\n### Make sure that the zone has the record\n\nOpen DNS Manager and look for the A record. Add it if it's missing.\n\n### Check whether the firewall blocks port 53\n\nRun `Test-NetConnection -Port 53`. If it fails, allow the port.\n\n### Check the forwarders\n\nOpen the server's properties and look at the **Forwarders** tab.\n\n## More information\n\nSee the DNS docs.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Names don't resolve | entry=check-1
     symptom symptoms: 0 steps
     cause-1: The DNS Server service isn't running -> solution-1
@@ -971,12 +971,12 @@ fn issue_27_verify_sections_under_a_resolution_are_causes_each_with_their_check(
     check-1 [2 min]: Is the DNS Server service running? (yes->check-2 no->cause-1)
     check-2 [2 min]: Do the signs below point to *The firewall blocks port 53*? (yes->cause-3 no->check-3)
     check-3 [2 min]: Do the signs below point to *Check the forwarders*? (yes->cause-4 no->check-4)
-    check-4 [5 min]: Does the zone have the record? (yes->which-cause no->cause-2)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3 cause-4->cause-4)
+    check-4 [5 min]: Does the zone have the record? (yes->escalate no->cause-2)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3 cause-4->cause-4)
     note: ## More information
     mapping: no front matter: title and dates come from the body
     mapping: no cause stated: 4 causes from the cases the resolution names
-    ");
+    "#);
     let article = draft(markdown);
     let service = article
         .questions
@@ -1020,7 +1020,7 @@ fn issue_27_verify_sections_under_a_resolution_are_causes_each_with_their_check(
 fn issue_27_causes_under_one_of_several_symptoms_are_found() {
     // `Symptom N` sections, each with its own Cause and Resolution.
     let markdown = "# Restore fails\n\n## Symptom 1: The restore fails with error 1205\n\nError 1205 is logged.\n\n### Cause\n\nA self-deadlock blocks the restore.\n\n### Resolution\n\nEnable trace flag 9109.\n\n## Symptom 2: The restore is slow\n\nThe log shows delivery errors.\n\n### Cause\n\nQuery notifications are fired.\n\n### Resolution\n\nApply the fix.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Restore fails | entry=check-1
     codes: 1205
     cause-1: A self-deadlock blocks the restore. -> solution-1
@@ -1028,15 +1028,15 @@ fn issue_27_causes_under_one_of_several_symptoms_are_found() {
     solution-1: Resolution, 0 steps
     solution-2: Resolution, 0 steps
     check-1 [5 min]: Do the signs below point to *A self-deadlock blocks the restore*? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Are Query notifications fired? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Are Query notifications fired? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
     assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
     // A heading per error message, each listing its reasons: a cause per reason, each
     // with that heading's fix.
     let markdown = "# Sync errors\n\n## Error 0x8023062C\n\nThis error occurs for one of the following reasons:\n\n- The connector account lacks the reset password permission.\n- The account is protected by AdminSDHolder.\n\n### Resolution\n\nGrant the permission.\n\n## Error 0x80230619\n\nThe password doesn't meet the policy.\n\n### Cause\n\nThe minimum password age is set.\n\n### Resolution\n\nClear the minimum password age.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Sync errors | entry=check-1
     codes: 0x8023062C, 0x80230619
     cause-1: The connector account lacks the reset password permission. -> solution-1
@@ -1046,15 +1046,15 @@ fn issue_27_causes_under_one_of_several_symptoms_are_found() {
     solution-2: Resolution, 0 steps
     check-1 [5 min]: Following the steps below, do you find that the connector account lacks the reset password permission? (yes->cause-1 no->check-2)
     check-2 [5 min]: Is the account protected by AdminSDHolder? (yes->cause-2 no->check-3)
-    check-3 [5 min]: Is the minimum password age set? (yes->cause-3 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3)
+    check-3 [5 min]: Is the minimum password age set? (yes->cause-3 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3)
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
     assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
     // One Cause section cut by symptom: "Cause for Symptom 1: ...", "The other symptoms
     // ..."; each symptom's text is quoted in its cause's check.
     let markdown = "# Restore fails\n\n## Symptoms\n\n- Symptom 1: The restore fails with error 1205.\n- Symptom 2: Error 9768 is logged and the database goes offline.\n\n## Cause\n\nCause for Symptom 1: When you specify the NEW_BROKER option, the restore deadlocks.\n\nFor more information, see the docs. The other symptoms are caused by known issues that the fix articles document.\n\n## Resolution\n\nEnable trace flag 9109.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Restore fails | entry=check-1
     codes: 1205, 9768
     symptom symptoms: 0 steps
@@ -1062,11 +1062,11 @@ fn issue_27_causes_under_one_of_several_symptoms_are_found() {
     cause-2: The other symptoms are caused by known issues that the fix articles document. -> solution-1
     solution-1: Resolution, 0 steps
     check-1 [1 min]: Do the signs below point to *When you specify the NEW_BROKER option, the restore deadlocks*? (yes->cause-1 no->check-2)
-    check-2 [1 min]: Are the other symptoms caused by known issues that the fix articles document? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [1 min]: Are the other symptoms caused by known issues that the fix articles document? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     mapping: Cause: 2 causes, one per symptom
-    ");
+    "#);
     let article = draft(markdown);
     let others = article
         .questions
@@ -1086,7 +1086,7 @@ fn issue_27_causes_under_one_of_several_symptoms_are_found() {
 fn issue_27_more_ways_to_state_cases_and_symptoms() {
     // Items that say what to verify, and a list the text has the reader check.
     let markdown = "# Replication fails\n\n## Symptoms\n\nEvent 2092 is logged.\n\n## Resolution\n\n- Make sure that the server has a static IP address.\n- Verify that the DNS Client service is running, and start it if it isn't.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Replication fails | entry=check-1
     codes: 2092
     symptom symptoms: 0 steps
@@ -1095,46 +1095,46 @@ fn issue_27_more_ways_to_state_cases_and_symptoms() {
     solution-1: Make sure that the server has a static IP address, 0 steps
     solution-2: Verify that the DNS Client service is running, and start it if it isn't, 0 steps
     check-1 [5 min]: Does the server have a static IP address? (yes->check-2 no->cause-1)
-    check-2 [5 min]: Is the DNS Client service running? (yes->which-cause no->cause-2)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Is the DNS Client service running? (yes->escalate no->cause-2)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     mapping: no cause stated: 2 causes from the cases the resolution names
-    ");
+    "#);
     assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
     let markdown = "# Packets sent to itself\n\n## Symptoms\n\nEvent 7000 is logged.\n\n## Cause\n\nCheck the following settings for an address of this server:\n\n1. The forwarders list.\n2. The zone transfer list.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Packets sent to itself | entry=check-1
     codes: 7000
     symptom symptoms: 0 steps
     cause-1: The forwarders list. -> 
     cause-2: The zone transfer list. -> 
     check-1 [5 min]: Does this apply: The forwarders list? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Does this apply: The zone transfer list? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Does this apply: The zone transfer list? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     mapping: cause-1: nothing better than 'Does this apply' could be drafted; reword its question
     mapping: cause-2: nothing better than 'Does this apply' could be drafted; reword its question
-    ");
+    "#);
     // A stated cause that names none of the cases says what kind of problem it is; the
     // cases say which.
     let markdown = "# Zone doesn't load\n\n## Cause\n\nActive Directory can't be read at startup.\n\n## Resolution\n\nIf the domain controller is the only one in the domain, restart the DNS service after the directory starts.\n\nIf other domain controllers exist, force replication from a partner.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Zone doesn't load | entry=check-1
     cause-1: The domain controller is the only one in the domain -> solution-1
     cause-2: Other domain controllers exist -> solution-2
     solution-1: Restart the DNS service after the directory starts., 0 steps
     solution-2: Force replication from a partner., 0 steps
     check-1 [5 min]: Is the domain controller the only one in the domain? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Do the signs below point to *Other domain controllers exist*? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Do the signs below point to *Other domain controllers exist*? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     mapping: no cause stated: 2 causes from the cases the resolution names
-    ");
+    "#);
     assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
     // Symptoms with a sub-section per error holding its Cause; a Cause with a sub-section
     // per event; plain `Cause:` and `Resolution:` paragraphs.
     let markdown = "# Sync errors\n\n## Symptoms\n\nSync stops with one of two errors.\n\n### Error 0x8023062C\n\nThe reset fails.\n\n#### Cause\n\nThe account lacks the permission.\n\n#### Resolution\n\nGrant it.\n\n### Error 0x80230619\n\nThe password is refused.\n\n#### Cause\n\nThe minimum age is set.\n\n#### Resolution\n\nClear it.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Sync errors | entry=check-1
     codes: 0x8023062C, 0x80230619
     symptom symptoms: 0 steps
@@ -1143,10 +1143,10 @@ fn issue_27_more_ways_to_state_cases_and_symptoms() {
     solution-1: Resolution, 0 steps
     solution-2: Resolution, 0 steps
     check-1 [5 min]: Do the signs below point to *The account lacks the permission*? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Is the minimum age set? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Is the minimum age set? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
     assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
     let markdown = "# Zones don't load\n\n## Cause\n\nTwo events tell the causes apart.\n\n### Event ID 4000\n\nThe directory can't be opened.\n\n### Event ID 4007\n\nThe zone's registry key is damaged.\n\n## Resolution\n\nRestart the service.\n";
     insta::assert_snapshot!(check(markdown), @r"
@@ -1180,18 +1180,18 @@ fn issue_27_more_ways_to_state_cases_and_symptoms() {
 #[test]
 fn issue_27_a_shared_resolution_whose_cases_answer_one_cause_each_is_split() {
     let markdown = "# Sign-in fails\n\n## Cause\n\nThis issue occurs for one of the following reasons:\n\n- The account is locked out.\n- The password has expired.\n\n## Resolution\n\nOpen the admin center.\n\n- If the password has expired, reset the password.\n- If the account is locked out, unlock the account.\n\nAsk the user to sign in again.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Sign-in fails | entry=check-1
     cause-1: The account is locked out. -> solution-1
     cause-2: The password has expired. -> solution-2
     solution-1: Unlock the account., 0 steps
     solution-2: Reset the password., 0 steps
     check-1 [5 min]: Is the account locked out? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Has the password expired? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Has the password expired? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     mapping: Resolution: one part per cause
-    ");
+    "#);
     let article = draft(markdown);
     for solution in &article.solutions {
         assert!(
@@ -1212,7 +1212,7 @@ fn issue_27_a_shared_resolution_whose_cases_answer_one_cause_each_is_split() {
 fn issue_27_reasons_listed_under_the_symptoms_or_in_a_note_are_causes_each() {
     // Reasons under the symptom: a cause each; the symptom keeps the rest.
     let markdown = "# Event 7000 is logged\n\n## Symptoms\n\nEvent 7000 is logged.\n\nThis event is logged in the following situations:\n\n- The forwarders list holds an address of this server.\n- A secondary zone's master list holds an address of this server.\n\n## Resolution\n\nRemove the address.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Event 7000 is logged | entry=check-1
     codes: 7000
     symptom symptoms: 0 steps
@@ -1220,13 +1220,13 @@ fn issue_27_reasons_listed_under_the_symptoms_or_in_a_note_are_causes_each() {
     cause-2: A secondary zone's master list holds an address of this server. -> solution-1
     solution-1: Resolution, 0 steps
     check-1 [5 min]: Does this apply: The forwarders list holds an address of this server? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Does this apply: A secondary zone's master list holds an address of this server? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Does this apply: A secondary zone's master list holds an address of this server? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     mapping: Symptoms: 2 causes from the reasons it lists
     mapping: cause-1: nothing better than 'Does this apply' could be drafted; reword its question
     mapping: cause-2: nothing better than 'Does this apply' could be drafted; reword its question
-    ");
+    "#);
     assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
     // Signs listed under the symptom stay the symptom.
     let markdown = "# Import hangs\n\n## Symptoms\n\nOne of the following occurs:\n\n- Event 6801 is logged.\n- Event 109 is logged.\n\n## Resolution\n\nUpgrade.\n";
@@ -1241,7 +1241,7 @@ fn issue_27_reasons_listed_under_the_symptoms_or_in_a_note_are_causes_each() {
     ");
     // Reasons in a note, in an article that names no cause otherwise.
     let markdown = "# Shutdown was dirty\n\n## Symptoms\n\nEvent 2213 is logged.\n\n## Resolution\n\nResume replication.\n\n## More information\n\nThis can happen for one of the following reasons:\n\n- The service needs more than 30 seconds to stop.\n- The server lost power.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Shutdown was dirty | entry=check-1
     codes: 2213
     symptom symptoms: 0 steps
@@ -1249,14 +1249,14 @@ fn issue_27_reasons_listed_under_the_symptoms_or_in_a_note_are_causes_each() {
     cause-2: The server lost power. -> solution-1
     solution-1: Resolution, 0 steps
     check-1 [5 min]: Does this apply: The service needs more than 30 seconds to stop? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Does this apply: The server lost power? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Does this apply: The server lost power? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     note: ## More information
     mapping: no front matter: title and dates come from the body
     mapping: 2 causes from the reasons a note lists
     mapping: cause-1: nothing better than 'Does this apply' could be drafted; reword its question
     mapping: cause-2: nothing better than 'Does this apply' could be drafted; reword its question
-    ");
+    "#);
     assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
 }
 
@@ -1265,7 +1265,7 @@ fn issue_27_top_level_verify_sections_and_if_paragraphs_without_a_resolution_hea
     // No Cause and no Resolution heading: each `Verify ...` section is a cause, its fix
     // the section.
     let markdown = "# Zone transfers fail\n\n## Symptoms\n\nEvent 6525 is logged.\n\n## Verify that the secondary server is in the zone transfer list\n\nOpen the zone's properties and select **Zone Transfers**. Add the server if it's missing.\n\n## Make sure that TCP port 53 is open\n\nRun `Test-NetConnection -Port 53`. Open the port if the test fails.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Zone transfers fail | entry=check-1
     codes: 6525
     symptom symptoms: 0 steps
@@ -1274,15 +1274,15 @@ fn issue_27_top_level_verify_sections_and_if_paragraphs_without_a_resolution_hea
     solution-1: Verify that the secondary server is in the zone transfer list, 0 steps
     solution-2: Make sure that TCP port 53 is open, 0 steps
     check-1 [2 min]: Is TCP port 53 open? (yes->check-2 no->cause-2)
-    check-2 [5 min]: Is the secondary server in the zone transfer list? (yes->which-cause no->cause-1)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Is the secondary server in the zone transfer list? (yes->escalate no->cause-1)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     mapping: no cause stated: 2 causes from the cases the resolution names
-    ");
+    "#);
     assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
     // A section of its own name made of "If ..." paragraphs.
     let markdown = "# Sync stops\n\n## Symptoms\n\nSync stops.\n\n## What to do\n\nIf the service is stopped, start it.\n\nIf the account is locked, unlock it.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Sync stops | entry=check-1
     symptom symptoms: 0 steps
     cause-1: The service is stopped -> solution-1
@@ -1290,10 +1290,10 @@ fn issue_27_top_level_verify_sections_and_if_paragraphs_without_a_resolution_hea
     solution-1: Start it., 0 steps
     solution-2: Unlock it., 0 steps
     check-1 [5 min]: Is the service stopped? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Is the account locked? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Is the account locked? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     mapping: no cause stated: 2 causes from the cases the resolution names
-    ");
+    "#);
     assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
 }

@@ -184,6 +184,12 @@ impl Checker<'_> {
 
     fn check_questions(&mut self) {
         let article = self.article;
+        let shortcuts: HashSet<&NodeId> = article
+            .questions
+            .iter()
+            .filter(|q| q.shortcut)
+            .map(|q| &q.id)
+            .collect();
         for (index, question) in article.questions.iter().enumerate() {
             let base = index_path("questions", index);
             let shortcut = question.shortcut;
@@ -230,8 +236,7 @@ impl Checker<'_> {
                     Some(target)
                         if target.as_str() == ESCALATE && !self.kinds.contains_key(target) => {}
                     Some(target) => match self.kinds.get(target).copied() {
-                        Some(NodeKind::Question)
-                            if article.question(target).is_some_and(|q| q.shortcut) =>
+                        Some(NodeKind::Question) if shortcuts.contains(target) =>
                         {
                             self.error(
                                 Code::Schema,
