@@ -1149,31 +1149,31 @@ fn issue_27_more_ways_to_state_cases_and_symptoms() {
     "#);
     assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
     let markdown = "# Zones don't load\n\n## Cause\n\nTwo events tell the causes apart.\n\n### Event ID 4000\n\nThe directory can't be opened.\n\n### Event ID 4007\n\nThe zone's registry key is damaged.\n\n## Resolution\n\nRestart the service.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Zones don't load | entry=check-1
     codes: 4000, 4007
     cause-1: The directory can't be opened. -> solution-1
     cause-2: The zone's registry key is damaged. -> solution-1
     solution-1: Resolution, 0 steps
     check-1 [5 min]: Can the directory be opened? (yes->check-2 no->cause-1)
-    check-2 [5 min]: Is the zone's registry key damaged? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Is the zone's registry key damaged? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     mapping: Cause: 2 causes, one per symptom section
-    ");
+    "#);
     assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
     let markdown = "# Shutdown was dirty\n\n## Service takes too long\n\nCause: The service needs more than 30 seconds to stop.\n\nResolution: Raise the shutdown timeout.\n\n## Power loss\n\nCause: The server lost power.\n\nResolution: Use a UPS.\n";
-    insta::assert_snapshot!(check(markdown), @r"
+    insta::assert_snapshot!(check(markdown), @r#"
     example-article | Shutdown was dirty | entry=check-1
     cause-1: Service takes too long -> solution-1
     cause-2: Power loss -> solution-2
     solution-1: Service takes too long, 0 steps
     solution-2: Power loss, 0 steps
     check-1 [5 min]: Do the signs below point to *Service takes too long*? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Do the signs below point to *Power loss*? (yes->cause-2 no->which-cause)
-    which-cause [1 min]: None of the checks settled it: which of these matches what you see? (cause-1->cause-1 cause-2->cause-2)
+    check-2 [5 min]: Do the signs below point to *Power loss*? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
-    ");
+    "#);
     assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
 }
 

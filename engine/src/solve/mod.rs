@@ -541,8 +541,19 @@ impl Network<'_> {
         }
         let good = self.leads_to_candidate(known, posterior);
         let mut bears: Vec<bool> = (0..self.questions.len())
-            // A shortcut is reached by no walk: it bears while its answers name a candidate.
-            .map(|q| (posterior.reach[q] > 0.0 || self.questions[q].shortcut) && good[q])
+            // A shortcut is reached by no walk: answered, it bears while its answer names a
+            // candidate; open, while its answers name two or more (else it can tell nothing).
+            .map(|q| {
+                if self.questions[q].shortcut {
+                    let named = ranked
+                        .iter()
+                        .filter(|c| self.questions[q].names.iter().any(|n| n.contains(c)))
+                        .count();
+                    good[q] && (known.answers[q].is_some() || named >= 2)
+                } else {
+                    posterior.reach[q] > 0.0 && good[q]
+                }
+            })
             .collect();
         for &cause in ranked {
             for question in self.then_questions(cause, known) {

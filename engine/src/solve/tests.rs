@@ -259,8 +259,19 @@ fn enumerate(article: &Article) -> (BTreeSet<String>, usize) {
                 }
             }
             None => {
+                // Only an answer that says so (`goto: escalate`) may leave no cause.
+                let escalated = facts.iter().any(|(question, given)| {
+                    article.question(question).is_some_and(|q| {
+                        q.answers.iter().any(|a| {
+                            Some(a.value.as_str()) == given.value()
+                                && a.goto
+                                    .as_ref()
+                                    .is_some_and(|g| g.as_str() == crate::model::ESCALATE)
+                        })
+                    })
+                });
                 assert!(
-                    !resolution.candidates.is_empty(),
+                    escalated || !resolution.candidates.is_empty(),
                     "{}: {facts:?} ends with no cause",
                     article.id
                 );
@@ -693,11 +704,12 @@ fn past_its_horizon_the_planner_sees_a_run_of_cheap_checks_pay() {
         resolution.weighed
     );
     // The checks in order until one says yes, then its fix: (6 + 5 + ... + 1) / 6 minutes
-    // of checks and 20 of fixing. Two steps ahead alone put it at 41 minutes.
+    // of checks and 20 of fixing. Two steps ahead alone put it at 41 minutes; past the
+    // horizon a check's false alarms are taken at their most (its base rate, 0.1).
     let run_of_checks = 21.0 / 6.0 + 20.0;
     let expected = resolution.action.as_ref().unwrap().expected_cost();
     assert!(
-        (expected - run_of_checks).abs() <= 0.05 * run_of_checks,
+        (expected - run_of_checks).abs() <= 0.1 * run_of_checks,
         "{expected} against {run_of_checks}"
     );
     // Walk it: the true cause is 5; every check is answered truly.
