@@ -510,7 +510,13 @@ pub const MAX_EXACT_WORLDS: usize = 512;
 impl<'a> Exact<'a> {
     /// The worlds of `plan` under `truth`; `None` when there are too many to search.
     pub fn new(plan: &'a Article, truth: &'a Truth, dont_know: f64) -> Option<Exact<'a>> {
-        let sizes: Vec<usize> = plan.questions.iter().map(|q| q.answers.len()).collect();
+        // A shortcut's answer is no draw of its own: in every world it names the world's
+        // cause (an agent who knows says what is true).
+        let sizes: Vec<usize> = plan
+            .questions
+            .iter()
+            .map(|q| if q.shortcut { 1 } else { q.answers.len() })
+            .collect();
         let total: usize = sizes
             .iter()
             .try_fold(1usize, |acc, n| acc.checked_mul(*n))?;
@@ -529,7 +535,7 @@ impl<'a> Exact<'a> {
         let mut reach_of_cause = vec![0.0; plan.causes.len()];
         for index in 0..total {
             let mut rest = index;
-            let answers: Vec<usize> = sizes
+            let mut answers: Vec<usize> = sizes
                 .iter()
                 .map(|n| {
                     let a = rest % n;
@@ -540,6 +546,7 @@ impl<'a> Exact<'a> {
             let chance: f64 = answers
                 .iter()
                 .enumerate()
+                .filter(|(q, _)| !plan.questions[*q].shortcut)
                 .map(|(q, a)| rates[q][*a])
                 .product();
             let Some((cause, remedy)) = follow(plan, &answers) else {
@@ -549,6 +556,28 @@ impl<'a> Exact<'a> {
                 continue;
             };
             let found = &plan.causes[c];
+            let mut named = true;
+            for (q, question) in plan
+                .questions
+                .iter()
+                .enumerate()
+                .filter(|(_, q)| q.shortcut)
+            {
+                let names = |a: &fixpath::model::Answer| {
+                    a.goto.as_ref().is_some_and(|g| {
+                        *g == found.id
+                            || found.solutions.contains(g)
+                            || found.workarounds.contains(g)
+                    })
+                };
+                match question.answers.iter().position(names) {
+                    Some(a) => answers[q] = a,
+                    None => named = false,
+                }
+            }
+            if !named {
+                continue;
+            }
             let fixes: Vec<usize> = if found.then.is_none() {
                 found
                     .solutions

@@ -423,11 +423,20 @@ pub(super) fn weigh(
         .iter()
         .map(|w| w.expected_cost)
         .fold(f64::INFINITY, f64::min);
+    // The tree's order is a preference among its own questions: where a shortcut is the
+    // cheapest step, a question of the walk must be as close as a fix to go before it.
+    let shortcut_best = weighed
+        .iter()
+        .filter(|w| w.expected_cost <= best + TIE)
+        .any(|w| matches!(w.choice, Choice::Ask { question, .. } if network.questions[question].shortcut));
+    let question_share = if shortcut_best { CLOSE_FIX } else { CLOSE };
     let key = |w: &Weighed| {
         let (kind, share) = match &w.choice {
             Choice::Try(_) => ((0, 0, 0), CLOSE_FIX),
             Choice::Escalate => ((1, 0, 0), CLOSE_FIX),
-            Choice::Ask { question, .. } => ((2, network.rank[*question], *question), CLOSE),
+            Choice::Ask { question, .. } => {
+                ((2, network.rank[*question], *question), question_share)
+            }
         };
         let close = w.expected_cost <= best * (1.0 + share) + TIE;
         (!close, if close { 0.0 } else { w.expected_cost }, kind)
