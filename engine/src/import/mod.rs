@@ -891,15 +891,7 @@ impl Builder {
     /// is its part of the Resolution, led by the shared text before the parts and closed
     /// by the shared text after them.
     fn cases_of(&mut self, section: &Section, workaround: bool) -> Option<Vec<Found>> {
-        let with_heading = |child: &Section| {
-            let text = child.full_text();
-            let hashes = "#".repeat(usize::from(child.level));
-            if text.is_empty() {
-                format!("{hashes} {}", child.heading)
-            } else {
-                format!("{hashes} {}\n\n{text}", child.heading)
-            }
-        };
+        let with_heading = |child: &Section| section_markdown(child);
         let join = |parts: &[String]| {
             parts
                 .iter()
@@ -1065,15 +1057,7 @@ impl Builder {
         if linked.len() >= 2 && section.children.len() > linked.len() {
             let first = linked[0];
             let last = linked[linked.len() - 1];
-            let heading = |child: &Section| {
-                let text = child.full_text();
-                let hashes = "#".repeat(usize::from(child.level));
-                if text.is_empty() {
-                    format!("{hashes} {}", child.heading)
-                } else {
-                    format!("{hashes} {}\n\n{text}", child.heading)
-                }
-            };
+            let heading = |child: &Section| section_markdown(child);
             let mut lead = vec![section.body.trim().to_owned()];
             lead.extend(section.children[..first].iter().map(heading));
             let lead = lead
@@ -1988,6 +1972,17 @@ fn body_parts(markdown: &str) -> (String, Vec<String>, String) {
     match split_steps(markdown) {
         Some((before, steps, after)) => (before, steps, after),
         None => (markdown.trim().to_owned(), Vec::new(), String::new()),
+    }
+}
+
+/// A section as Markdown: its heading at its level, then its text.
+fn section_markdown(child: &Section) -> String {
+    let text = child.full_text();
+    let hashes = "#".repeat(usize::from(child.level));
+    if text.is_empty() {
+        format!("{hashes} {}", child.heading)
+    } else {
+        format!("{hashes} {}\n\n{text}", child.heading)
     }
 }
 
