@@ -341,3 +341,25 @@ fn a_session_saved_against_an_older_version_of_the_article_is_refused() {
     assert!(second.stderr.contains("has changed since"), "{second}");
     assert!(second.stderr.contains("start a new session"), "{second}");
 }
+
+/// Escalated on a draft after "don't know" to its which-cause shortcut: the note asks level 2
+/// for what the checks look at, never for the diagnosis itself.
+#[test]
+fn an_escalation_note_never_asks_level_2_for_the_shortcut() {
+    let run = fixpath_with_stdin(
+        &["ask", "http-error-405-website"],
+        "0\nno\nno\nno\n\n\n\n\n",
+    );
+    let transcript = run
+        .stdout
+        .split("# Troubleshooting transcript")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(transcript.contains("**Don't know**"), "{run}");
+    assert!(transcript.contains("## Escalation note"), "{run}");
+    let note = transcript.split("## Escalation note").nth(1).unwrap();
+    assert!(
+        !note.contains("Do you already know which of these it is?"),
+        "{run}"
+    );
+}

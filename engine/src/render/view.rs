@@ -1005,7 +1005,9 @@ fn escalation_view<'a>(
         .map(|q| (q, false))
         .chain(dont_know.map(|q| (q, true)))
     {
+        // A shortcut asks for the diagnosis itself, not for data level 2 can collect.
         if let Some(q) = article.question(question)
+            && !q.shortcut
             && !collect.iter().any(|c| c.id == q.id.as_str())
         {
             collect.push(CollectView {
