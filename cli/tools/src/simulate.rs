@@ -124,17 +124,31 @@ pub fn menu_draft(article: &Article) -> Option<Article> {
     Some(draft)
 }
 
-/// Mean minutes per session of today's menu drafts and of the drafts with checks, on the
-/// same truth (cause frequencies, the fix that works, fixes' minutes and success, the
-/// menu's minutes) and the same "don't know" draws, over the sessions whose cause has a
-/// fix; `None` for an article without a menu or without a fix.
+/// Mean minutes per session of one article's drafts on the same truth (see
+/// [`menu_against_checks`]).
+#[derive(Debug, Clone, Copy)]
+pub struct DraftMinutes {
+    /// Today's menu draft: the which-cause menu alone, as the entry.
+    pub menu: f64,
+    /// The draft with checks.
+    pub checks: f64,
+    /// The ceiling of any draft with these fixes: the cause known at once and for free (the
+    /// menu answered truly, in no time), so only the fixes and escalating are paid.
+    pub known: f64,
+}
+
+/// Mean minutes per session of today's menu drafts, of the drafts with checks and of the
+/// cause known for free, on the same truth (cause frequencies, the fix that works, fixes'
+/// minutes and success, the menu's minutes) and the same "don't know" draws, over the
+/// sessions whose cause has a fix; `None` for an article without a menu or without a fix.
 pub fn menu_against_checks(
     article: &Article,
     sessions: usize,
     dont_know: f64,
     seed: u64,
-) -> Option<(f64, f64)> {
+) -> Option<DraftMinutes> {
     let menu_article = menu_draft(article)?;
+    let known_article = known_cause_draft(article)?;
     let mut rng = Rng(seed | 1);
     let truth = draw_truth(article, 1.2, SUCCESS_FROM, &mut rng);
     let menu_index = article
@@ -147,9 +161,18 @@ pub fn menu_against_checks(
         fix_minutes: truth.fix_minutes.clone(),
         success: truth.success.clone(),
     };
+    let known_truth = Truth {
+        question_minutes: vec![0.0],
+        ..menu_truth.clone()
+    };
     let checks_plan = with_escalation(article);
     let menu_plan = with_escalation(&menu_article);
-    let (mut menu_minutes, mut check_minutes) = (0.0, 0.0);
+    let known_plan = with_escalation(&known_article);
+    let mut minutes = DraftMinutes {
+        menu: 0.0,
+        checks: 0.0,
+        known: 0.0,
+    };
     let mut counted = 0usize;
     for _ in 0..sessions {
         let cause = &article.causes[rng.weighted(&truth.priors)];
@@ -160,26 +183,20 @@ pub fn menu_against_checks(
         counted += 1;
         let remedy = fixes[(rng.next_u64() % fixes.len() as u64) as usize];
         let draws = rng.next_u64() | 1;
-        let world = truthful_world(&menu_article, &cause.id, remedy);
-        menu_minutes += run_session(
-            &menu_article,
-            &menu_plan,
-            &menu_truth,
-            &world,
-            dont_know,
-            &mut Rng(draws),
-        )
-        .0;
-        let world = truthful_world(article, &cause.id, remedy);
-        check_minutes += run_session(
-            article,
-            &checks_plan,
-            &truth,
-            &world,
-            dont_know,
-            &mut Rng(draws),
-        )
-        .0;
+        let runs = [
+            (&menu_article, &menu_plan, &menu_truth, &mut minutes.menu),
+            (article, &checks_plan, &truth, &mut minutes.checks),
+            (
+                &known_article,
+                &known_plan,
+                &known_truth,
+                &mut minutes.known,
+            ),
+        ];
+        for (draft, plan, truth, total) in runs {
+            let world = truthful_world(draft, &cause.id, remedy);
+            *total += run_session(draft, plan, truth, &world, dont_know, &mut Rng(draws)).0;
+        }
     }
     // Sessions whose cause has no fix are not run; an article none of whose causes has one
     // is left out.
@@ -187,7 +204,23 @@ pub fn menu_against_checks(
         return None;
     }
     let n = counted as f64;
-    Some((menu_minutes / n, check_minutes / n))
+    Some(DraftMinutes {
+        menu: minutes.menu / n,
+        checks: minutes.checks / n,
+        known: minutes.known / n,
+    })
+}
+
+/// The menu draft with the cause known for free: the menu costs nothing and is always
+/// answered (the ceiling of what asking can save with these fixes).
+fn known_cause_draft(article: &Article) -> Option<Article> {
+    let mut draft = menu_draft(article)?;
+    let menu = &mut draft.questions[0];
+    menu.id = NodeId("known-cause".to_owned());
+    menu.cost = Some(0.0);
+    menu.dont_know = Some(0.0);
+    draft.entry = Some(menu.id.clone());
+    Some(draft)
 }
 
 /// A world whose cause is drawn from the article's priors.
@@ -781,6 +814,45 @@ enum Step {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Knowing the cause at once and for free is the ceiling: on the same truth and draws
+    /// no draft beats it by more than the noise of a few hundred sessions, and where checks
+    /// pay (publish-license-error) the draft with checks beats the menu.
+    #[test]
+    fn the_cause_known_for_free_is_the_ceiling_of_every_draft() {
+        let loaded = fixpath::load::load_embedded();
+        let drafts: Vec<&Article> = loaded
+            .kb
+            .articles
+            .iter()
+            .map(|e| &e.article)
+            .filter(|a| a.status == fixpath::model::Status::Draft && a.causes.len() >= 2)
+            .take(6)
+            .collect();
+        assert!(drafts.len() >= 6);
+        for article in drafts {
+            let Some(minutes) = menu_against_checks(article, 300, 0.15, 11) else {
+                continue;
+            };
+            assert!(
+                minutes.known <= minutes.menu + 0.5 && minutes.known <= minutes.checks + 0.5,
+                "{}: {minutes:?}",
+                article.id
+            );
+        }
+        let publish = loaded
+            .kb
+            .articles
+            .iter()
+            .map(|e| &e.article)
+            .find(|a| a.id.as_str() == "publish-license-error")
+            .expect("the draft");
+        let minutes = menu_against_checks(publish, 300, 0.15, 11).expect("fixes");
+        assert!(
+            minutes.known < minutes.checks && minutes.checks < minutes.menu,
+            "{minutes:?}"
+        );
+    }
 
     /// The optimal strategy is never dearer than the planner's (it could do what the
     /// planner does), both are finite, and the planner is within 3% of it, on every

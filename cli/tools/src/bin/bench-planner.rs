@@ -15,8 +15,10 @@
 //! It prints, per article and on average, the questions asked and the minutes spent until
 //! the right fix, and the share of sessions that ended without it.
 //!
-//! `bench-planner drafts [SESSIONS]` compares, on the multi-cause imported drafts, the
-//! which-cause menu alone (the drafts before checks) with the drafts that ask checks.
+//! `bench-planner drafts [SESSIONS] [ARTICLE]` compares, on the multi-cause imported drafts
+//! (or the one named), the which-cause menu alone (the drafts before checks) with the drafts
+//! that ask checks, and both with the ceiling of any draft with the same fixes: the cause
+//! known at once and for free.
 //!
 //! With `FIXPATH_KB=DIR` every mode measures that KB directory instead of the embedded one
 //! (to try a re-import before it replaces `kb/`).
@@ -186,7 +188,7 @@ fn main() {
             .nth(2)
             .and_then(|a| a.parse().ok())
             .unwrap_or(2000);
-        drafts(sessions);
+        drafts(sessions, std::env::args().nth(3));
         return;
     }
     if std::env::args().nth(1).as_deref() == Some("learning") {
@@ -286,7 +288,7 @@ fn main() {
 
 /// Today's menu drafts against the drafts with checks, on the same simulated truth: every
 /// multi-cause imported draft of the embedded KB that has the which-cause menu.
-fn drafts(sessions: usize) {
+fn drafts(sessions: usize, only: Option<String>) {
     use rayon::prelude::*;
     let loaded = load_kb();
     let started = Instant::now();
@@ -296,8 +298,9 @@ fn drafts(sessions: usize) {
         .iter()
         .map(|e| &e.article)
         .filter(|a| a.status == fixpath::model::Status::Draft && a.causes.len() >= 2)
+        .filter(|a| only.as_deref().is_none_or(|id| a.id.as_str() == id))
         .collect();
-    let rows: Vec<(String, usize, usize, f64, f64)> = articles
+    let rows: Vec<(String, usize, usize, fixpath_tools::simulate::DraftMinutes)> = articles
         .par_iter()
         .filter_map(|article| {
             let seed = article
@@ -307,16 +310,10 @@ fn drafts(sessions: usize) {
                 .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
                     (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
                 });
-            let (menu, checks) =
+            let minutes =
                 fixpath_tools::simulate::menu_against_checks(article, sessions, 0.15, seed)?;
             let asked = article.questions.len() - 1;
-            Some((
-                article.id.to_string(),
-                article.causes.len(),
-                asked,
-                menu,
-                checks,
-            ))
+            Some((article.id.to_string(), article.causes.len(), asked, minutes))
         })
         .collect();
     println!(
@@ -326,25 +323,42 @@ fn drafts(sessions: usize) {
         fixpath_tools::simulate::ESCALATION_MINUTES
     );
     println!();
-    println!("| article | causes | checks | menu draft | draft with checks | change |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    println!(
+        "| article | causes | checks | menu draft | draft with checks | change | cause known free | ceiling |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    let percent = |to: f64, from: f64| (to - from) / from * 100.0;
     let mut changes = Vec::new();
-    for (id, causes, checks, menu, with_checks) in &rows {
-        let change = (with_checks - menu) / menu * 100.0;
+    let mut ceilings = Vec::new();
+    for (id, causes, checks, minutes) in &rows {
+        let change = percent(minutes.checks, minutes.menu);
+        let ceiling = percent(minutes.known, minutes.menu);
         changes.push(change);
-        println!("| {id} | {causes} | {checks} | {menu:.1} | {with_checks:.1} | {change:+.1}% |");
+        ceilings.push(ceiling);
+        println!(
+            "| {id} | {causes} | {checks} | {:.1} | {:.1} | {change:+.1}% | {:.1} | {ceiling:+.1}% |",
+            minutes.menu, minutes.checks, minutes.known
+        );
     }
     let n = rows.len() as f64;
-    let mean_menu = rows.iter().map(|r| r.3).sum::<f64>() / n;
-    let mean_checks = rows.iter().map(|r| r.4).sum::<f64>() / n;
+    let mean = |pick: fn(&fixpath_tools::simulate::DraftMinutes) -> f64| {
+        rows.iter().map(|r| pick(&r.3)).sum::<f64>() / n
+    };
     println!();
     println!(
-        "{} drafts: menu drafts {mean_menu:.1} min, drafts with checks {mean_checks:.1} min; {:+.1}% minutes on average per article ({} cheaper, {} dearer; {:.1} s)",
+        "{} drafts: menu drafts {:.1} min, drafts with checks {:.1} min; {:+.1}% minutes on average per article ({} cheaper, {} dearer; {:.1} s)",
         rows.len(),
+        mean(|m| m.menu),
+        mean(|m| m.checks),
         changes.iter().sum::<f64>() / n,
         changes.iter().filter(|c| **c < 0.0).count(),
         changes.iter().filter(|c| **c > 0.0).count(),
         started.elapsed().as_secs_f64()
+    );
+    println!(
+        "ceiling with these fixes (the cause known at once, for free): {:.1} min, {:+.1}% on average per article",
+        mean(|m| m.known),
+        ceilings.iter().sum::<f64>() / n
     );
 }
 
