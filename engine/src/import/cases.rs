@@ -225,7 +225,7 @@ pub(crate) fn verifies(heading: &str) -> bool {
 pub(crate) fn cause_of_check(heading: &str) -> String {
     static OPENING: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)^(?:step\s+\d+\s*[:.\-–]\s*)?(verify|check|make sure|ensure|confirm|validate|determine|find out)\s+(that\s+|whether\s+|if\s+)?(.+)$",
+            r"(?i)^(?:step\s+\d+\s*[:.\-–]\s*)?(verify|check|be sure|make sure|ensure|confirm|validate|determine|find out)\s+(that\s+|whether\s+|if\s+)?(.+)$",
         )
         .expect("a valid pattern")
     });
@@ -395,6 +395,11 @@ pub(crate) fn negate(clause: &str, guess: bool) -> Option<String> {
 /// The `Verify ...` sub-sections of a Resolution, when two or more of its sections are
 /// named for what they check: (index of each, in order).
 pub(crate) fn verifying_sections(section: &Section) -> Vec<usize> {
+    // "To resolve this issue, check for the following conditions:" and a section per
+    // condition ("### Forwarders", "### Notify lists"): each is checked.
+    if section.children.len() >= 2 && introduces_checks(&section.body) {
+        return (0..section.children.len()).collect();
+    }
     section
         .children
         .iter()
@@ -402,6 +407,28 @@ pub(crate) fn verifying_sections(section: &Section) -> Vec<usize> {
         .filter(|(_, child)| verifies(&child.heading))
         .map(|(i, _)| i)
         .collect()
+}
+
+/// What a checked section says must hold, as the sentence that says so ("Be sure that the
+/// DNS server is not configured to forward these queries to itself"): its heading when
+/// that tells the reader to look, else the first such sentence of its opening text.
+pub(crate) fn check_sentence(section: &Section) -> Option<String> {
+    if verifies(&section.heading) {
+        return Some(section.heading.clone());
+    }
+    static SURE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:be sure|make sure|ensure|verify|confirm)\b").expect("a valid pattern")
+    });
+    let opening = top_level_blocks(&section.body)
+        .into_iter()
+        .take_while(|block| is_paragraph(block))
+        .collect::<Vec<_>>()
+        .join(" ");
+    crate::text::plain_text(&opening)
+        .split_inclusive(['.', ':'])
+        .map(str::trim)
+        .find(|sentence| SURE.is_match(sentence))
+        .map(|sentence| sentence.trim_end_matches(['.', ':']).to_owned())
 }
 
 /// One symptom's part of a Cause section: its title when that is not the part's first
@@ -472,6 +499,35 @@ pub(crate) fn split_by_symptom(markdown: &str) -> Option<(String, Vec<SymptomPar
         })
         .collect();
     Some((intro, parts))
+}
+
+/// Where a Cause section's text names a further cause in a paragraph of its own: "This
+/// can also happen in a single DC environment where ...", "The issue may also occur if
+/// ...". Returns the parts (the text before the first such paragraph, then one part per
+/// such paragraph and what follows it); `None` unless there are two parts. A sentence
+/// that goes on inside the first cause's own paragraph ("... This issue also occurs when
+/// a member computer modifies ...") is that cause's extent, not another cause.
+pub(crate) fn split_by_also(markdown: &str) -> Option<Vec<String>> {
+    static ALSO: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^(?:this|that|it|the\s+(?:issue|problem|error|behavior|behaviour|symptom)s?|(?:this|the\s+same)\s+(?:issue|problem|error|behavior|behaviour))\s+(?:(?:can|may|might|could|will)\s+also\s+(?:occur|happen|be\s+caused)|also\s+(?:occurs|happens|is\s+caused)|is\s+also\s+caused)\b",
+        )
+        .expect("a valid pattern")
+    });
+    let blocks = top_level_blocks(markdown);
+    let mut parts: Vec<Vec<&str>> = vec![Vec::new()];
+    for block in &blocks {
+        let plain = crate::text::plain_text(block);
+        if is_paragraph(block) && ALSO.is_match(plain.trim()) && !parts[0].is_empty() {
+            parts.push(Vec::new());
+        }
+        parts.last_mut()?.push(block);
+    }
+    // The first cause must be stated in a paragraph before the first "also".
+    if parts.len() < 2 || !parts[0].iter().any(|b| is_paragraph(b)) {
+        return None;
+    }
+    Some(parts.into_iter().map(|p| p.join("\n\n")).collect())
 }
 
 /// The symptom numbers a cause's text says it is for ("Cause for Symptom 1: ..."), and

@@ -486,7 +486,7 @@ pub(crate) fn fix_extra_minutes(lower: &str) -> f64 {
 /// similar openings.
 fn sentence(title: &str) -> String {
     static OPENING: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:cause\s*\d*\s*[:.]\s*)?(?:(?:this|the)\s+(?:issue|problem|error|behavior|behaviour)\s+(?:occurs|happens|appears|can occur|may occur|might occur|is caused|can be caused)\s+(?:because\s+(?:of\s+)?|if\s+|when\s+|due\s+to\s+|by\s+)?)")
+        Regex::new(r"(?i)^(?:cause\s*\d*\s*[:.]\s*)?(?:(?:this|that|the\s+(?:issue|problem|error|behavior|behaviour)|this\s+(?:issue|problem|error|behavior|behaviour))\s+(?:(?:can|may|might|could)\s+)?(?:also\s+)?(?:occurs?|happens?|appears?|is\s+caused|be\s+caused)\s+(?:also\s+)?(?:because\s+(?:of\s+)?|if\s+|when\s+|due\s+to\s+|by\s+)?)")
             .expect("a valid pattern")
     });
     let plain = crate::text::plain_text(title);
@@ -559,8 +559,10 @@ pub(crate) fn invert(sentence: &str) -> Option<(String, bool)> {
         .map(|(i, _)| i)
         .collect();
     let first = *auxiliaries.first()?;
+    // "That particular server has ..." opens with a determiner, not a relative clause.
     let relative = lower[..first]
         .iter()
+        .skip(1)
         .any(|w| matches!(w.as_str(), "that" | "which" | "who"));
     let position = match (relative, auxiliaries.get(1)) {
         (true, Some(second)) => *second,
@@ -619,10 +621,7 @@ pub(crate) fn invert(sentence: &str) -> Option<(String, bool)> {
     }
     // "has no licence" / "doesn't have": "have" as the main verb goes through "does".
     if matches!(verb, "has" | "have")
-        && !rest.first().is_some_and(|w| {
-            let w = w.to_lowercase();
-            w == "been" || w.ends_with("ed") || w.ends_with("en")
-        })
+        && !rest.first().is_some_and(|w| participle(&w.to_lowercase()))
     {
         rest.insert(0, "have");
         verb = if verb == "has" { "does" } else { "do" };
@@ -633,7 +632,11 @@ pub(crate) fn invert(sentence: &str) -> Option<(String, bool)> {
         .is_some_and(|w| w.eq_ignore_ascii_case("no"))
     {
         // "has no licence": ask about the licence, "no" points to the cause.
-        rest[object] = "a";
+        let vowel = rest
+            .get(object + 1)
+            .and_then(|w| w.chars().next())
+            .is_some_and(|c| "aeiouAEIOU".contains(c));
+        rest[object] = if vowel { "an" } else { "a" };
         negated = !negated;
     }
     if rest.is_empty() {
@@ -651,6 +654,40 @@ pub(crate) fn invert(sentence: &str) -> Option<(String, bool)> {
         format!("{} {subject} {predicate}?", capitalise(verb)),
         negated,
     ))
+}
+
+/// True for a past participle, after which "has" is an auxiliary ("has lost its secure
+/// channel" → "Has ... lost ...?") rather than the main verb ("has an old agent").
+fn participle(word: &str) -> bool {
+    word.ends_with("ed")
+        || word.ends_with("en")
+        || matches!(
+            word,
+            "lost"
+                | "got"
+                | "made"
+                | "set"
+                | "put"
+                | "left"
+                | "sent"
+                | "built"
+                | "found"
+                | "held"
+                | "kept"
+                | "run"
+                | "become"
+                | "done"
+                | "gone"
+                | "begun"
+                | "read"
+                | "hit"
+                | "met"
+                | "paid"
+                | "said"
+                | "shut"
+                | "spent"
+                | "won"
+        )
 }
 
 /// True when a sentence reads as a statement that can follow "do you find that": longer
@@ -706,9 +743,9 @@ fn sign_question(sentence: &str, text: &str) -> Option<String> {
 /// The text with its first word lowercased when that word is an article, a pronoun or a
 /// determiner ("The service" → "the service"); names keep their capital.
 fn lower_first(text: &str) -> String {
-    const DETERMINERS: [&str; 18] = [
-        "the", "a", "an", "your", "you", "this", "these", "those", "another", "there", "its",
-        "their", "some", "one", "any", "all", "no", "it",
+    const DETERMINERS: [&str; 19] = [
+        "the", "a", "an", "your", "you", "this", "that", "these", "those", "another", "there",
+        "its", "their", "some", "one", "any", "all", "no", "it",
     ];
     let first = text.split_whitespace().next().unwrap_or_default();
     if DETERMINERS.contains(&first.to_lowercase().as_str()) {

@@ -290,6 +290,8 @@ struct Builder {
     /// `Verify that ...` sub-sections): the range of `fixes` each reading replaces, and
     /// its causes. Used when the article states no cause (see `finish`).
     cased: Vec<(Replaces, Vec<Found>)>,
+    /// A Resolution said to check the conditions in its sections, one by one.
+    conditions_listed: bool,
     /// True when the article has a Cause, Causes or Scenario heading anywhere.
     cause_headings: bool,
     /// Causes a note lists ("This event is logged in the following situations:" under
@@ -722,6 +724,28 @@ impl Builder {
             }
             return;
         }
+        // "This can also happen in ..." paragraphs after the first cause: a cause each.
+        if title.is_none()
+            && fixes.is_empty()
+            && own.children.is_empty()
+            && split_cause_list(&text).is_none()
+            && let Some(parts) = cases::split_by_also(&text)
+        {
+            self.mapping.push(format!(
+                "{}: {} causes, the others \"also\" in paragraphs of their own",
+                crate::text::plain_text(&section.heading),
+                parts.len()
+            ));
+            for part in parts {
+                self.causes.push(Found {
+                    title: first_sentence(&part),
+                    text: part,
+                    fixes: Vec::new(),
+                    issue,
+                });
+            }
+            return;
+        }
         // A Cause with a sub-section per symptom or error ("### Event ID 4000",
         // "### Symptom 2"): a cause each, the Cause's own text leading the first.
         let per_symptom = own
@@ -902,6 +926,9 @@ impl Builder {
         };
         let checked = cases::verifying_sections(section);
         if checked.len() >= 2 {
+            // Told to check each condition in turn: the conditions are the causes, and a
+            // single stated cause only names their kind.
+            self.conditions_listed |= cases::introduces_checks(&section.body);
             let first = checked[0];
             let last = checked[checked.len() - 1];
             let mut lead = vec![section.body.trim().to_owned()];
@@ -1364,6 +1391,7 @@ impl Builder {
         let generic = self.causes.len() == 1
             && self.causes[0].fixes.is_empty()
             && (is_generic(&self.causes[0].text)
+                || self.conditions_listed
                 || self.cased.iter().all(|(_, found)| {
                     found
                         .iter()
@@ -1803,7 +1831,10 @@ fn verified_case(section: &Section, lead: &str, tail: &str) -> Found {
     .collect::<Vec<_>>()
     .join("\n\n");
     Found {
-        title: cases::cause_of_check(&section.heading),
+        title: cases::check_sentence(section).map_or_else(
+            || heading.clone(),
+            |sentence| cases::cause_of_check(&sentence),
+        ),
         text: [format!("*{heading}*"), opening]
             .into_iter()
             .filter(|t| !t.is_empty())

@@ -544,6 +544,18 @@ fn drafted_checks_word_the_cause_as_a_question_with_the_answer_that_points_to_it
             "Is there a lack of quota in the region?",
             "yes",
         ),
+        // "has" before a participle is the auxiliary; "That" opening a subject is a
+        // determiner, not a relative clause.
+        (
+            "That particular DNS server has lost its secure channel with the PDC.",
+            "Has that particular DNS server lost its secure channel with the PDC?",
+            "yes",
+        ),
+        (
+            "The user has no Exchange Online license.",
+            "Does the user have an Exchange Online license?",
+            "no",
+        ),
     ] {
         let markdown = format!(
             "# Fails\n\n## Cause\n\nThis issue occurs for one of the following reasons:\n\n- {sentence}\n- Another service is stopped.\n"
@@ -1296,4 +1308,24 @@ fn issue_27_top_level_verify_sections_and_if_paragraphs_without_a_resolution_hea
     mapping: no cause stated: 2 causes from the cases the resolution names
     "#);
     assert!(lost(markdown).is_empty(), "{:?}", lost(markdown));
+}
+
+#[test]
+fn a_cause_that_can_also_happen_in_a_paragraph_of_its_own_is_a_cause_of_its_own() {
+    let two = "# Reports fail to render\n\n## Symptoms\n\nThe report server returns error rsReportServerDatabaseUnavailable.\n\n## Cause\n\nThis happens when the report server's service account has lost its permissions on the catalog database.\n\nThe issue can also occur if the catalog database is set to single-user mode.\n\n## Resolution\n\nGrant the account the RSExecRole role, or set the database to multi-user mode.\n";
+    insta::assert_snapshot!(check(two), @r#"
+    example-article | Reports fail to render | entry=check-1
+    symptom symptoms: 0 steps
+    cause-1: This happens when the report server's service account has lost its permissions on the catalog database. -> solution-1
+    cause-2: The issue can also occur if the catalog database is set to single-user mode. -> solution-1
+    solution-1: Resolution, 0 steps
+    check-1 [5 min]: Has the report server's service account lost its permissions on the catalog database? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Is the catalog database set to single-user mode? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: Cause: 2 causes, the others "also" in paragraphs of their own
+    "#);
+    // A sentence that goes on in the first cause's own paragraph is that cause's extent.
+    let one = "# Reports fail to render\n\n## Symptoms\n\nThe report server returns an error.\n\n## Cause\n\nThe report server's service account has lost its permissions on the catalog database.\nThis issue also occurs when a member server changes the account.\n\n## Resolution\n\nGrant the account the RSExecRole role.\n";
+    assert_eq!(draft(one).causes.len(), 1);
 }
