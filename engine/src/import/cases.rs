@@ -97,7 +97,12 @@ fn case_of(item: &str) -> Option<Case> {
     if !(2..=30).contains(&words) {
         return None;
     }
+    // "..., then configure the server": the fix's title is what to do.
     let rest = captures[2].trim();
+    let rest = rest
+        .strip_prefix("then ")
+        .or_else(|| rest.strip_prefix("Then "))
+        .unwrap_or(rest);
     let fix_title = super::sections::first_sentence(rest);
     Some(Case {
         cause: capitalise(condition),

@@ -1429,6 +1429,36 @@ impl Builder {
             ));
             self.causes = found;
         }
+        // Causes stated in the Cause section, none with a fix, and one Resolution made of
+        // as many cases ("If there are other DNS servers, ..." / "If this is the only DC,
+        // ..."): the article gives the cases in the order of its causes, so each cause
+        // takes its case's fix.
+        if self.causes.len() >= 2
+            && self.causes.iter().all(|c| c.fixes.is_empty())
+            && let [(Replaces::Fixes(range), cases)] = self.cased.as_slice()
+            && range.len() == 1
+            && cases.len() == self.causes.len()
+            && cases.iter().all(|case| case.fixes.len() == 1)
+            // A case that names another cause than the one in its place is matched by
+            // name further on ("one part per cause"), not by order.
+            && cases.iter().enumerate().all(|(i, case)| {
+                self.causes
+                    .iter()
+                    .enumerate()
+                    .all(|(j, cause)| i == j || !names(&cause.title, &case.title))
+            })
+        {
+            let range = range.clone();
+            let (_, cases) = self.cased.pop().expect("one entry");
+            self.fixes.drain(range);
+            self.mapping.push(format!(
+                "{} cases in the resolution, one per stated cause, in order",
+                cases.len()
+            ));
+            for (cause, case) in self.causes.iter_mut().zip(cases) {
+                cause.fixes = case.fixes;
+            }
+        }
         let has_problem = !self.symptoms.is_empty() || !self.fixes.is_empty();
         // No cause anywhere else, but a note lists the reasons: those are the causes (the
         // note stays as written, like a table's Cause column).

@@ -1329,3 +1329,35 @@ fn a_cause_that_can_also_happen_in_a_paragraph_of_its_own_is_a_cause_of_its_own(
     let one = "# Reports fail to render\n\n## Symptoms\n\nThe report server returns an error.\n\n## Cause\n\nThe report server's service account has lost its permissions on the catalog database.\nThis issue also occurs when a member server changes the account.\n\n## Resolution\n\nGrant the account the RSExecRole role.\n";
     assert_eq!(draft(one).causes.len(), 1);
 }
+
+#[test]
+fn a_resolution_of_as_many_cases_as_stated_causes_gives_each_cause_its_case_in_order() {
+    let markdown = "# Zones do not load\n\n## Symptoms\n\nEvent ID 4000 is logged.\n\n## Cause\n\nThis happens when the server has lost its secure channel with the PDC.\n\nThis can also happen in a single-server forest where the server points to itself as its primary DNS server.\n\n## Resolution\n\nIf other DNS servers are present, then point the server to another DNS server and reset the machine password with `netdom resetpwd`.\n\nIf there is no other DNS server, run the same steps with the server's own address.\n";
+    let article = draft(markdown);
+    let fixes: Vec<(String, Vec<String>)> = article
+        .causes
+        .iter()
+        .map(|c| {
+            (
+                c.title.clone(),
+                c.solutions
+                    .iter()
+                    .map(|s| article.remedy(s).unwrap().title.clone())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fixes,
+        [
+            (
+                "This happens when the server has lost its secure channel with the PDC.".to_owned(),
+                vec!["Point the server to another DNS server and reset the machine password with netdom resetpwd.".to_owned()]
+            ),
+            (
+                "This can also happen in a single-server forest where the server points to itself as its primary DNS server.".to_owned(),
+                vec!["Run the same steps with the server's own address.".to_owned()]
+            ),
+        ]
+    );
+}
