@@ -443,6 +443,11 @@ impl Article {
         out
     }
 
+    /// True when an answer's `goto` escalates: it is [`ESCALATE`] and no node has that id.
+    pub fn escalates(&self, goto: &NodeId) -> bool {
+        goto.as_str() == ESCALATE && self.kind_of(goto).is_none()
+    }
+
     /// The kind of the node with this id, if the article has one.
     pub fn kind_of(&self, id: &NodeId) -> Option<NodeKind> {
         self.nodes()

@@ -94,11 +94,9 @@ pub fn truthful_world(article: &Article, cause: &NodeId, remedy: &NodeId) -> Wor
                 .position(|a| a.goto.as_ref().is_some_and(leads))
                 .or_else(|| {
                     question.answers.iter().position(|a| {
-                        a.goto.as_ref().is_some_and(|g| {
-                            article.question(g).is_some()
-                                || (g.as_str() == fixpath::model::ESCALATE
-                                    && article.kind_of(g).is_none())
-                        })
+                        a.goto
+                            .as_ref()
+                            .is_some_and(|g| article.question(g).is_some() || article.escalates(g))
                     })
                 })
                 .unwrap_or(0)
@@ -221,6 +219,14 @@ fn known_cause_draft(article: &Article) -> Option<Article> {
     menu.dont_know = Some(0.0);
     draft.entry = Some(menu.id.clone());
     Some(draft)
+}
+
+/// The multi-cause imported drafts of a KB, in its order.
+pub fn multi_cause_drafts(kb: &fixpath::load::Kb) -> impl Iterator<Item = &Article> {
+    kb.articles
+        .iter()
+        .map(|e| &e.article)
+        .filter(|a| a.status == fixpath::model::Status::Draft && a.causes.len() >= 2)
 }
 
 /// A world whose cause is drawn from the article's priors.
@@ -821,14 +827,7 @@ mod tests {
     #[test]
     fn the_cause_known_for_free_is_the_ceiling_of_every_draft() {
         let loaded = fixpath::load::load_embedded();
-        let drafts: Vec<&Article> = loaded
-            .kb
-            .articles
-            .iter()
-            .map(|e| &e.article)
-            .filter(|a| a.status == fixpath::model::Status::Draft && a.causes.len() >= 2)
-            .take(6)
-            .collect();
+        let drafts: Vec<&Article> = multi_cause_drafts(&loaded.kb).take(6).collect();
         assert!(drafts.len() >= 6);
         for article in drafts {
             let Some(minutes) = menu_against_checks(article, 300, 0.15, 11) else {

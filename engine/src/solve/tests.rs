@@ -264,9 +264,7 @@ fn enumerate(article: &Article) -> (BTreeSet<String>, usize) {
                     article.question(question).is_some_and(|q| {
                         q.answers.iter().any(|a| {
                             Some(a.value.as_str()) == given.value()
-                                && a.goto
-                                    .as_ref()
-                                    .is_some_and(|g| g.as_str() == crate::model::ESCALATE)
+                                && a.goto.as_ref().is_some_and(|g| article.escalates(g))
                         })
                     })
                 });

@@ -292,12 +292,7 @@ fn drafts(sessions: usize, only: Option<String>) {
     use rayon::prelude::*;
     let loaded = load_kb();
     let started = Instant::now();
-    let articles: Vec<&Article> = loaded
-        .kb
-        .articles
-        .iter()
-        .map(|e| &e.article)
-        .filter(|a| a.status == fixpath::model::Status::Draft && a.causes.len() >= 2)
+    let articles: Vec<&Article> = fixpath_tools::simulate::multi_cause_drafts(&loaded.kb)
         .filter(|a| only.as_deref().is_none_or(|id| a.id.as_str() == id))
         .collect();
     let rows: Vec<(String, usize, usize, fixpath_tools::simulate::DraftMinutes)> = articles

@@ -32,23 +32,24 @@ fn main() -> anyhow::Result<()> {
     let golds: Vec<&std::path::Path> = golds.iter().map(|p| p.as_path()).collect();
     print!("{}", fixpath_tools::eval_import::run(&corpus, &golds)?);
     let includes = corpus.join("../includes");
-    let causes = fixpath_tools::eval_causes::run(
-        &corpus,
-        &includes,
-        &common::repo_root().join("tests/eval/causes-gold.tsv"),
-        only_set.as_deref(),
-    )?;
-    print!("\n{}", causes.text);
-    // The fresh held-out set: articles kept in this repository (tests/eval/fresh-corpus),
-    // picked by rule from a family the corpus does not hold, gold written before they
-    // were imported.
-    let fresh = common::repo_root().join("tests/eval/fresh-corpus");
-    let causes = fixpath_tools::eval_causes::run(
-        &fresh,
-        &includes,
-        &common::repo_root().join("tests/eval/causes-gold-fresh.tsv"),
-        only_set.as_deref(),
-    )?;
-    print!("\n{}", causes.text);
+    // The causes gold of the corpus, then the fresh held-out set: articles kept in this
+    // repository (tests/eval/fresh-corpus), picked by rule from a family the corpus does
+    // not hold, gold written before they were imported.
+    let root = common::repo_root();
+    for (articles, gold) in [
+        (corpus.clone(), "tests/eval/causes-gold.tsv"),
+        (
+            root.join("tests/eval/fresh-corpus"),
+            "tests/eval/causes-gold-fresh.tsv",
+        ),
+    ] {
+        let causes = fixpath_tools::eval_causes::run(
+            &articles,
+            &includes,
+            &root.join(gold),
+            only_set.as_deref(),
+        )?;
+        print!("\n{}", causes.text);
+    }
     Ok(())
 }
