@@ -558,7 +558,9 @@ pub(crate) fn invert(sentence: &str) -> Option<(String, bool)> {
         .filter(|(_, w)| auxiliary(w).is_some())
         .map(|(i, _)| i)
         .collect();
-    let first = *auxiliaries.first()?;
+    let Some(&first) = auxiliaries.first() else {
+        return main_verb_question(&words, &lower);
+    };
     // "That particular server has ..." opens with a determiner, not a relative clause.
     let relative = lower[..first]
         .iter()
@@ -654,6 +656,66 @@ pub(crate) fn invert(sentence: &str) -> Option<(String, bool)> {
         format!("{} {subject} {predicate}?", capitalise(verb)),
         negated,
     ))
+}
+
+/// A sentence whose verb is a main verb in the third person ("WebDAV Publishing
+/// interferes with HTTP PUT") as a question through "does" ("Does WebDAV Publishing
+/// interfere with HTTP PUT?"). Without a tagger a noun in -s reads like a verb, so only a
+/// short singular subject (up to four words, no lowercase plural in -s, no preposition)
+/// before a word in -s that is followed by what follows a verb (an article, a pronoun, a
+/// preposition, an adverb in -ly, a name) is taken.
+fn main_verb_question(words: &[&str], lower: &[String]) -> Option<(String, bool)> {
+    const FOLLOWS: [&str; 31] = [
+        "the", "a", "an", "with", "to", "all", "its", "their", "your", "this", "these", "those",
+        "on", "in", "into", "from", "for", "at", "by", "no", "any", "some", "every", "each",
+        "only", "up", "out", "off", "over", "through", "certain",
+    ];
+    const NOT_SUBJECT: [&str; 22] = [
+        "in", "on", "at", "for", "with", "when", "if", "after", "before", "during", "by", "while",
+        "because", "since", "of", "to", "that", "which", "who", "and", "or", "it's",
+    ];
+    let verb_like = |word: &str| {
+        word.len() >= 4
+            && word.ends_with('s')
+            && !["ss", "us", "is", "ous"]
+                .iter()
+                .any(|end| word.ends_with(end))
+            && word.chars().all(|c| c.is_ascii_lowercase())
+    };
+    let position = (1..words.len().min(5)).find(|&i| {
+        verb_like(words[i])
+            && lower.get(i + 1).is_some_and(|next| {
+                FOLLOWS.contains(&next.as_str())
+                    || next.ends_with("ly")
+                    || words[i + 1].starts_with(|c: char| c.is_uppercase())
+            })
+    })?;
+    let plural = |word: &str| {
+        word.ends_with('s') && !word.ends_with("ss") && !word.starts_with(char::is_uppercase)
+    };
+    if lower[..position].iter().zip(words).any(|(w, original)| {
+        NOT_SUBJECT.contains(&w.as_str()) || w.ends_with(',') || plural(original)
+    }) {
+        return None;
+    }
+    let verb = lower[position].as_str();
+    let lemma = if let Some(stem) = verb.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if ["sses", "shes", "ches", "xes", "zes", "oes"]
+        .iter()
+        .any(|end| verb.ends_with(end))
+    {
+        verb[..verb.len() - 2].to_owned()
+    } else {
+        verb[..verb.len() - 1].to_owned()
+    };
+    let rest = words[position + 1..].join(" ");
+    let rest = rest.trim_end_matches(['.', '?', ':', ';']);
+    if rest.is_empty() {
+        return None;
+    }
+    let subject = subject_text(&words[..position]);
+    Some((format!("Does {subject} {lemma} {rest}?"), false))
 }
 
 /// True for a past participle, after which "has" is an auxiliary ("has lost its secure
