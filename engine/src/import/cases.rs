@@ -71,9 +71,27 @@ pub(crate) fn conditional_cases(markdown: &str) -> Option<(String, Vec<Case>, St
         let end = starts.get(position + 1).copied().unwrap_or(blocks.len());
         let mut case = case_of(&blocks[*start])?;
         case.fix = blocks[*start..end].join("\n\n");
+        // "... then perform the same steps but replace ...": the steps (what follows the
+        // condition) of the case before, so its fix carries them too, after its own words.
+        if position > 0 && refers_back(&case.fix) {
+            let steps = blocks[starts[position - 1] + 1..*start].join("\n\n");
+            if !steps.is_empty() {
+                case.fix = format!("{}\n\n{steps}", case.fix);
+            }
+        }
         cases.push(case);
     }
     Some((intro, cases, String::new()))
+}
+
+/// True when a case's text sends the reader to the steps of the case before ("perform the
+/// same steps", "follow the steps above").
+fn refers_back(text: &str) -> bool {
+    static BACK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:the\s+same\s+(?:steps|procedure|method)|the\s+(?:steps|procedure)\s+above|the\s+above\s+(?:steps|procedure)|the\s+previous\s+(?:steps|procedure))\b")
+            .expect("a valid pattern")
+    });
+    BACK.is_match(&crate::text::plain_text(text))
 }
 
 /// "If the service is disabled, set it to Automatic." → the case; `None` for an item that

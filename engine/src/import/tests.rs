@@ -1360,7 +1360,7 @@ fn a_cause_that_can_also_happen_in_a_paragraph_of_its_own_is_a_cause_of_its_own(
 
 #[test]
 fn a_resolution_of_as_many_cases_as_stated_causes_gives_each_cause_its_case_in_order() {
-    let markdown = "# Zones do not load\n\n## Symptoms\n\nEvent ID 4000 is logged.\n\n## Cause\n\nThis happens when the server has lost its secure channel with the PDC.\n\nThis can also happen in a single-server forest where the server points to itself as its primary DNS server.\n\n## Resolution\n\nIf other DNS servers are present, then point the server to another DNS server and reset the machine password with `netdom resetpwd`.\n\nIf there is no other DNS server, run the same steps with the server's own address.\n";
+    let markdown = "# Zones do not load\n\n## Symptoms\n\nEvent ID 4000 is logged.\n\n## Cause\n\nThis happens when the server has lost its secure channel with the PDC.\n\nThis can also happen in a single-server forest where the server points to itself as its primary DNS server.\n\n## Resolution\n\nIf other DNS servers are present, then point the server to another DNS server.\n\n1. Stop the KDC service.\n2. Reset the machine password with `netdom resetpwd /server:PDC`.\n\nIf there is no other DNS server, run the same steps with the server's own address.\n";
     let article = draft(markdown);
     let fixes: Vec<(String, Vec<String>)> = article
         .causes
@@ -1375,12 +1375,16 @@ fn a_resolution_of_as_many_cases_as_stated_causes_gives_each_cause_its_case_in_o
             )
         })
         .collect();
+    // The second case runs "the same steps": its fix carries them.
+    let second = article.remedy(&article.causes[1].solutions[0]).unwrap();
+    let second_text = format!("{}\n{}", second.text, second.steps.join("\n"));
+    assert!(second_text.contains("netdom resetpwd"), "{second_text}");
     assert_eq!(
         fixes,
         [
             (
                 "This happens when the server has lost its secure channel with the PDC.".to_owned(),
-                vec!["Point the server to another DNS server and reset the machine password with netdom resetpwd.".to_owned()]
+                vec!["Point the server to another DNS server.".to_owned()]
             ),
             (
                 "This can also happen in a single-server forest where the server points to itself as its primary DNS server.".to_owned(),
