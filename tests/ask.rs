@@ -363,3 +363,38 @@ fn an_escalation_note_never_asks_level_2_for_the_shortcut() {
         "{run}"
     );
 }
+
+#[test]
+fn what_we_checked_reads_in_the_order_it_was_asked() {
+    // The planner asks a check, then the shortcut, then another check: the transcript
+    // lists them in that order, not in the graph's walking order (the shortcut last).
+    let run = fixpath_with_stdin(
+        &["ask", "dns-zones-do-not-load-event-4000-4007"],
+        "0\n0\n1\n1\n",
+    );
+    let prompts: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.ends_with('?') && !l.starts_with("- "))
+        .filter(|l| !l.starts_with("Did this fix it"))
+        .map(|l| l.trim_start_matches("> "))
+        .collect();
+    let checked: Vec<&str> = run
+        .stdout
+        .split("## What we checked")
+        .nth(1)
+        .unwrap_or_default()
+        .split("## ")
+        .next()
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.strip_prefix("- "))
+        .map(|l| l.split(" **").next().unwrap_or_default())
+        .collect();
+    assert_eq!(checked.len(), 3, "{run}");
+    assert_eq!(checked, prompts[..3], "{run}");
+    assert_eq!(
+        checked[1], "Do you already know which of these it is?",
+        "{run}"
+    );
+}

@@ -848,6 +848,17 @@ fn transcript_of<'a>(
         .collect();
     let outcome = session.outcome().unwrap_or(SessionEnd::Incomplete);
     let mut path = path_view(article, resolution, session.continuations());
+    // What was checked reads in the order it was asked (facts given at the start first),
+    // not in the graph's walking order.
+    let asked = session.answered_in_order();
+    let position = |id: &str| {
+        asked
+            .iter()
+            .position(|q| q.as_str() == id)
+            .map_or(0, |i| i + 1)
+    };
+    path.checked.sort_by_key(|step| position(step.question_id));
+    path.unused.sort_by_key(|step| position(step.question_id));
     let changes: Vec<ChangedAnswerView<'a>> = session
         .changes()
         .into_iter()

@@ -1066,6 +1066,21 @@ impl<'a> Session<'a> {
         Ok(expected)
     }
 
+    /// The questions whose answers are in force, in the order they were first answered
+    /// (facts given at the start are not among them).
+    pub fn answered_in_order(&self) -> Vec<&NodeId> {
+        let mut order: Vec<&NodeId> = Vec::new();
+        for applied in &self.applied {
+            if let Applied::Answer { question, .. } = applied
+                && !order.contains(&question)
+                && self.facts.get(question).is_some()
+            {
+                order.push(question);
+            }
+        }
+        order
+    }
+
     /// The answers given again with another value and still in force, in the order they
     /// were changed: what a transcript shows as "changed from No to Yes at 10:42".
     pub fn changes(&self) -> Vec<AnswerChange> {
