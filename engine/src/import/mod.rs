@@ -915,7 +915,6 @@ impl Builder {
     /// is its part of the Resolution, led by the shared text before the parts and closed
     /// by the shared text after them.
     fn cases_of(&mut self, section: &Section, workaround: bool) -> Option<Vec<Found>> {
-        let with_heading = |child: &Section| section_markdown(child);
         let join = |parts: &[String]| {
             parts
                 .iter()
@@ -932,11 +931,11 @@ impl Builder {
             let first = checked[0];
             let last = checked[checked.len() - 1];
             let mut lead = vec![section.body.trim().to_owned()];
-            lead.extend(section.children[..first].iter().map(with_heading));
+            lead.extend(section.children[..first].iter().map(section_markdown));
             let lead = join(&lead);
             let tail: Vec<String> = section.children[last + 1..]
                 .iter()
-                .map(with_heading)
+                .map(section_markdown)
                 .collect();
             let tail = join(&tail);
             let mut found: Vec<Found> = Vec::new();
@@ -950,7 +949,7 @@ impl Builder {
                 if checked.contains(&index) {
                     found.push(verified_case(child, &lead, ""));
                 } else if let Some(previous) = found.last_mut().and_then(|f| f.fixes.last_mut()) {
-                    previous.text = join(&[previous.text.clone(), with_heading(child)]);
+                    previous.text = join(&[previous.text.clone(), section_markdown(child)]);
                 }
             }
             for cause in &mut found {
@@ -1084,9 +1083,8 @@ impl Builder {
         if linked.len() >= 2 && section.children.len() > linked.len() {
             let first = linked[0];
             let last = linked[linked.len() - 1];
-            let heading = |child: &Section| section_markdown(child);
             let mut lead = vec![section.body.trim().to_owned()];
-            lead.extend(section.children[..first].iter().map(heading));
+            lead.extend(section.children[..first].iter().map(section_markdown));
             let lead = lead
                 .into_iter()
                 .filter(|t| !t.is_empty())
@@ -1105,18 +1103,20 @@ impl Builder {
                     fixes.push(Fix {
                         workaround,
                         title: crate::text::plain_text(&child.heading),
-                        text: format!("{lead}\n\n{}", heading(child)).trim().to_owned(),
+                        text: format!("{lead}\n\n{}", section_markdown(child))
+                            .trim()
+                            .to_owned(),
                         by_design: false,
                         for_cause,
                         parts: Vec::new(),
                     });
                 } else if let Some(previous) = fixes.last_mut() {
-                    previous.text = format!("{}\n\n{}", previous.text, heading(child));
+                    previous.text = format!("{}\n\n{}", previous.text, section_markdown(child));
                 }
             }
             let tail = section.children[last + 1..]
                 .iter()
-                .map(heading)
+                .map(section_markdown)
                 .collect::<Vec<_>>()
                 .join("\n\n");
             if !tail.is_empty() {
@@ -1845,15 +1845,9 @@ fn verified_case(section: &Section, lead: &str, tail: &str) -> Found {
         .trim()
         .to_owned();
     let heading = crate::text::plain_text(&section.heading);
-    let hashes = "#".repeat(usize::from(section.level));
-    let own = section.full_text();
     let fix_text = [
         lead.trim().to_owned(),
-        if own.is_empty() {
-            format!("{hashes} {}", section.heading)
-        } else {
-            format!("{hashes} {}\n\n{own}", section.heading)
-        },
+        section_markdown(section),
         tail.trim().to_owned(),
     ]
     .into_iter()
