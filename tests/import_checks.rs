@@ -231,21 +231,49 @@ fn issue_27_drafted_checks_meet_their_figures_on_the_shared_gold_set() {
 }
 
 #[test]
-fn issue_27_the_fresh_held_out_set_imports_and_keeps_its_figures() {
-    // Held out: no rule was written from these articles. The floors are the figures
-    // measured when the set was first imported (0.792 found, 0.739 checked), so a change
-    // that loses ground on articles nobody tuned for fails here.
-    let fresh = repo_root().join("tests/eval/fresh-corpus");
-    let report = fixpath_tools::eval_causes::run(
-        &fresh,
-        &corpus().join("../includes"),
-        &repo_root().join("tests/eval/causes-gold-fresh.tsv"),
-        None,
-    )
-    .unwrap();
-    let set = &report.sets["fresh"];
-    assert_eq!(set.causes, 24, "{}", report.text);
-    assert_eq!(set.menu_only, 0, "{}", report.text);
-    assert!(set.found >= 19, "{}", report.text);
-    assert!(set.checked >= 17, "{}", report.text);
+fn issue_27_the_fresh_held_out_sets_import_and_keep_their_figures() {
+    // Three sets from families the corpus does not hold, each measured once before any
+    // rule was written from it: Exchange Online (0.739 checked at first, 0.870 since rules
+    // were written from it), SharePoint Online (0.154 at first, 0.654 since) and Microsoft
+    // Teams (0.233, the held-out one). The floors are today's figures, so a change that
+    // loses ground on any of them fails here.
+    for (articles, gold, set, causes, found, checked) in [
+        (
+            "tests/eval/fresh-corpus",
+            "tests/eval/causes-gold-fresh.tsv",
+            "fresh",
+            24,
+            21,
+            20,
+        ),
+        (
+            "tests/eval/fresh-corpus-2",
+            "tests/eval/causes-gold-fresh-2.tsv",
+            "fresh2",
+            27,
+            18,
+            17,
+        ),
+        (
+            "tests/eval/fresh-corpus-3",
+            "tests/eval/causes-gold-fresh-3.tsv",
+            "fresh3",
+            30,
+            7,
+            7,
+        ),
+    ] {
+        let report = fixpath_tools::eval_causes::run(
+            &repo_root().join(articles),
+            &corpus().join("../includes"),
+            &repo_root().join(gold),
+            None,
+        )
+        .unwrap();
+        let figures = &report.sets[set];
+        assert_eq!(figures.causes, causes, "{}", report.text);
+        assert_eq!(figures.menu_only, 0, "{}", report.text);
+        assert!(figures.found >= found, "{}", report.text);
+        assert!(figures.checked >= checked, "{}", report.text);
+    }
 }

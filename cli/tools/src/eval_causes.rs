@@ -230,13 +230,20 @@ fn score_article(article: &Article, gold: &[&&GoldCause], figures: &mut SetFigur
         .causes
         .iter()
         .map(|c| {
-            normalize(&format!(
+            let written = format!(
                 "{}\n{}\n{}\n{}",
                 c.title,
                 c.text,
                 c.steps.join("\n"),
                 c.after
-            ))
+            );
+            // As written and as read (links as their text: the gold quotes the article's
+            // plain text where a cause is a link).
+            format!(
+                "{}\n{}",
+                normalize(&written),
+                normalize(&fixpath::text::plain_text(&written))
+            )
         })
         .collect();
     let cause_titles: Vec<String> = article.causes.iter().map(|c| normalize(&c.title)).collect();

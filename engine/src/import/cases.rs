@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::sections::{Section, split_cause_list};
+use super::sections::{Section, split_cause_list, top_level_lists};
 
 /// One case a text states: the condition as a statement and the text that handles it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,30 +27,23 @@ pub(crate) struct Case {
 /// with a condition, or two or more paragraphs that do. Returns (shared text before,
 /// cases, shared text after); `None` when the text is not made of such cases.
 pub(crate) fn conditional_cases(markdown: &str) -> Option<(String, Vec<Case>, String)> {
-    if let Some((intro, items, after)) = split_cause_list(markdown) {
-        // Steps that continue a procedure ("If the issue persists, ...") close the list.
-        let cases_end = items
-            .iter()
-            .rposition(|item| !continues(item))
-            .map_or(0, |last| last + 1);
-        let (cases, closing) = items.split_at(cases_end);
-        let listed = introduces_checks(&intro);
-        let parsed: Option<Vec<Case>> = cases
-            .iter()
-            .map(|item| {
-                case_of(item)
-                    .or_else(|| check_case(item))
-                    .or_else(|| listed.then(|| listed_case(item)))
-            })
-            .collect();
-        if let Some(parsed) = parsed.filter(|p| p.len() >= 2) {
-            let mut after_parts: Vec<String> =
-                closing.iter().map(|item| format!("- {item}")).collect();
-            if !after.is_empty() {
-                after_parts.push(after);
-            }
-            return Some((intro, parsed, after_parts.join("\n\n")));
-        }
+    if let Some((intro, items, after)) = split_cause_list(markdown)
+        && let Some(found) = list_cases(intro, &items, after, false)
+    {
+        return Some(found);
+    }
+    // Several lists ("Both modules are supported: - MSOL - AzureAD" before the cases): the
+    // first bulleted list that opens with a case and holds two or more. An item between
+    // two cases that states none ("To resolve this issue, try ...") goes with the case
+    // before it.
+    let lists = top_level_lists(markdown);
+    if lists.len() >= 2
+        && let Some(found) = lists
+            .into_iter()
+            .filter(|list| !list.numbered)
+            .find_map(|list| list_cases(list.intro, &list.items, list.after, true))
+    {
+        return Some(found);
     }
     // Paragraphs: each one opening with a condition starts a case; what follows it (a
     // command, a note) stays with it.
@@ -82,6 +75,50 @@ pub(crate) fn conditional_cases(markdown: &str) -> Option<(String, Vec<Case>, St
         cases.push(case);
     }
     Some((intro, cases, String::new()))
+}
+
+/// The cases of one list's items: every item (but the steps that close the list, "If the
+/// issue persists, ...") opens with a condition or a check, or is an item of a list the
+/// intro has the reader check. With `tolerant`, an item that states no case may follow
+/// the first one and goes with the case before it.
+fn list_cases(
+    intro: String,
+    items: &[String],
+    after: String,
+    tolerant: bool,
+) -> Option<(String, Vec<Case>, String)> {
+    // Steps that continue a procedure ("If the issue persists, ...") close the list.
+    let cases_end = items
+        .iter()
+        .rposition(|item| !continues(item))
+        .map_or(0, |last| last + 1);
+    let (cases, closing) = items.split_at(cases_end);
+    // Among several lists only conditions ("If ...") are read as cases: a list of what to
+    // check there may be one of several lists of the same settings.
+    // "This issue occurs when one of the following conditions is true:" in a Solution:
+    // the items are the causes, as they would be under a Cause heading.
+    let listed = !tolerant && (introduces_checks(&intro) || states_causes(&intro));
+    let mut parsed: Vec<Case> = Vec::new();
+    for item in cases {
+        let case = case_of(item)
+            .or_else(|| (!tolerant).then(|| check_case(item)).flatten())
+            .or_else(|| listed.then(|| listed_case(item)));
+        match (case, parsed.last_mut()) {
+            (Some(case), _) => parsed.push(case),
+            (None, Some(previous)) if tolerant => {
+                previous.fix = format!("{}\n\n{item}", previous.fix);
+            }
+            (None, _) => return None,
+        }
+    }
+    if parsed.len() < 2 {
+        return None;
+    }
+    let mut after_parts: Vec<String> = closing.iter().map(|item| format!("- {item}")).collect();
+    if !after.is_empty() {
+        after_parts.push(after);
+    }
+    Some((intro, parsed, after_parts.join("\n\n")))
 }
 
 /// True when a case's text sends the reader to the steps of the case before ("perform the
@@ -178,6 +215,20 @@ pub(crate) fn introduces_checks(intro: &str) -> bool {
     let last = intro.trim().rsplit("\n\n").next().unwrap_or_default();
     let plain = crate::text::plain_text(last);
     CHECKS.is_match(&plain) && !STEPS.is_match(&plain)
+}
+
+/// True for an intro that says the list after it holds what causes the problem ("This
+/// issue occurs when one of the following conditions is true:"), not ways to fix it
+/// ("This can be resolved in one of the following methods:").
+fn states_causes(intro: &str) -> bool {
+    static CAUSES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:occurs?|happens?|caused|causes|reasons?|conditions?)\b")
+            .expect("a valid pattern")
+    });
+    let last = intro.trim().rsplit("\n\n").next().unwrap_or_default();
+    super::sections::introduces_alternative_causes(last)
+        && !super::sections::introduces_alternative_fixes(last, false)
+        && CAUSES.is_match(last)
 }
 
 /// True for a condition that is a step of a procedure or the reader's wish, not a cause.
@@ -537,11 +588,29 @@ pub(crate) fn split_by_also(markdown: &str) -> Option<Vec<String>> {
         )
         .expect("a valid pattern")
     });
+    // "This error may occur when a back-end server is removed ...": a paragraph that
+    // states another cause as the first one was stated, without "also". A paragraph that
+    // introduces a list ("... if one of the following conditions is true:") is not one.
+    static MAY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^(?:this|the)\s+(?:issue|problem|error|behavior|behaviour)\s+(?:can|may|might|could)\s+(?:occur|happen)\s+(?:when|if|because)\b",
+        )
+        .expect("a valid pattern")
+    });
+    // "Another possible cause for these errors is a problem with ...".
+    static ANOTHER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:another|a\s+second|one\s+more)\s+(?:possible\s+|common\s+|likely\s+)?(?:cause|reason)\b[^.:]{0,60}?\s+is\b")
+            .expect("a valid pattern")
+    });
     let blocks = top_level_blocks(markdown);
     let mut parts: Vec<Vec<&str>> = vec![Vec::new()];
     for block in &blocks {
         let plain = crate::text::plain_text(block);
-        if is_paragraph(block) && ALSO.is_match(plain.trim()) && !parts[0].is_empty() {
+        let plain = plain.trim();
+        let states = ALSO.is_match(plain)
+            || ANOTHER.is_match(plain)
+            || MAY.is_match(plain) && !plain.ends_with(':') && !plain.contains("following");
+        if is_paragraph(block) && states && !parts[0].is_empty() {
             parts.push(Vec::new());
         }
         parts.last_mut()?.push(block);
@@ -586,4 +655,34 @@ fn capitalise(text: &str) -> String {
         Some(first) => format!("{}{}", first.to_uppercase(), chars.as_str()),
         None => String::new(),
     }
+}
+
+/// A fix's paragraph that names another cause for when the fix did not help: "If you still
+/// can't delete the folder, the folder might be associated with an active Teams channel."
+/// Returns (the text before that paragraph, the cause as a statement, the text from that
+/// paragraph on); `None` when no paragraph does.
+pub(crate) fn further_cause(markdown: &str) -> Option<(String, String, String)> {
+    static STILL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^(?:if|when)\b[^,.]*\b(?:still|persists?|continues?|remains?)\b[^,.]*,\s+((?:the|that|this|it|your|there)\b[^.]*?\b(?:might|may|could|can)\s+(?:also\s+)?(?:be|have)\b[^.]*)",
+        )
+        .expect("a valid pattern")
+    });
+    let blocks = top_level_blocks(markdown);
+    let at = blocks.iter().position(|block| {
+        is_paragraph(block) && STILL.is_match(crate::text::plain_text(block).trim())
+    })?;
+    let plain = crate::text::plain_text(&blocks[at]);
+    let clause = STILL
+        .captures(plain.trim())?
+        .get(1)?
+        .as_str()
+        .trim()
+        .to_owned();
+    // "that could be a backlog in ..." says what it is only with its subject: keep it whole.
+    Some((
+        blocks[..at].join("\n\n"),
+        capitalise(&clause),
+        blocks[at..].join("\n\n"),
+    ))
 }

@@ -498,7 +498,13 @@ fn sentence(title: &str) -> String {
     });
     let plain = ASIDE.replace_all(plain, "");
     let plain = plain.trim();
-    let stripped = OPENING.replace(plain, "");
+    // "Another possible cause for these errors is a problem with ..." → "A problem with ...".
+    static ANOTHER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:another|a\s+second|one\s+more)\s+(?:possible\s+|common\s+|likely\s+)?(?:cause|reason)\b[^.:]{0,60}?\s+is\s+")
+            .expect("a valid pattern")
+    });
+    let plain = ANOTHER.replace(plain, "");
+    let stripped = OPENING.replace(&plain, "");
     let stripped = stripped.trim();
     let mut out = stripped.to_owned();
     if let Some(first) = out.chars().next()
@@ -540,6 +546,44 @@ fn unobservable(own: &str) -> bool {
 /// The sentence as a yes/no question, and whether the sentence was negative (then **No**
 /// points to the cause). `None` when no auxiliary verb opens the predicate early enough.
 pub(crate) fn invert(sentence: &str) -> Option<(String, bool)> {
+    // "You're using ..." reads as "You are using ..." (only as the subject: "the email
+    // you're viewing" keeps its relative clause whole).
+    static CONTRACTED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^([Yy]ou|[Ww]e|[Tt]hey)(?:'|’)re\b").expect("a valid pattern")
+    });
+    let sentence = CONTRACTED.replace_all(sentence, "$1 are");
+    if sentence.contains(", and ") {
+        // "... stopped, and restart it": a second part that is no clause would read as one.
+        return compound_question(&sentence);
+    }
+    invert_clause(&sentence, false)
+}
+
+/// "You're using a proxy server, and the connection times out" as one question about both
+/// clauses ("Are you using a proxy server, and does the connection time out?"). A clause
+/// that was negative keeps its "not", so **Yes** points to the cause.
+fn compound_question(sentence: &str) -> Option<(String, bool)> {
+    let at = sentence.rfind(", and ")?;
+    let (left, right) = (&sentence[..at], &sentence[at + ", and ".len()..]);
+    let (_, left_negated) = invert_clause(left, false)?;
+    let (_, right_negated) = invert_clause(right, false)?;
+    let keep_not = left_negated || right_negated;
+    let (left, _) = invert_clause(left, keep_not)?;
+    let (right, _) = invert_clause(right, keep_not)?;
+    Some((
+        format!(
+            "{}, and {}{}",
+            left.trim_end_matches('?'),
+            right.get(..1)?.to_lowercase(),
+            right.get(1..)?
+        ),
+        false,
+    ))
+}
+
+/// One clause as a yes/no question; with `keep_not`, a negative clause keeps its "not" in
+/// the question ("Do you not have ...?") and is returned as not negated.
+fn invert_clause(sentence: &str, keep_not: bool) -> Option<(String, bool)> {
     let words: Vec<&str> = sentence.split_whitespace().collect();
     if words.len() < 3 {
         return None;
@@ -599,18 +643,35 @@ pub(crate) fn invert(sentence: &str) -> Option<(String, bool)> {
     let subject_words = &lower[..position];
     // "It's a known issue that was fixed in build ..." has its verb in a contraction: no
     // question a person would ask comes from moving it.
-    if subject_words.iter().any(|w| {
+    // "The certificate that's used by ..." holds a relative clause, not such a contraction.
+    if subject_words.iter().enumerate().any(|(i, w)| {
         matches!(
             w.as_str(),
-            "it's" | "that's" | "there's" | "here's" | "what's" | "it'll" | "there're"
-        )
+            "it's" | "there's" | "here's" | "what's" | "it'll" | "there're"
+        ) || i == 0 && w == "that's"
     }) {
         return None;
     }
+    // "Autodiscover, EWS, or both are ...": commas in a list that is the subject.
+    let last_comma = subject_words.iter().rposition(|w| w.ends_with(','));
+    let listed = last_comma.is_some_and(|comma| {
+        comma > 0
+            && subject_words.iter().filter(|w| w.ends_with(',')).count() >= 2
+            && subject_words[comma + 1..]
+                .iter()
+                .any(|w| w == "or" || w == "and")
+    });
+    // "The SCP object, CN=Microsoft Exchange Online, is ...": a name set off by commas.
+    let commas: Vec<usize> = (0..subject_words.len())
+        .filter(|&i| subject_words[i].ends_with(','))
+        .collect();
+    let apposition = commas.len() == 2 && commas[0] > 0 && commas[1] + 1 == subject_words.len();
+    let listed = listed || apposition;
     if position == 0
         || position > 12
         || subject_words.iter().any(|w| {
-            matches!(w.as_str(), "when" | "if" | "because" | "but" | "to") || w.ends_with(',')
+            matches!(w.as_str(), "when" | "if" | "because" | "but" | "to")
+                || w.ends_with(',') && !listed
         })
     {
         return None;
@@ -644,10 +705,20 @@ pub(crate) fn invert(sentence: &str) -> Option<(String, bool)> {
     if rest.is_empty() {
         return None;
     }
+    // "The setting Users can join a meeting is turned off": a modal inside a name is not
+    // the sentence's verb, which comes later ("is"); moving it makes no question.
+    if matches!(verb, "can" | "could" | "will")
+        && rest
+            .iter()
+            .take_while(|w| !w.ends_with(','))
+            .any(|w| matches!(w.to_lowercase().as_str(), "is" | "are" | "isn't" | "aren't"))
+    {
+        return None;
+    }
     // A negation inside "X or Y" would be lost: keep it in the question.
     let joined = rest.join(" ");
     let mut predicate = joined.trim_end_matches(['.', '?', ':', ';']).to_owned();
-    if negated && predicate.contains(" or ") {
+    if negated && (keep_not || predicate.contains(" or ")) {
         predicate = format!("not {predicate}");
         negated = false;
     }
@@ -665,6 +736,19 @@ pub(crate) fn invert(sentence: &str) -> Option<(String, bool)> {
 /// before a word in -s that is followed by what follows a verb (an article, a pronoun, a
 /// preposition, an adverb in -ly, a name) is taken.
 fn main_verb_question(words: &[&str], lower: &[String]) -> Option<(String, bool)> {
+    // "You enter an incorrect password" → "Do you enter an incorrect password?"
+    if matches!(lower[0].as_str(), "you" | "we" | "they")
+        && lower[1].chars().all(|c| c.is_ascii_lowercase())
+        && !matches!(
+            lower[1].as_str(),
+            "must" | "should" | "may" | "might" | "will" | "would" | "could" | "need" | "also"
+        )
+        && !lower[1].ends_with("ly")
+    {
+        let rest = words[1..].join(" ");
+        let rest = rest.trim_end_matches(['.', '?', ':', ';']);
+        return Some((format!("Do {} {rest}?", lower[0]), false));
+    }
     const FOLLOWS: [&str; 31] = [
         "the", "a", "an", "with", "to", "all", "its", "their", "your", "this", "these", "those",
         "on", "in", "into", "from", "for", "at", "by", "no", "any", "some", "every", "each",
@@ -778,6 +862,8 @@ fn auxiliary(word: &str) -> Option<(&'static str, bool)> {
         "can" => ("can", false),
         "can't" | "cannot" => ("can", true),
         "won't" => ("will", true),
+        // "The folder might be associated with ..." → "Could the folder be associated ...?"
+        "might" | "may" | "could" => ("could", false),
         _ => return None,
     })
 }

@@ -29,7 +29,7 @@ use crate::model::{
 use sections::{
     Kind, Outline, Section, first_sentence, introduces_alternative_causes,
     introduces_alternative_fixes, split_alternative_lists, split_alternatives, split_cause_list,
-    split_steps,
+    split_first_list, split_steps,
 };
 
 pub use checks::{
@@ -555,7 +555,7 @@ impl Builder {
             && self.listed_in_notes.is_empty()
             && let Some((intro, items, after)) = split_cause_list(&section.full_text())
             && introduces_alternative_causes(&intro)
-            && names_reasons(&intro)
+            && (names_reasons(&intro) || sections::names_reasons(&intro.to_lowercase()))
         {
             let count = items.len();
             for (index, item) in items.into_iter().enumerate() {
@@ -571,7 +571,7 @@ impl Builder {
                     text.push_str(&after);
                 }
                 self.listed_in_notes.push(Found {
-                    title: first_sentence(&item),
+                    title: item_title(&item),
                     text: text.trim().to_owned(),
                     fixes: Vec::new(),
                     issue: None,
@@ -728,7 +728,9 @@ impl Builder {
         if title.is_none()
             && fixes.is_empty()
             && own.children.is_empty()
-            && split_cause_list(&text).is_none()
+            && split_cause_list(&text).is_none_or(|(intro, _, _)| {
+                !introduces_alternative_causes(&intro) && !cases::introduces_checks(&intro)
+            })
             && let Some(parts) = cases::split_by_also(&text)
         {
             self.mapping.push(format!(
@@ -738,7 +740,7 @@ impl Builder {
             ));
             for part in parts {
                 self.causes.push(Found {
-                    title: first_sentence(&part),
+                    title: cause_title(&part),
                     text: part,
                     fixes: Vec::new(),
                     issue,
@@ -807,8 +809,24 @@ impl Builder {
             }
             return;
         }
+        // A list of alternatives, then more lists (the steps that verify them): the first
+        // list's items are the causes; the rest goes with the last one.
+        if title.is_none()
+            && fixes.is_empty()
+            && own.children.is_empty()
+            && let Some((intro, items, after)) = split_first_list(&text)
+            && introduces_alternative_causes(&intro)
+        {
+            self.mapping.push(format!(
+                "{}: {} causes listed before the text that follows them",
+                crate::text::plain_text(&section.heading),
+                items.len()
+            ));
+            self.alternatives(&intro, items, &after, None);
+            return;
+        }
         let title = title
-            .unwrap_or_else(|| first_sentence(&text))
+            .unwrap_or_else(|| cause_title(&text))
             .trim()
             .to_owned();
         self.causes.push(Found {
@@ -998,7 +1016,7 @@ impl Builder {
                 text.push_str(after);
             }
             self.causes.push(Found {
-                title: first_sentence(&item),
+                title: item_title(&item),
                 text,
                 fixes: Vec::new(),
                 issue,
@@ -1462,7 +1480,9 @@ impl Builder {
         let has_problem = !self.symptoms.is_empty() || !self.fixes.is_empty();
         // No cause anywhere else, but a note lists the reasons: those are the causes (the
         // note stays as written, like a table's Cause column).
-        if self.causes.is_empty() && has_problem && self.listed_in_notes.len() >= 2 {
+        // A note that lists reasons states the problem too ("There are several reasons why
+        // you may be unable to delete a file."), in an article with no other section for it.
+        if self.causes.is_empty() && self.listed_in_notes.len() >= 2 {
             self.mapping.push(format!(
                 "{} causes from the reasons a note lists",
                 self.listed_in_notes.len()
@@ -1477,6 +1497,50 @@ impl Builder {
                 title: "Cause not stated in the source article".to_owned(),
                 text: String::new(),
                 fixes,
+                issue: None,
+            });
+        }
+        // One stated cause, and a fix that goes on "If you still can't delete the folder,
+        // the folder might be associated with an active Teams channel. ...": that is a
+        // second cause, fixed by the text from there on; the other fixes stay the first's.
+        if self.causes.len() == 1
+            && self.causes[0].fixes.is_empty()
+            && self
+                .fixes
+                .iter()
+                .all(|f| f.for_cause.is_none() && f.parts.is_empty())
+            && let Some((position, (before, cause, from))) =
+                self.fixes.iter().enumerate().find_map(|(i, f)| {
+                    (!f.workaround)
+                        .then(|| cases::further_cause(&f.text))
+                        .flatten()
+                        .map(|found| (i, found))
+                })
+        {
+            let mut second = self.fixes[position].clone();
+            if !before.trim().is_empty() {
+                let rest = crate::text::plain_text(&from);
+                let rest = rest.split_once(". ").map_or("", |(_, r)| r);
+                if !rest.trim().is_empty() {
+                    second.title = first_sentence(rest);
+                }
+                self.fixes[position].text = before;
+            } else {
+                self.fixes.remove(position);
+            }
+            second.text = from;
+            for fix in &mut self.fixes {
+                fix.for_cause = Some(1);
+            }
+            second.for_cause = Some(2);
+            self.fixes.push(second);
+            self.mapping.push(format!(
+                "a second cause where a fix goes on \"if it still fails\": {cause}"
+            ));
+            self.causes.push(Found {
+                title: cause,
+                text: String::new(),
+                fixes: Vec::new(),
                 issue: None,
             });
         }
@@ -2084,3 +2148,64 @@ fn which_cause(causes: &[Cause]) -> Question {
 
 #[cfg(test)]
 mod tests;
+
+/// A cause's title: the first sentence of its text or, when the text states the cause as
+/// conditions that must all hold ("This issue occurs if the following conditions are
+/// true:" and a list of two to four), the conditions joined into one sentence.
+fn cause_title(text: &str) -> String {
+    static ALL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:(?:all|both)\s+(?:of\s+)?the\s+following|the\s+following\s+conditions\s+are\s+(?:all\s+)?(?:true|met))\b[^.]*:$")
+            .expect("a valid pattern")
+    });
+    if let Some((intro, items, _)) = split_cause_list(text)
+        && (2..=4).contains(&items.len())
+        && ALL.is_match(crate::text::plain_text(&intro).trim())
+    {
+        let conditions: Vec<String> = items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| {
+                let sentence = first_sentence(item);
+                let sentence = sentence.trim_end_matches(['.', ';', ',']);
+                let sentence = sentence.strip_suffix(" and").unwrap_or(sentence);
+                if index == 0 {
+                    sentence.to_owned()
+                } else {
+                    lower_common_word(sentence, text)
+                }
+            })
+            .collect();
+        return conditions.join(", and ");
+    }
+    first_sentence(text)
+}
+
+/// The sentence with its first word lowercased, unless the text also writes that word with
+/// its capital inside a sentence: a name ("Windows", "DNS") keeps it, "Connections" does not.
+fn lower_common_word(sentence: &str, text: &str) -> String {
+    let first = sentence.split_whitespace().next().unwrap_or_default();
+    let named = first.chars().skip(1).any(|c| !c.is_ascii_lowercase())
+        || text.match_indices(first).any(|(at, _)| {
+            text[..at]
+                .trim_end()
+                .ends_with(|c: char| c.is_alphanumeric() || c == ',')
+        });
+    match sentence.chars().next() {
+        Some(c) if !named => format!("{}{}", c.to_lowercase(), &sentence[c.len_utf8()..]),
+        _ => sentence.to_owned(),
+    }
+}
+
+/// A listed cause's title: the item's first sentence, or, for an item that has the reader
+/// check something ("Ensure the item isn't checked out to another user."), what is wrong
+/// when the check fails ("The item is checked out to another user").
+fn item_title(item: &str) -> String {
+    let sentence = first_sentence(item);
+    if cases::verifies(&sentence) {
+        let cause = cases::cause_of_check(&sentence);
+        if cause != sentence.trim_end_matches('.') {
+            return cause;
+        }
+    }
+    sentence
+}

@@ -515,54 +515,93 @@ pub(crate) fn split_cause_list(markdown: &str) -> Option<(String, Vec<String>, S
 }
 
 fn split_list(markdown: &str, numbered_too: bool) -> Option<(String, Vec<String>, String)> {
+    let lists = top_level_lists(markdown);
+    let mut accepted = lists.into_iter().filter(|l| !l.numbered || numbered_too);
+    let list = accepted.next()?;
+    if accepted.next().is_some() || list.items.len() < 2 {
+        return None;
+    }
+    Some((list.intro, list.items, list.after))
+}
+
+/// The first of two or more top-level lists (bulleted or numbered), with the text before
+/// it and all the text after it: a Cause that lists its causes and then goes on with the
+/// steps that verify them. Callers decide from the intro whether the items are causes.
+pub(crate) fn split_first_list(markdown: &str) -> Option<(String, Vec<String>, String)> {
+    let mut lists = top_level_lists(markdown).into_iter();
+    let first = lists.next()?;
+    if lists.next().is_none() || first.items.len() < 2 {
+        return None;
+    }
+    Some((first.intro, first.items, first.after))
+}
+
+/// One top-level list of a text: what comes before it, its items (dedented, without their
+/// marks) and what comes after it.
+pub(crate) struct TopList {
+    /// Where the list is in the text.
+    pub(crate) range: Range<usize>,
+    pub(crate) intro: String,
+    pub(crate) items: Vec<String>,
+    pub(crate) after: String,
+    pub(crate) numbered: bool,
+}
+
+/// Every top-level list of a text, in order.
+pub(crate) fn top_level_lists(markdown: &str) -> Vec<TopList> {
     let mut depth = 0usize;
-    let mut list: Option<Range<usize>> = None;
-    let mut items: Vec<Range<usize>> = Vec::new();
-    let mut top_level_lists = 0;
+    let mut found: Vec<(Range<usize>, Vec<Range<usize>>, bool)> = Vec::new();
     for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::List(kind)) if depth == 0 && (kind.is_none() || numbered_too) => {
-                top_level_lists += 1;
-                list = Some(range);
-                items.clear();
+            Event::Start(Tag::List(kind)) if depth == 0 => {
+                found.push((range, Vec::new(), kind.is_some()));
                 depth += 1;
             }
             Event::Start(Tag::List(_)) => depth += 1,
             Event::End(TagEnd::List(_)) => depth -= 1,
-            Event::Start(Tag::Item) if depth == 1 => items.push(range),
+            Event::Start(Tag::Item) if depth == 1 => {
+                if let Some((_, items, _)) = found.last_mut() {
+                    items.push(range);
+                }
+            }
             _ => {}
         }
     }
-    let list = list?;
-    if top_level_lists != 1 || items.len() < 2 {
-        return None;
-    }
-    let intro = markdown[..list.start].trim().to_owned();
-    let items = items
-        .iter()
-        .map(|item| {
-            let text = &markdown[item.clone()];
-            let trimmed = text.trim_start();
-            let (body, width) = match trimmed.strip_prefix(['-', '*', '+']) {
-                Some(body) => (body, 2),
-                None => {
-                    // `1. ` or `1) `: drop the number and its mark.
-                    let digits = trimmed.len()
-                        - trimmed
-                            .trim_start_matches(|c: char| c.is_ascii_digit())
-                            .len();
-                    (
-                        trimmed[digits..]
-                            .strip_prefix(['.', ')'])
-                            .unwrap_or(&trimmed[digits..]),
-                        digits + 2,
-                    )
-                }
-            };
-            dedent_lines(body.trim_start(), width)
+    found
+        .into_iter()
+        .map(|(list, items, numbered)| TopList {
+            range: list.clone(),
+            intro: markdown[..list.start].trim().to_owned(),
+            items: items
+                .iter()
+                .map(|item| item_text(&markdown[item.clone()]))
+                .collect(),
+            after: markdown[list.end..].trim().to_owned(),
+            numbered,
         })
-        .collect();
-    Some((intro, items, markdown[list.end..].trim().to_owned()))
+        .collect()
+}
+
+/// A list item's text without its mark (`- `, `1. `, `1) `), its lines dedented.
+fn item_text(text: &str) -> String {
+    let trimmed = text.trim_start();
+    let (body, width) = match trimmed.strip_prefix(['-', '*', '+']) {
+        Some(body) => (body, 2),
+        None => {
+            // `1. ` or `1) `: drop the number and its mark.
+            let digits = trimmed.len()
+                - trimmed
+                    .trim_start_matches(|c: char| c.is_ascii_digit())
+                    .len();
+            (
+                trimmed[digits..]
+                    .strip_prefix(['.', ')'])
+                    .unwrap_or(&trimmed[digits..]),
+                digits + 2,
+            )
+        }
+    };
+    dedent_lines(body.trim_start(), width)
 }
 
 fn dedent_lines(text: &str, width: usize) -> String {
@@ -606,6 +645,24 @@ pub(crate) fn introduces_alternative_causes(intro: &str) -> bool {
     .any(|phrase| lower.contains(phrase))
         && !all_must_hold(&lower)
         || lists_conditions(&lower)
+        || names_reasons(&lower)
+}
+
+/// "These errors can occur for various reasons, such as:" / "There are several reasons
+/// why ...:": an intro that says the list after it holds reasons.
+pub(crate) fn names_reasons(lower: &str) -> bool {
+    static REASONS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\b(?:various|several|many|multiple|different|a number of|some)\s+(?:possible\s+|common\s+)?(?:reasons|causes)\b[^.]*:\s*$")
+            .expect("a valid pattern")
+    });
+    // "There are several reasons why you may be unable to delete a file. Try each of
+    // these ...": the reasons are the list that follows the paragraph.
+    static WHY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\bthere\s+(?:are|can be)\s+(?:various|several|many|multiple|a number of)\s+(?:possible\s+|common\s+)?(?:reasons|causes)\s+(?:why|for)\b")
+            .expect("a valid pattern")
+    });
+    let last = lower.trim().rsplit("\n\n").next().unwrap_or("");
+    (REASONS.is_match(last) || WHY.is_match(last)) && !all_must_hold(lower)
 }
 
 /// "when both of the following conditions are true": the items are one cause together.
@@ -639,44 +696,22 @@ pub(crate) type Alternatives = (String, Vec<String>);
 /// ("Error 0x2AFC: ... one of the following conditions is true:"), into
 /// (text before the list, items) per list, and the text after the last list.
 pub(crate) fn split_alternative_lists(markdown: &str) -> Option<(Vec<Alternatives>, String)> {
-    let mut depth = 0usize;
-    let mut lists: Vec<(Range<usize>, Vec<Range<usize>>)> = Vec::new();
-    for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::List(None)) if depth == 0 => {
-                lists.push((range, Vec::new()));
-                depth += 1;
-            }
-            Event::Start(Tag::List(_)) => depth += 1,
-            Event::End(TagEnd::List(_)) => depth -= 1,
-            Event::Start(Tag::Item) if depth == 1 => {
-                if let Some((_, items)) = lists.last_mut() {
-                    items.push(range);
-                }
-            }
-            _ => {}
-        }
-    }
+    let lists: Vec<TopList> = top_level_lists(markdown)
+        .into_iter()
+        .filter(|list| !list.numbered)
+        .collect();
     if lists.len() < 2 {
         return None;
     }
     let mut out = Vec::new();
     let mut position = 0;
-    for (list, items) in &lists {
-        let intro = markdown[position..list.start].trim().to_owned();
-        if items.len() < 2 || !introduces_alternative_causes(&intro) {
+    for list in lists {
+        let intro = markdown[position..list.range.start].trim().to_owned();
+        if list.items.len() < 2 || !introduces_alternative_causes(&intro) {
             return None;
         }
-        let items = items
-            .iter()
-            .map(|item| {
-                let text = markdown[item.clone()].trim_start();
-                let body = text.strip_prefix(['-', '*', '+']).unwrap_or(text);
-                dedent_lines(body.trim_start(), 2)
-            })
-            .collect();
-        out.push((intro, items));
-        position = list.end;
+        out.push((intro, list.items));
+        position = list.range.end;
     }
     Some((out, markdown[position..].trim().to_owned()))
 }

@@ -303,7 +303,7 @@ fn conditions_listed_after_occurs_if_are_causes_each_but_both_is_one() {
         "# VPN drops\n\n## Cause\n\nThis issue occurs if both the following conditions are true:\n\n- The tunnel times out.\n- The certificate is revoked.\n\n## Resolution\n\nReconnect.\n"
     ), @r#"
     example-article | VPN drops | entry=cause-1
-    cause-1: This issue occurs if both the following conditions are true: The tunnel times out. -> solution-1
+    cause-1: The tunnel times out, and the certificate is revoked -> solution-1
     solution-1: Resolution, 0 steps
     mapping: no front matter: title and dates come from the body
     "#);
@@ -513,6 +513,14 @@ fn a_noun_in_s_is_not_taken_for_a_verb() {
         "ARR generating the session cookie with domain parameters that include the port.",
         "Limitations and restrictions of capacity reservation.",
         "The forwarders list holds the server's own address.",
+        // A comma that is not a list's ("Additionally, ...") and a second part that is
+        // a step, not a clause, give no question.
+        "Additionally, the service is stopped.",
+        "That's a known issue that is fixed in the next build.",
+        "The service is stopped, and restart it.",
+        "You must restart the server.",
+        // A modal inside a setting's name is not the verb.
+        "The tenant setting Guests can share files is turned off.",
     ] {
         assert_eq!(checks::invert(sentence), None, "{sentence}");
     }
@@ -583,6 +591,45 @@ fn drafted_checks_word_the_cause_as_a_question_with_the_answer_that_points_to_it
             "The user has no Exchange Online license.",
             "Does the user have an Exchange Online license?",
             "no",
+        ),
+        // "You're" is "you are"; a relative "that's" inside the subject is not "it's".
+        (
+            "You're signing in with a guest account.",
+            "Are you signing in with a guest account?",
+            "yes",
+        ),
+        (
+            "The token that's issued by the gateway is expired.",
+            "Is the token that's issued by the gateway expired?",
+            "yes",
+        ),
+        // Two clauses joined by ", and": one question about both; a negative clause keeps
+        // its "not" so that Yes still points to the cause.
+        (
+            "You're behind a web proxy, and the request times out.",
+            "Are you behind a web proxy, and does the request time out?",
+            "yes",
+        ),
+        (
+            "You're using the legacy client, and you don't have the update installed.",
+            "Are you using the legacy client, and do you not have the update installed?",
+            "yes",
+        ),
+        (
+            "You enter an expired password.",
+            "Do you enter an expired password?",
+            "yes",
+        ),
+        (
+            "The proxy object, CN=Gateway, is missing.",
+            "Is the proxy object, CN=Gateway, missing?",
+            "yes",
+        ),
+        // A subject that is a list keeps its commas.
+        (
+            "The portal, the API, or both are published behind the gateway.",
+            "Are the portal, the API, or both published behind the gateway?",
+            "yes",
         ),
     ] {
         let markdown = format!(
@@ -1392,4 +1439,173 @@ fn a_resolution_of_as_many_cases_as_stated_causes_gives_each_cause_its_case_in_o
             ),
         ]
     );
+}
+
+#[test]
+fn a_cause_list_followed_by_the_steps_that_verify_it_is_still_a_list_of_causes() {
+    // The Cause lists its causes, then numbers the steps of a test: two lists, the first
+    // holding the causes. The steps stay in the draft (with the last cause).
+    let markdown = "# Sign-in fails\n\n## Cause\n\nThis issue can occur if one of the following conditions is true:\n\n- The token service isn't reachable from the internet.\n- The gateway certificate is expired.\n\nTo test it, follow these steps:\n\n1. Open the connectivity tester.\n2. Run the sign-in test.\n\n## Resolution\n\nPublish the service.\n";
+    insta::assert_snapshot!(check(markdown), @r#"
+    example-article | Sign-in fails | entry=check-1
+    cause-1: The token service isn't reachable from the internet. -> solution-1
+    cause-2: The gateway certificate is expired. -> solution-1
+    solution-1: Resolution, 0 steps
+    check-1 [5 min]: Is the token service reachable from the internet? (yes->check-2 no->cause-1)
+    check-2 [5 min]: Is the gateway certificate expired? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: Cause: 2 causes listed before the text that follows them
+    "#);
+    let article = draft(markdown);
+    let last = &article.causes[1];
+    assert!(
+        last.text.contains("To test it, follow these steps:"),
+        "{}",
+        last.text
+    );
+    assert_eq!(
+        last.steps.last().map(String::as_str),
+        Some("Run the sign-in test.")
+    );
+}
+
+#[test]
+fn a_later_paragraph_that_states_another_cause_is_a_cause_of_its_own() {
+    // "This error may occur when ..." after the first cause's conditions: a second cause;
+    // a paragraph introducing a list, or one that says when the first happens most, is not.
+    insta::assert_snapshot!(check(
+        "# Shell lost\n\n## Cause\n\nThis issue occurs if the following conditions are true:\n\n- You are using a guest account.\n- Connections are routed through another region.\n\nThis error may occur when a node is drained for an upgrade.\n\n## Resolution\n\nRun the cmdlet again.\n"
+    ), @r#"
+    example-article | Shell lost | entry=check-1
+    cause-1: You are using a guest account, and connections are routed through another region -> solution-1
+    cause-2: This error may occur when a node is drained for an upgrade. -> solution-1
+    solution-1: Resolution, 0 steps
+    check-1 [5 min]: Are you using a guest account, and are connections routed through another region? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Is a node drained for an upgrade? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: Cause: 2 causes, the others "also" in paragraphs of their own
+    "#);
+    insta::assert_snapshot!(check(
+        "# Share denied\n\n## Cause\n\nThis problem can occur when you open a share in another domain.\n\nThis problem occurs most commonly when a computer is moved to another domain.\n\n## Resolution\n\nEnable the account.\n"
+    ), @r#"
+    example-article | Share denied | entry=cause-1
+    cause-1: This problem can occur when you open a share in another domain. -> solution-1
+    solution-1: Resolution, 0 steps
+    mapping: no front matter: title and dates come from the body
+    "#);
+}
+
+#[test]
+fn cases_are_read_from_the_list_that_holds_them_among_several() {
+    // The Resolution first lists two modules (no cases), then the cases; the item between
+    // two cases that states none goes with the case before it.
+    let markdown = "# Licence fails\n\n## Resolution\n\nTwo modules are supported:\n\n- MSOL\n- AzureAD\n\nThis issue can occur under different circumstances.\n\n- If the usage location is empty, set it with `Set-MsolUser`.\n- To resolve this issue, try assigning the licence in PowerShell.\n- If sync errors are present on the object, fix them first.\n";
+    insta::assert_snapshot!(check(markdown), @r#"
+    example-article | Licence fails | entry=check-1
+    cause-1: The usage location is empty -> solution-1
+    cause-2: Sync errors are present on the object -> solution-2
+    solution-1: Set it with Set-MsolUser., 0 steps
+    solution-2: Fix them first., 0 steps
+    check-1 [2 min]: Is the usage location empty? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Are Sync errors present on the object? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: no cause stated: 2 causes from the cases the resolution names
+    "#);
+    let article = draft(markdown);
+    let first = &article.solutions[0].text;
+    assert!(
+        first.contains("try assigning the licence in PowerShell"),
+        "{first}"
+    );
+}
+
+#[test]
+fn a_fix_that_goes_on_if_it_still_fails_names_a_second_cause() {
+    // "If you still can't ..., the folder might be ...": a second cause, fixed by the text
+    // from there on; the modal reads as "Could ...?".
+    let markdown = "# Folder stays\n\n## Cause\n\nThe folder wasn't unlinked from the channel.\n\n## Resolution\n\nRename the folder, then delete it.\n\nIf you still can't delete the folder, the folder might be linked to an active channel. To find the channel, open the folder.\n\nDelete the channel first.\n";
+    insta::assert_snapshot!(check(markdown), @r#"
+    example-article | Folder stays | entry=check-1
+    cause-1: The folder wasn't unlinked from the channel. -> solution-1
+    cause-2: The folder might be linked to an active channel -> solution-2
+    solution-1: Resolution, 0 steps
+    solution-2: To find the channel, open the folder., 0 steps
+    check-1 [5 min]: Is the folder unlinked from the channel? (yes->check-2 no->cause-1)
+    check-2 [5 min]: Could the folder be linked to an active channel? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: a second cause where a fix goes on "if it still fails": The folder might be linked to an active channel
+    "#);
+    let article = draft(markdown);
+    assert!(
+        !article.solutions[0].text.contains("still"),
+        "{}",
+        article.solutions[0].text
+    );
+    assert!(
+        article.solutions[1]
+            .text
+            .ends_with("Delete the channel first.")
+    );
+}
+
+#[test]
+fn reasons_stated_in_a_solution_or_a_note_are_causes() {
+    // A Solution that opens with the conditions; a note of "several reasons why" in an
+    // article with no other section; "another possible cause" in a paragraph of its own.
+    insta::assert_snapshot!(check(
+        "# Frames blocked\n\n## Problem\n\nFramed pages are blocked.\n\n## Solution\n\nThis issue occurs when one of the following conditions is true:\n\n- You're showing the pages on an external site.\n- You're showing the pages on a site in another domain.\n"
+    ), @r#"
+    example-article | Frames blocked | entry=check-1
+    cause-1: You're showing the pages on an external site -> solution-1
+    cause-2: You're showing the pages on a site in another domain -> solution-2
+    solution-1: You're showing the pages on an external site, 0 steps
+    solution-2: You're showing the pages on a site in another domain, 0 steps
+    check-1 [5 min]: Are you showing the pages on an external site? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Are you showing the pages on a site in another domain? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
+    note: ## Problem
+    mapping: no front matter: title and dates come from the body
+    mapping: no cause stated: 2 causes from the cases the resolution names
+    "#);
+    insta::assert_snapshot!(check(
+        "# Cannot delete\n\n## Summary\n\nYou can't delete files.\n\n## More information\n\nThere are several reasons why you may be unable to delete a file. Try each of these.\n\n- Ensure the file isn't checked out to another user.\n- The site might have exceeded its storage limit.\n"
+    ), @r#"
+    example-article | Cannot delete | entry=check-1
+    cause-1: The file is checked out to another user -> 
+    cause-2: The site might have exceeded its storage limit. -> 
+    check-1 [5 min]: Is the file checked out to another user? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Could the site have exceeded its storage limit? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
+    note: ## More information
+    mapping: no front matter: title and dates come from the body
+    mapping: 2 causes from the reasons a note lists
+    "#);
+    insta::assert_snapshot!(check(
+        "# Viewer fails\n\n## Cause\n\nThe front ends can't find the shared services.\n\nAnother possible cause for these errors is a problem with the service account.\n\n## Resolution\n\nStart the services.\n"
+    ), @r#"
+    example-article | Viewer fails | entry=check-1
+    cause-1: The front ends can't find the shared services. -> solution-1
+    cause-2: Another possible cause for these errors is a problem with the service account. -> solution-1
+    solution-1: Resolution, 0 steps
+    check-1 [5 min]: Can the front ends find the shared services? (yes->check-2 no->cause-1)
+    check-2 [5 min]: Do the signs below point to *a problem with the service account*? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: Cause: 2 causes, the others "also" in paragraphs of their own
+    "#);
+    // Ways to fix are not causes: "resolved in one of the following methods".
+    insta::assert_snapshot!(check(
+        "# Login fails\n\n## Resolution\n\nThis can be resolved in one of the following methods:\n\n- Use an integrated login.\n- Enable SQL logins on the server.\n"
+    ), @r#"
+    example-article | Login fails | entry=cause-1
+    cause-1: Cause not stated in the source article -> solution-1, solution-2
+    solution-1: Use an integrated login., 0 steps
+    solution-2: Enable SQL logins on the server., 0 steps
+    mapping: no front matter: title and dates come from the body
+    mapping: no Cause section: one cause is implied
+    "#);
 }

@@ -507,7 +507,7 @@ fn learning(eval: usize) {
         let count = drafted.len() as f64;
         println!();
         println!(
-            "imported drafts alone ({}): learned 200 {:+.1}% minutes against the authored figures on average (the oracle: {:+.1}%)",
+            "imported drafts alone ({}): learned 200 {:+.2}% minutes against the authored figures on average (the oracle: {:+.1}%)",
             drafted.len(),
             drafted.iter().map(|d| d.0).sum::<f64>() / count,
             drafted.iter().map(|d| d.1).sum::<f64>() / count

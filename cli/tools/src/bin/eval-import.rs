@@ -4,8 +4,11 @@
 //! `cargo run --release -p fixpath-tools --bin eval-import [-- [--set SET] CORPUS_DIR GOLD_TSV...]`:
 //! by default the shared gold (the articles the rules were written against) and this
 //! repository's `tests/eval/structure-gold-unseen.tsv` (articles counted later, from other
-//! shapes), then `tests/eval/causes-gold.tsv` per set and `tests/eval/causes-gold-fresh.tsv`
-//! (the held-out set of `tests/eval/fresh-corpus`); `--set shared` scores and prints only
+//! shapes), then `tests/eval/causes-gold.tsv` per set, `tests/eval/causes-gold-fresh.tsv`
+//! (Exchange Online, `tests/eval/fresh-corpus`), `tests/eval/causes-gold-fresh-2.tsv`
+//! (SharePoint Online, `tests/eval/fresh-corpus-2`) — each held out until its first
+//! measurement, read since — and `tests/eval/causes-gold-fresh-3.tsv` (Microsoft Teams,
+//! `tests/eval/fresh-corpus-3`, the held-out set); `--set shared` scores and prints only
 //! that set of the causes gold (to tune rules without reading the held-out sets).
 
 use fixpath_tools::common;
@@ -41,6 +44,14 @@ fn main() -> anyhow::Result<()> {
         (
             root.join("tests/eval/fresh-corpus"),
             "tests/eval/causes-gold-fresh.tsv",
+        ),
+        (
+            root.join("tests/eval/fresh-corpus-2"),
+            "tests/eval/causes-gold-fresh-2.tsv",
+        ),
+        (
+            root.join("tests/eval/fresh-corpus-3"),
+            "tests/eval/causes-gold-fresh-3.tsv",
         ),
     ] {
         let causes = fixpath_tools::eval_causes::run(
