@@ -174,19 +174,23 @@ fn case_of(item: &str) -> Option<Case> {
 /// for, said the other way round.
 fn check_case(item: &str) -> Option<Case> {
     let first = super::sections::first_sentence(item.lines().next().unwrap_or_default());
-    if !verifies(&first) {
-        return None;
-    }
-    let cause = cause_of_check(&first);
-    // A check that names no state ("Check the event log.") is a step, not a cause.
-    if cause == first.trim_end_matches('.') {
-        return None;
-    }
+    let cause = checked_cause(&first)?;
     Some(Case {
         cause,
         fix: item.trim().to_owned(),
         fix_title: first.trim_end_matches('.').to_owned(),
     })
+}
+
+/// What is wrong when a sentence's check fails ("Ensure the item isn't checked out." →
+/// "The item is checked out"); `None` for a sentence that checks nothing, or a check that
+/// names no state ("Check the event log."), which is a step, not a cause.
+pub(crate) fn checked_cause(sentence: &str) -> Option<String> {
+    if !verifies(sentence) {
+        return None;
+    }
+    let cause = cause_of_check(sentence);
+    (cause != sentence.trim_end_matches('.')).then_some(cause)
 }
 
 /// An item of a list the text has the reader check ("Check the following settings:"):
@@ -575,6 +579,13 @@ pub(crate) fn split_by_symptom(markdown: &str) -> Option<(String, Vec<SymptomPar
     Some((intro, parts))
 }
 
+/// "Another possible cause for these errors is ": a sentence's opening that states one
+/// more cause (what follows it is the cause).
+pub(crate) static ANOTHER_CAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:another|a\s+second|one\s+more)\s+(?:possible\s+|common\s+|likely\s+)?(?:cause|reason)\b[^.:]{0,60}?\s+is\s+")
+        .expect("a valid pattern")
+});
+
 /// Where a Cause section's text names a further cause in a paragraph of its own: "This
 /// can also happen in a single DC environment where ...", "The issue may also occur if
 /// ...". Returns the parts (the text before the first such paragraph, then one part per
@@ -597,18 +608,13 @@ pub(crate) fn split_by_also(markdown: &str) -> Option<Vec<String>> {
         )
         .expect("a valid pattern")
     });
-    // "Another possible cause for these errors is a problem with ...".
-    static ANOTHER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:another|a\s+second|one\s+more)\s+(?:possible\s+|common\s+|likely\s+)?(?:cause|reason)\b[^.:]{0,60}?\s+is\b")
-            .expect("a valid pattern")
-    });
     let blocks = top_level_blocks(markdown);
     let mut parts: Vec<Vec<&str>> = vec![Vec::new()];
     for block in &blocks {
         let plain = crate::text::plain_text(block);
         let plain = plain.trim();
         let states = ALSO.is_match(plain)
-            || ANOTHER.is_match(plain)
+            || ANOTHER_CAUSE.is_match(plain)
             || MAY.is_match(plain) && !plain.ends_with(':') && !plain.contains("following");
         if is_paragraph(block) && states && !parts[0].is_empty() {
             parts.push(Vec::new());

@@ -499,11 +499,7 @@ fn sentence(title: &str) -> String {
     let plain = ASIDE.replace_all(plain, "");
     let plain = plain.trim();
     // "Another possible cause for these errors is a problem with ..." → "A problem with ...".
-    static ANOTHER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:another|a\s+second|one\s+more)\s+(?:possible\s+|common\s+|likely\s+)?(?:cause|reason)\b[^.:]{0,60}?\s+is\s+")
-            .expect("a valid pattern")
-    });
-    let plain = ANOTHER.replace(plain, "");
+    let plain = super::cases::ANOTHER_CAUSE.replace(plain, "");
     let stripped = OPENING.replace(&plain, "");
     let stripped = stripped.trim();
     let mut out = stripped.to_owned();

@@ -555,7 +555,7 @@ impl Builder {
             && self.listed_in_notes.is_empty()
             && let Some((intro, items, after)) = split_cause_list(&section.full_text())
             && introduces_alternative_causes(&intro)
-            && (names_reasons(&intro) || sections::names_reasons(&intro.to_lowercase()))
+            && (names_reasons(&intro) || sections::reasons_follow(&intro.to_lowercase()))
         {
             let count = items.len();
             for (index, item) in items.into_iter().enumerate() {
@@ -2201,11 +2201,5 @@ fn lower_common_word(sentence: &str, text: &str) -> String {
 /// when the check fails ("The item is checked out to another user").
 fn item_title(item: &str) -> String {
     let sentence = first_sentence(item);
-    if cases::verifies(&sentence) {
-        let cause = cases::cause_of_check(&sentence);
-        if cause != sentence.trim_end_matches('.') {
-            return cause;
-        }
-    }
-    sentence
+    cases::checked_cause(&sentence).unwrap_or(sentence)
 }

@@ -645,12 +645,12 @@ pub(crate) fn introduces_alternative_causes(intro: &str) -> bool {
     .any(|phrase| lower.contains(phrase))
         && !all_must_hold(&lower)
         || lists_conditions(&lower)
-        || names_reasons(&lower)
+        || reasons_follow(&lower)
 }
 
 /// "These errors can occur for various reasons, such as:" / "There are several reasons
 /// why ...:": an intro that says the list after it holds reasons.
-pub(crate) fn names_reasons(lower: &str) -> bool {
+pub(crate) fn reasons_follow(lower: &str) -> bool {
     static REASONS: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"\b(?:various|several|many|multiple|different|a number of|some)\s+(?:possible\s+|common\s+)?(?:reasons|causes)\b[^.]*:\s*$")
             .expect("a valid pattern")
