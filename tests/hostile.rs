@@ -7,8 +7,15 @@ use std::time::{Duration, Instant};
 
 use crate::util::{Run, repo_root, tree_digest};
 
-/// Runs `fixpath` with a time limit; a run over the limit is killed and fails the test.
+/// Runs `fixpath` with a time limit on the CPU time it uses; a run over the limit fails the
+/// test.
+///
+/// The bound is on the process's own CPU time (user + system, from `wait4`), not on the wall
+/// clock: on a loaded machine (CI's two cores running the other tests meanwhile) a run can wait
+/// for a core far longer than it computes. A run still going after [`HANG`] of wall-clock time
+/// is killed and fails the test as hung.
 fn timed(args: &[&str], cache: &Path, limit: Duration) -> Run {
+    use std::io::Read;
     let mut child = Command::new(env!("CARGO_BIN_EXE_fixpath"))
         .args(args)
         .env("NO_COLOR", "1")
@@ -19,19 +26,32 @@ fn timed(args: &[&str], cache: &Path, limit: Duration) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > limit {
-            child.kill().unwrap();
-            panic!("fixpath {args:?} took more than {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let output = child.wait_with_output().unwrap();
+    // Read both pipes meanwhile, so a chatty child never blocks on a full pipe.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let (status, usage, wall) = reap(child, args);
+    let seconds = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    let cpu = seconds(usage.ru_utime) + seconds(usage.ru_stime);
+    eprintln!("fixpath {args:?}: {cpu:?} of CPU time, {wall:?} of wall-clock time");
+    assert!(
+        cpu <= limit,
+        "fixpath {args:?} used {cpu:?} of CPU time, more than {limit:?} ({wall:?} wall-clock)"
+    );
     let run = Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        code: if libc::WIFEXITED(status) {
+            libc::WEXITSTATUS(status)
+        } else {
+            -1
+        },
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
     };
     assert!(
         !run.stderr.contains("panicked"),
@@ -39,6 +59,40 @@ fn timed(args: &[&str], cache: &Path, limit: Duration) -> Run {
     );
     run
 }
+
+/// Waits for `child` with `wait4`, which reaps it and says what it used; kills it, failing
+/// the test, when it runs longer than [`HANG`]. Its wait status, usage and wall-clock time.
+fn reap(mut child: std::process::Child, args: &[&str]) -> (i32, libc::rusage, Duration) {
+    let pid = child.id() as libc::pid_t;
+    let started = Instant::now();
+    let mut options = libc::WNOHANG;
+    loop {
+        let mut status = 0;
+        // SAFETY: an all-zero rusage is a valid value for wait4 to overwrite.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: wait4 only writes the status and usage given; `pid` is this process's own
+        // child, reaped here and nowhere else.
+        let reaped = unsafe { libc::wait4(pid, &mut status, options, &mut usage) };
+        assert!(reaped >= 0, "wait4: {}", std::io::Error::last_os_error());
+        if reaped == pid {
+            assert!(
+                options == libc::WNOHANG,
+                "fixpath {args:?} still running after {HANG:?} (hung); killed"
+            );
+            return (status, usage, started.elapsed());
+        }
+        if started.elapsed() > HANG {
+            child.kill().unwrap();
+            // Block until the kill has taken, then fail.
+            options = 0;
+            continue;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// How long a run may go on (on the wall clock) before it is taken to hang.
+const HANG: Duration = Duration::from_secs(300);
 
 const LIMIT: Duration = Duration::from_secs(30);
 

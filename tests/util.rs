@@ -65,7 +65,27 @@ pub(crate) fn fixpath(args: &[&str]) -> Run {
 
 /// Runs `fixpath` with these arguments, feeding `stdin` to it.
 pub(crate) fn fixpath_with_stdin(args: &[&str], stdin: &str) -> Run {
-    run(args, stdin, &std::env::temp_dir().join("fixpath-e2e-cache"))
+    run(args, stdin, &shared_cache())
+}
+
+/// The index cache most tests share (in the temporary directory), with the embedded KB's
+/// index built before the first test uses it.
+///
+/// On a clean machine the cache starts empty, and tests starting at once would each build
+/// the index into it at the same moment. Concurrent builds are safe (the engine's test
+/// `several_builds_at_once_on_an_empty_cache_all_succeed_and_leave_a_sound_index`; before
+/// it was fixed, one build's clean-up could delete another's new generation), but building
+/// once here saves every test that time on a loaded machine.
+pub(crate) fn shared_cache() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let cache = std::env::temp_dir().join("fixpath-e2e-cache");
+            let built = run(&["index"], "", &cache);
+            assert_eq!(built.code, 0, "the shared index is built: {built}");
+            cache
+        })
+        .clone()
 }
 
 /// Runs `fixpath` with these arguments and its cache (indexes, parsed articles) in `cache`.

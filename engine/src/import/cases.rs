@@ -98,9 +98,13 @@ fn list_cases(
     // "This issue occurs when one of the following conditions is true:" in a Solution:
     // the items are the causes, as they would be under a Cause heading.
     let listed = !tolerant && (introduces_checks(&intro) || states_causes(&intro));
+    // "The following requirements must be met:": each item is a cause when not met.
+    let required = !tolerant && introduces_requirements(&intro);
     let mut parsed: Vec<Case> = Vec::new();
     for item in cases {
-        let case = case_of(item)
+        let case = required
+            .then(|| unmet_requirement(item))
+            .or_else(|| case_of(item))
             .or_else(|| (!tolerant).then(|| check_case(item)).flatten())
             .or_else(|| listed.then(|| listed_case(item)));
         match (case, parsed.last_mut()) {
@@ -134,7 +138,7 @@ fn refers_back(text: &str) -> bool {
 /// "If the service is disabled, set it to Automatic." → the case; `None` for an item that
 /// does not open with a condition, or whose condition is the reader's wish or a step of
 /// a procedure ("If you want ...", "If the issue persists, ...").
-fn case_of(item: &str) -> Option<Case> {
+pub(crate) fn case_of(item: &str) -> Option<Case> {
     static CONDITION: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
             r"(?is)^(?:\*\*|__)?(?:if|when|whenever|in case|in cases where)\s+(.+?)(?:\*\*|__)?(?:,\s+|\s+then\s+|:\s*$|:\s+)(.*)$",
@@ -145,8 +149,17 @@ fn case_of(item: &str) -> Option<Case> {
     if continues(first) {
         return None;
     }
+    // "If an account is disabled and then enabled again, ...": that "then" is inside the
+    // condition, which ends at the comma.
+    static COMMA: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?is)^(?:\*\*|__)?(?:if|when|whenever|in case|in cases where)\s+(.+?)(?:\*\*|__)?(?:,\s+|:\s*$|:\s+)(.*)$")
+            .expect("a valid pattern")
+    });
     let plain = crate::text::plain_text(first);
-    let captures = CONDITION.captures(plain.trim())?;
+    let mut captures = CONDITION.captures(plain.trim())?;
+    if captures[1].trim_end().ends_with(" and") || captures[1].trim_end().ends_with(" or") {
+        captures = COMMA.captures(plain.trim())?;
+    }
     let condition = captures[1].trim().trim_end_matches([',', '.']);
     let words = condition.split_whitespace().count();
     if !(2..=30).contains(&words) {
@@ -224,7 +237,7 @@ pub(crate) fn introduces_checks(intro: &str) -> bool {
 /// True for an intro that says the list after it holds what causes the problem ("This
 /// issue occurs when one of the following conditions is true:"), not ways to fix it
 /// ("This can be resolved in one of the following methods:").
-fn states_causes(intro: &str) -> bool {
+pub(crate) fn states_causes(intro: &str) -> bool {
     static CAUSES: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)\b(?:occurs?|happens?|caused|causes|reasons?|conditions?)\b")
             .expect("a valid pattern")
@@ -362,6 +375,28 @@ fn verb_position(clause: &str, guess: bool) -> Option<usize> {
         .split_whitespace()
         .map(|w| w.to_lowercase().replace('’', "'"))
         .collect();
+    // "you search by name": after a pronoun the next word is the verb (an adverb between
+    // them is skipped), an auxiliary or not.
+    if guess
+        && matches!(
+            words.first().map(String::as_str),
+            Some("you" | "we" | "they")
+        )
+    {
+        let at = if words.get(1).is_some_and(|w| {
+            matches!(
+                w.as_str(),
+                "also" | "still" | "only" | "often" | "always" | "usually" | "just"
+            )
+        }) {
+            2
+        } else {
+            1
+        };
+        if words.len() > at + 1 {
+            return Some(at);
+        }
+    }
     let known = words
         .iter()
         .take(10)
@@ -691,4 +726,235 @@ pub(crate) fn further_cause(markdown: &str) -> Option<(String, String, String)> 
         capitalise(&clause),
         blocks[at..].join("\n\n"),
     ))
+}
+
+/// True when a text ends by presenting the list after it as what must hold ("The
+/// following requirements must be met for contacts to appear:", "make sure that the
+/// following prerequisite items are true:"): each item is a cause when it is not met.
+pub(crate) fn introduces_requirements(intro: &str) -> bool {
+    static REQUIRED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(concat!(
+            r"(?i)(?:\b(?:requirements?|prerequisites?|prerequisite items|conditions)\b[^.:]*?\b(?:must|should|need to)\s+be\s+(?:met|true|satisfied|fulfilled|in place)\b",
+            r"|\b(?:make sure|ensure|verify|check|confirm)\b(?:\s+that)?\s+(?:all\s+)?(?:of\s+)?(?:the following|these)\s+(?:\w+\s+){0,2}(?:are|is)\s+(?:true|met|in place|satisfied)\b",
+            r"|\b(?:must|should|need to)\s+meet\s+(?:all\s+)?(?:of\s+)?(?:the following|these)\s+(?:\w+\s+)?(?:requirements|prerequisites|conditions)\b",
+            r"|\bthe following\s+(?:requirements|prerequisites)\s+apply\b)[^.]*:\s*$",
+        ))
+        .expect("a valid pattern")
+    });
+    let last = intro.trim().rsplit("\n\n").next().unwrap_or_default();
+    REQUIRED.is_match(crate::text::plain_text(last).trim())
+}
+
+/// A requirement ("Your mailbox must be hosted on Exchange Online.", "You're using the
+/// desktop app.") as the case it is when not met: the cause says it the other way round
+/// ("Your mailbox isn't hosted on Exchange Online"), the fix is the item, titled "Make
+/// sure that ..." the requirement holds.
+pub(crate) fn unmet_requirement(item: &str) -> Case {
+    let first = super::sections::first_sentence(item.lines().next().unwrap_or_default());
+    let statement = requirement_met(&first);
+    let cause = match negate(&statement, true) {
+        Some(negated) => capitalise(&negated),
+        None => format!("Not met: {statement}"),
+    };
+    let mut lowered = statement.clone();
+    if let Some(first) = statement.split_whitespace().next()
+        && first
+            .chars()
+            .skip(1)
+            .all(|c| c.is_ascii_lowercase() || c == '\'')
+    {
+        lowered = format!("{}{}", first.to_lowercase(), &statement[first.len()..]);
+    }
+    Case {
+        cause,
+        fix: item.trim().to_owned(),
+        fix_title: format!("Make sure that {lowered}"),
+    }
+}
+
+/// A requirement's sentence as the statement that holds when it is met: "must be" → "is",
+/// "You must search" → "You search", "The user must have" → "The user has".
+fn requirement_met(sentence: &str) -> String {
+    static MUST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^(.+?)\s+(?:must|should|needs to|need to|has to|have to)\s+(not\s+)?(\S+)(.*)$",
+        )
+        .expect("a valid pattern")
+    });
+    let sentence = sentence.trim().trim_end_matches(['.', ':', ';']).trim();
+    // "You're using ...": the auxiliary spelled out, so it can be turned round.
+    let sentence = match sentence.split_once(' ') {
+        Some((first, rest)) => match first.to_lowercase().replace('’', "'").as_str() {
+            "you're" => format!("{} are {rest}", &first[..3]),
+            "you've" => format!("{} have {rest}", &first[..3]),
+            "we're" => format!("{} are {rest}", &first[..2]),
+            "they're" => format!("{} are {rest}", &first[..4]),
+            _ => sentence.to_owned(),
+        },
+        None => sentence.to_owned(),
+    };
+    let Some(captures) = MUST.captures(&sentence) else {
+        return sentence;
+    };
+    let subject = captures[1].trim();
+    let not = captures.get(2).is_some();
+    let verb = captures[3].to_lowercase();
+    let rest = &captures[4];
+    let last = subject
+        .split_whitespace()
+        .last()
+        .unwrap_or_default()
+        .to_lowercase();
+    let plural = matches!(
+        last.as_str(),
+        "you" | "we" | "they" | "i" | "users" | "both"
+    ) || (last.ends_with('s')
+        && !last.ends_with("ss")
+        && !last.ends_with("us")
+        && !last.ends_with("is")
+        && !last.ends_with("'s"));
+    let verb = match (verb.as_str(), not) {
+        ("be", false) => if plural { "are" } else { "is" }.to_owned(),
+        ("be", true) => if plural { "aren't" } else { "isn't" }.to_owned(),
+        (base, true) => format!("{} {base}", if plural { "don't" } else { "doesn't" }),
+        ("have", false) if !plural => "has".to_owned(),
+        (base, false) if plural => base.to_owned(),
+        (base, false) => third_person(base),
+    };
+    format!("{subject} {verb}{rest}")
+}
+
+/// A verb's third-person singular: "use" → "uses", "match" → "matches", "apply" → "applies".
+fn third_person(base: &str) -> String {
+    if base.ends_with("sh")
+        || base.ends_with("ch")
+        || base.ends_with('s')
+        || base.ends_with('x')
+        || base.ends_with('z')
+        || base.ends_with('o')
+    {
+        format!("{base}es")
+    } else if let Some(stem) = base.strip_suffix('y')
+        && !stem.ends_with(['a', 'e', 'i', 'o', 'u'])
+    {
+        format!("{stem}ies")
+    } else {
+        format!("{base}s")
+    }
+}
+
+/// The cause a section's opening sentence states for the error it is named for: "This
+/// error occurs if the library was renamed." → "The library was renamed"; "Error 1 can
+/// occur if your site is set as ReadOnly." → "Your site is set as ReadOnly"; "This error
+/// could be a temporary issue." stays whole. `None` for a sentence that states no cause.
+pub(crate) fn stated_cause(markdown: &str) -> Option<String> {
+    static OCCURS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)^(?:this|the|that|an?)?\s*(?:error|issue|problem|behaviou?r|message|warning|situation|failure)(?:\s+(?:message\s+)?\d{1,2})?\s+(?:can|could|may|might|will)?\s*(?:also\s+)?(?:occurs?|happens?|appears?|is\s+logged|is\s+returned|is\s+displayed|be\s+caused|is\s+caused)\s+(?:only\s+)?(?:if|when|because(?:\s+of)?|by|after|in\s+cases?\s+where)\s+(.+)$",
+        )
+        .expect("a valid pattern")
+    });
+    static COULD_BE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:this|the|that)\s+(?:error|issue|problem|behaviou?r)\s+(?:could|may|might|can)\s+be\s+(?:a|an|caused)\b")
+            .expect("a valid pattern")
+    });
+    let first = markdown.trim().split("\n\n").next().unwrap_or_default();
+    let sentence = super::sections::first_sentence(first);
+    let sentence = sentence.trim().trim_end_matches('.');
+    if let Some(captures) = OCCURS.captures(sentence) {
+        let cause = captures[1].trim();
+        return (cause.split_whitespace().count() >= 2).then(|| capitalise(cause));
+    }
+    COULD_BE.is_match(sentence).then(|| sentence.to_owned())
+}
+
+/// The message an error heading names: "Error: The object specified does not belong to a
+/// list" → that message; `None` for a heading that only numbers the error ("Error 1").
+pub(crate) fn heading_message(heading: &str) -> Option<String> {
+    static NAMED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r#"(?i)^(?:error|message|error message)(?:\s+\d{1,2})?\s*[:\-–]\s*["“]?(.+?)["”]?$"#,
+        )
+        .expect("a valid pattern")
+    });
+    let plain = crate::text::plain_text(heading);
+    let message = NAMED
+        .captures(plain.trim())?
+        .get(1)?
+        .as_str()
+        .trim()
+        .to_owned();
+    (message.split_whitespace().count() >= 3).then_some(message)
+}
+
+/// The message a section quotes (`> The file didn't upload.`), as one line of plain text.
+pub(crate) fn quoted_message(markdown: &str) -> Option<String> {
+    let lines: Vec<String> = markdown
+        .lines()
+        .map(str::trim)
+        .take_while(|line| !line.starts_with('#'))
+        .skip_while(|line| !line.starts_with('>'))
+        .take_while(|line| line.starts_with('>'))
+        .map(|line| line.trim_start_matches('>').trim().to_owned())
+        .filter(|line| !line.starts_with("[!") && !line.is_empty())
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    let plain = crate::text::plain_text(&lines.join(" "));
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    (plain.split_whitespace().count() >= 3).then_some(plain)
+}
+
+/// A heading that asks a yes/no question ("Do users have appropriate permissions?", "Are
+/// users receiving "503" error messages?") as the cause it asks about, and whether **Yes**
+/// points to it: a question about the healthy state ("have appropriate permissions") points
+/// to its cause with **No** and the cause says it the other way round. `None` for a
+/// heading that is no such question, or whose verb is not found.
+pub(crate) fn asked_cause(heading: &str) -> Option<(String, bool)> {
+    static ASKS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(is|are|was|were|has|have|can|does|do)\s+(.+?)\s*\?$")
+            .expect("a valid pattern")
+    });
+    static STATE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:appropriate|necessary|required|proper|right|sufficient|enough|supported|licensed|allowed|permitted)\b")
+            .expect("a valid pattern")
+    });
+    const VERB_WORDS: [&str; 24] = [
+        "have", "has", "get", "see", "use", "need", "receive", "exist", "work", "show", "contain",
+        "run", "point", "match", "belong", "appear", "in", "on", "set", "turned", "able",
+        "allowed", "missing", "blocked",
+    ];
+    let plain = crate::text::plain_text(heading);
+    let captures = ASKS.captures(plain.trim())?;
+    let auxiliary = captures[1].to_lowercase();
+    let words: Vec<&str> = captures[2].split_whitespace().collect();
+    let verb = (1..words.len().min(6)).find(|&i| {
+        let w = words[i].to_lowercase();
+        w.len() > 4 && (w.ends_with("ing") || w.ends_with("ed")) || VERB_WORDS.contains(&w.as_str())
+    })?;
+    if words.len() <= verb + 1 && !matches!(auxiliary.as_str(), "is" | "are" | "was" | "were") {
+        return None;
+    }
+    let subject = capitalise(&words[..verb].join(" "));
+    let predicate = words[verb..].join(" ");
+    let statement = match auxiliary.as_str() {
+        "do" => format!("{subject} {predicate}"),
+        "does" => {
+            let verb_word = words[verb].to_lowercase();
+            let rest = words[verb + 1..].join(" ");
+            let verb_word = if verb_word == "have" {
+                "has".to_owned()
+            } else {
+                third_person(&verb_word)
+            };
+            format!("{subject} {verb_word} {rest}")
+        }
+        _ => format!("{subject} {auxiliary} {predicate}"),
+    };
+    if healthy(&statement) || STATE.is_match(&statement) {
+        let negated = negate(&statement, true)?;
+        return Some((capitalise(&negated), false));
+    }
+    Some((statement, true))
 }

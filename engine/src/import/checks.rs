@@ -90,7 +90,15 @@ struct Block {
 /// Adds a check per observable cause to a draft with two or more causes, chains them from
 /// the entry, and keeps the which-cause menu at the end of the chain. Returns mapping
 /// notes for the writer.
-pub(crate) fn draft(article: &mut Article, menu: Question) -> Vec<String> {
+///
+/// `signs` holds, per cause, the error message the user sees with it (its group's error
+/// heading): a cause that is the only one with its message is checked by asking about the
+/// message, the cheapest look there is; one that shares it is asked about in its light.
+pub(crate) fn draft(
+    article: &mut Article,
+    menu: Question,
+    signs: &[Option<String>],
+) -> Vec<String> {
     let mut notes = Vec::new();
     estimate_fix_costs(article);
     let blocks = blocks(article);
@@ -114,7 +122,8 @@ pub(crate) fn draft(article: &mut Article, menu: Question) -> Vec<String> {
     let mut unseen: Vec<usize> = Vec::new();
     for (index, (cause, sentence)) in article.causes.iter().zip(&sentences).enumerate() {
         let own = format!("{sentence}\n{}", cause.text);
-        if unobservable(&own) {
+        let sign = signs.get(index).cloned().flatten();
+        if unobservable(&own) && sign.is_none() {
             unseen.push(index);
             notes.push(format!(
                 "{}: no sign an agent can check in the article; no question (its fixes are tried in order)",
@@ -149,7 +158,7 @@ pub(crate) fn draft(article: &mut Article, menu: Question) -> Vec<String> {
             })
             .map(|r| r.title.clone())
             .collect();
-        let check = check_for(
+        let mut check = check_for(
             index,
             sentence,
             &distinctive,
@@ -158,6 +167,13 @@ pub(crate) fn draft(article: &mut Article, menu: Question) -> Vec<String> {
             cause,
             &own_fix_titles,
         );
+        if let Some(sign) = &sign {
+            let shared = signs
+                .iter()
+                .enumerate()
+                .any(|(i, s)| i != index && s.as_ref() == Some(sign));
+            with_message(&mut check, sign, shared);
+        }
         if check.fallback {
             notes.push(format!(
                 "{}: nothing better than 'Does this apply' could be drafted; reword its question",
@@ -382,6 +398,44 @@ fn check_for(
         },
         fallback,
     }
+}
+
+/// A check asked in the light of the error message its cause is seen with. The only
+/// cause with that message: "Does the error say "<message>"?", **Yes** pointing to it, at
+/// the cost of reading a message. A cause that shares it: its own question, after the
+/// message ("With the error "<message>": is ...?").
+fn with_message(check: &mut Check, message: &str, shared: bool) {
+    let message = message.trim().trim_end_matches('.');
+    let question = &mut check.question;
+    if shared {
+        let mut chars = question.text.chars();
+        let first = chars
+            .next()
+            .map(|c| c.to_lowercase().to_string())
+            .unwrap_or_default();
+        question.text = format!("With the error \"{message}\": {first}{}", chars.as_str());
+        return;
+    }
+    let pointing = question
+        .answers
+        .iter()
+        .find_map(|a| a.goto.clone().filter(|_| a.base_rate.is_some()));
+    question.text = format!("Does the error say \"{message}\"?");
+    question.cost = Some(COST_MESSAGE);
+    for answer in &mut question.answers {
+        let points = answer.value == "yes";
+        answer.goto = if points { pointing.clone() } else { None };
+        answer.base_rate = points.then_some(POINTING_BASE_RATE);
+    }
+    let pointing_line = question
+        .help
+        .rfind("\n\n**")
+        .map_or(question.help.len(), |at| at);
+    question.help.truncate(pointing_line);
+    question.help.push_str(&format!(
+        "\n\nThis cause is the only one the article gives for the error *{message}*.\n\n**Yes** points to this cause; **No** leads on to the next check."
+    ));
+    check.fallback = false;
 }
 
 /// Trying a fix starts where checking its cause does (the same console, log or command)
@@ -632,7 +686,9 @@ fn invert_clause(sentence: &str, keep_not: bool) -> Option<(String, bool)> {
             | "while"
             | "because"
             | "since"
-    ) || lower[..position].iter().any(|w| w == "where")
+    ) || lower[..position]
+        .iter()
+        .any(|w| w == "where" || w == "what")
     {
         return None;
     }
@@ -714,7 +770,11 @@ fn invert_clause(sentence: &str, keep_not: bool) -> Option<(String, bool)> {
     // A negation inside "X or Y" would be lost: keep it in the question.
     let joined = rest.join(" ");
     let mut predicate = joined.trim_end_matches(['.', '?', ':', ';']).to_owned();
-    if negated && (keep_not || predicate.contains(" or ")) {
+    // "is not running yet" asks "Is ... running yet?".
+    if negated && predicate.to_lowercase().starts_with("yet ") {
+        predicate = format!("{} yet", &predicate[4..]);
+    }
+    if negated && (keep_not || joins_predicates(&predicate)) {
         predicate = format!("not {predicate}");
         negated = false;
     }
@@ -723,6 +783,26 @@ fn invert_clause(sentence: &str, keep_not: bool) -> Option<(String, bool)> {
         format!("{} {subject} {predicate}?", capitalise(verb)),
         negated,
     ))
+}
+
+/// True when "or" joins two predicates ("blocked or not allowed", "self-signed or not
+/// assigned"), where a negation would be lost if moved; not when it joins two names
+/// ("for Windows or Mac", "E3 or E5").
+fn joins_predicates(predicate: &str) -> bool {
+    let words: Vec<String> = predicate
+        .split_whitespace()
+        .map(|w| w.to_lowercase().replace('’', "'"))
+        .collect();
+    words.iter().enumerate().any(|(i, w)| {
+        w == "or"
+            && (i <= 2
+                || words.get(i + 1).is_some_and(|next| {
+                    matches!(
+                        next.as_str(),
+                        "not" | "isn't" | "aren't" | "is" | "are" | "was" | "has" | "doesn't"
+                    ) || next.len() > 4 && (next.ends_with("ed") || next.ends_with("en"))
+                }))
+    })
 }
 
 /// A sentence whose verb is a main verb in the third person ("WebDAV Publishing
@@ -884,12 +964,42 @@ fn sign_question(sentence: &str, text: &str) -> Option<String> {
     None
 }
 
-/// The text with its first word lowercased when that word is an article, a pronoun or a
-/// determiner ("The service" → "the service"); names keep their capital.
+/// The text with its first word lowercased when that word is an article, a pronoun, a
+/// determiner or a common word for people or a number of things ("The service" → "the
+/// service", "Users" → "users"); names keep their capital.
 fn lower_first(text: &str) -> String {
-    const DETERMINERS: [&str; 19] = [
-        "the", "a", "an", "your", "you", "this", "that", "these", "those", "another", "there",
-        "its", "their", "some", "one", "any", "all", "no", "it",
+    const DETERMINERS: [&str; 31] = [
+        "the",
+        "a",
+        "an",
+        "your",
+        "you",
+        "this",
+        "that",
+        "these",
+        "those",
+        "another",
+        "there",
+        "its",
+        "their",
+        "some",
+        "one",
+        "any",
+        "all",
+        "no",
+        "it",
+        "users",
+        "user",
+        "people",
+        "members",
+        "guests",
+        "administrators",
+        "admins",
+        "multiple",
+        "several",
+        "many",
+        "both",
+        "other",
     ];
     let first = text.split_whitespace().next().unwrap_or_default();
     if DETERMINERS.contains(&first.to_lowercase().as_str()) {

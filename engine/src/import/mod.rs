@@ -29,7 +29,7 @@ use crate::model::{
 use sections::{
     Kind, Outline, Section, first_sentence, introduces_alternative_causes,
     introduces_alternative_fixes, split_alternative_lists, split_alternatives, split_cause_list,
-    split_first_list, split_steps,
+    split_first_list, split_steps, top_level_lists,
 };
 
 pub use checks::{
@@ -270,6 +270,9 @@ struct Found {
     text: String,
     fixes: Vec<Fix>,
     issue: Option<usize>,
+    /// The message the user sees with this cause and no other (its group's error
+    /// heading), which a check can ask about first.
+    sign: Option<String>,
 }
 
 #[derive(Default)]
@@ -300,6 +303,9 @@ struct Builder {
     /// Groups of a cause and its fix made from sections not headed `Issue N` (an error
     /// message's heading): numbered after the article's own issues.
     groups: usize,
+    /// The messages sections named for an error quote (`### Error Message 2` and `> Your
+    /// OneDrive isn't available.`): (the heading, lowercased plain text; the message).
+    messages: Vec<(String, String)>,
 }
 
 fn build(
@@ -411,6 +417,14 @@ impl Builder {
         if last_paragraph.contains("one of the following methods") && section.kind != Kind::Notes {
             self.methods_follow = Some(last_paragraph.contains("work around"));
         }
+        if names_a_symptom(&section.heading)
+            && let Some(message) = cases::quoted_message(&section.body)
+        {
+            let heading = crate::text::plain_text(&section.heading)
+                .trim()
+                .to_lowercase();
+            self.messages.push((heading, message));
+        }
         match &section.kind {
             Kind::Symptoms => self.symptoms_section(section),
             Kind::Summary => self.summary.push(section.full_text()),
@@ -473,7 +487,10 @@ impl Builder {
         if let Some(replaces) = replaces
             && matches!(section.kind, Kind::Action | Kind::Check | Kind::Other)
         {
-            let found = if matches!(section.kind, Kind::Other) && !is_group(section) {
+            let found = if let Some(found) = asked_case(section) {
+                // "## Do users have appropriate permissions?": the article's own check.
+                Some(vec![found])
+            } else if matches!(section.kind, Kind::Other) && !is_group(section) {
                 self.cases_of(section, false)
             } else if cases::verifies(&section.heading) && !self.has_fix_headings {
                 Some(vec![verified_case(section, "", "")])
@@ -571,6 +588,7 @@ impl Builder {
                     text.push_str(&after);
                 }
                 self.listed_in_notes.push(Found {
+                    sign: None,
                     title: item_title(&item),
                     text: text.trim().to_owned(),
                     fixes: Vec::new(),
@@ -625,6 +643,23 @@ impl Builder {
             // "This error occurs for one of the following reasons:" under the group's
             // heading: a cause per reason, each with the group's fixes.
             self.alternatives(&intro, items, &after, Some(number));
+        } else if !has_cause
+            && is_error_group(section)
+            && let Some(cause) = cases::stated_cause(&section.body)
+        {
+            // "## Error: <message>" opening "This error occurs if ...": its cause, seen
+            // with that message.
+            self.mapping.push(format!(
+                "{}: a cause stated for this error",
+                crate::text::plain_text(&section.heading)
+            ));
+            self.causes.push(Found {
+                title: cause,
+                text,
+                fixes: Vec::new(),
+                issue: Some(number),
+                sign: cases::heading_message(&section.heading),
+            });
         } else {
             // The issue's own description belongs with its cause, ahead of the cause's text.
             match self.causes.iter_mut().find(|c| c.issue == Some(number)) {
@@ -689,6 +724,7 @@ impl Builder {
                     part.text
                 };
                 self.causes.push(Found {
+                    sign: None,
                     title: part.title,
                     text,
                     fixes: Vec::new(),
@@ -716,6 +752,7 @@ impl Builder {
                     part
                 };
                 self.causes.push(Found {
+                    sign: None,
                     title,
                     text,
                     fixes: Vec::new(),
@@ -740,6 +777,7 @@ impl Builder {
             ));
             for part in parts {
                 self.causes.push(Found {
+                    sign: None,
                     title: cause_title(&part),
                     text: part,
                     fixes: Vec::new(),
@@ -774,6 +812,7 @@ impl Builder {
                     sentence => sentence,
                 };
                 self.causes.push(Found {
+                    sign: None,
                     title,
                     text: format!("**{}**\n\n{text}", child.heading),
                     fixes: Vec::new(),
@@ -830,6 +869,7 @@ impl Builder {
             .trim()
             .to_owned();
         self.causes.push(Found {
+            sign: None,
             title,
             text,
             fixes,
@@ -846,6 +886,7 @@ impl Builder {
                     text = format!("{}\n\n{text}", section.body.trim());
                 }
                 self.causes.push(Found {
+                    sign: None,
                     title: crate::text::plain_text(&child.heading),
                     text,
                     fixes: Vec::new(),
@@ -897,6 +938,7 @@ impl Builder {
             .contains("workaround");
         let title = crate::text::plain_text(&section.heading);
         self.causes.push(Found {
+            sign: None,
             title: title.clone(),
             text: text[..fix.start()].trim().to_owned(),
             fixes: vec![Fix {
@@ -977,14 +1019,23 @@ impl Builder {
             }
             return Some(found);
         }
+        if let Some(found) = self.cases_per_error(section, workaround) {
+            return Some(found);
+        }
         if !section.children.is_empty() {
             return None;
         }
         let (intro, parts, after) = cases::conditional_cases(&section.body)?;
+        // "This situation can occur for one of several reasons. The following situations
+        // are the most common:" (or requirements that must be met): the list names the
+        // causes, and a single stated cause only says what kind of problem it is.
+        self.conditions_listed |=
+            cases::states_causes(&intro) || cases::introduces_requirements(&intro);
         Some(
             parts
                 .into_iter()
                 .map(|case| Found {
+                    sign: None,
                     title: case.cause,
                     text: String::new(),
                     fixes: vec![Fix {
@@ -999,6 +1050,94 @@ impl Builder {
                 })
                 .collect(),
         )
+    }
+
+    /// A Resolution with a sub-section per error ("### Error Message 1", two or more), each
+    /// made of parts ("**Resolution 1**", or the whole sub-section) that open by stating
+    /// a cause ("Error 1 can occur if your OneDrive site is set as ReadOnly."): a cause per
+    /// part, its fix the part, seen with the message the article quotes for that error.
+    /// The Resolution's and each sub-section's opening text lead the first fix they hold.
+    fn cases_per_error(&self, section: &Section, workaround: bool) -> Option<Vec<Found>> {
+        if section.children.len() < 2
+            || !section
+                .children
+                .iter()
+                .all(|c| names_a_symptom(&c.heading) && c.children.is_empty())
+        {
+            return None;
+        }
+        let mut found: Vec<Found> = Vec::new();
+        let mut lead = section.body.trim().to_owned();
+        for child in &section.children {
+            let heading = crate::text::plain_text(&child.heading)
+                .trim()
+                .to_lowercase();
+            let sign = self
+                .messages
+                .iter()
+                .find(|(named, _)| *named == heading)
+                .map(|(_, message)| message.clone())
+                .or_else(|| cases::heading_message(&child.heading));
+            let (intro, parts) =
+                match split_marked(&child.body, &["resolution", "solution", "cause"]) {
+                    Some((intro, parts)) => (intro, parts.into_iter().map(|p| p.text).collect()),
+                    None => (String::new(), vec![child.body.trim().to_owned()]),
+                };
+            lead = [lead, format!("**{}**", child.heading), intro]
+                .into_iter()
+                .filter(|t| !t.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            for part in parts {
+                // "**Resolution 1**" on a line of its own: the cause opens the next paragraph.
+                let opening = match part.split_once("\n\n") {
+                    Some((marker, rest))
+                        if crate::text::plain_text(marker).split_whitespace().count() <= 3 =>
+                    {
+                        rest
+                    }
+                    _ => part.as_str(),
+                };
+                let cause = cases::stated_cause(opening)?;
+                let text = std::mem::take(&mut lead);
+                let fix = [text, part.clone()]
+                    .into_iter()
+                    .filter(|t| !t.trim().is_empty())
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+                found.push(Found {
+                    title: cause.clone(),
+                    // The article's sentence that states it.
+                    text: opening
+                        .split("\n\n")
+                        .next()
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned(),
+                    fixes: vec![Fix {
+                        workaround,
+                        // What the part has the reader do: the sentence after the cause's.
+                        title: match opening
+                            .split_once("\n\n")
+                            .map(|(_, rest)| rest)
+                            .or_else(|| opening.split_once(". ").map(|(_, rest)| rest))
+                            .map(first_sentence)
+                            .filter(|t| !t.trim().is_empty())
+                        {
+                            Some(title) => title.trim().to_owned(),
+                            None => cause.clone(),
+                        },
+                        text: fix,
+                        by_design: false,
+                        for_cause: None,
+                        parts: Vec::new(),
+                    }],
+                    issue: None,
+                    sign: sign.clone(),
+                });
+            }
+        }
+        (found.len() >= 2).then_some(found)
     }
 
     fn alternatives(&mut self, intro: &str, items: Vec<String>, after: &str, issue: Option<usize>) {
@@ -1016,6 +1155,7 @@ impl Builder {
                 text.push_str(after);
             }
             self.causes.push(Found {
+                sign: None,
                 title: item_title(&item),
                 text,
                 fixes: Vec::new(),
@@ -1477,6 +1617,17 @@ impl Builder {
                 cause.fixes = case.fixes;
             }
         }
+        // No cause in any section, but the article's opening text (or its Summary) states
+        // them: requirements that must be met, a list of reasons, or "If ..." paragraphs.
+        if self.causes.is_empty()
+            && let Some((how, found)) = self.summary.iter().find_map(|text| opening_causes(text))
+        {
+            self.mapping.push(format!(
+                "{} causes from the {how} of the article's opening text",
+                found.len()
+            ));
+            self.causes = found;
+        }
         let has_problem = !self.symptoms.is_empty() || !self.fixes.is_empty();
         // No cause anywhere else, but a note lists the reasons: those are the causes (the
         // note stays as written, like a table's Cause column).
@@ -1494,6 +1645,7 @@ impl Builder {
                 .push("no Cause section: one cause is implied".to_owned());
             let fixes = std::mem::take(&mut self.fixes);
             self.causes.push(Found {
+                sign: None,
                 title: "Cause not stated in the source article".to_owned(),
                 text: String::new(),
                 fixes,
@@ -1538,6 +1690,7 @@ impl Builder {
                 "a second cause where a fix goes on \"if it still fails\": {cause}"
             ));
             self.causes.push(Found {
+                sign: None,
                 title: cause,
                 text: String::new(),
                 fixes: Vec::new(),
@@ -1665,6 +1818,7 @@ impl Builder {
                 (push_fix(&mut article, fix), workaround)
             })
             .collect();
+        let signs: Vec<Option<String>> = self.causes.iter().map(|c| c.sign.clone()).collect();
         for (index, found) in self.causes.into_iter().enumerate() {
             let (text, steps, after) = body_parts(&found.text);
             let mut cause = Cause {
@@ -1705,12 +1859,79 @@ impl Builder {
             1 => article.entry = Some(article.causes[0].id.clone()),
             _ => {
                 let menu = which_cause(&article.causes);
-                let notes = checks::draft(&mut article, menu);
+                let notes = checks::draft(&mut article, menu, &signs);
                 self.mapping.extend(notes);
             }
         }
         (article, self.mapping)
     }
+}
+
+/// The causes an article's opening text (or Summary) states, and how it states them: a
+/// list of requirements (each a cause when not met, with the item as its fix), a list of
+/// reasons ("More than one reason can prevent Teams from updating:"), or two or more
+/// paragraphs opening with a condition ("If a user account is deleted, ..."). The text
+/// stays in the summary as written; each cause's text is its item or paragraph.
+fn opening_causes(text: &str) -> Option<(&'static str, Vec<Found>)> {
+    for list in top_level_lists(text) {
+        if list.items.len() < 2 {
+            continue;
+        }
+        if cases::introduces_requirements(&list.intro) {
+            let found = list
+                .items
+                .iter()
+                .map(|item| {
+                    let case = cases::unmet_requirement(item);
+                    // The requirement as the article words it: what the cause is not.
+                    let required = first_sentence(item.lines().next().unwrap_or_default());
+                    Found {
+                        sign: None,
+                        title: case.cause,
+                        text: format!("Required: {required}"),
+                        fixes: vec![Fix {
+                            workaround: false,
+                            title: case.fix_title,
+                            text: case.fix,
+                            by_design: false,
+                            for_cause: None,
+                            parts: Vec::new(),
+                        }],
+                        issue: None,
+                    }
+                })
+                .collect();
+            return Some(("requirements", found));
+        }
+        if introduces_alternative_causes(&list.intro) && names_reasons(&list.intro)
+            || sections::reasons_follow(&list.intro.to_lowercase())
+        {
+            let found = list
+                .items
+                .iter()
+                .map(|item| Found {
+                    sign: None,
+                    title: item_title(item),
+                    text: format!("- {item}"),
+                    fixes: Vec::new(),
+                    issue: None,
+                })
+                .collect();
+            return Some(("reasons", found));
+        }
+    }
+    let (_, cases, _) = cases::conditional_cases(text)?;
+    let found = cases
+        .into_iter()
+        .map(|case| Found {
+            sign: None,
+            title: case.cause,
+            text: case.fix,
+            fixes: Vec::new(),
+            issue: None,
+        })
+        .collect();
+    Some(("\"If ...\" paragraphs", found))
 }
 
 /// A table cell's text without its HTML tags (`<p>`, `<ul><li>`), spaces collapsed.
@@ -1797,6 +2018,7 @@ fn table_causes(markdown: &str) -> Vec<Found> {
                             existing.text = format!("{}\n{}", existing.text, signs.join("\n"))
                         }
                         None => found.push(Found {
+                            sign: None,
                             // A cell may hold HTML (`<p>`, `<ul><li>`): the title is its text.
                             title: first_sentence(&without_tags(&cause)),
                             text: format!("{cause}\n\n{}", signs.join("\n")),
@@ -1919,6 +2141,7 @@ fn verified_case(section: &Section, lead: &str, tail: &str) -> Found {
     .collect::<Vec<_>>()
     .join("\n\n");
     Found {
+        sign: None,
         title: cases::check_sentence(section).map_or_else(
             || heading.clone(),
             |sentence| cases::cause_of_check(&sentence),
@@ -1940,6 +2163,37 @@ fn verified_case(section: &Section, lead: &str, tail: &str) -> Found {
     }
 }
 
+/// A section headed by a yes/no question ("Do users have appropriate permissions?") as a
+/// cause: what the question asks about, said so that the answer the article's text treats
+/// as the problem points to it; the section, which says what to do, its fix.
+fn asked_case(section: &Section) -> Option<Found> {
+    let (title, _) = cases::asked_cause(&section.heading)?;
+    let heading = crate::text::plain_text(&section.heading);
+    // The question and the section's opening block (what the article says to look at).
+    let opening = section.body.trim().split("\n\n").next().unwrap_or_default();
+    Some(Found {
+        sign: None,
+        title,
+        text: [format!("*{}*", heading.trim()), opening.trim().to_owned()]
+            .into_iter()
+            .filter(|t| t.trim() != "**")
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+        fixes: vec![Fix {
+            workaround: false,
+            // What the section has the reader do first, else its question.
+            title: Some(first_sentence(opening))
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| heading.trim().to_owned()),
+            text: section_markdown(section),
+            by_design: false,
+            for_cause: None,
+            parts: Vec::new(),
+        }],
+        issue: None,
+    })
+}
+
 /// True for a section not headed `Issue N` that groups causes with their fix: it holds
 /// a Cause heading, or its own text gives a list of reasons.
 fn is_group(section: &Section) -> bool {
@@ -1950,6 +2204,22 @@ fn is_group(section: &Section) -> bool {
     has_cause
         || split_cause_list(section.body.trim())
             .is_some_and(|(intro, _, _)| introduces_alternative_causes(&intro))
+        || is_error_group(section)
+}
+
+/// True for a section headed by an error ("Error: The object specified does not belong
+/// to a list", "Error 2") whose opening sentence states its cause ("This error occurs if
+/// ...").
+fn is_error_group(section: &Section) -> bool {
+    crate::text::plain_text(&section.heading)
+        .trim()
+        .to_lowercase()
+        .starts_with("error")
+        && !section
+            .children
+            .iter()
+            .any(|c| matches!(c.kind, Kind::Cause { .. }))
+        && cases::stated_cause(&section.body).is_some()
 }
 
 /// True when the last paragraph of a list's intro says the items are reasons, not
@@ -2201,5 +2471,27 @@ fn lower_common_word(sentence: &str, text: &str) -> String {
 /// when the check fails ("The item is checked out to another user").
 fn item_title(item: &str) -> String {
     let sentence = first_sentence(item);
+    // "The setting is turned on. However, in the policy the setting is turned off.": the
+    // second sentence is what goes wrong, the first the state it goes wrong in.
+    let plain = crate::text::plain_text(item.lines().next().unwrap_or_default());
+    if let Some(rest) = plain.get(sentence.len()..)
+        && let Some(however) = rest.trim_start().strip_prefix("However, ")
+        && sentence.ends_with('.')
+        && !sentence.ends_with("...")
+    {
+        let second = first_sentence(however);
+        let joined = format!(
+            "{}, but {}",
+            sentence.trim_end_matches('.'),
+            second.trim_end_matches('.')
+        );
+        if joined.chars().count() <= 320 {
+            return joined;
+        }
+    }
+    // "When Teams is installed to Program Files, the client won't update.": the condition.
+    if let Some(case) = cases::case_of(&sentence) {
+        return case.cause;
+    }
     cases::checked_cause(&sentence).unwrap_or(sentence)
 }

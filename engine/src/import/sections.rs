@@ -652,7 +652,7 @@ pub(crate) fn introduces_alternative_causes(intro: &str) -> bool {
 /// why ...:": an intro that says the list after it holds reasons.
 pub(crate) fn reasons_follow(lower: &str) -> bool {
     static REASONS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\b(?:various|several|many|multiple|different|a number of|some)\s+(?:possible\s+|common\s+)?(?:reasons|causes)\b[^.]*:\s*$")
+        Regex::new(r"\b(?:various|several|many|multiple|different|a number of|some|more than one)\s+(?:possible\s+|common\s+)?(?:reasons?|causes?)\b[^.]*:\s*$")
             .expect("a valid pattern")
     });
     // "There are several reasons why you may be unable to delete a file. Try each of
@@ -707,7 +707,11 @@ pub(crate) fn split_alternative_lists(markdown: &str) -> Option<(Vec<Alternative
     let mut position = 0;
     for list in lists {
         let intro = markdown[position..list.range.start].trim().to_owned();
-        if list.items.len() < 2 || !introduces_alternative_causes(&intro) {
+        // "\*Anonymous join is disabled in one of the following manners:": a footnote's
+        // list explains a term of the causes, it lists no causes of its own.
+        let last = intro.rsplit("\n\n").next().unwrap_or_default().trim_start();
+        let footnote = last.starts_with("\\*") || last.starts_with('*') && !last.starts_with("**");
+        if list.items.len() < 2 || !introduces_alternative_causes(&intro) || footnote {
             return None;
         }
         out.push((intro, list.items));

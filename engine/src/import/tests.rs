@@ -1609,3 +1609,234 @@ fn reasons_stated_in_a_solution_or_a_note_are_causes() {
     mapping: no Cause section: one cause is implied
     "#);
 }
+
+#[test]
+fn issue_27_requirements_that_must_be_met_are_causes_each_when_not_met() {
+    // In the article's opening text, with no Cause or Resolution heading: each requirement
+    // is a cause when it is not met, asked the way the article states it (No points to the
+    // cause), its fix the item itself.
+    insta::assert_snapshot!(check(
+        "# Contacts missing from search\n\nImported contacts don't appear in search.\n\nThe following requirements must be met for contacts to appear in a search:\n\n- Your mailbox must be hosted on Exchange Online, not on premises.\n- A phone number must be included in every contact.\n- You must search for the contact by email address, not by name.\n\n## Method 1: Run a connectivity test\n\nRun the **Federation** test in the connectivity analyzer.\n"
+    ), @r#"
+    example-article | Contacts missing from search | entry=check-1
+    cause-1: Your mailbox isn't hosted on Exchange Online, not on premises -> solution-2, solution-1
+    cause-2: A phone number isn't included in every contact -> solution-3, solution-1
+    cause-3: You don't search for the contact by email address, not by name -> solution-4, solution-1
+    solution-1: Run a connectivity test, 0 steps
+    solution-2: Make sure that your mailbox is hosted on Exchange Online, not on premises, 0 steps
+    solution-3: Make sure that a phone number is included in every contact, 0 steps
+    solution-4: Make sure that you search for the contact by email address, not by name, 0 steps
+    check-1 [5 min]: Is your mailbox hosted on Exchange Online, not on premises? (yes->check-2 no->cause-1)
+    check-2 [5 min]: Is a phone number included in every contact? (yes->check-3 no->cause-2)
+    check-3 [5 min]: Do you search for the contact by email address, not by name? (yes->escalate no->cause-3)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3)
+    mapping: no front matter: title and dates come from the body
+    mapping: 3 causes from the requirements of the article's opening text
+    "#);
+    // "make sure that the following prerequisite items are true:" with items that state
+    // what holds ("You're using ...", "You have ...").
+    insta::assert_snapshot!(check(
+        "# Desktop app option missing\n\nThe desktop app option is missing.\n\nTo fix this issue, make sure that the following prerequisite items are true:\n\n- You're using the desktop app for Windows or Mac.\n- You install the Office desktop apps (Office 2016 or a later version).\n- You have an E3 or E5 license that includes the `ProPlusRetail` product ID.\n"
+    ), @r#"
+    example-article | Desktop app option missing | entry=check-1
+    cause-1: You aren't using the desktop app for Windows or Mac -> solution-1
+    cause-2: You don't install the Office desktop apps (Office 2016 or a later version) -> solution-2
+    cause-3: You don't have an E3 or E5 license that includes the ProPlusRetail product ID -> solution-3
+    solution-1: Make sure that you are using the desktop app for Windows or Mac, 0 steps
+    solution-2: Make sure that you install the Office desktop apps (Office 2016 or a later version), 0 steps
+    solution-3: Make sure that you have an E3 or E5 license that includes the ProPlusRetail product ID, 0 steps
+    check-1 [5 min]: Are you using the desktop app for Windows or Mac? (yes->check-2 no->cause-1)
+    check-2 [5 min]: Do you install the Office desktop apps (Office 2016 or a later version)? (yes->check-3 no->cause-2)
+    check-3 [5 min]: Do you have an E3 or E5 license that includes the ProPlusRetail product ID? (yes->escalate no->cause-3)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3)
+    mapping: no front matter: title and dates come from the body
+    mapping: 3 causes from the requirements of the article's opening text
+    "#);
+    // The same list in a Resolution: its cases.
+    insta::assert_snapshot!(check(
+        "# Sync fails\n\n## Symptoms\n\nThe sync fails.\n\n## Resolution\n\nThe following conditions must be met:\n\n- The account must have the **Replicate Directory Changes** permission.\n- The server must be running version 2.0 or later.\n"
+    ), @r#"
+    example-article | Sync fails | entry=check-1
+    symptom symptoms: 0 steps
+    cause-1: The account doesn't have the Replicate Directory Changes permission -> solution-1
+    cause-2: The server isn't running version 2.0 or later -> solution-2
+    solution-1: Make sure that the account has the Replicate Directory Changes permission, 0 steps
+    solution-2: Make sure that the server is running version 2.0 or later, 0 steps
+    check-1 [5 min]: Does the account have the Replicate Directory Changes permission? (yes->check-2 no->cause-1)
+    check-2 [5 min]: Is the server running version 2.0 or later? (yes->escalate no->cause-2)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: no cause stated: 2 causes from the cases the resolution names
+    "#);
+}
+
+#[test]
+fn issue_27_reasons_and_cases_in_the_opening_text_or_summary_are_causes() {
+    // "More than one reason can prevent ...:" in a Summary; "When X, Y" items name X.
+    insta::assert_snapshot!(check(
+        "# App doesn't update\n\n## Summary\n\nMore than one reason can prevent the app from automatically updating:\n\n- When the app is installed to the Program Files folder rather than to the default location, the client won't update.\n- The app updates only when it is idle. If the user powers off the computer, the update never runs.\n\n## Workaround\n\nInstall the app in the default location.\n"
+    ), @r#"
+    example-article | App doesn't update | entry=check-1
+    cause-1: The app is installed to the Program Files folder rather than to the default location -> workaround-1
+    cause-2: The app updates only when it is idle. -> workaround-1
+    workaround-1: Workaround, 0 steps
+    check-1 [5 min]: Is the app installed to the Program Files folder rather than to the default location? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Following the steps below, do you find that the app updates only when it is idle? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: 2 causes from the reasons of the article's opening text
+    "#);
+    // "If ..." paragraphs and no heading at all; "disabled and then enabled" stays whole.
+    insta::assert_snapshot!(check(
+        "# User appears as Unknown User\n\nSome accounts appear as **Unknown User**.\n\nIf a user account is deleted from your organization, the name permanently appears as **Unknown User**.\n\nIf a user account is disabled and then enabled again, the name appears as **Unknown User** for two weeks.\n"
+    ), @r#"
+    example-article | User appears as Unknown User | entry=check-1
+    cause-1: A user account is deleted from your organization -> 
+    cause-2: A user account is disabled and then enabled again -> 
+    check-1 [5 min]: Is a user account deleted from your organization? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Is a user account disabled and then enabled again? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: 2 causes from the "If ..." paragraphs of the article's opening text
+    "#);
+}
+
+#[test]
+fn issue_27_a_resolution_that_lists_the_situations_to_investigate_names_the_causes() {
+    // One stated cause that only describes the problem, and a Resolution that says the
+    // situation "can occur for one of several reasons" and lists them.
+    insta::assert_snapshot!(check(
+        "# Gateway got no reply\n\n## Cause\n\nThe name that the gateway provides in the **Contact** header may not be recognized as belonging to the tenant.\n\n## Resolution\n\nThis situation can occur for one of several reasons. The following situations are the most common to investigate:\n\n- The name that's provided by the gateway differs from what was configured in the portal.\n- The domain wasn't yet fully validated.\n- The Contact header contains an IP address instead of the expected name.\n"
+    ), @r#"
+    example-article | Gateway got no reply | entry=check-1
+    cause-1: The name that's provided by the gateway differs from what was configured in the portal -> solution-1
+    cause-2: The domain wasn't yet fully validated -> solution-2
+    cause-3: The Contact header contains an IP address instead of the expected name -> solution-3
+    solution-1: The name that's provided by the gateway differs from what was configured in the portal, 0 steps
+    solution-2: The domain wasn't yet fully validated, 0 steps
+    solution-3: The Contact header contains an IP address instead of the expected name, 0 steps
+    check-1 [5 min]: Following the steps below, do you find that the name that's provided by the gateway differs from what was configured in the portal? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Is the domain fully validated yet? (yes->check-3 no->cause-2)
+    check-3 [5 min]: Does the Contact header contain an IP address instead of the expected name? (yes->cause-3 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3)
+    mapping: no front matter: title and dates come from the body
+    mapping: no cause stated: 3 causes from the cases the resolution names
+    "#);
+}
+
+#[test]
+fn issue_27_sections_named_for_an_error_state_their_cause_and_are_checked_by_the_message() {
+    // `## Error: <message>` sections that open with "This error occurs if ...": a cause
+    // each, checked by asking about the message (reading it costs the least). "could be a
+    // temporary issue" leaves no sign of its own, but its message is one.
+    insta::assert_snapshot!(check(
+        "# Errors on the Files tab\n\nThis article lists errors on the **Files** tab.\n\n## Error: The object specified does not belong to a list\n\nThis error occurs if the name of the document library was changed from its default.\n\n### Resolution\n\nRename the library back to **Shared Documents**.\n\n## Error: There was a problem reaching this app\n\nThis error occurs if the ownership information for the group is missing.\n\n### Resolution\n\nAssign an owner to the group.\n\n## Error: We can't get your files right now\n\nThis error could be a temporary issue.\n\n### Resolution\n\nTry again after some time.\n"
+    ), @r#"
+    example-article | Errors on the Files tab | entry=check-1
+    cause-1: The name of the document library was changed from its default -> solution-1
+    cause-2: The ownership information for the group is missing -> solution-2
+    cause-3: This error could be a temporary issue -> solution-3
+    solution-1: Resolution, 0 steps
+    solution-2: Resolution, 0 steps
+    solution-3: Resolution, 0 steps
+    check-1 [1 min]: Does the error say "The object specified does not belong to a list"? (yes->cause-1 no->check-2)
+    check-2 [1 min]: Does the error say "There was a problem reaching this app"? (yes->cause-2 no->check-3)
+    check-3 [1 min]: Does the error say "We can't get your files right now"? (yes->cause-3 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3)
+    mapping: no front matter: title and dates come from the body
+    mapping: Error: The object specified does not belong to a list: a cause stated for this error
+    mapping: Error: There was a problem reaching this app: a cause stated for this error
+    mapping: Error: We can't get your files right now: a cause stated for this error
+    "#);
+    // Tabs per error message, and a Resolution with a sub-section per error whose
+    // `**Resolution N**` parts each state a cause: the message quoted under the error's
+    // first heading is the sign; causes that share it are asked about in its light.
+    insta::assert_snapshot!(check(
+        "# Error when uploading files\n\nYou receive one of the following error messages.\n\n### Error Message 1\n\n> The file didn't upload.  \n> The file is locked.\n\n### Error Message 2\n\n> The file didn't upload.  \n> Your storage isn't available.\n\n## Resolution\n\nTry the resolutions under the relevant error message.\n\n### Error Message 1\n\nError 1 can have multiple causes.\n\n**Resolution 1**\n\nError 1 can occur if your site is set as **ReadOnly**.\n\nUnlock the site.\n\n**Resolution 2**\n\nError 1 can occur if a user is deleted and then re-created with the same UPN.\n\nRestore the original user.\n\n### Error Message 2\n\nError 2 can occur if your site is set as **NoAccess**.\n\nUnlock the site.\n"
+    ), @r#"
+    example-article | Error when uploading files | entry=check-1
+    cause-1: Your site is set as ReadOnly -> solution-1
+    cause-2: A user is deleted and then re-created with the same UPN -> solution-2
+    cause-3: Your site is set as NoAccess -> solution-3
+    solution-1: Unlock the site., 0 steps
+    solution-2: Restore the original user., 0 steps
+    solution-3: Unlock the site., 0 steps
+    check-1 [1 min]: Does the error say "The file didn't upload. Your storage isn't available"? (yes->cause-3 no->check-2)
+    check-2 [5 min]: With the error "The file didn't upload. The file is locked": is your site set as ReadOnly? (yes->cause-1 no->check-3)
+    check-3 [5 min]: With the error "The file didn't upload. The file is locked": is a user deleted and then re-created with the same UPN? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3)
+    note: ### Error Message 1
+    note: ### Error Message 2
+    mapping: no front matter: title and dates come from the body
+    mapping: no cause stated: 3 causes from the cases the resolution names
+    "#);
+}
+
+#[test]
+fn issue_27_a_however_sentence_is_part_of_its_cause_and_a_footnote_list_is_no_cause() {
+    insta::assert_snapshot!(check(
+        "# Guests can't join\n\n## Cause\n\nGuests receive the message in one of the following situations:\n\n- The setting **Anonymous join** is turned off.\n- The setting **Anonymous join** is turned on. However, the organizer's policy turns it off. Also, guest access is disabled\\*.\n\n\\*Guest access is disabled in one of the following manners:\n\n- The tenant setting is off.\n- The policy setting is off.\n\n## Resolution\n\nTurn on the settings.\n"
+    ), @r#"
+    example-article | Guests can't join | entry=check-1
+    cause-1: The setting Anonymous join is turned off. -> solution-1
+    cause-2: The setting Anonymous join is turned on, but the organizer's policy turns it off -> solution-1
+    solution-1: Resolution, 0 steps
+    check-1 [5 min]: Is the setting Anonymous join turned off? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Is the setting Anonymous join turned on, but the organizer's policy turns it off? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: Cause: 2 causes listed before the text that follows them
+    "#);
+}
+
+#[test]
+fn issue_27_question_wording_yet_relative_what_and_or_between_names() {
+    let questions = |markdown: &str| -> Vec<String> {
+        draft(markdown)
+            .questions
+            .iter()
+            .filter(|q| q.id.as_str().starts_with("check-"))
+            .map(|q| {
+                let pointing = q
+                    .answers
+                    .iter()
+                    .find(|a| a.base_rate.is_some())
+                    .map_or("-", |a| a.value.as_str());
+                format!("{} ({pointing})", q.text)
+            })
+            .collect()
+    };
+    insta::assert_debug_snapshot!(questions(
+        "# Calls fail\n\n## Cause\n\nThis issue occurs for one of the following reasons:\n\n- The domain wasn't yet fully validated.\n- The name that's provided by the gateway differs from what was configured in the portal.\n- The algorithm isn't supported by the device or OS.\n- The certificate is self-signed or not issued by a trusted CA.\n\n## Resolution\n\nFix the configuration.\n"
+    ), @r#"
+    [
+        "Is the domain fully validated yet? (no)",
+        "Does this apply: The name that's provided by the gateway differs from what was configured in the portal? (yes)",
+        "Is the algorithm supported by the device or OS? (no)",
+        "Is the certificate self-signed or not issued by a trusted CA? (yes)",
+    ]
+    "#);
+}
+
+#[test]
+fn issue_27_sections_headed_by_a_yes_no_question_are_the_article_s_own_checks() {
+    // A troubleshooting guide of question headings: each asks about a cause; a question
+    // about the healthy state ("have appropriate permissions") points to it with No.
+    insta::assert_snapshot!(check(
+        "# Unable to access the site\n\nThere are several reasons why the site might become inaccessible.\n\n## Do users have appropriate permissions?\n\n- Check whether users have the appropriate permissions to access the site. If they don't have the necessary permissions, grant them.\n\n## Are users receiving \"503\" or \"Server is busy\" error messages?\n\n- If users are receiving **\"503\"** error messages, the error might be caused by throttling.\n\n## Is the sync client running?\n\nStart the sync client from the **Start** menu.\n"
+    ), @r#"
+    example-article | Unable to access the site | entry=check-1
+    cause-1: Users don't have appropriate permissions -> solution-1
+    cause-2: Users are receiving "503" or "Server is busy" error messages -> solution-2
+    cause-3: The sync client isn't running -> solution-3
+    solution-1: Check whether users have the appropriate permissions to access the site., 0 steps
+    solution-2: If users are receiving "503" error messages, the error might be caused by throttling., 0 steps
+    solution-3: Start the sync client from the Start menu., 0 steps
+    check-1 [5 min]: Do users have appropriate permissions? (yes->check-2 no->cause-1)
+    check-2 [5 min]: Are users receiving "503" or "Server is busy" error messages? (yes->cause-2 no->check-3)
+    check-3 [5 min]: Is the sync client running? (yes->escalate no->cause-3)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3)
+    mapping: no front matter: title and dates come from the body
+    mapping: no cause stated: 3 causes from the cases the resolution names
+    "#);
+}

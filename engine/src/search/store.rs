@@ -272,7 +272,11 @@ fn read_manifest(root: &Path) -> Result<Option<Manifest>, String> {
 
 /// Writes a file atomically: to a temporary name, then renamed over the target.
 fn write_atomically(root: &Path, name: &str, bytes: &[u8]) -> Result<(), SearchError> {
-    let temporary = root.join(format!("{name}.{}.tmp", std::process::id()));
+    // A name of its own per write: two threads (or processes) rebuilding at once must not
+    // rename each other's temporary file away.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let write = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temporary = root.join(format!("{name}.{}-{write}.tmp", std::process::id()));
     std::fs::write(&temporary, bytes).map_err(io(&temporary))?;
     let target = root.join(name);
     std::fs::rename(&temporary, &target).map_err(io(&target))
@@ -472,6 +476,13 @@ fn load_source(source: KbSource<'_>, root: &Path) -> Result<Loaded, SearchError>
     })
 }
 
+/// How long a finished generation that no manifest names is kept: long enough for the
+/// process that built it to write its manifest.
+const GENERATION_GRACE: Duration = Duration::from_secs(60);
+
+/// How long a temporary build folder is kept before it counts as abandoned.
+const TMP_ABANDONED: Duration = Duration::from_secs(600);
+
 /// Builds a new generation from the whole KB and swaps it in.
 fn full_rebuild(
     source: KbSource<'_>,
@@ -539,7 +550,10 @@ fn full_rebuild(
 }
 
 /// Deletes generations other than the current and the previous one (a search that read the
-/// old manifest a moment ago may still be opening it), and abandoned temporary folders.
+/// old manifest a moment ago may still be opening it), and abandoned temporary folders. A
+/// generation younger than [`GENERATION_GRACE`] stays too: another process may have just
+/// built it and not yet written the manifest that names it (several commands started at
+/// once on an empty cache each build one).
 fn remove_old_generations(root: &Path, current: &str, previous: Option<&str>) {
     let Ok(entries) = std::fs::read_dir(root) else {
         return;
@@ -559,14 +573,14 @@ fn remove_old_generations(root: &Path, current: &str, previous: Option<&str>) {
         if !name.starts_with("gen-") || name == current || Some(name.as_str()) == previous {
             continue;
         }
-        let abandoned = name.ends_with(".tmp")
-            && entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|m| m.elapsed().ok())
-                .is_some_and(|age| age > Duration::from_secs(600));
-        if !name.ends_with(".tmp") || abandoned {
+        let age = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|m| m.elapsed().ok());
+        let abandoned = name.ends_with(".tmp") && age.is_some_and(|age| age > TMP_ABANDONED);
+        let settled = !name.ends_with(".tmp") && age.is_some_and(|age| age > GENERATION_GRACE);
+        if settled || abandoned {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }

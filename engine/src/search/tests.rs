@@ -263,6 +263,44 @@ fn walk_files(dir: &Path) -> Vec<std::path::PathBuf> {
 }
 
 #[test]
+fn several_builds_at_once_on_an_empty_cache_all_succeed_and_leave_a_sound_index() {
+    // Commands started together on a fresh machine each find no index and build one; one
+    // build's clean-up must not delete the generation another has just built.
+    let temp = tempfile::tempdir().unwrap();
+    let kb = temp.path().join("kb");
+    let cache = temp.path().join("cache");
+    let files: Vec<(String, String)> = (0..30)
+        .map(|i| {
+            (
+                format!("a{i}.yaml"),
+                article(&format!("art-{i}"), &format!("Gadget {i} fails to sync")),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    kb_with(&kb, &refs);
+    std::thread::scope(|scope| {
+        for _ in 0..6 {
+            scope.spawn(|| {
+                for _ in 0..10 {
+                    let (index, _) = open_index(KbSource::Dir(&kb), &cache, true).unwrap();
+                    assert_eq!(index.search("gadget sync", 5).unwrap().hits.len(), 5);
+                }
+            });
+        }
+    });
+    let (index, status) = open_index(KbSource::Dir(&kb), &cache, false).unwrap();
+    assert!(
+        !matches!(&status, IndexStatus::Rebuilt { reason } if reason.is_damage()),
+        "{status:?}"
+    );
+    assert_eq!(index.len(), 30);
+}
+
+#[test]
 fn searches_during_rebuilds_never_fail() {
     let temp = tempfile::tempdir().unwrap();
     let kb = temp.path().join("kb");

@@ -6,9 +6,10 @@
 //! repository's `tests/eval/structure-gold-unseen.tsv` (articles counted later, from other
 //! shapes), then `tests/eval/causes-gold.tsv` per set, `tests/eval/causes-gold-fresh.tsv`
 //! (Exchange Online, `tests/eval/fresh-corpus`), `tests/eval/causes-gold-fresh-2.tsv`
-//! (SharePoint Online, `tests/eval/fresh-corpus-2`) — each held out until its first
-//! measurement, read since — and `tests/eval/causes-gold-fresh-3.tsv` (Microsoft Teams,
-//! `tests/eval/fresh-corpus-3`, the held-out set); `--set shared` scores and prints only
+//! (SharePoint Online, `tests/eval/fresh-corpus-2`), `tests/eval/causes-gold-fresh-3.tsv`
+//! (Microsoft Teams, `tests/eval/fresh-corpus-3`) — each held out until its first
+//! measurement, read since — and `tests/eval/causes-gold-fresh-4.tsv` (Outlook,
+//! `tests/eval/fresh-corpus-4`, the held-out set); `--set shared` scores and prints only
 //! that set of the causes gold (to tune rules without reading the held-out sets).
 
 use fixpath_tools::common;
@@ -52,6 +53,10 @@ fn main() -> anyhow::Result<()> {
         (
             root.join("tests/eval/fresh-corpus-3"),
             "tests/eval/causes-gold-fresh-3.tsv",
+        ),
+        (
+            root.join("tests/eval/fresh-corpus-4"),
+            "tests/eval/causes-gold-fresh-4.tsv",
         ),
     ] {
         let causes = fixpath_tools::eval_causes::run(
