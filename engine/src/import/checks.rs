@@ -268,6 +268,8 @@ fn check_for(
             // must show something to look at.
             b.cause == Some(index) || b.fix_of == [index] || has_sign(&b.text)
         })
+        // Another cause's own fix is no way to check this one.
+        .filter(|(_, b)| b.fix_of.is_empty() || b.fix_of.contains(&index))
         .filter(|(_, b)| !repeats(&b.text, sentence) && !introduces_a_list(&b.text))
         .map(|(order, b)| {
             let mut words = words_of(&b.text);
@@ -309,7 +311,15 @@ fn check_for(
         .collect::<Vec<_>>()
         .join("\n");
     let all = format!("{sentence}\n{quoted}");
-    let cost = cost_of(&all, seen);
+    // What every cause shows (a symptom no cause claims) says nothing of what checking
+    // this one takes: the cost comes from the cause's own evidence.
+    let own_evidence = evidence
+        .iter()
+        .filter(|b| !(b.section.starts_with("Symptoms") && b.cause.is_none()))
+        .map(|b| b.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let cost = cost_of(&format!("{sentence}\n{own_evidence}"), seen);
     let (text, points_yes, fallback) = match invert(sentence) {
         Some((question, negated)) => (question, !negated, false),
         None => match sign_question(sentence, &all).filter(|_| reads_as_a_clause(sentence)) {
@@ -1441,6 +1451,10 @@ fn quote(text: &str) -> String {
         .map(|l| {
             if l.trim().is_empty() {
                 ">".to_owned()
+            } else if l.ends_with("  ") {
+                // A hard break written as trailing spaces, written as a backslash: the same
+                // Markdown, and the help stays a plain block in the YAML a writer edits.
+                format!("> {}\\", l.trim_end())
             } else {
                 format!("> {l}")
             }

@@ -1057,8 +1057,8 @@ fn issue_27_verify_sections_under_a_resolution_are_causes_each_with_their_check(
     solution-4: Check the forwarders, 0 steps
     check-1 [2 min]: Is the DNS Server service running? (yes->check-2 no->cause-1)
     check-2 [2 min]: Do the signs below point to *The firewall blocks port 53*? (yes->cause-3 no->check-3)
-    check-3 [2 min]: Do the signs below point to *Check the forwarders*? (yes->cause-4 no->check-4)
-    check-4 [5 min]: Does the zone have the record? (yes->escalate no->cause-2)
+    check-3 [5 min]: Does the zone have the record? (yes->check-4 no->cause-2)
+    check-4 [5 min]: Do the signs below point to *Check the forwarders*? (yes->cause-4 no->escalate)
     which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3 cause-4->cause-4)
     note: ## More information
     mapping: no front matter: title and dates come from the body
@@ -1839,4 +1839,46 @@ fn issue_27_sections_headed_by_a_yes_no_question_are_the_article_s_own_checks() 
     mapping: no front matter: title and dates come from the body
     mapping: no cause stated: 3 causes from the cases the resolution names
     "#);
+}
+
+#[test]
+fn issue_27_a_check_quotes_no_other_cause_s_fix_and_a_shared_symptom_does_not_price_it() {
+    let article = draft(
+        "# Error 405\n\n## Symptoms\n\nYou receive this message:\n\n> HTTP Error 405.0 - Method not allowed  \n> HRESULT: 0x80070001  \n> The POST method sent to this page is not allowed.\n\n## Cause 1\n\nThe handlers use an invalid HTTP method.\n\n## Cause 2\n\nA client sends the POST method to a page handled by the StaticFile handler.\n\n## Resolution for cause 1\n\n1. Open the `ApplicationHost.config` file and find the StaticFile handler of the page.\n2. Make sure that all the handlers use valid HTTP methods.\n\n## Resolution for cause 2\n\nSend the POST request to a page handled by another handler.\n",
+    );
+    let check = |cause: &str| {
+        article
+            .questions
+            .iter()
+            .find(|q| {
+                q.answers.iter().any(|a| {
+                    a.goto.as_ref().is_some_and(|g| g.as_str() == cause) && a.base_rate.is_some()
+                })
+            })
+            .unwrap_or_else(|| panic!("a check for {cause}: {:#?}", article.questions))
+    };
+    let second = check("cause-2");
+    assert!(
+        !second.help.contains("ApplicationHost.config"),
+        "{}",
+        second.help
+    );
+    assert!(
+        !second.help.contains("valid HTTP methods"),
+        "{}",
+        second.help
+    );
+    // The message every cause shows is no sign of this cause: checking takes more than
+    // reading it.
+    assert!(second.cost.is_some_and(|c| c > 1.0), "{:?}", second.cost);
+    // A hard break in a quoted message is a backslash, never trailing spaces.
+    for question in &article.questions {
+        assert!(
+            !question.help.lines().any(|l| l.ends_with(' ')),
+            "{}",
+            question.help
+        );
+    }
+    // The first cause's own fix is how to check it.
+    assert!(check("cause-1").help.contains("valid HTTP methods"));
 }
