@@ -211,14 +211,7 @@ fn source_is_read_and_one_question_patched_as_one_line() {
 
     // The diff is that one line.
     let diff = git(editing.kb.path(), &["diff", "--unified=0", "--", FILE]);
-    let changed: Vec<&str> = diff
-        .lines()
-        .filter(|l| {
-            (l.starts_with('+') || l.starts_with('-'))
-                && !l.starts_with("+++")
-                && !l.starts_with("---")
-        })
-        .collect();
+    let changed = changed_lines(&diff);
     assert_eq!(
         changed,
         [
@@ -368,14 +361,7 @@ fn git_commit_commits_each_save_as_the_writer() {
         editing.kb.path(),
         &["show", "--format=", "--unified=0", "HEAD"],
     );
-    let changed: Vec<&str> = shown
-        .lines()
-        .filter(|l| {
-            (l.starts_with('+') || l.starts_with('-'))
-                && !l.starts_with("+++")
-                && !l.starts_with("---")
-        })
-        .collect();
+    let changed = changed_lines(&shown);
     assert_eq!(
         changed,
         [
@@ -462,14 +448,7 @@ fn a_writer_reviews_a_draft_in_chromium() {
         editing.kb.path(),
         &["diff", "--unified=0", initial.trim(), "HEAD", "--", FILE],
     );
-    let changed: Vec<&str> = diff
-        .lines()
-        .filter(|l| {
-            (l.starts_with('+') || l.starts_with('-'))
-                && !l.starts_with("+++")
-                && !l.starts_with("---")
-        })
-        .collect();
+    let changed = changed_lines(&diff);
     insta::assert_snapshot!(changed.join("\n"));
 
     // A new agent session asks the new question.
@@ -846,4 +825,15 @@ fn the_editor_page_renders_the_source_problems_and_boot_data() {
         .replace(main, r#"data-csrf="[csrf]""#)
         .replace(revision, "[revision]");
     insta::assert_snapshot!(main);
+}
+
+/// The lines a unified diff adds or removes, without its file headers.
+fn changed_lines(diff: &str) -> Vec<&str> {
+    diff.lines()
+        .filter(|l| {
+            (l.starts_with('+') || l.starts_with('-'))
+                && !l.starts_with("+++")
+                && !l.starts_with("---")
+        })
+        .collect()
 }

@@ -181,6 +181,23 @@ fn article(id: &str, title: &str) -> String {
     ARTICLE.replace("{id}", id).replace("{title}", title)
 }
 
+/// A KB of `count` articles `art-0`, `art-1`, ..., titled by `title` with `{i}` numbered.
+fn numbered_kb(dir: &Path, count: usize, title: &str) {
+    let files: Vec<(String, String)> = (0..count)
+        .map(|i| {
+            (
+                format!("a{i}.yaml"),
+                article(&format!("art-{i}"), &title.replace("{i}", &i.to_string())),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    kb_with(dir, &refs);
+}
+
 #[test]
 fn the_index_is_kept_current_with_the_kb_and_rebuilt_when_damaged() {
     let temp = tempfile::tempdir().unwrap();
@@ -269,19 +286,7 @@ fn several_builds_at_once_on_an_empty_cache_all_succeed_and_leave_a_sound_index(
     let temp = tempfile::tempdir().unwrap();
     let kb = temp.path().join("kb");
     let cache = temp.path().join("cache");
-    let files: Vec<(String, String)> = (0..30)
-        .map(|i| {
-            (
-                format!("a{i}.yaml"),
-                article(&format!("art-{i}"), &format!("Gadget {i} fails to sync")),
-            )
-        })
-        .collect();
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    kb_with(&kb, &refs);
+    numbered_kb(&kb, 30, "Gadget {i} fails to sync");
     std::thread::scope(|scope| {
         for _ in 0..6 {
             scope.spawn(|| {
@@ -305,19 +310,7 @@ fn searches_during_rebuilds_never_fail() {
     let temp = tempfile::tempdir().unwrap();
     let kb = temp.path().join("kb");
     let cache = temp.path().join("cache");
-    let files: Vec<(String, String)> = (0..40)
-        .map(|i| {
-            (
-                format!("a{i}.yaml"),
-                article(&format!("art-{i}"), &format!("Widget {i} fails to start")),
-            )
-        })
-        .collect();
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    kb_with(&kb, &refs);
+    numbered_kb(&kb, 40, "Widget {i} fails to start");
     open_index(KbSource::Dir(&kb), &cache, false).unwrap();
     let stop = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|scope| {
