@@ -696,11 +696,16 @@ fn invert_clause(sentence: &str, keep_not: bool) -> Option<(String, bool)> {
             | "while"
             | "because"
             | "since"
-    ) || lower[..position]
+    ) {
+        return None;
+    }
+    // "... differs from what was configured": the auxiliary is the clause's, not the
+    // sentence's; its verb may be a main verb before it.
+    if lower[..position]
         .iter()
         .any(|w| w == "where" || w == "what")
     {
-        return None;
+        return main_verb_question(&words, &lower);
     }
     let subject_words = &lower[..position];
     // "It's a known issue that was fixed in build ..." has its verb in a contraction: no
@@ -852,22 +857,52 @@ fn main_verb_question(words: &[&str], lower: &[String]) -> Option<(String, bool)
                 .any(|end| word.ends_with(end))
             && word.chars().all(|c| c.is_ascii_lowercase())
     };
-    let position = (1..words.len().min(5)).find(|&i| {
+    let takes_a_verb = |i: usize| {
         verb_like(words[i])
             && lower.get(i + 1).is_some_and(|next| {
                 FOLLOWS.contains(&next.as_str())
                     || next.ends_with("ly")
                     || words[i + 1].starts_with(|c: char| c.is_uppercase())
             })
-    })?;
+    };
     let plural = |word: &str| {
         word.ends_with('s') && !word.ends_with("ss") && !word.starts_with(char::is_uppercase)
     };
-    if lower[..position].iter().zip(words).any(|(w, original)| {
-        NOT_SUBJECT.contains(&w.as_str()) || w.ends_with(',') || plural(original)
-    }) {
-        return None;
-    }
+    let subject_ok = |end: usize| {
+        !lower[..end].iter().zip(words).any(|(w, original)| {
+            NOT_SUBJECT.contains(&w.as_str()) || w.ends_with(',') || plural(original)
+        })
+    };
+    // "The FQDN that's provided by SBC differs from ...": a short subject, a relative
+    // clause of a participle ("that's provided by SBC"), then the verb.
+    let relative = (1..lower.len().min(4)).find_map(|at| {
+        let participle_at = match lower[at].as_str() {
+            "that's" | "which's" => at + 1,
+            "that" | "which"
+                if lower
+                    .get(at + 1)
+                    .is_some_and(|w| matches!(w.as_str(), "is" | "was")) =>
+            {
+                at + 2
+            }
+            _ => return None,
+        };
+        let participle = lower.get(participle_at)?;
+        (participle.len() > 3 && (participle.ends_with("ed") || participle.ends_with("en")))
+            .then_some((at, participle_at))
+    });
+    let position = match relative {
+        Some((at, participle_at)) if subject_ok(at) => {
+            (participle_at + 1..words.len().min(participle_at + 6)).find(|&i| takes_a_verb(i))?
+        }
+        _ => {
+            let position = (1..words.len().min(5)).find(|&i| takes_a_verb(i))?;
+            if !subject_ok(position) {
+                return None;
+            }
+            position
+        }
+    };
     let verb = lower[position].as_str();
     let lemma = if let Some(stem) = verb.strip_suffix("ies") {
         format!("{stem}y")

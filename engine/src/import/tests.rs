@@ -1715,7 +1715,7 @@ fn issue_27_a_resolution_that_lists_the_situations_to_investigate_names_the_caus
     solution-1: The name that's provided by the gateway differs from what was configured in the portal, 0 steps
     solution-2: The domain wasn't yet fully validated, 0 steps
     solution-3: The Contact header contains an IP address instead of the expected name, 0 steps
-    check-1 [5 min]: Following the steps below, do you find that the name that's provided by the gateway differs from what was configured in the portal? (yes->cause-1 no->check-2)
+    check-1 [5 min]: Does the name that's provided by the gateway differ from what was configured in the portal? (yes->cause-1 no->check-2)
     check-2 [5 min]: Is the domain fully validated yet? (yes->check-3 no->cause-2)
     check-3 [5 min]: Does the Contact header contain an IP address instead of the expected name? (yes->cause-3 no->escalate)
     which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3)
@@ -1811,7 +1811,7 @@ fn issue_27_question_wording_yet_relative_what_and_or_between_names() {
     ), @r#"
     [
         "Is the domain fully validated yet? (no)",
-        "Does this apply: The name that's provided by the gateway differs from what was configured in the portal? (yes)",
+        "Does the name that's provided by the gateway differ from what was configured in the portal? (yes)",
         "Is the algorithm supported by the device or OS? (no)",
         "Is the certificate self-signed or not issued by a trusted CA? (yes)",
     ]
