@@ -756,19 +756,13 @@ pub(crate) fn unmet_requirement(item: &str) -> Case {
         Some(negated) => capitalise(&negated),
         None => format!("Not met: {statement}"),
     };
-    let mut lowered = statement.clone();
-    if let Some(first) = statement.split_whitespace().next()
-        && first
-            .chars()
-            .skip(1)
-            .all(|c| c.is_ascii_lowercase() || c == '\'')
-    {
-        lowered = format!("{}{}", first.to_lowercase(), &statement[first.len()..]);
-    }
     Case {
         cause,
         fix: item.trim().to_owned(),
-        fix_title: format!("Make sure that {lowered}"),
+        fix_title: format!(
+            "Make sure that {}",
+            super::lower_common_word(&statement, item)
+        ),
     }
 }
 

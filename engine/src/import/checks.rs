@@ -158,22 +158,26 @@ pub(crate) fn draft(
             })
             .map(|r| r.title.clone())
             .collect();
-        let mut check = check_for(
-            index,
-            sentence,
-            &distinctive,
-            &blocks,
-            &seen,
-            cause,
-            &own_fix_titles,
-        );
-        if let Some(sign) = &sign {
+        // The error message seen with this cause, and whether another cause shares it.
+        let message = sign.as_deref().map(|sign| {
             let shared = signs
                 .iter()
                 .enumerate()
-                .any(|(i, s)| i != index && s.as_ref() == Some(sign));
-            with_message(&mut check, sign, shared);
-        }
+                .any(|(i, s)| i != index && s.as_deref() == Some(sign));
+            (sign.trim().trim_end_matches('.'), shared)
+        });
+        let check = check_for(
+            index,
+            sentence,
+            &distinctive,
+            &Readable {
+                blocks: &blocks,
+                seen: &seen,
+            },
+            cause,
+            &own_fix_titles,
+            message,
+        );
         if check.fallback {
             notes.push(format!(
                 "{}: nothing better than 'Does this apply' could be drafted; reword its question",
@@ -244,16 +248,24 @@ pub(crate) fn draft(
     notes
 }
 
+/// What an article gives an agent to read: its blocks, and the text the user already sees
+/// (title, summary, symptoms).
+struct Readable<'a> {
+    blocks: &'a [Block],
+    seen: &'a str,
+}
+
 /// The check for one cause.
 fn check_for(
     index: usize,
     sentence: &str,
     distinctive: &BTreeSet<String>,
-    blocks: &[Block],
-    seen: &str,
+    read: &Readable<'_>,
     cause: &crate::model::Cause,
     own_fix_titles: &[String],
+    message: Option<(&str, bool)>,
 ) -> Check {
+    let (blocks, seen) = (read.blocks, read.seen);
     let own_anchors: Vec<String> = own_fix_titles
         .iter()
         .map(|title| format!("](#{})", super::slug(title)))
@@ -319,8 +331,8 @@ fn check_for(
         .map(|b| b.text.as_str())
         .collect::<Vec<_>>()
         .join("\n");
-    let cost = cost_of(&format!("{sentence}\n{own_evidence}"), seen);
-    let (text, points_yes, fallback) = match invert(sentence) {
+    let mut cost = cost_of(&format!("{sentence}\n{own_evidence}"), seen);
+    let (mut text, mut points_yes, mut fallback) = match invert(sentence) {
         Some((question, negated)) => (question, !negated, false),
         None => match sign_question(sentence, &all).filter(|_| reads_as_a_clause(sentence)) {
             Some(question) => (question, true, false),
@@ -350,6 +362,28 @@ fn check_for(
             ),
         },
     };
+    // In the light of the error message the cause is seen with. The only cause with that
+    // message: "Does the error say "<message>"?", **Yes** pointing to it, at the cost of
+    // reading a message. A cause that shares it: its own question, after the message.
+    let only_one_with = match message {
+        Some((message, false)) => {
+            text = format!("Does the error say \"{message}\"?");
+            points_yes = true;
+            fallback = false;
+            cost = COST_MESSAGE;
+            Some(message)
+        }
+        Some((message, true)) => {
+            let mut chars = text.chars();
+            let first = chars
+                .next()
+                .map(|c| c.to_lowercase().to_string())
+                .unwrap_or_default();
+            text = format!("With the error \"{message}\": {first}{}", chars.as_str());
+            None
+        }
+        None => None,
+    };
     let (pointing, other) = if points_yes {
         ("yes", "no")
     } else {
@@ -373,12 +407,22 @@ fn check_for(
         }
         help.push(quote(&block.text));
     }
-    help.push(format!(
-        "**{}** points to this cause ({}); **{}** leads on to the next check.",
-        capitalise(pointing),
-        cause.title.trim(),
-        capitalise(other)
-    ));
+    match only_one_with {
+        Some(message) => {
+            help.push(format!(
+                "This cause is the only one the article gives for the error *{message}*."
+            ));
+            help.push(
+                "**Yes** points to this cause; **No** leads on to the next check.".to_owned(),
+            );
+        }
+        None => help.push(format!(
+            "**{}** points to this cause ({}); **{}** leads on to the next check.",
+            capitalise(pointing),
+            cause.title.trim(),
+            capitalise(other)
+        )),
+    }
     // A check for one cause rarely points to it when another cause is behind the problem:
     // its pointing answer's base rate is low, so the planner may ask the checks in any
     // order and each answer weighs as the evidence it is.
@@ -408,44 +452,6 @@ fn check_for(
         },
         fallback,
     }
-}
-
-/// A check asked in the light of the error message its cause is seen with. The only
-/// cause with that message: "Does the error say "<message>"?", **Yes** pointing to it, at
-/// the cost of reading a message. A cause that shares it: its own question, after the
-/// message ("With the error "<message>": is ...?").
-fn with_message(check: &mut Check, message: &str, shared: bool) {
-    let message = message.trim().trim_end_matches('.');
-    let question = &mut check.question;
-    if shared {
-        let mut chars = question.text.chars();
-        let first = chars
-            .next()
-            .map(|c| c.to_lowercase().to_string())
-            .unwrap_or_default();
-        question.text = format!("With the error \"{message}\": {first}{}", chars.as_str());
-        return;
-    }
-    let pointing = question
-        .answers
-        .iter()
-        .find_map(|a| a.goto.clone().filter(|_| a.base_rate.is_some()));
-    question.text = format!("Does the error say \"{message}\"?");
-    question.cost = Some(COST_MESSAGE);
-    for answer in &mut question.answers {
-        let points = answer.value == "yes";
-        answer.goto = if points { pointing.clone() } else { None };
-        answer.base_rate = points.then_some(POINTING_BASE_RATE);
-    }
-    let pointing_line = question
-        .help
-        .rfind("\n\n**")
-        .map_or(question.help.len(), |at| at);
-    question.help.truncate(pointing_line);
-    question.help.push_str(&format!(
-        "\n\nThis cause is the only one the article gives for the error *{message}*.\n\n**Yes** points to this cause; **No** leads on to the next check."
-    ));
-    check.fallback = false;
 }
 
 /// Trying a fix starts where checking its cause does (the same console, log or command)

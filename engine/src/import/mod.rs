@@ -2122,14 +2122,23 @@ fn split_marked(markdown: &str, words: &[&str]) -> Option<(String, Vec<Marked>)>
 /// its text the heading and the section's opening paragraph (what to look at), its fix
 /// the section, led by `lead` and closed by `tail`.
 fn verified_case(section: &Section, lead: &str, tail: &str) -> Found {
-    let opening = section
-        .body
-        .trim()
-        .split("\n\n")
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_owned();
+    let heading = crate::text::plain_text(&section.heading);
+    let title = cases::check_sentence(section).map_or_else(
+        || heading.clone(),
+        |sentence| cases::cause_of_check(&sentence),
+    );
+    section_case(section, title, heading, lead, tail)
+}
+
+/// A section read as one cause: its text the heading and the section's opening block
+/// (what to look at), its one fix the section, led by `lead` and closed by `tail`.
+fn section_case(
+    section: &Section,
+    title: String,
+    fix_title: String,
+    lead: &str,
+    tail: &str,
+) -> Found {
     let heading = crate::text::plain_text(&section.heading);
     let fix_text = [
         lead.trim().to_owned(),
@@ -2142,18 +2151,15 @@ fn verified_case(section: &Section, lead: &str, tail: &str) -> Found {
     .join("\n\n");
     Found {
         sign: None,
-        title: cases::check_sentence(section).map_or_else(
-            || heading.clone(),
-            |sentence| cases::cause_of_check(&sentence),
-        ),
-        text: [format!("*{heading}*"), opening]
+        title,
+        text: [format!("*{heading}*"), opening_block(section)]
             .into_iter()
             .filter(|t| !t.is_empty())
             .collect::<Vec<_>>()
             .join("\n\n"),
         fixes: vec![Fix {
             workaround: false,
-            title: heading,
+            title: fix_title,
             text: fix_text,
             by_design: false,
             for_cause: None,
@@ -2163,35 +2169,28 @@ fn verified_case(section: &Section, lead: &str, tail: &str) -> Found {
     }
 }
 
+/// A section's first block of text.
+fn opening_block(section: &Section) -> String {
+    section
+        .body
+        .trim()
+        .split("\n\n")
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
 /// A section headed by a yes/no question ("Do users have appropriate permissions?") as a
 /// cause: what the question asks about, said so that the answer the article's text treats
 /// as the problem points to it; the section, which says what to do, its fix.
 fn asked_case(section: &Section) -> Option<Found> {
     let (title, _) = cases::asked_cause(&section.heading)?;
-    let heading = crate::text::plain_text(&section.heading);
-    // The question and the section's opening block (what the article says to look at).
-    let opening = section.body.trim().split("\n\n").next().unwrap_or_default();
-    Some(Found {
-        sign: None,
-        title,
-        text: [format!("*{}*", heading.trim()), opening.trim().to_owned()]
-            .into_iter()
-            .filter(|t| t.trim() != "**")
-            .collect::<Vec<_>>()
-            .join("\n\n"),
-        fixes: vec![Fix {
-            workaround: false,
-            // What the section has the reader do first, else its question.
-            title: Some(first_sentence(opening))
-                .filter(|t| !t.trim().is_empty())
-                .unwrap_or_else(|| heading.trim().to_owned()),
-            text: section_markdown(section),
-            by_design: false,
-            for_cause: None,
-            parts: Vec::new(),
-        }],
-        issue: None,
-    })
+    // What the section has the reader do first, else its question.
+    let fix_title = Some(first_sentence(&opening_block(section)))
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| crate::text::plain_text(&section.heading).trim().to_owned());
+    Some(section_case(section, title, fix_title, "", ""))
 }
 
 /// True for a section not headed `Issue N` that groups causes with their fix: it holds
