@@ -51,7 +51,7 @@ pub(crate) fn conditional_cases(markdown: &str) -> Option<(String, Vec<Case>, St
     let starts: Vec<usize> = blocks
         .iter()
         .enumerate()
-        .filter(|(_, b)| is_paragraph(b) && case_of(b).is_some())
+        .filter(|(_, b)| is_paragraph(b) && paragraph_case(b).is_some())
         .filter(|(_, b)| !continues(b))
         .map(|(i, _)| i)
         .collect();
@@ -62,7 +62,18 @@ pub(crate) fn conditional_cases(markdown: &str) -> Option<(String, Vec<Case>, St
     let mut cases = Vec::new();
     for (position, start) in starts.iter().enumerate() {
         let end = starts.get(position + 1).copied().unwrap_or(blocks.len());
-        let mut case = case_of(&blocks[*start])?;
+        let mut case = paragraph_case(&blocks[*start])?;
+        // "This issue may occur if the value is set to 1:" and then "In this situation,
+        // set the value to 0": the fix's title is the first thing the case has done.
+        if case.fix_title.is_empty() {
+            case.fix_title = blocks[*start + 1..end]
+                .iter()
+                .filter(|b| is_paragraph(b))
+                .map(|b| super::sections::first_sentence(b))
+                .map(|s| strip_situation(&s))
+                .next()
+                .unwrap_or_else(|| case.cause.clone());
+        }
         case.fix = blocks[*start..end].join("\n\n");
         // "... then perform the same steps but replace ...": the steps (what follows the
         // condition) of the case before, so its fix carries them too, after its own words.
@@ -181,6 +192,51 @@ pub(crate) fn case_of(item: &str) -> Option<Case> {
             capitalise(&fix_title)
         },
     })
+}
+
+/// A Resolution's paragraph that opens a case: a condition ("If the service is disabled,
+/// ...") or a stated cause ("This issue may occur if ...").
+fn paragraph_case(block: &str) -> Option<Case> {
+    case_of(block).or_else(|| stated_case(block))
+}
+
+/// "This issue may occur if the value is set to 1:", "Additionally, this issue can occur
+/// if any of the endpoints is blocked or if Outlook can't find ...": the condition is a
+/// cause (its "or if" read as one condition); the fix's title is what the paragraph has
+/// the reader do next, or empty when it says nothing more.
+pub(crate) fn stated_case(block: &str) -> Option<Case> {
+    static STATED: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?is)^(?:(?:additionally|also|in addition),\s+)?(?:this|the)\s+(?:issue|problem|error|behavior|behaviour)\s+(?:(?:can|may|might|could)\s+(?:also\s+)?(?:occur|happen)|(?:also\s+)?(?:occurs|happens))\s+(?:if|when|because)\s+(.+?)(?:[.:](?:\s+|$)|$)(.*)$",
+        )
+        .expect("a valid pattern")
+    });
+    let plain = crate::text::plain_text(block);
+    let captures = STATED.captures(plain.trim())?;
+    let condition = captures[1].trim().replace(" or if ", " or ");
+    let words = condition.split_whitespace().count();
+    if !(2..=30).contains(&words) {
+        return None;
+    }
+    let rest = captures[2].trim();
+    Some(Case {
+        cause: capitalise(&condition),
+        fix: block.trim().to_owned(),
+        fix_title: if rest.is_empty() {
+            String::new()
+        } else {
+            strip_situation(&super::sections::first_sentence(rest))
+        },
+    })
+}
+
+/// "In this situation, set the value to 0." → "Set the value to 0."
+fn strip_situation(sentence: &str) -> String {
+    static SITUATION: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:in\s+(?:this|that)\s+(?:situation|case|scenario)|to\s+(?:fix|resolve)\s+(?:this|it)(?:\s+issue)?),\s+")
+            .expect("a valid pattern")
+    });
+    capitalise(&SITUATION.replace(sentence.trim(), ""))
 }
 
 /// "Verify that the service is running." as an item: the cause is the state it checks
@@ -397,17 +453,30 @@ fn verb_position(clause: &str, guess: bool) -> Option<usize> {
             return Some(at);
         }
     }
-    let known = words
+    let verbs: Vec<usize> = words
         .iter()
-        .take(10)
+        .take(16)
         .enumerate()
         .skip(1)
-        .find_map(|(i, w)| {
-            (negation(w).is_some()
+        .filter(|(_, w)| {
+            negation(w).is_some()
                 || VERBS.contains(&w.as_str())
-                || matches!(w.as_str(), "has" | "have"))
-            .then_some(i)
-        });
+                || matches!(w.as_str(), "has" | "have")
+        })
+        .map(|(i, _)| i)
+        .collect();
+    // "the group that you are trying to change is ...": the first verb after a relative
+    // pronoun is the clause's; the sentence's is the next one.
+    let relative = |at: usize| {
+        words[1..at]
+            .iter()
+            .any(|w| matches!(w.as_str(), "that" | "which" | "who"))
+    };
+    let known = match verbs.as_slice() {
+        [first, second, ..] if relative(*first) => Some(*second),
+        [first, ..] if *first < 10 => Some(*first),
+        _ => None,
+    };
     // "the firewall blocks port 53": after a short subject that opens with an article, a
     // word in -s is its verb.
     known.or_else(|| {
@@ -643,24 +712,60 @@ pub(crate) fn split_by_also(markdown: &str) -> Option<Vec<String>> {
         )
         .expect("a valid pattern")
     });
-    let blocks = top_level_blocks(markdown);
+    let blocks: Vec<String> = top_level_blocks(markdown)
+        .into_iter()
+        .flat_map(|block| split_at_additionally(&block))
+        .collect();
     let mut parts: Vec<Vec<&str>> = vec![Vec::new()];
     for block in &blocks {
         let plain = crate::text::plain_text(block);
         let plain = plain.trim();
         let states = ALSO.is_match(plain)
             || ANOTHER_CAUSE.is_match(plain)
+            || ADDITIONALLY.is_match(plain)
             || MAY.is_match(plain) && !plain.ends_with(':') && !plain.contains("following");
         if is_paragraph(block) && states && !parts[0].is_empty() {
             parts.push(Vec::new());
         }
-        parts.last_mut()?.push(block);
+        parts.last_mut()?.push(block.as_str());
     }
     // The first cause must be stated in a paragraph before the first "also".
     if parts.len() < 2 || !parts[0].iter().any(|b| is_paragraph(b)) {
         return None;
     }
     Some(parts.into_iter().map(|p| p.join("\n\n")).collect())
+}
+
+/// "Additionally, the local install source folder may be damaged or missing.",
+/// "Additionally, this issue can occur if ...": a sentence that adds a cause of its own,
+/// a subject with what may be wrong with it. "Additionally, this issue occurs
+/// infrequently." adds none.
+static ADDITIONALLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:additionally|also|in addition),\s+(?:(?:this|the)\s+(?:issue|problem|error|behavior|behaviour)\s+(?:can|may|might|could)\s+(?:also\s+)?(?:occur|happen)\s+(?:if|when|because)\b|(?:the|a|an|your|some|one|any)\s[^.:]{0,80}?\s(?:may|might|could|can)\s+(?:also\s+)?be\s+\w)",
+    )
+    .expect("a valid pattern")
+});
+
+/// A paragraph cut before a sentence that adds a cause of its own ("... Converters are
+/// installed on demand. Additionally, the local install source folder (Msocache) may be
+/// damaged or missing."): the first cause's words, then the added one's.
+fn split_at_additionally(block: &str) -> Vec<String> {
+    if !is_paragraph(block) {
+        return vec![block.to_owned()];
+    }
+    let cut = block
+        .match_indices(". ")
+        .map(|(at, _)| at + 2)
+        .find(|&at| ADDITIONALLY.is_match(crate::text::plain_text(&block[at..]).trim_start()));
+    match cut {
+        Some(at) => {
+            let mut out = vec![block[..at].trim_end().to_owned()];
+            out.extend(split_at_additionally(block[at..].trim_start()));
+            out
+        }
+        None => vec![block.to_owned()],
+    }
 }
 
 /// The symptom numbers a cause's text says it is for ("Cause for Symptom 1: ..."), and

@@ -266,6 +266,19 @@ fn check_for(
     message: Option<(&str, bool)>,
 ) -> Check {
     let (blocks, seen) = (read.blocks, read.seen);
+    // In how many blocks each of the cause's distinctive words appears.
+    let rarity: std::collections::BTreeMap<&String, usize> = distinctive
+        .iter()
+        .map(|w| {
+            (
+                w,
+                blocks
+                    .iter()
+                    .filter(|b| words_of(&b.text).contains(w))
+                    .count(),
+            )
+        })
+        .collect();
     let own_anchors: Vec<String> = own_fix_titles
         .iter()
         .map(|title| format!("](#{})", super::slug(title)))
@@ -282,11 +295,35 @@ fn check_for(
         })
         // Another cause's own fix is no way to check this one.
         .filter(|(_, b)| b.fix_of.is_empty() || b.fix_of.contains(&index))
+        // The problem as every cause shows it tells none apart: of a symptom no cause
+        // claims, only a quoted message or a code may be this cause's sign.
+        .filter(|(_, b)| {
+            !(b.section.starts_with("Symptoms") && b.cause.is_none())
+                || b.text.trim_start().starts_with('>')
+                || b.text.contains('`')
+                || !event_ids(&b.text).is_empty()
+                || !commands(&b.text).is_empty()
+                || CODE.is_match(&b.text)
+                || own_anchors.iter().any(|a| b.text.contains(a.as_str()))
+        })
+        // A bold label on its own ("**Workaround**", "**Error**") says nothing.
+        .filter(|(_, b)| !is_label(&b.text))
         .filter(|(_, b)| !repeats(&b.text, sentence) && !introduces_a_list(&b.text))
         .map(|(order, b)| {
-            let mut words = words_of(&b.text);
-            words.extend(b.title_words.iter().cloned());
-            let mut score = distinctive.iter().filter(|w| words.contains(*w)).count() * 2;
+            let words = words_of(&b.text);
+            let own = distinctive.iter().filter(|w| words.contains(*w)).count();
+            // The section's title speaks for all its steps at once: it adds a point, so a
+            // step that names nothing of the cause ("Click Next") is not quoted for it.
+            let titled = distinctive
+                .iter()
+                .any(|w| !words.contains(w) && b.title_words.contains(w));
+            let mut score = own * 2 + usize::from(titled);
+            // A word few blocks use ("translator") tells this block apart more than one
+            // most of them use ("Setup").
+            score += distinctive
+                .iter()
+                .filter(|w| words.contains(*w) && rarity.get(*w).is_some_and(|n| *n <= 3))
+                .count();
             if !commands(&b.text).is_empty() || !event_ids(&b.text).is_empty() {
                 score += 1;
             }
@@ -556,7 +593,7 @@ pub(crate) fn fix_extra_minutes(lower: &str) -> f64 {
 /// similar openings.
 fn sentence(title: &str) -> String {
     static OPENING: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:cause\s*\d*\s*[:.]\s*)?(?:(?:this|that|the\s+(?:issue|problem|error|behavior|behaviour)|this\s+(?:issue|problem|error|behavior|behaviour))\s+(?:(?:can|may|might|could)\s+)?(?:also\s+)?(?:occurs?|happens?|appears?|is\s+caused|be\s+caused)\s+(?:also\s+)?(?:because\s+(?:of\s+)?|if\s+|when\s+|due\s+to\s+|by\s+)?)")
+        Regex::new(r"(?i)^(?:cause\s*\d*\s*[:.]\s*)?(?:(?:this|that|the\s+(?:issue|problem|error|behavior|behaviour)|this\s+(?:issue|problem|error|behavior|behaviour))\s+(?:(?:can|may|might|could)\s+)?(?:also\s+)?(?:occurs?|happens?|appears?|is\s+caused|be\s+caused|is\s+(?:also\s+)?triggered|be\s+triggered)\s+(?:also\s+)?(?:because\s+(?:of\s+)?|if\s+|when\s+|due\s+to\s+|by\s+)?)")
             .expect("a valid pattern")
     });
     let plain = crate::text::plain_text(title);
@@ -571,6 +608,11 @@ fn sentence(title: &str) -> String {
     // "Another possible cause for these errors is a problem with ..." → "A problem with ...".
     let plain = super::cases::ANOTHER_CAUSE.replace(plain, "");
     let stripped = OPENING.replace(&plain, "");
+    // "... are not available because they were not installed": the reason is not what to
+    // look at.
+    static BECAUSE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i),?\s+because\s+.*$").expect("a valid pattern"));
+    let stripped = BECAUSE.replace(stripped.trim(), "");
     let stripped = stripped.trim();
     let mut out = stripped.to_owned();
     if let Some(first) = out.chars().next()
@@ -742,8 +784,11 @@ fn invert_clause(sentence: &str, keep_not: bool) -> Option<(String, bool)> {
     let listed = listed || apposition;
     if position == 0
         || position > 12
-        || subject_words.iter().any(|w| {
-            matches!(w.as_str(), "when" | "if" | "because" | "but" | "to")
+        || subject_words.iter().enumerate().any(|(i, w)| {
+            matches!(w.as_str(), "when" | "if" | "because" | "but")
+                // "the group that you are trying to edit": "to" after a verb in -ing
+                // is inside the subject's clause.
+                || w == "to" && !(i > 0 && subject_words[i - 1].ends_with("ing"))
                 || w.ends_with(',') && !listed
         })
     {
@@ -1019,7 +1064,7 @@ fn sign_question(sentence: &str, text: &str) -> Option<String> {
 /// determiner or a common word for people or a number of things ("The service" → "the
 /// service", "Users" → "users"); names keep their capital.
 fn lower_first(text: &str) -> String {
-    const DETERMINERS: [&str; 31] = [
+    const DETERMINERS: [&str; 38] = [
         "the",
         "a",
         "an",
@@ -1051,6 +1096,13 @@ fn lower_first(text: &str) -> String {
         "many",
         "both",
         "other",
+        "certain",
+        "each",
+        "every",
+        "most",
+        "such",
+        "either",
+        "none",
     ];
     let first = text.split_whitespace().next().unwrap_or_default();
     if DETERMINERS.contains(&first.to_lowercase().as_str()) {
@@ -1139,10 +1191,39 @@ fn repeats(block: &str, sentence: &str) -> bool {
     plain(block) == plain(sentence)
 }
 
-/// True for the intro of a list of causes ("... in the following scenarios:").
+/// An error code in a text: a hexadecimal HRESULT or "error 1706".
+static CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b0x[0-9a-f]{4,8}\b|\berror(?:\s+code)?:?\s+\d{3,}").expect("a valid pattern")
+});
+
+/// True for a block that is only a short bold label ("**Workaround**", "**Cause of
+/// cluster pinning**").
+fn is_label(block: &str) -> bool {
+    let trimmed = block.trim().trim_start_matches(['>', ' ']);
+    let inner = trimmed
+        .strip_prefix("**")
+        .and_then(|t| t.strip_suffix("**"))
+        .or_else(|| {
+            trimmed
+                .strip_prefix("__")
+                .and_then(|t| t.strip_suffix("__"))
+        });
+    inner.is_some_and(|t| !t.contains("**") && t.split_whitespace().count() <= 6)
+}
+
+/// True for the intro of a list of causes ("... in the following scenarios:"), or a
+/// sentence that only leads into a list ("Follow these steps:"). A paragraph that says
+/// more before its last sentence ("We suggest that the Farm Account be running under a
+/// different account. To check these through the Central Administration:") is kept.
 fn introduces_a_list(block: &str) -> bool {
     let lower = block.trim().to_lowercase();
-    lower.ends_with(':') && (lower.contains("following") || lower.contains("these"))
+    let last = lower.rsplit(". ").next().unwrap_or_default();
+    let of_causes = ["scenario", "condition", "reason", "cause", "situation"]
+        .iter()
+        .any(|w| last.contains(w));
+    lower.ends_with(':')
+        && (last.contains("following") || last.contains("these"))
+        && (of_causes || !lower.trim_end_matches(':').contains(". "))
 }
 
 /// True when a block shows something an agent can look at.

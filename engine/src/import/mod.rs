@@ -2446,7 +2446,94 @@ fn cause_title(text: &str) -> String {
             .collect();
         return conditions.join(", and ");
     }
-    first_sentence(text)
+    let sentence = stated_sentence(text);
+    // "Additionally, the install folder may be damaged.": the cause, without the link.
+    match ["Additionally, ", "In addition, ", "Also, "]
+        .iter()
+        .find_map(|lead| sentence.strip_prefix(lead))
+    {
+        Some(rest) => capitalise_first(rest),
+        None => sentence,
+    }
+}
+
+/// The sentence of a cause's text that states the cause: its first, unless that only
+/// says the behaviour is by design (then the sentence saying what is so by default, else
+/// the next), or sets the scene ("When a client connects ..., the connection is ...
+/// However, if you have the Closest GC value configured, ...": the "if" of the exception).
+/// A first sentence "If X, Y" states X.
+fn stated_sentence(text: &str) -> String {
+    static BY_DESIGN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^this\s+(?:behavior|behaviour|issue|is)\s+(?:is\s+)?by\s+design\b")
+            .expect("a valid pattern")
+    });
+    static SCENE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^(?:when|by default|normally|typically|usually)\b")
+            .expect("a valid pattern")
+    });
+    static EXCEPTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^(?:however|but),?\s+(?:if|when)\s+(.{6,200}?),\s+\S")
+            .expect("a valid pattern")
+    });
+    static PURPOSE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^to\s+[^,]{3,120},\s+").expect("a valid pattern")
+    });
+    let first = first_sentence(text);
+    let paragraph = crate::text::plain_text(text.trim().split("\n\n").next().unwrap_or_default());
+    let later: Vec<&str> = paragraph
+        .split_inclusive(". ")
+        .map(str::trim)
+        .skip(1)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if BY_DESIGN.is_match(&first) {
+        let chosen = later
+            .iter()
+            .find(|s| s.contains("by default"))
+            .or_else(|| later.first());
+        if let Some(chosen) = chosen {
+            return capitalise_first(&PURPOSE.replace(chosen, ""));
+        }
+        return first;
+    }
+    if SCENE.is_match(&first)
+        && let Some(condition) = later
+            .iter()
+            .find_map(|s| EXCEPTION.captures(s).map(|c| c[1].to_owned()))
+    {
+        return capitalise_first(&condition);
+    }
+    // The whole first sentence, however long: a long condition is still the cause.
+    let whole = paragraph
+        .split_inclusive(". ")
+        .next()
+        .unwrap_or_default()
+        .trim();
+    // "If the alias contains unauthorized characters, you can't edit it": the condition
+    // of a failure is the cause. "When UAC is enabled, the system creates two sessions"
+    // sets the scene, and stays whole.
+    static FAILS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^if\s[^,]+,.*\b(?:can't|cannot|can not|won't|doesn't|don't|isn't|aren't|fails?|unable|not able|error)\b")
+            .expect("a valid pattern")
+    });
+    if FAILS.is_match(whole)
+        && let Some(case) = cases::case_of(whole)
+    {
+        return case.cause;
+    }
+    // "The group that you are trying to change must be a universal group.": the cause is
+    // the requirement not met.
+    static MUST: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^(?:the|a|an|your|this|each|every|all)\s[^,;:]{2,120}?\s(?:must|needs? to)\s+be\s+\w[^,;:]*\.?$")
+            .expect("a valid pattern")
+    });
+    if MUST.is_match(&first) {
+        let case = cases::unmet_requirement(&first);
+        if !case.cause.starts_with("Not met:") {
+            return case.cause;
+        }
+    }
+    first
 }
 
 /// The sentence with its first word lowercased, unless the text also writes that word with

@@ -1882,3 +1882,121 @@ fn issue_27_a_check_quotes_no_other_cause_s_fix_and_a_shared_symptom_does_not_pr
     // The first cause's own fix is how to check it.
     assert!(check("cause-1").help.contains("valid HTTP methods"));
 }
+
+#[test]
+fn issue_27_an_additionally_sentence_and_stated_paragraphs_are_causes_each() {
+    // A Cause paragraph that adds a cause mid-way ("Additionally, the cache folder may be
+    // damaged or missing."): two causes, each asked on its own.
+    insta::assert_snapshot!(check(
+        "# Import fails\n\n## Symptoms\n\nYou receive the following message:\n\n> The converter cannot start. This feature is not installed.\n\n## Cause\n\nThis issue occurs if certain converter files are not available because they were not installed during Setup. Converters are installed on demand. Additionally, the local source folder (Cache) may be damaged or missing.\n\n## Resolution\n\nSelect **Yes** when the message appears, and then run Setup again.\n"
+    ), @r#"
+    example-article | Import fails | entry=check-1
+    symptom symptoms: 0 steps
+    cause-1: This issue occurs if certain converter files are not available because they were not installed during Setup. -> solution-1
+    cause-2: The local source folder (Cache) may be damaged or missing. -> solution-1
+    solution-1: Resolution, 0 steps
+    check-1 [5 min]: Are certain converter files available? (yes->check-2 no->cause-1)
+    check-2 [5 min]: Could the local source folder (Cache) be damaged or missing? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: Cause: 2 causes, the others "also" in paragraphs of their own
+    "#);
+    // "Additionally, this issue occurs infrequently." adds no cause.
+    let once = draft(
+        "# Import fails\n\n## Cause\n\nThis issue occurs if the converter files are missing. Additionally, this issue occurs infrequently.\n\n## Resolution\n\nRun Setup again.\n",
+    );
+    assert_eq!(once.causes.len(), 1, "{:#?}", once.causes);
+    // A Resolution of paragraphs that each state a cause ("This issue may occur if ...",
+    // "Additionally, this issue can occur if ...") in an article with no Cause section:
+    // a cause each, its fix what the paragraph and the blocks after it say; the links
+    // after the second are ways to test it, not fixes of their own.
+    insta::assert_snapshot!(check(
+        "# The list cannot be displayed\n\n## Symptoms\n\nYou receive an error when you open the list.\n\n## Resolution\n\nThis issue may occur if the `ExcludeDomain` value under the following subkey is set to **1**:\n\n`HKEY_CURRENT_USER\\Software\\Example\\Discover\\`\n\nIn this situation, set the value to **0**, and then restart the app.\n\nAdditionally, this issue can occur if any of the discovery endpoints is blocked or if the app can't find the discovery information. You can use one of the following methods to test the connectivity:\n\n- **For on-premises users**: [Connectivity analyzer](https://example.com/a)\n- **For cloud users**: [Support assistant](https://example.com/b)\n"
+    ), @r#"
+    example-article | The list cannot be displayed | entry=check-1
+    symptom symptoms: 0 steps
+    cause-1: The ExcludeDomain value under the following subkey is set to 1 -> solution-1
+    cause-2: Any of the discovery endpoints is blocked or the app can't find the discovery information -> solution-2
+    solution-1: Set the value to 0, and then restart the app., 0 steps
+    solution-2: You can use one of the following methods to test the connectivity:, 0 steps
+    check-1 [5 min]: Is the ExcludeDomain value under the following subkey set to 1? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Is any of the discovery endpoints blocked or the app can't find the discovery information? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: no cause stated: 2 causes from the cases the resolution names
+    "#);
+}
+
+#[test]
+fn issue_27_a_cause_is_titled_by_the_sentence_that_states_it() {
+    let titles = |markdown: &str| -> Vec<String> {
+        draft(markdown)
+            .causes
+            .iter()
+            .map(|c| c.title.clone())
+            .collect()
+    };
+    insta::assert_debug_snapshot!(titles(
+        "# Can't edit the group\n\n## Symptom\n\nYou can't change the group's members.\n\n## Causes and resolutions\n\nThere are multiple causes for this behavior.\n\n### Cause 1\n\nThis behavior is by design in Server 2016. Access roles were introduced in Server 2010. To prevent problems with group management, the group management role is now set to Off by default.\n\n### Cause 2\n\nWhen a client connects to a mailbox, the directory connection is directed through a front-end server. However, if you have the Closest GC registry value configured on the client, the client keeps connecting to the catalog server.\n\n### Cause 3\n\nIf the alias of the group that the user is trying to edit contains unauthorized characters, you can't edit it from the client, even if the permissions are configured correctly.\n\n### Cause 4\n\nThe group that you are trying to change must be a universal group. The engine cannot change local groups.\n\n### Cause 5\n\nThis error is also triggered if the group that you are trying to edit is not a member of the default address list.\n"
+    ), @r#"
+    [
+        "The group management role is now set to Off by default.",
+        "You have the Closest GC registry value configured on the client",
+        "The alias of the group that the user is trying to edit contains unauthorized characters",
+        "The group that you are trying to change isn't a universal group",
+        "This error is also triggered if the group that you are trying to edit is not a member of the default address list.",
+    ]
+    "#);
+    let questions: Vec<String> = draft(
+        "# Can't edit the group\n\n## Symptom\n\nYou can't change the group's members.\n\n## Causes and resolutions\n\nThere are multiple causes for this behavior.\n\n### Cause 1\n\nThe group that you are trying to change must be a universal group.\n\n### Cause 2\n\nThis error is also triggered if the group that you are trying to edit is not a member of the default address list.\n",
+    )
+    .questions
+    .iter()
+    .filter(|q| q.id.as_str() != "which-cause")
+    .map(|q| {
+        let pointing = q
+            .answers
+            .iter()
+            .find(|a| a.base_rate.is_some())
+            .map_or("-", |a| a.value.as_str());
+        format!("{} ({pointing})", q.text)
+    })
+    .collect();
+    insta::assert_debug_snapshot!(questions, @r#"
+    [
+        "Is the group that you are trying to change a universal group? (no)",
+        "Is the group that you are trying to edit a member of the default address list? (no)",
+    ]
+    "#);
+}
+
+#[test]
+fn issue_27_a_check_quotes_the_steps_that_name_its_cause_not_every_step_under_its_heading() {
+    let article = draft(
+        "# Certificate error\n\n## Symptoms\n\nYou receive one of these messages:\n\n- Error message 1\n\n    > The certificate is invalid or does not match the name of the site.\n\n- Error message 2\n\n    > The certificate is not from a trusted certifying authority.\n\n## Cause\n\nThis issue may occur if one or more of the following conditions are true:\n\n- You haven't trusted the certification authority at the root.\n- The certificate doesn't match the name of the site.\n- A browser add-in is preventing access.\n\n## Resolution 1: Examine the certificate\n\n1. Connect to the server in a browser.\n1. Click the **Details** tab.\n1. The data in the **Subject** field should match the site name.\n\n## Resolution 2: Install the trusted root certificate\n\nIn a farm, we suggest that the root certificate be installed for every service account. To check these through the console:\n\n1. Click **Install Certificate**.\n1. Click **Next**.\n1. Click **Browse**.\n1. Click **Trusted Root Certification Authorities** > **OK**.\n1. Click **Finish**.\n",
+    );
+    let help = &article
+        .questions
+        .iter()
+        .find(|q| {
+            q.answers
+                .iter()
+                .any(|a| a.goto.as_ref().is_some_and(|g| g.as_str() == "cause-1"))
+                && q.id.as_str() != "which-cause"
+        })
+        .expect("a check for the first cause")
+        .help;
+    assert!(
+        help.contains("Trusted Root Certification Authorities"),
+        "{help}"
+    );
+    // A step that names nothing of the cause is not a way to check it, even under a
+    // heading that does.
+    assert!(!help.contains("Click **Next**"), "{help}");
+    assert!(!help.contains("Click **Browse**"), "{help}");
+    // A paragraph that says something before leading into its steps is quoted.
+    assert!(
+        help.contains("we suggest that the root certificate"),
+        "{help}"
+    );
+}
