@@ -21,6 +21,9 @@ pub(crate) struct Case {
     pub(crate) fix: String,
     /// A title for the fix: what the text has the reader do.
     pub(crate) fix_title: String,
+    /// The article's own sentence stating the cause, when it states one ("This issue may
+    /// occur if ..."); empty for a condition or a check.
+    pub(crate) statement: String,
 }
 
 /// The cases of a Resolution's text: a list (bulleted or numbered) whose items all open
@@ -191,6 +194,7 @@ pub(crate) fn case_of(item: &str) -> Option<Case> {
         } else {
             capitalise(&fix_title)
         },
+        statement: String::new(),
     })
 }
 
@@ -227,6 +231,7 @@ pub(crate) fn stated_case(block: &str) -> Option<Case> {
         } else {
             strip_situation(&super::sections::first_sentence(rest))
         },
+        statement: super::sections::first_sentence(&plain),
     })
 }
 
@@ -248,6 +253,7 @@ fn check_case(item: &str) -> Option<Case> {
         cause,
         fix: item.trim().to_owned(),
         fix_title: first.trim_end_matches('.').to_owned(),
+        statement: String::new(),
     })
 }
 
@@ -271,6 +277,7 @@ fn listed_case(item: &str) -> Case {
         cause: title.clone(),
         fix: item.trim().to_owned(),
         fix_title: title,
+        statement: String::new(),
     }
 }
 
@@ -539,8 +546,11 @@ pub(crate) fn negate(clause: &str, guess: bool) -> Option<String> {
     let word = words[position].to_lowercase().replace('’', "'");
     let mut out: Vec<String> = words[..position].iter().map(|w| (*w).to_owned()).collect();
     let rest = &words[position + 1..];
-    if rest.first().is_some_and(|w| w.eq_ignore_ascii_case("not")) {
-        // "is not running" → "is running".
+    // "is not running" → "is running"; "there are no policies" → "there are policies".
+    if rest
+        .first()
+        .is_some_and(|w| w.eq_ignore_ascii_case("not") || w.eq_ignore_ascii_case("no"))
+    {
         out.push(words[position].to_owned());
         out.extend(rest[1..].iter().map(|w| (*w).to_owned()));
         return Some(out.join(" "));
@@ -595,11 +605,18 @@ pub(crate) fn verifying_sections(section: &Section) -> Vec<usize> {
 /// DNS server is not configured to forward these queries to itself"): its heading when
 /// that tells the reader to look, else the first such sentence of its opening text.
 pub(crate) fn check_sentence(section: &Section) -> Option<String> {
-    if verifies(&section.heading) {
+    // "Check firewalls" names no state: the opening's "make sure proxy and firewall isn't
+    // blocking access to the Store" says what to look for.
+    let heading = crate::text::plain_text(&section.heading);
+    let heading = heading.trim().trim_end_matches(['.', ':', '?']);
+    if verifies(heading) && cause_of_check(heading) != heading {
         return Some(section.heading.clone());
     }
     static SURE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:be sure|make sure|ensure|verify|confirm)\b").expect("a valid pattern")
+        Regex::new(
+            r"(?i)^(?:to\s[^.]{3,120}?,\s+)?((?:be sure|make sure|ensure|verify|confirm)\b.*)$",
+        )
+        .expect("a valid pattern")
     });
     let opening = top_level_blocks(&section.body)
         .into_iter()
@@ -609,8 +626,9 @@ pub(crate) fn check_sentence(section: &Section) -> Option<String> {
     crate::text::plain_text(&opening)
         .split_inclusive(['.', ':'])
         .map(str::trim)
-        .find(|sentence| SURE.is_match(sentence))
+        .find_map(|sentence| SURE.captures(sentence).map(|c| c[1].to_owned()))
         .map(|sentence| sentence.trim_end_matches(['.', ':']).to_owned())
+        .or_else(|| verifies(heading).then(|| section.heading.clone()))
 }
 
 /// One symptom's part of a Cause section: its title when that is not the part's first
@@ -868,6 +886,7 @@ pub(crate) fn unmet_requirement(item: &str) -> Case {
             "Make sure that {}",
             super::lower_common_word(&statement, item)
         ),
+        statement: String::new(),
     }
 }
 

@@ -353,7 +353,25 @@ fn check_for(
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.truncate(4);
     scored.sort_by_key(|s| s.1);
-    let evidence: Vec<&Block> = scored.iter().map(|s| s.2).collect();
+    let mut evidence: Vec<&Block> = scored.iter().map(|s| s.2).collect();
+    // Nothing speaks of this cause alone: what the resolution it shares has the reader
+    // make sure of ("... should make sure that Autodiscover is functional") is the
+    // article's own check for it.
+    if evidence.is_empty() {
+        static SURE: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(
+                r"(?i)\b(?:make sure|ensure|verify|confirm|check whether|check that|check if)\b",
+            )
+            .expect("a valid pattern")
+        });
+        evidence = blocks
+            .iter()
+            .filter(|b| b.fix_of.contains(&index) && b.cause.is_none())
+            .filter(|b| SURE.is_match(&crate::text::plain_text(&b.text)))
+            .filter(|b| !is_label(&b.text) && !introduces_a_list(&b.text))
+            .take(2)
+            .collect();
+    }
     let quoted = evidence
         .iter()
         .map(|b| b.text.as_str())
@@ -369,7 +387,10 @@ fn check_for(
         .collect::<Vec<_>>()
         .join("\n");
     let mut cost = cost_of(&format!("{sentence}\n{own_evidence}"), seen);
-    let (mut text, mut points_yes, mut fallback) = match invert(sentence) {
+    // "Proxy and firewall is blocking ...", capitalised only as a title, asks about
+    // "proxy and firewall", as the article writes it inside its sentences.
+    let lowered = lower_if_common(sentence, blocks);
+    let (mut text, mut points_yes, mut fallback) = match invert(&lowered) {
         Some((question, negated)) => (question, !negated, false),
         None => match sign_question(sentence, &all).filter(|_| reads_as_a_clause(sentence)) {
             Some(question) => (question, true, false),
@@ -1063,6 +1084,49 @@ fn sign_question(sentence: &str, text: &str) -> Option<String> {
 /// The text with its first word lowercased when that word is an article, a pronoun, a
 /// determiner or a common word for people or a number of things ("The service" → "the
 /// service", "Users" → "users"); names keep their capital.
+/// The sentence with its first word lowercased when the article writes that word in
+/// lowercase and never with its capital inside a sentence ("Proxy" → "proxy"; "Windows",
+/// "Autodiscover" and "DNS" keep theirs).
+fn lower_if_common(sentence: &str, blocks: &[Block]) -> String {
+    let first = sentence.split_whitespace().next().unwrap_or_default();
+    let mut chars = first.chars();
+    let Some(initial) = chars.next() else {
+        return sentence.to_owned();
+    };
+    // "Virtual Machines that run ...": a capital on the next word makes a name of both.
+    let next_capital = sentence
+        .split_whitespace()
+        .nth(1)
+        .and_then(|w| w.chars().next())
+        .is_some_and(char::is_uppercase);
+    if !initial.is_uppercase() || !chars.all(|c| c.is_ascii_lowercase()) || next_capital {
+        return sentence.to_owned();
+    }
+    let lower = first.to_lowercase();
+    let word = |text: &str, w: &str| {
+        text.match_indices(w).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + w.len()..].chars().next();
+            before.is_none_or(|c| !c.is_alphanumeric())
+                && after.is_none_or(|c| !c.is_alphanumeric())
+        })
+    };
+    let named_inside = blocks.iter().any(|b| {
+        b.text.match_indices(first).any(|(at, _)| {
+            let before = b.text[..at].trim_end();
+            before.ends_with(|c: char| c.is_alphanumeric() || c == ',')
+                && b.text[at + first.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        })
+    });
+    if named_inside || !blocks.iter().any(|b| word(&b.text, &lower)) {
+        return sentence.to_owned();
+    }
+    format!("{lower}{}", &sentence[first.len()..])
+}
+
 fn lower_first(text: &str) -> String {
     const DETERMINERS: [&str; 38] = [
         "the",

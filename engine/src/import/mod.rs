@@ -1037,7 +1037,8 @@ impl Builder {
                 .map(|case| Found {
                     sign: None,
                     title: case.cause,
-                    text: String::new(),
+                    // "This issue may occur if ...": the article's words for the cause.
+                    text: case.statement,
                     fixes: vec![Fix {
                         workaround,
                         title: case.fix_title,

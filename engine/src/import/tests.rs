@@ -993,7 +993,7 @@ fn issue_27_resolution_bullets_that_open_with_a_condition_are_causes_each() {
     solution-1: Set its startup type to Automatic and start it., 0 steps
     solution-2: Run w32tm /resync., 0 steps
     solution-3: Open UDP port 123 on the firewall., 0 steps
-    check-1 [2 min]: Is Event 1234 logged? (yes->cause-2 no->check-2)
+    check-1 [2 min]: Is event 1234 logged? (yes->cause-2 no->check-2)
     check-2 [5 min]: Is the service disabled? (yes->cause-1 no->check-3)
     check-3 [5 min]: Can the time source be reached? (yes->escalate no->cause-3)
     which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2 cause-3->cause-3)
@@ -1509,7 +1509,7 @@ fn cases_are_read_from_the_list_that_holds_them_among_several() {
     solution-1: Set it with Set-MsolUser., 0 steps
     solution-2: Fix them first., 0 steps
     check-1 [2 min]: Is the usage location empty? (yes->cause-1 no->check-2)
-    check-2 [5 min]: Are Sync errors present on the object? (yes->cause-2 no->escalate)
+    check-2 [5 min]: Are sync errors present on the object? (yes->cause-2 no->escalate)
     which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
     mapping: no front matter: title and dates come from the body
     mapping: no cause stated: 2 causes from the cases the resolution names
@@ -1998,5 +1998,60 @@ fn issue_27_a_check_quotes_the_steps_that_name_its_cause_not_every_step_under_it
     assert!(
         help.contains("we suggest that the root certificate"),
         "{help}"
+    );
+}
+
+#[test]
+fn issue_27_a_check_section_that_names_no_state_is_read_from_its_make_sure_sentence() {
+    // "## Check firewalls" says what to look at only in its opening ("To ..., make sure
+    // proxy and firewall isn't blocking ..."); "Ensure there are no ..." asks whether
+    // there are. A title's capital is not the article's: "proxy" is asked in lowercase.
+    insta::assert_snapshot!(check(
+        "# Install fails\n\nAdmins might have policies that prevent the install.\n\n## Check firewalls\n\nTo download, install and get updates for the app, make sure proxy and firewall isn't blocking access to the Store\n\n- `https://cdn.example.net`\n\n## Check executables\n\nEnsure there are no security policies or software blocking executables from running in the temp directory.\n\n- **Installer.exe** is the file that needs to run.\n"
+    ), @r#"
+    example-article | Install fails | entry=check-1
+    cause-1: Proxy and firewall is blocking access to the Store -> solution-1
+    cause-2: There are security policies or software blocking executables from running in the temp directory -> solution-2
+    solution-1: Check firewalls, 0 steps
+    solution-2: Check executables, 0 steps
+    check-1 [5 min]: Is proxy and firewall blocking access to the Store? (yes->cause-1 no->check-2)
+    check-2 [5 min]: Are there security policies or software blocking executables from running in the temp directory? (yes->cause-2 no->escalate)
+    which-cause [1 min]: Do you already know which of these it is? (cause-1->cause-1 cause-2->cause-2)
+    mapping: no front matter: title and dates come from the body
+    mapping: no cause stated: 2 causes from the cases the resolution names
+    "#);
+}
+
+#[test]
+fn issue_27_a_cause_with_no_evidence_of_its_own_is_checked_by_what_the_shared_fix_makes_sure_of() {
+    let article = draft(
+        "# Upgrade errors\n\n## Symptoms\n\nThe upgrade stops with an error.\n\n## Cause\n\nThis problem may occur for one of the following reasons:\n\n- The previous version was configured to connect to the server without discovery.\n- Discovery was previously available but is no longer available.\n\n## Resolution\n\nTo resolve this problem, your administrator should make sure that discovery is functional and can be accessed by the app.\n",
+    );
+    let help = &article
+        .questions
+        .iter()
+        .find(|q| {
+            q.id.as_str() != "which-cause"
+                && q.answers
+                    .iter()
+                    .any(|a| a.goto.as_ref().is_some_and(|g| g.as_str() == "cause-2"))
+        })
+        .expect("a check for the second cause")
+        .help;
+    assert!(
+        help.contains("make sure that discovery is functional"),
+        "{help}"
+    );
+    // A stated case keeps the article's sentence as its text.
+    let stated = draft(
+        "# The list fails\n\n## Resolution\n\nThis issue may occur if the `Exclude` value is set to **1**. Set it to 0.\n\nAdditionally, this issue can occur if the endpoint is blocked. Test the connectivity.\n",
+    );
+    assert_eq!(stated.causes.len(), 2, "{:#?}", stated.causes);
+    assert!(
+        stated.causes[1]
+            .text
+            .contains("this issue can occur if the endpoint is blocked"),
+        "{:#?}",
+        stated.causes
     );
 }
