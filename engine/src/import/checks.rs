@@ -746,6 +746,17 @@ fn invert_clause(sentence: &str, keep_not: bool) -> Option<(String, bool)> {
         (true, None) if matches!(lower[first].as_str(), "have" | "has" | "do" | "does") => {
             return None;
         }
+        // "the alias of the group that the user is trying to edit contains ...": the
+        // auxiliary is the clause's ("is trying"); the sentence's verb is a main verb.
+        (true, None)
+            if matches!(lower[first].as_str(), "is" | "are")
+                && lower
+                    .get(first + 1)
+                    .is_some_and(|w| w.len() > 4 && w.ends_with("ing"))
+                && lower.get(first + 2).is_some_and(|w| w == "to") =>
+        {
+            return main_verb_question(&words, &lower);
+        }
         (true, None) => first,
         (false, _) => first,
     };

@@ -1948,7 +1948,7 @@ fn issue_27_a_cause_is_titled_by_the_sentence_that_states_it() {
     ]
     "#);
     let questions: Vec<String> = draft(
-        "# Can't edit the group\n\n## Symptom\n\nYou can't change the group's members.\n\n## Causes and resolutions\n\nThere are multiple causes for this behavior.\n\n### Cause 1\n\nThe group that you are trying to change must be a universal group.\n\n### Cause 2\n\nThis error is also triggered if the group that you are trying to edit is not a member of the default address list.\n",
+        "# Can't edit the group\n\n## Symptom\n\nYou can't change the group's members.\n\n## Causes and resolutions\n\nThere are multiple causes for this behavior.\n\n### Cause 1\n\nThe group that you are trying to change must be a universal group.\n\n### Cause 2\n\nThis error is also triggered if the group that you are trying to edit is not a member of the default address list.\n\n### Cause 3\n\nIf the alias of the group that the user is trying to edit contains unauthorized characters, you can't edit it.\n",
     )
     .questions
     .iter()
@@ -1966,6 +1966,7 @@ fn issue_27_a_cause_is_titled_by_the_sentence_that_states_it() {
     [
         "Is the group that you are trying to change a universal group? (no)",
         "Is the group that you are trying to edit a member of the default address list? (no)",
+        "Following the steps below, do you find that the alias of the group that the user is trying to edit contains unauthorized characters? (yes)",
     ]
     "#);
 }
