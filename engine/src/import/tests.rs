@@ -1976,17 +1976,7 @@ fn issue_27_a_check_quotes_the_steps_that_name_its_cause_not_every_step_under_it
     let article = draft(
         "# Certificate error\n\n## Symptoms\n\nYou receive one of these messages:\n\n- Error message 1\n\n    > The certificate is invalid or does not match the name of the site.\n\n- Error message 2\n\n    > The certificate is not from a trusted certifying authority.\n\n## Cause\n\nThis issue may occur if one or more of the following conditions are true:\n\n- You haven't trusted the certification authority at the root.\n- The certificate doesn't match the name of the site.\n- A browser add-in is preventing access.\n\n## Resolution 1: Examine the certificate\n\n1. Connect to the server in a browser.\n1. Click the **Details** tab.\n1. The data in the **Subject** field should match the site name.\n\n## Resolution 2: Install the trusted root certificate\n\nIn a farm, we suggest that the root certificate be installed for every service account. To check these through the console:\n\n1. Click **Install Certificate**.\n1. Click **Next**.\n1. Click **Browse**.\n1. Click **Trusted Root Certification Authorities** > **OK**.\n1. Click **Finish**.\n",
     );
-    let help = &article
-        .questions
-        .iter()
-        .find(|q| {
-            q.answers
-                .iter()
-                .any(|a| a.goto.as_ref().is_some_and(|g| g.as_str() == "cause-1"))
-                && q.id.as_str() != "which-cause"
-        })
-        .expect("a check for the first cause")
-        .help;
+    let help = check_help(&article, "cause-1");
     assert!(
         help.contains("Trusted Root Certification Authorities"),
         "{help}"
@@ -2028,17 +2018,7 @@ fn issue_27_a_cause_with_no_evidence_of_its_own_is_checked_by_what_the_shared_fi
     let article = draft(
         "# Upgrade errors\n\n## Symptoms\n\nThe upgrade stops with an error.\n\n## Cause\n\nThis problem may occur for one of the following reasons:\n\n- The previous version was configured to connect to the server without discovery.\n- Discovery was previously available but is no longer available.\n\n## Resolution\n\nTo resolve this problem, your administrator should make sure that discovery is functional and can be accessed by the app.\n",
     );
-    let help = &article
-        .questions
-        .iter()
-        .find(|q| {
-            q.id.as_str() != "which-cause"
-                && q.answers
-                    .iter()
-                    .any(|a| a.goto.as_ref().is_some_and(|g| g.as_str() == "cause-2"))
-        })
-        .expect("a check for the second cause")
-        .help;
+    let help = check_help(&article, "cause-2");
     assert!(
         help.contains("make sure that discovery is functional"),
         "{help}"
@@ -2055,4 +2035,19 @@ fn issue_27_a_cause_with_no_evidence_of_its_own_is_checked_by_what_the_shared_fi
         "{:#?}",
         stated.causes
     );
+}
+
+/// The help of the first check (not the which-cause menu) that leads to `cause`.
+fn check_help<'a>(article: &'a Article, cause: &str) -> &'a str {
+    &article
+        .questions
+        .iter()
+        .find(|q| {
+            q.id.as_str() != "which-cause"
+                && q.answers
+                    .iter()
+                    .any(|a| a.goto.as_ref().is_some_and(|g| g.as_str() == cause))
+        })
+        .unwrap_or_else(|| panic!("a check for {cause}: {:#?}", article.questions))
+        .help
 }
