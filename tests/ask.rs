@@ -398,3 +398,35 @@ fn what_we_checked_reads_in_the_order_it_was_asked() {
         "{run}"
     );
 }
+
+#[test]
+fn an_escalation_note_never_claims_fixes_were_tried_when_the_article_offers_none() {
+    // An imported article whose causes come with no fix: the check points to a cause,
+    // nothing is left to try, and the note says the article offers no fix, not that
+    // every fix was tried.
+    let temp = tempfile::tempdir().unwrap();
+    let source = temp.path().join("src");
+    let kb = temp.path().join("kb");
+    std::fs::create_dir_all(&source).unwrap();
+    std::fs::write(
+        source.join("relay-fails.md"),
+        "# Relay fails\n\n## Symptoms\n\nMessages are not relayed.\n\n## Cause\n\nThis issue occurs for one of the following reasons:\n\n- The relay service is stopped.\n- The relay port is blocked by the firewall.\n",
+    )
+    .unwrap();
+    let import = crate::util::fixpath(&[
+        "import",
+        source.to_str().unwrap(),
+        "-o",
+        kb.to_str().unwrap(),
+    ]);
+    assert_eq!(import.code, 0, "{}", import.stderr);
+    let run = fixpath_with_stdin(
+        &["ask", "--kb", kb.to_str().unwrap(), "relay-fails"],
+        "0\n1\n",
+    );
+    let out = &run.stdout;
+    assert!(out.contains("This article offers no fix"), "{out}");
+    assert!(out.contains("the article offers no fix for it"), "{out}");
+    assert!(!out.contains("Every fix this article offers"), "{out}");
+    assert!(!out.contains("every fix for it was tried"), "{out}");
+}

@@ -157,6 +157,8 @@ pub(crate) struct EscalationNoteSchema {
     reason: HandoverReasonSchema,
     /// The causes still possible, most likely first, with the fixes not tried for them.
     left: Vec<LeftCauseSchema>,
+    /// Whether the article offers any fix for the causes left.
+    fixes_offered: bool,
     /// Troubleshooters the fixes of the causes left (or the fixes tried) link to, not
     /// visited.
     not_visited: Vec<ArticleRefSchema>,
@@ -175,6 +177,9 @@ pub(crate) struct LeftCauseSchema {
     percent: u32,
     /// The titles of its fixes not tried.
     untried: Vec<String>,
+    /// How many fixes (solutions and workarounds) the article offers for it; 0 when it
+    /// offers none, so nothing was tried because there was nothing to try.
+    fixes: usize,
 }
 
 /// Data to collect for level 2: a question not answered and how to find the answer.

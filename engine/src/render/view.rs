@@ -742,6 +742,9 @@ pub struct EscalationView<'a> {
     pub reason: &'static str,
     /// The causes still possible, most likely first, with the fixes not tried for them.
     pub left: Vec<LeftCauseView<'a>>,
+    /// Whether the article offers any fix for the causes left: when it offers none,
+    /// nothing was left to try because there was nothing to try.
+    pub fixes_offered: bool,
     /// Troubleshooters the fixes of the causes left (or the fixes tried) link to, not visited.
     pub not_visited: Vec<ArticleRef>,
     /// Questions not answered (or answered "don't know") that bear on the causes left:
@@ -758,6 +761,9 @@ pub struct LeftCauseView<'a> {
     pub percent: u32,
     /// Its fixes not tried (titles).
     pub untried: Vec<&'a str>,
+    /// How many fixes (solutions and workarounds) the article offers for it: none makes
+    /// "every fix for it was tried" untrue.
+    pub fixes: usize,
 }
 
 /// Data to collect: a question not answered and how to find the answer.
@@ -983,6 +989,7 @@ fn escalation_view<'a>(
                     .filter_map(|id| article.remedy(id))
                     .map(|r| r.title.as_str())
                     .collect(),
+                fixes: cause.solutions.len() + cause.workarounds.len(),
             })
         })
         .collect();
@@ -1035,8 +1042,10 @@ fn escalation_view<'a>(
         Some(Escalation::NotWorthIt) => "not_worth_it",
         None => "by_agent",
     };
+    let fixes_offered = left.iter().any(|cause| cause.fixes > 0);
     Ok(EscalationView {
         reason,
+        fixes_offered,
         left,
         not_visited,
         collect,
