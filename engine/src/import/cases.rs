@@ -1076,3 +1076,74 @@ pub(crate) fn asked_cause(heading: &str) -> Option<(String, bool)> {
     }
     Some((statement, true))
 }
+
+/// A cause's own text that closes with what to do about it ("To resolve this issue,
+/// convert the group to a universal group.", "To resolve this issue, see [Managing
+/// address lists](...)."): (the cause's text before, the fix's title, the fix's text, a
+/// workaround?). `None` when no paragraph after the first opens so, or when it only
+/// points to another part of the article ("see the Resolution section").
+pub(crate) fn closing_fix(markdown: &str) -> Option<(String, String, String, bool)> {
+    static OPENS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^to\s+(resolve|fix|work\s+around|avoid)\s+(?:this|the|these)\s+(?:issues?|problems?|errors?|behaviou?r)\s*,\s*")
+            .expect("a valid pattern")
+    });
+    static ELSEWHERE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:following|next|below|above|later)\b|\]\(#|\b(?:resolution|workaround|solution)\s+section")
+            .expect("a valid pattern")
+    });
+    let blocks = top_level_blocks(markdown);
+    let start = blocks
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, b)| is_paragraph(b) && OPENS.is_match(b))
+        .map(|(i, _)| i)?;
+    let first = super::sections::first_sentence(&blocks[start]);
+    let block = blocks[start].as_str();
+    let first_markdown = block.find(". ").map_or(block, |end| &block[..=end]);
+    // "To resolve this issue, see the following section.", "... see [Fix it](#fix-it)":
+    // the fix is elsewhere in the article.
+    if ELSEWHERE.is_match(first_markdown) && start + 1 == blocks.len() {
+        return None;
+    }
+    let verb = OPENS
+        .captures(&blocks[start])
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_lowercase())
+        .unwrap_or_default();
+    let workaround = verb.starts_with("work") || verb == "avoid";
+    let rest = OPENS
+        .replace(first.trim(), "")
+        .trim()
+        .trim_end_matches(['.', ':'])
+        .to_owned();
+    let title = match see_link(&OPENS.replace(first_markdown, "")) {
+        Some(name) => format!("Follow \"{name}\""),
+        None => capitalise(&crate::text::plain_text(&rest)),
+    };
+    static STEPS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(?:following|these|the)\s+(?:steps|methods|options)\b|\bone of the following\b",
+        )
+        .expect("a valid pattern")
+    });
+    if title.split_whitespace().count() < 2 || STEPS.is_match(&title) {
+        return None;
+    }
+    Some((
+        blocks[..start].join("\n\n"),
+        title,
+        blocks[start..].join("\n\n"),
+        workaround,
+    ))
+}
+
+/// "see [Managing address lists](/previous-versions/...)" → "Managing address lists".
+fn see_link(text: &str) -> Option<String> {
+    static SEE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:see|follow|refer\s+to|use)\s+(?:the\s+(?:steps|article|instructions)\s+in\s+)?\[([^\]]+)\]\(\S+\)\s*\.?$")
+            .expect("a valid pattern")
+    });
+    SEE.captures(text.trim())
+        .map(|c| crate::text::plain_text(&c[1]))
+}

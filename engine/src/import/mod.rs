@@ -20,7 +20,7 @@ mod checks;
 mod codes;
 mod sections;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::model::{
     Answer, Article, ArticleId, Cause, NodeId, Question, QuestionKind, Reference, Remedy, Source,
@@ -864,6 +864,26 @@ impl Builder {
             self.alternatives(&intro, items, &after, None);
             return;
         }
+        // "To resolve this issue, convert ..." closing the cause's own text: its fix.
+        let (text, fixes) = match cases::closing_fix(&text) {
+            Some((before, fix_title, fix_text, workaround)) if fixes.is_empty() => {
+                self.mapping.push(format!(
+                    "{}: the paragraph \"{}\" is its fix",
+                    crate::text::plain_text(&section.heading),
+                    first_sentence(&fix_text)
+                ));
+                let fix = Fix {
+                    workaround,
+                    title: fix_title,
+                    text: fix_text,
+                    by_design: false,
+                    for_cause: None,
+                    parts: Vec::new(),
+                };
+                (before, vec![fix])
+            }
+            _ => (text, fixes),
+        };
         let title = title
             .unwrap_or_else(|| cause_title(&text))
             .trim()
@@ -1460,12 +1480,31 @@ impl Builder {
                     after,
                 ),
                 None => {
-                    let (intro, items, after) = split_alternatives(&fix.text)?;
+                    // Bullets; or numbered steps that each check something ("1. Verify the
+                    // instance is running. 2. Verify the hostname resolves."): a checklist
+                    // in the causes' order, not a procedure.
+                    let (intro, items, after, numbered) = match split_alternatives(&fix.text) {
+                        Some((intro, items, after)) => (intro, items, after, false),
+                        None => {
+                            let (intro, items, after) = split_cause_list(&fix.text)?;
+                            if !items.iter().all(|item| cases::verifies(item)) {
+                                return None;
+                            }
+                            (intro, items, after, true)
+                        }
+                    };
                     let parts = items
                         .into_iter()
                         .map(|item| {
                             let title = first_sentence(&item);
-                            (title.clone(), title, format!("- {item}"))
+                            // A step of a checklist stands alone as its cause's fix.
+                            let text = if numbered {
+                                item.clone()
+                            } else {
+                                format!("- {item}")
+                            };
+                            let fix_title = title.trim_end_matches('.').to_owned();
+                            (title, fix_title, text)
                         })
                         .collect();
                     (intro, parts, after)
@@ -1474,26 +1513,37 @@ impl Builder {
         if parts.len() != self.causes.len() {
             return None;
         }
-        let mut targets: Vec<usize> = Vec::new();
-        for (condition, _, text) in &parts {
-            let scores: Vec<usize> = self
-                .causes
-                .iter()
-                .map(|c| {
-                    let cause = format!("{} {}", c.title, c.text);
-                    overlap(condition, &cause) * 2 + overlap(text, &cause)
+        // Words most causes share ("database", "Orchestrator") tell none apart.
+        let cause_words: Vec<BTreeSet<String>> = self
+            .causes
+            .iter()
+            .map(|c| content_words(&format!("{} {}", c.title, c.text)))
+            .collect();
+        let distinctive = |words: BTreeSet<String>, cause: usize| -> usize {
+            words
+                .intersection(&cause_words[cause])
+                .filter(|w| {
+                    cause_words.iter().filter(|c| c.contains(*w)).count() * 2 <= cause_words.len()
                 })
-                .collect();
-            let best = *scores.iter().max()?;
-            if best < 2 || scores.iter().filter(|s| **s == best).count() > 1 {
-                return None;
-            }
-            targets.push(scores.iter().position(|s| *s == best)?);
-        }
-        let mut distinct = targets.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        if distinct.len() != targets.len() {
+                .count()
+        };
+        let scores: Vec<Vec<usize>> = parts
+            .iter()
+            .map(|(condition, _, text)| {
+                (0..self.causes.len())
+                    .map(|cause| {
+                        distinctive(content_words(condition), cause) * 2
+                            + distinctive(content_words(text), cause)
+                    })
+                    .collect()
+            })
+            .collect();
+        let targets = best_assignment(&scores)?;
+        if targets
+            .iter()
+            .enumerate()
+            .any(|(part, &cause)| scores[part][cause] < 2)
+        {
             return None;
         }
         let mut out: Vec<Option<Fix>> = vec![None; parts.len()];
@@ -2309,16 +2359,59 @@ fn slug(heading: &str) -> String {
 
 /// How much two texts share: the words of four letters or more of `a` found in `b`.
 fn overlap(a: &str, b: &str) -> usize {
-    let words = |text: &str| -> std::collections::BTreeSet<String> {
-        crate::text::plain_text(text)
-            .to_lowercase()
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.len() >= 4)
-            .map(str::to_owned)
-            .collect()
-    };
-    let theirs = words(b);
-    words(a).intersection(&theirs).count()
+    content_words(a).intersection(&content_words(b)).count()
+}
+
+/// A text's words of four letters or more, lowercased.
+fn content_words(text: &str) -> BTreeSet<String> {
+    crate::text::plain_text(text)
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() >= 4)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The one-to-one matching of parts to causes (as many of each, at most 12) with the
+/// highest total score; of equal totals, the one keeping most parts in the causes' order.
+/// `None` for a square of another size.
+fn best_assignment(scores: &[Vec<usize>]) -> Option<Vec<usize>> {
+    let n = scores.len();
+    if n == 0 || n > 12 || scores.iter().any(|row| row.len() != n) {
+        return None;
+    }
+    // best[mask] = (total, in order) over the first popcount(mask) parts, given the set of
+    // causes they took; choice[mask] = the cause the last of them took.
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; 1 << n];
+    let mut choice = vec![0usize; 1 << n];
+    best[0] = Some((0, 0));
+    for mask in 0..(1usize << n) {
+        let Some((total, ordered)) = best[mask] else {
+            continue;
+        };
+        let part = mask.count_ones() as usize;
+        if part == n {
+            continue;
+        }
+        for (cause, score) in scores[part].iter().enumerate() {
+            if mask & (1 << cause) != 0 {
+                continue;
+            }
+            let next = mask | (1 << cause);
+            let value = (total + score, ordered + usize::from(cause == part));
+            if best[next].is_none_or(|current| value > current) {
+                best[next] = Some(value);
+                choice[next] = cause;
+            }
+        }
+    }
+    let mut targets = vec![0; n];
+    let mut mask = (1usize << n) - 1;
+    for part in (0..n).rev() {
+        targets[part] = choice[mask];
+        mask &= !(1 << choice[mask]);
+    }
+    Some(targets)
 }
 
 /// One fix into the article's solutions or workarounds; returns its id.

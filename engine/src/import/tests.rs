@@ -2051,3 +2051,62 @@ fn check_help<'a>(article: &'a Article, cause: &str) -> &'a str {
         .unwrap_or_else(|| panic!("a check for {cause}: {:#?}", article.questions))
         .help
 }
+
+#[test]
+fn issue_27_a_cause_section_closing_with_what_to_do_has_that_as_its_fix() {
+    let article = draft(
+        "# Can't edit the group\n\n## Symptom\n\nYou can't change the group's members.\n\n## Causes and resolutions\n\n### Cause 1\n\nThe group management role is set to Off by default.\n\nTo resolve this issue, see [How to manage groups](https://example.com/groups(v=1)).\n\n### Cause 2\n\nThe group isn't a universal group.\n\nTo resolve this issue, convert global groups to universal groups.\n\n### Cause 3\n\nThe group is hidden from the address list.\n\nTo work around this issue, add the group to the list by using `Set-Group`.\n\n### Cause 4\n\nThe group has too many members.\n\nTo resolve this issue, see the following section.\n",
+    );
+    // Per cause: its text, and its fixes as (title, a workaround?, text).
+    type Fixes = Vec<(String, bool, String)>;
+    let fixes: Vec<(String, Fixes)> = article
+        .causes
+        .iter()
+        .map(|cause| {
+            let fixes = cause
+                .solutions
+                .iter()
+                .chain(&cause.workarounds)
+                .map(|id| {
+                    let fix = article
+                        .solutions
+                        .iter()
+                        .chain(&article.workarounds)
+                        .find(|s| &s.id == id)
+                        .unwrap();
+                    let workaround = article.workarounds.iter().any(|w| &w.id == id);
+                    (fix.title.clone(), workaround, fix.text.clone())
+                })
+                .collect();
+            (cause.text.clone(), fixes)
+        })
+        .collect();
+    insta::assert_debug_snapshot!(fixes);
+}
+
+#[test]
+fn issue_27_numbered_checks_in_the_causes_order_are_a_fix_each() {
+    // The Resolution's steps each verify one listed cause; the words every cause shares
+    // ("database", "server") tell none apart, so they do not count toward the matching.
+    let article = draft(
+        "# The service stops\n\n## Symptoms\n\nThe service starts and then stops.\n\n## Cause\n\nThe service can't connect to the database. This could be due to any of the following reasons:\n\n- The database server instance isn't running.\n- The hostname of the database server doesn't resolve correctly.\n- An incorrect database server instance has been configured.\n- The service account doesn't have permissions on the database server.\n\n## Resolution\n\nCorrect the problem that keeps the service from the database.\n\n1. Verify the database server instance that hosts the database is running.\n2. Verify that the hostname of the server is correct and resolves in DNS.\n3. Verify that the correct database server instance is configured in the console.\n4. Verify that the service account is a member of the `Runtime` role in the database.\n",
+    );
+    let fixes: Vec<(String, String)> = article
+        .causes
+        .iter()
+        .map(|cause| {
+            let fix = article
+                .solutions
+                .iter()
+                .find(|s| cause.solutions.first() == Some(&s.id))
+                .unwrap();
+            (cause.title.clone(), fix.title.clone())
+        })
+        .collect();
+    insta::assert_debug_snapshot!(fixes);
+    // Numbered steps that do not each check something are one procedure.
+    let procedure = draft(
+        "# The service stops\n\n## Symptoms\n\nThe service stops.\n\n## Cause\n\nThis could be due to any of the following reasons:\n\n- The database server instance isn't running.\n- The hostname of the database server doesn't resolve correctly.\n\n## Resolution\n\n1. Open the console and select the database server instance.\n2. Restart the hostname resolution service.\n",
+    );
+    assert_eq!(procedure.solutions.len(), 1, "{:#?}", procedure.solutions);
+}

@@ -8,9 +8,10 @@
 //! (Exchange Online, `tests/eval/fresh-corpus`), `tests/eval/causes-gold-fresh-2.tsv`
 //! (SharePoint Online, `tests/eval/fresh-corpus-2`), `tests/eval/causes-gold-fresh-3.tsv`
 //! (Microsoft Teams, `tests/eval/fresh-corpus-3`), `tests/eval/causes-gold-fresh-4.tsv`
-//! (Outlook, `tests/eval/fresh-corpus-4`) — each held out until its first measurement,
-//! read since — and `tests/eval/causes-gold-fresh-5.tsv` (System Center,
-//! `tests/eval/fresh-corpus-5`, the held-out set); `--set shared` scores and prints only
+//! (Outlook, `tests/eval/fresh-corpus-4`), `tests/eval/causes-gold-fresh-5.tsv` (System
+//! Center, `tests/eval/fresh-corpus-5`) — each held out until its first measurement, read
+//! since — and `tests/eval/causes-gold-fresh-6.tsv` (Skype for Business,
+//! `tests/eval/fresh-corpus-6`, the held-out set); `--set shared` scores and prints only
 //! that set of the causes gold (to tune rules without reading the held-out sets).
 
 use fixpath_tools::common;
@@ -62,6 +63,10 @@ fn main() -> anyhow::Result<()> {
         (
             root.join("tests/eval/fresh-corpus-5"),
             "tests/eval/causes-gold-fresh-5.tsv",
+        ),
+        (
+            root.join("tests/eval/fresh-corpus-6"),
+            "tests/eval/causes-gold-fresh-6.tsv",
         ),
     ] {
         let causes = fixpath_tools::eval_causes::run(
