@@ -760,7 +760,7 @@ pub(crate) fn split_by_also(markdown: &str) -> Option<Vec<String>> {
 /// infrequently." adds none.
 static ADDITIONALLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:additionally|also|in addition),\s+(?:(?:this|the)\s+(?:issue|problem|error|behavior|behaviour)\s+(?:can|may|might|could)\s+(?:also\s+)?(?:occur|happen)\s+(?:if|when|because)\b|(?:the|a|an|your|some|one|any)\s[^.:]{0,80}?\s(?:may|might|could|can)\s+(?:also\s+)?be\s+\w)",
+        r"(?i)^(?:or,?\s+(?:in\s+(?:rare|some|other|a\s+few)\s+cases,\s+)?(?:there\s+(?:may|might|could|can)\s+(?:also\s+)?be\s+\w|(?:the|a|an|your|some|one|any)\s[^.:]{0,80}?\s(?:may|might|could|can)\s+(?:also\s+)?(?:be|have)\s+\w))|^(?:additionally|also|in addition),\s+(?:(?:this|the)\s+(?:issue|problem|error|behavior|behaviour)\s+(?:can|may|might|could)\s+(?:also\s+)?(?:occur|happen)\s+(?:if|when|because)\b|(?:the|a|an|your|some|one|any)\s[^.:]{0,80}?\s(?:may|might|could|can)\s+(?:also\s+)?be\s+\w)",
     )
     .expect("a valid pattern")
 });

@@ -1887,6 +1887,9 @@ impl Builder {
                 then: None,
                 likelihood: None,
             };
+            if count > 1 {
+                cause.likelihood = stated_frequency(&found.text);
+            }
             for fix in found.fixes {
                 let workaround = fix.workaround;
                 let id = push_fix(&mut article, fix);
@@ -2119,12 +2122,21 @@ struct Marked {
 fn split_marked(markdown: &str, words: &[&str]) -> Option<(String, Vec<Marked>)> {
     static MARKER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"(?im)^(?:\*\*|__)(cause|scenario|reason|resolution|solution|fix)\s+(?:for\s+cause\s+)?(\d{1,2})\s*(?:[:.\-–]\s*([^*\n]*?))?\s*[:.]?\s*(?:\*\*|__)\s*[:.\-–]?\s*",
+            r"(?im)^(?:\*\*|__)(cause|scenario|reason|resolution|solution|fix)\s+(?:for\s+cause\s+)?#?\s*(\d{1,2})\s*(?:[:.\-–]\s*([^*\n]*?))?\s*[:.]?\s*(?:\*\*|__)\s*[:.\-–]?\s*",
+        )
+        .expect("a valid pattern")
+    });
+    // "Cause # 1" alone on its line, not bold.
+    static PLAIN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?im)^(cause|scenario|reason|resolution|solution|fix)\s*#?\s*(\d{1,2})\s*[:.]?[ \t]*$",
         )
         .expect("a valid pattern")
     });
     let mut starts: Vec<(usize, usize, usize, String)> = Vec::new();
-    for captures in MARKER.captures_iter(markdown) {
+    let bold = MARKER.captures_iter(markdown).count() > 0;
+    let markers = if bold { &*MARKER } else { &*PLAIN };
+    for captures in markers.captures_iter(markdown) {
         let whole = captures.get(0)?;
         let word = captures[1].to_lowercase();
         if !words.contains(&word.as_str()) {
@@ -2159,10 +2171,20 @@ fn split_marked(markdown: &str, words: &[&str]) -> Option<(String, Vec<Marked>)>
             } else {
                 title.clone()
             };
+            // A plain marker line is made bold, so that it reads as the label it is.
+            let text = if bold {
+                markdown[*start..end].trim().to_owned()
+            } else {
+                format!(
+                    "**{}**\n\n{}",
+                    markdown[*start..*body_start].trim(),
+                    markdown[*body_start..end].trim()
+                )
+            };
             Marked {
                 number: *number,
                 title,
-                text: markdown[*start..end].trim().to_owned(),
+                text,
             }
         })
         .collect();
@@ -2541,13 +2563,18 @@ fn cause_title(text: &str) -> String {
         return conditions.join(", and ");
     }
     let sentence = stated_sentence(text);
-    // "Additionally, the install folder may be damaged.": the cause, without the link.
-    match ["Additionally, ", "In addition, ", "Also, "]
-        .iter()
-        .find_map(|lead| sentence.strip_prefix(lead))
-    {
-        Some(rest) => capitalise_first(rest),
-        None => sentence,
+    // "Additionally, the install folder may be damaged.", "Or, in rare cases, there may
+    // be ...": the cause, without the link.
+    static LINK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(?:(?:Additionally|In addition|Also),|Or,?)\s+(?:in\s+(?:rare|some|other|a\s+few)\s+cases,\s+)?")
+            .expect("a valid pattern")
+    });
+    match LINK.find(&sentence) {
+        // "There may also be ...": once on its own, the cause is not "also" one.
+        Some(lead) if lead.end() < sentence.len() => {
+            capitalise_first(&sentence[lead.end()..].replacen(" also be ", " be ", 1))
+        }
+        _ => sentence,
     }
 }
 
@@ -2628,6 +2655,27 @@ fn stated_sentence(text: &str) -> String {
         }
     }
     first
+}
+
+/// How common the article says a cause is, against the others: "in rare cases" 0.3, "the
+/// most common cause" 2. `None` when it says neither.
+fn stated_frequency(text: &str) -> Option<f64> {
+    static RARE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:in\s+(?:some\s+)?rare\s+(?:cases|circumstances|situations|scenarios)|rarely|less\s+common(?:ly)?|uncommon)\b")
+            .expect("a valid pattern")
+    });
+    static COMMON: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(?:the\s+most\s+(?:common|frequent|likely)|most\s+(?:commonly|often|frequently))\b")
+            .expect("a valid pattern")
+    });
+    let plain = crate::text::plain_text(text);
+    if RARE.is_match(&plain) {
+        Some(0.3)
+    } else if COMMON.is_match(&plain) {
+        Some(2.0)
+    } else {
+        None
+    }
 }
 
 /// The sentence with its first word lowercased, unless the text also writes that word with

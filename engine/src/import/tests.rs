@@ -2110,3 +2110,53 @@ fn issue_27_numbered_checks_in_the_causes_order_are_a_fix_each() {
     );
     assert_eq!(procedure.solutions.len(), 1, "{:#?}", procedure.solutions);
 }
+
+#[test]
+fn issue_27_plain_cause_markers_and_an_or_sentence_state_causes_of_their_own() {
+    // "Cause # 1" alone on its line, and "Resolution # 1" for its fix.
+    let marked = draft(
+        "# Activities show as unknown\n\n## Symptoms\n\nActivities are displayed as unknown.\n\n## Cause\n\nCause # 1\n\nThe designer doesn't have the integration pack deployed.\n\nCause # 2\n\nThe runbook was imported before the integration pack was registered.\n\n## Resolution\n\nResolution # 1\n\nDeploy the integration pack by using the Deployment Manager.\n\nResolution # 2\n\nRegister the integration pack, and then perform the import operation again.\n",
+    );
+    let pairs: Vec<(String, Vec<String>)> = marked
+        .causes
+        .iter()
+        .map(|cause| {
+            let fixes = cause
+                .solutions
+                .iter()
+                .filter_map(|id| marked.solutions.iter().find(|s| &s.id == id))
+                .map(|s| s.title.clone())
+                .collect();
+            (cause.title.clone(), fixes)
+        })
+        .collect();
+    insta::assert_debug_snapshot!(pairs);
+    // "Or, in rare cases, there may also be ...": a second cause, stated as rare.
+    let rare = draft(
+        "# Can't contact the warehouse\n\n## Symptoms\n\nEvent 31551 is logged.\n\n## Cause\n\nThe management server may have some outdated values in configuration files or in the registry. Or, in rare cases, there may also be some old database tables in the current data warehouse database.\n\n## Resolution\n\n1. Change the `DatabaseServerName` value.\n2. Check the `MemberDatabase` table for the old instance.\n",
+    );
+    let causes: Vec<(String, Option<f64>)> = rare
+        .causes
+        .iter()
+        .map(|c| (c.title.clone(), c.likelihood))
+        .collect();
+    assert_eq!(
+        causes,
+        [
+            (
+                "The management server may have some outdated values in configuration files or in the registry.".to_owned(),
+                None
+            ),
+            (
+                "There may be some old database tables in the current data warehouse database.".to_owned(),
+                Some(0.3)
+            ),
+        ]
+    );
+    // "This is the most common cause." makes the cause twice as likely as the others.
+    let common = draft(
+        "# Profile fails\n\n## Cause\n\nThis issue occurs for one of the following reasons:\n\n- The uploaded certificate is an intermediate certificate. This is the most common cause.\n- The signature algorithm of the certificate isn't supported.\n\n## Resolution\n\nUpload the right certificate.\n",
+    );
+    let likelihoods: Vec<Option<f64>> = common.causes.iter().map(|c| c.likelihood).collect();
+    assert_eq!(likelihoods, [Some(2.0), None]);
+}
