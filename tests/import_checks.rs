@@ -236,7 +236,7 @@ fn issue_27_the_fresh_held_out_sets_import_and_keep_their_figures() {
     // written from it: Exchange Online (0.739 checked at first, 0.870 since rules were
     // written from it), SharePoint Online (0.154 at first, 0.654 since) and Microsoft Teams
     // (0.233 at first, 1.000 since), Outlook (0.677 at first, 0.839 since), System Center
-    // (0.414 at first, 0.724 since); Skype for Business (0.250 at first) is the held-out
+    // (0.414 at first, 0.828 since); Skype for Business (0.250 at first) is the held-out
     // one. The floors are today's figures, so a change that loses ground on any of them
     // fails here.
     for (articles, gold, set, causes, found, checked) in [
@@ -278,7 +278,7 @@ fn issue_27_the_fresh_held_out_sets_import_and_keep_their_figures() {
             "fresh5",
             31,
             28,
-            21,
+            24,
         ),
         (
             "tests/eval/fresh-corpus-6",

@@ -1487,7 +1487,18 @@ impl Builder {
                         Some((intro, items, after)) => (intro, items, after, false),
                         None => {
                             let (intro, items, after) = split_cause_list(&fix.text)?;
-                            if !items.iter().all(|item| cases::verifies(item)) {
+                            // "2. Verify database server hostname" and its paragraph: a
+                            // step named for what it checks.
+                            let labelled = |item: &String| {
+                                let (first, rest) = item.split_once('\n').unwrap_or((item, ""));
+                                let first = crate::text::plain_text(first);
+                                !rest.trim().is_empty()
+                                    && first.split_whitespace().count() <= 6
+                                    && !first.trim_end().ends_with(['.', ':'])
+                            };
+                            if !items.iter().all(|item| cases::verifies(item))
+                                && !items.iter().all(labelled)
+                            {
                                 return None;
                             }
                             (intro, items, after, true)
@@ -1496,14 +1507,37 @@ impl Builder {
                     let parts = items
                         .into_iter()
                         .map(|item| {
-                            let title = first_sentence(&item);
+                            // "Database instance port" over "Validate that the expected
+                            // port ...": the label names it, the sentence says what to do.
+                            let (label, rest) = match item.split_once('\n') {
+                                Some((label, rest))
+                                    if numbered && !label.trim_end().ends_with(['.', ':']) =>
+                                {
+                                    (crate::text::plain_text(label), rest)
+                                }
+                                _ => (String::new(), item.as_str()),
+                            };
+                            let title = if label.is_empty() {
+                                first_sentence(&item)
+                            } else {
+                                format!("{label}: {}", first_sentence(rest))
+                            };
+                            let fix_title = if label.is_empty() || cases::verifies(&label) {
+                                match label.is_empty() {
+                                    true => title.trim_end_matches('.').to_owned(),
+                                    false => label.trim().to_owned(),
+                                }
+                            } else if tells_to_do(&first_sentence(rest)) {
+                                first_sentence(rest).trim_end_matches('.').to_owned()
+                            } else {
+                                label.trim().to_owned()
+                            };
                             // A step of a checklist stands alone as its cause's fix.
                             let text = if numbered {
                                 item.clone()
                             } else {
                                 format!("- {item}")
                             };
-                            let fix_title = title.trim_end_matches('.').to_owned();
                             (title, fix_title, text)
                         })
                         .collect();
@@ -2655,6 +2689,16 @@ fn stated_sentence(text: &str) -> String {
         }
     }
     first
+}
+
+/// True when a sentence tells the reader to do something ("Validate that the port ...",
+/// "Check that ...", "Restart the service."): it opens with a verb of the steps articles give.
+fn tells_to_do(sentence: &str) -> bool {
+    static DO: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^(?:verify|check|validate|ensure|make\s+sure|confirm|set|change|restart|run|open|add|remove|install|reinstall|update|upgrade|configure|use|grant|assign|enable|disable|create|delete|contact|register|deploy|select|clear|start|stop|replace|rename|move|edit|modify|apply|download|sign|reset|renew|re-?create)\b")
+            .expect("a valid pattern")
+    });
+    DO.is_match(crate::text::plain_text(sentence).trim())
 }
 
 /// How common the article says a cause is, against the others: "in rare cases" 0.3, "the

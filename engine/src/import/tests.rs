@@ -2160,3 +2160,26 @@ fn issue_27_plain_cause_markers_and_an_or_sentence_state_causes_of_their_own() {
     let likelihoods: Vec<Option<f64>> = common.causes.iter().map(|c| c.likelihood).collect();
     assert_eq!(likelihoods, [Some(2.0), None]);
 }
+
+#[test]
+fn issue_27_numbered_steps_named_for_what_they_check_are_a_fix_each() {
+    let article = draft(
+        "# The action service stops\n\n## Cause\n\nThe service is unable to connect to the database, because of any of the following reasons:\n\n1. The database instance isn't running.\n2. Hostname provided for the database server doesn't resolve correctly via DNS.\n3. A non-standard TCP/IP port may have been configured for connectivity.\n4. TCP/IP may not be configured as an acceptable protocol binding.\n\n## Resolution\n\nCorrect the problem that's preventing the service from accessing the database.\n\n1. Verify database instance is running\n\n    If the database instance isn't running, it can't accept connections.\n\n2. Verify database server hostname\n\n    Check that the hostname responds to network traffic (for example, ping for response).\n\n3. Database instance port\n\n    Validate that the expected port has been configured for use.\n\n4. Protocol configuration\n\n    If multiple protocols are in use, it may be necessary to explicitly define the protocol to use.\n",
+    );
+    let fixes: Vec<(String, String)> = article
+        .causes
+        .iter()
+        .map(|cause| {
+            let fix = article
+                .solutions
+                .iter()
+                .find(|s| cause.solutions.first() == Some(&s.id))
+                .unwrap();
+            (cause.title.clone(), fix.title.clone())
+        })
+        .collect();
+    insta::assert_debug_snapshot!(fixes);
+    // Each check quotes its own step.
+    assert!(check_help(&article, "cause-2").contains("ping for response"));
+    assert!(check_help(&article, "cause-4").contains("explicitly define the protocol"));
+}
