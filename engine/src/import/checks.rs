@@ -614,7 +614,7 @@ pub(crate) fn fix_extra_minutes(lower: &str) -> f64 {
 /// similar openings.
 fn sentence(title: &str) -> String {
     static OPENING: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^(?:cause\s*\d*\s*[:.]\s*)?(?:(?:this|that|the\s+(?:issue|problem|error|behavior|behaviour)|this\s+(?:issue|problem|error|behavior|behaviour))\s+(?:(?:can|may|might|could)\s+)?(?:also\s+)?(?:occurs?|happens?|appears?|is\s+caused|be\s+caused|is\s+(?:also\s+)?triggered|be\s+triggered)\s+(?:also\s+)?(?:because\s+(?:of\s+)?|if\s+|when\s+|due\s+to\s+|by\s+)?)")
+        Regex::new(r"(?i)^(?:cause\s*\d*\s*[:.]\s*)?(?:(?:this|that|the\s+(?:issue|problem|error|behavior|behaviour)|this\s+(?:issue|problem|error|behavior|behaviour))\s+(?:(?:can|may|might|could)\s+)?(?:also\s+)?(?:(?:usually|typically|generally|often|commonly|mostly|sometimes|most\s+often)\s+)?(?:occurs?|happens?|appears?|is\s+caused|be\s+caused|is\s+(?:also\s+)?triggered|be\s+triggered)\s+(?:also\s+)?(?:because\s+(?:of\s+)?|if\s+|when\s+|due\s+to\s+|by\s+)?)")
             .expect("a valid pattern")
     });
     let plain = crate::text::plain_text(title);
@@ -684,6 +684,16 @@ pub(crate) fn invert(sentence: &str) -> Option<(String, bool)> {
     if sentence.contains(", and ") {
         // "... stopped, and restart it": a second part that is no clause would read as one.
         return compound_question(&sentence);
+    }
+    // "Serialization is enabled and you have a special character in a name": two clauses,
+    // the second with a subject of its own.
+    for subject in [" and you ", " and we ", " and they "] {
+        if let Some(at) = sentence.find(subject)
+            && let Some(question) =
+                compound_question(&format!("{}, {}", &sentence[..at], &sentence[at + 1..]))
+        {
+            return Some(question);
+        }
     }
     invert_clause(&sentence, false)
 }

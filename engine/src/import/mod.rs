@@ -2597,6 +2597,16 @@ fn cause_title(text: &str) -> String {
         return conditions.join(", and ");
     }
     let sentence = stated_sentence(text);
+    // "However, even when using X, the error may still occur if you have Y.": Y.
+    static STILL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)^(?:however,?\s+)?(?:even\s+(?:when|if|with|after)\s[^,]{3,160},\s+)?(?:this|the)\s+(?:issue|problem|error|behavior|behaviour|failure)\s+(?:can|may|might|could|will)\s+(?:still|also)\s+(?:occur|happen|be\s+seen)\s+(?:when|if|because)\s+")
+            .expect("a valid pattern")
+    });
+    if let Some(found) = STILL.find(&sentence)
+        && found.end() < sentence.len()
+    {
+        return capitalise_first(sentence[found.end()..].trim_end_matches('.'));
+    }
     // "Additionally, the install folder may be damaged.", "Or, in rare cases, there may
     // be ...": the cause, without the link.
     static LINK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -2668,7 +2678,7 @@ fn stated_sentence(text: &str) -> String {
     // of a failure is the cause. "When UAC is enabled, the system creates two sessions"
     // sets the scene, and stays whole.
     static FAILS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)^if\s[^,]+,.*\b(?:can't|cannot|can not|won't|doesn't|don't|isn't|aren't|fails?|unable|not able|error)\b")
+        regex::Regex::new(r"(?i)^if\s[^,]+,.*\b(?:can't|cannot|can not|won't|doesn't|don't|isn't|aren't|fails?|unable|not able|error|will\s+(?:not|cause))\b")
             .expect("a valid pattern")
     });
     if FAILS.is_match(whole)

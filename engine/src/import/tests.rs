@@ -1392,7 +1392,7 @@ fn a_cause_that_can_also_happen_in_a_paragraph_of_its_own_is_a_cause_of_its_own(
     example-article | Reports fail to render | entry=check-1
     symptom symptoms: 0 steps
     cause-1: This happens when the report server's service account has lost its permissions on the catalog database. -> solution-1
-    cause-2: The issue can also occur if the catalog database is set to single-user mode. -> solution-1
+    cause-2: The catalog database is set to single-user mode -> solution-1
     solution-1: Resolution, 0 steps
     check-1 [5 min]: Has the report server's service account lost its permissions on the catalog database? (yes->cause-1 no->check-2)
     check-2 [5 min]: Is the catalog database set to single-user mode? (yes->cause-2 no->escalate)
@@ -2182,4 +2182,27 @@ fn issue_27_numbered_steps_named_for_what_they_check_are_a_fix_each() {
     // Each check quotes its own step.
     assert!(check_help(&article, "cause-2").contains("ping for response"));
     assert!(check_help(&article, "cause-4").contains("explicitly define the protocol"));
+}
+
+#[test]
+fn issue_27_a_cause_the_error_may_still_have_and_a_condition_that_will_cause_it_are_causes() {
+    let article = draft(
+        "# Backups fail\n\n## Symptoms\n\nRecovery point jobs fail with 0x8007173D.\n\n## Cause\n\nThis usually occurs if the cluster nodes don't have a VSS hardware snapshot provider installed.\n\nTo see what providers are installed, run `VSSADMIN LIST PROVIDERS` from an administrative command prompt.\n\nHowever, even when using a VSS hardware snapshot provider, the error may still occur if you have a single CSV hosting all your guests.\n\nIf serialization is enabled and you have a special character like **&** in a guest name, that will cause the `DataSourceGroups.xml` file not to be parsed properly.\n\n## Resolution\n\nCheck the `DataSourceGroups.xml` file for special characters.\n",
+    );
+    let questions: Vec<&str> = article
+        .questions
+        .iter()
+        .filter(|q| q.id.as_str() != "which-cause")
+        .map(|q| q.text.as_str())
+        .collect();
+    assert_eq!(
+        questions,
+        [
+            "Do the cluster nodes have a VSS hardware snapshot provider installed?",
+            "Do you have a single CSV hosting all your guests?",
+            "Is serialization enabled, and do you have a special character like & in a guest name?",
+        ]
+    );
+    // The first cause keeps the command that verifies it.
+    assert!(check_help(&article, "cause-1").contains("VSSADMIN LIST PROVIDERS"));
 }
