@@ -2084,14 +2084,9 @@ fn issue_27_a_cause_section_closing_with_what_to_do_has_that_as_its_fix() {
     insta::assert_debug_snapshot!(fixes);
 }
 
-#[test]
-fn issue_27_numbered_checks_in_the_causes_order_are_a_fix_each() {
-    // The Resolution's steps each verify one listed cause; the words every cause shares
-    // ("database", "server") tell none apart, so they do not count toward the matching.
-    let article = draft(
-        "# The service stops\n\n## Symptoms\n\nThe service starts and then stops.\n\n## Cause\n\nThe service can't connect to the database. This could be due to any of the following reasons:\n\n- The database server instance isn't running.\n- The hostname of the database server doesn't resolve correctly.\n- An incorrect database server instance has been configured.\n- The service account doesn't have permissions on the database server.\n\n## Resolution\n\nCorrect the problem that keeps the service from the database.\n\n1. Verify the database server instance that hosts the database is running.\n2. Verify that the hostname of the server is correct and resolves in DNS.\n3. Verify that the correct database server instance is configured in the console.\n4. Verify that the service account is a member of the `Runtime` role in the database.\n",
-    );
-    let fixes: Vec<(String, String)> = article
+/// Each cause's title with the title of its first solution.
+fn first_fixes(article: &Article) -> Vec<(String, String)> {
+    article
         .causes
         .iter()
         .map(|cause| {
@@ -2099,11 +2094,20 @@ fn issue_27_numbered_checks_in_the_causes_order_are_a_fix_each() {
                 .solutions
                 .iter()
                 .find(|s| cause.solutions.first() == Some(&s.id))
-                .unwrap();
+                .unwrap_or_else(|| panic!("a solution for {}", cause.id.as_str()));
             (cause.title.clone(), fix.title.clone())
         })
-        .collect();
-    insta::assert_debug_snapshot!(fixes);
+        .collect()
+}
+
+#[test]
+fn issue_27_numbered_checks_in_the_causes_order_are_a_fix_each() {
+    // The Resolution's steps each verify one listed cause; the words every cause shares
+    // ("database", "server") tell none apart, so they do not count toward the matching.
+    let article = draft(
+        "# The service stops\n\n## Symptoms\n\nThe service starts and then stops.\n\n## Cause\n\nThe service can't connect to the database. This could be due to any of the following reasons:\n\n- The database server instance isn't running.\n- The hostname of the database server doesn't resolve correctly.\n- An incorrect database server instance has been configured.\n- The service account doesn't have permissions on the database server.\n\n## Resolution\n\nCorrect the problem that keeps the service from the database.\n\n1. Verify the database server instance that hosts the database is running.\n2. Verify that the hostname of the server is correct and resolves in DNS.\n3. Verify that the correct database server instance is configured in the console.\n4. Verify that the service account is a member of the `Runtime` role in the database.\n",
+    );
+    insta::assert_debug_snapshot!(first_fixes(&article));
     // Numbered steps that do not each check something are one procedure.
     let procedure = draft(
         "# The service stops\n\n## Symptoms\n\nThe service stops.\n\n## Cause\n\nThis could be due to any of the following reasons:\n\n- The database server instance isn't running.\n- The hostname of the database server doesn't resolve correctly.\n\n## Resolution\n\n1. Open the console and select the database server instance.\n2. Restart the hostname resolution service.\n",
@@ -2117,20 +2121,7 @@ fn issue_27_plain_cause_markers_and_an_or_sentence_state_causes_of_their_own() {
     let marked = draft(
         "# Activities show as unknown\n\n## Symptoms\n\nActivities are displayed as unknown.\n\n## Cause\n\nCause # 1\n\nThe designer doesn't have the integration pack deployed.\n\nCause # 2\n\nThe runbook was imported before the integration pack was registered.\n\n## Resolution\n\nResolution # 1\n\nDeploy the integration pack by using the Deployment Manager.\n\nResolution # 2\n\nRegister the integration pack, and then perform the import operation again.\n",
     );
-    let pairs: Vec<(String, Vec<String>)> = marked
-        .causes
-        .iter()
-        .map(|cause| {
-            let fixes = cause
-                .solutions
-                .iter()
-                .filter_map(|id| marked.solutions.iter().find(|s| &s.id == id))
-                .map(|s| s.title.clone())
-                .collect();
-            (cause.title.clone(), fixes)
-        })
-        .collect();
-    insta::assert_debug_snapshot!(pairs);
+    insta::assert_debug_snapshot!(first_fixes(&marked));
     // "Or, in rare cases, there may also be ...": a second cause, stated as rare.
     let rare = draft(
         "# Can't contact the warehouse\n\n## Symptoms\n\nEvent 31551 is logged.\n\n## Cause\n\nThe management server may have some outdated values in configuration files or in the registry. Or, in rare cases, there may also be some old database tables in the current data warehouse database.\n\n## Resolution\n\n1. Change the `DatabaseServerName` value.\n2. Check the `MemberDatabase` table for the old instance.\n",
@@ -2166,19 +2157,7 @@ fn issue_27_numbered_steps_named_for_what_they_check_are_a_fix_each() {
     let article = draft(
         "# The action service stops\n\n## Cause\n\nThe service is unable to connect to the database, because of any of the following reasons:\n\n1. The database instance isn't running.\n2. Hostname provided for the database server doesn't resolve correctly via DNS.\n3. A non-standard TCP/IP port may have been configured for connectivity.\n4. TCP/IP may not be configured as an acceptable protocol binding.\n\n## Resolution\n\nCorrect the problem that's preventing the service from accessing the database.\n\n1. Verify database instance is running\n\n    If the database instance isn't running, it can't accept connections.\n\n2. Verify database server hostname\n\n    Check that the hostname responds to network traffic (for example, ping for response).\n\n3. Database instance port\n\n    Validate that the expected port has been configured for use.\n\n4. Protocol configuration\n\n    If multiple protocols are in use, it may be necessary to explicitly define the protocol to use.\n",
     );
-    let fixes: Vec<(String, String)> = article
-        .causes
-        .iter()
-        .map(|cause| {
-            let fix = article
-                .solutions
-                .iter()
-                .find(|s| cause.solutions.first() == Some(&s.id))
-                .unwrap();
-            (cause.title.clone(), fix.title.clone())
-        })
-        .collect();
-    insta::assert_debug_snapshot!(fixes);
+    insta::assert_debug_snapshot!(first_fixes(&article));
     // Each check quotes its own step.
     assert!(check_help(&article, "cause-2").contains("ping for response"));
     assert!(check_help(&article, "cause-4").contains("explicitly define the protocol"));
