@@ -730,13 +730,10 @@ pub(crate) fn split_by_also(markdown: &str) -> Option<Vec<String>> {
         )
         .expect("a valid pattern")
     });
-    // "However, even when using a hardware provider, the error may still occur if ...",
     // "If serialization is enabled and you have X, that will cause ...": another case.
-    static STILL: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r"(?i)^(?:however,?\s+)?(?:even\s+(?:when|if|with|after)\s[^,]{3,160},\s+)?(?:this|the)\s+(?:issue|problem|error|behavior|behaviour|failure)\s+(?:can|may|might|could|will)\s+(?:still|also)\s+(?:occur|happen|be\s+seen)\s+(?:when|if|because)\b|^if\s[^,]{5,200},\s+(?:that|this|it)\s+(?:will|can|may|might|could)\s+(?:also\s+)?cause\b",
-        )
-        .expect("a valid pattern")
+    static WILL_CAUSE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^if\s[^,]{5,200},\s+(?:that|this|it)\s+(?:will|can|may|might|could)\s+(?:also\s+)?cause\b")
+            .expect("a valid pattern")
     });
     let blocks: Vec<String> = top_level_blocks(markdown)
         .into_iter()
@@ -747,7 +744,8 @@ pub(crate) fn split_by_also(markdown: &str) -> Option<Vec<String>> {
         let plain = crate::text::plain_text(block);
         let plain = plain.trim();
         let states = ALSO.is_match(plain)
-            || STILL.is_match(plain)
+            || STILL_OCCURS.is_match(plain)
+            || WILL_CAUSE.is_match(plain)
             || ANOTHER_CAUSE.is_match(plain)
             || ADDITIONALLY.is_match(plain)
             || MAY.is_match(plain) && !plain.ends_with(':') && !plain.contains("following");
@@ -762,6 +760,13 @@ pub(crate) fn split_by_also(markdown: &str) -> Option<Vec<String>> {
     }
     Some(parts.into_iter().map(|p| p.join("\n\n")).collect())
 }
+
+/// "However, even when using a hardware provider, the error may still occur if ...": a
+/// paragraph that states another cause; what follows the match is its condition.
+pub(crate) static STILL_OCCURS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:however,?\s+)?(?:even\s+(?:when|if|with|after)\s[^,]{3,160},\s+)?(?:this|the)\s+(?:issue|problem|error|behavior|behaviour|failure)\s+(?:can|may|might|could|will)\s+(?:still|also)\s+(?:occur|happen|be\s+seen)\s+(?:when|if|because)\s+")
+        .expect("a valid pattern")
+});
 
 /// "Additionally, the local install source folder may be damaged or missing.",
 /// "Additionally, this issue can occur if ...": a sentence that adds a cause of its own,

@@ -2598,11 +2598,7 @@ fn cause_title(text: &str) -> String {
     }
     let sentence = stated_sentence(text);
     // "However, even when using X, the error may still occur if you have Y.": Y.
-    static STILL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?i)^(?:however,?\s+)?(?:even\s+(?:when|if|with|after)\s[^,]{3,160},\s+)?(?:this|the)\s+(?:issue|problem|error|behavior|behaviour|failure)\s+(?:can|may|might|could|will)\s+(?:still|also)\s+(?:occur|happen|be\s+seen)\s+(?:when|if|because)\s+")
-            .expect("a valid pattern")
-    });
-    if let Some(found) = STILL.find(&sentence)
+    if let Some(found) = cases::STILL_OCCURS.find(&sentence)
         && found.end() < sentence.len()
     {
         return capitalise_first(sentence[found.end()..].trim_end_matches('.'));
